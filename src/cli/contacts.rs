@@ -1,0 +1,354 @@
+//! `tend list`, `tend show`, `tend edit`, `tend tag`, `tend archive`.
+
+use clap::Args;
+
+use super::output::{follow_up_line, last_contact, local_date};
+use super::{Ctx, json};
+use crate::commands::contacts::{self as cmd, EditContact};
+use crate::error::{Error, Result};
+use crate::model::contact::{Contact, parse_field};
+use crate::model::text::{block, one_line, truncate};
+use crate::model::{ContactKind, Status};
+use crate::store::contacts::{self, ListFilter};
+use crate::when;
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only these statuses (repeat or separate with commas)
+    #[arg(long, value_delimiter = ',')]
+    pub status: Vec<Status>,
+    /// Only contacts with this tag (repeat: all must match)
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Only people or only companies
+    #[arg(long)]
+    pub kind: Option<ContactKind>,
+    /// Only active contacts with no open follow-up
+    #[arg(long)]
+    pub no_next_step: bool,
+    /// Include archived contacts
+    #[arg(long, conflicts_with = "archived")]
+    pub all: bool,
+    /// Only archived contacts
+    #[arg(long)]
+    pub archived: bool,
+    /// Print the list as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn list(a: ListArgs, ctx: &mut Ctx) -> Result<String> {
+    let filter = ListFilter {
+        statuses: a.status,
+        tags: a
+            .tag
+            .iter()
+            .filter_map(|t| crate::model::contact::normalize_tag(t))
+            .collect(),
+        include_archived: a.all,
+        only_archived: a.archived,
+        without_next_step: a.no_next_step,
+        kind: a.kind,
+    };
+    let rows = contacts::list(ctx.store.conn(), &filter)?;
+    if a.json {
+        return json(&rows);
+    }
+    if rows.is_empty() {
+        return Ok("No contacts match. Add one with: tend add \"NAME\"\n".into());
+    }
+    let today = ctx.clock.today();
+    let s = ctx.style;
+    let mut out = String::new();
+    for r in &rows {
+        let next = match r.next_due.as_deref().and_then(|d| d.parse().ok()) {
+            Some(d) => format!("next {}", when::describe(d, today)),
+            None if r.status.is_active() && !r.archived => s.warn("no next step"),
+            None => String::new(),
+        };
+        let mut name = truncate(&one_line(&r.name), 28);
+        if r.kind == ContactKind::Company {
+            name.push_str(" ▪");
+        }
+        let tags = if r.tags.is_empty() {
+            String::new()
+        } else {
+            format!("  #{}", r.tags.join(" #"))
+        };
+        let archived = if r.archived { "  (archived)" } else { "" };
+        out.push_str(&format!(
+            "{} {:<30} {:<9} {:<24} {}{}{}\n",
+            s.dim(&format!("#{:<5}", r.id)),
+            name,
+            r.status.as_str(),
+            truncate(&one_line(r.email.as_deref().unwrap_or("")), 24),
+            next,
+            s.dim(&tags),
+            archived,
+        ));
+    }
+    out.push_str(&s.dim(&format!(
+        "{} contact{}\n",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    )));
+    Ok(out)
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A name, part of one, an email, or an id like #12
+    pub who: String,
+    /// How many recent notes to show
+    #[arg(long, default_value_t = 10)]
+    pub notes: usize,
+    /// Print the profile as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn show(a: ShowArgs, ctx: &mut Ctx) -> Result<String> {
+    let id = ctx.contact(&a.who)?;
+    let p = cmd::profile(ctx.store.conn(), id, a.notes)?;
+    if a.json {
+        return json(&p);
+    }
+    let today = ctx.clock.today();
+    let offset = ctx.clock.offset();
+    let s = ctx.style;
+    let c = &p.contact;
+    let mut out = format!(
+        "{}  {}  {}{}\n",
+        s.heading(&one_line(&c.name)),
+        s.dim(&format!("#{}", c.id)),
+        c.status,
+        if c.archived { "  (archived)" } else { "" }
+    );
+    for (label, value) in details(c) {
+        out.push_str(&format!("  {:<12} {}\n", s.dim(&label), one_line(&value)));
+    }
+    out.push_str(&format!(
+        "  {:<12} {}\n",
+        s.dim("last contact"),
+        last_contact(c.last_note_at.as_deref(), today, offset)
+    ));
+    if !p.members.is_empty() {
+        let names: Vec<String> = p
+            .members
+            .iter()
+            .map(|m| format!("{} (#{})", one_line(&m.name), m.id))
+            .collect();
+        out.push_str(&format!("  {:<12} {}\n", s.dim("people"), names.join(", ")));
+    }
+    out.push_str(&format!("\n{}\n", s.heading("Next steps")));
+    if p.open_follow_ups.is_empty() {
+        out.push_str(&format!(
+            "  {}\n",
+            s.warn(&format!(
+                "none: tend next \"{}\" WHEN WHAT",
+                one_line(&c.name)
+            ))
+        ));
+    }
+    for f in &p.open_follow_ups {
+        out.push_str(&format!("  {}\n", follow_up_line(f, today, s, false)));
+    }
+    out.push_str(&format!(
+        "\n{}\n",
+        s.heading(&format!("Notes ({})", p.note_count))
+    ));
+    if p.recent_notes.is_empty() {
+        out.push_str(&format!(
+            "  none yet: tend note \"{}\" \"...\"\n",
+            one_line(&c.name)
+        ));
+    }
+    for n in &p.recent_notes {
+        let date = local_date(&n.at, offset)
+            .map(|d| when::describe(d, today))
+            .unwrap_or_default();
+        let body = block(&n.body).replace('\n', "\n                        ");
+        out.push_str(&format!(
+            "  {:<14} {:<7} {}\n",
+            s.dim(&date),
+            n.kind.as_str(),
+            body
+        ));
+    }
+    let hidden = p.note_count - p.recent_notes.len() as i64;
+    if hidden > 0 {
+        out.push_str(&s.dim(&format!(
+            "  … {hidden} older: tend show \"{}\" --notes 50\n",
+            one_line(&c.name)
+        )));
+    }
+    Ok(out)
+}
+
+fn details(c: &Contact) -> Vec<(String, String)> {
+    let mut d: Vec<(String, String)> = Vec::new();
+    if c.kind == ContactKind::Company {
+        d.push(("kind".into(), "company".into()));
+    }
+    for (label, value) in [
+        ("company", &c.company),
+        ("email", &c.email),
+        ("phone", &c.phone),
+        ("address", &c.address),
+        ("source", &c.source),
+        ("referred by", &c.referred_by),
+    ] {
+        if let Some(v) = value {
+            d.push((label.into(), v.clone()));
+        }
+    }
+    if !c.tags.is_empty() {
+        d.push(("tags".into(), c.tags.join(", ")));
+    }
+    for (k, v) in &c.fields {
+        d.push((k.clone(), v.clone()));
+    }
+    d
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// A name, part of one, an email, or an id like #12
+    pub who: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// An email address ("" clears it)
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    /// The company they work for ("" clears it)
+    #[arg(long)]
+    pub company: Option<String>,
+    #[arg(long)]
+    pub status: Option<Status>,
+    #[arg(long)]
+    pub kind: Option<ContactKind>,
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Who referred them ("" clears it)
+    #[arg(long, value_name = "WHO")]
+    pub referred_by: Option<String>,
+    /// Set a profile field: key=value (repeatable)
+    #[arg(long = "field", value_name = "KEY=VALUE", value_parser = parse_field)]
+    pub fields: Vec<(String, String)>,
+    /// Remove a profile field (repeatable)
+    #[arg(long = "unset", value_name = "KEY")]
+    pub unset: Vec<String>,
+    /// Print the contact as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn edit(a: EditArgs, ctx: &mut Ctx) -> Result<String> {
+    let id = ctx.contact(&a.who)?;
+    let referred_by = match a.referred_by.as_deref().map(str::trim) {
+        Some("") => Some(None),
+        Some(who) => Some(Some(ctx.contact(who)?)),
+        None => None,
+    };
+    let c = cmd::edit(
+        &mut ctx.store,
+        &ctx.clock,
+        id,
+        EditContact {
+            name: a.name,
+            kind: a.kind,
+            email: a.email,
+            phone: a.phone,
+            address: a.address,
+            company: a.company,
+            status: a.status,
+            source: a.source,
+            referred_by,
+            set_fields: a.fields,
+            unset_fields: a.unset.iter().map(|k| k.trim().to_lowercase()).collect(),
+        },
+    )?;
+    if a.json {
+        return json(&c);
+    }
+    Ok(format!("Updated #{} {}.\n", c.id, one_line(&c.name)))
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// A name, part of one, an email, or an id like #12
+    pub who: String,
+    /// Tags to add (or to remove, with --remove)
+    #[arg(required = true)]
+    pub tags: Vec<String>,
+    /// Remove these tags instead of adding them
+    #[arg(long, short = 'r')]
+    pub remove: bool,
+    /// Print the contact as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn tag(a: TagArgs, ctx: &mut Ctx) -> Result<String> {
+    let id = ctx.contact(&a.who)?;
+    let (add, remove) = if a.remove {
+        (vec![], a.tags)
+    } else {
+        (a.tags, vec![])
+    };
+    let c = cmd::tag(&mut ctx.store, &ctx.clock, id, &add, &remove)?;
+    if a.json {
+        return json(&c);
+    }
+    let tags = if c.tags.is_empty() {
+        "no tags".to_string()
+    } else {
+        format!("#{}", c.tags.join(" #"))
+    };
+    Ok(format!("{}: {}\n", one_line(&c.name), one_line(&tags)))
+}
+
+#[derive(Debug, Args)]
+pub struct ArchiveArgs {
+    /// A name, part of one, an email, or an id like #12
+    pub who: String,
+    /// Bring an archived contact back
+    #[arg(long)]
+    pub undo: bool,
+    /// Print the contact as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn archive(a: ArchiveArgs, ctx: &mut Ctx) -> Result<String> {
+    let id = ctx.contact(&a.who)?;
+    let current = contacts::get(ctx.store.conn(), id)?;
+    if current.archived != a.undo {
+        let state = if a.undo {
+            "is not archived"
+        } else {
+            "is already archived"
+        };
+        return Err(Error::invalid(format!(
+            "{} {state}; nothing changed",
+            one_line(&current.name)
+        )));
+    }
+    let c = cmd::set_archived(&mut ctx.store, &ctx.clock, id, !a.undo)?;
+    if a.json {
+        return json(&c);
+    }
+    Ok(if a.undo {
+        format!("Brought back {}.\n", one_line(&c.name))
+    } else {
+        format!(
+            "Archived {}: hidden from lists and Today; notes and history are kept.\nUndo with: tend archive \"#{}\" --undo\n",
+            one_line(&c.name),
+            c.id
+        )
+    })
+}

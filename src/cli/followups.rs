@@ -1,0 +1,177 @@
+//! `tend next`, `tend done`, `tend snooze`.
+
+use clap::Args;
+
+use super::output::follow_up_line;
+use super::{Ctx, json};
+use crate::commands::NextStep;
+use crate::commands::followups as cmd;
+use crate::error::{Error, Result};
+use crate::model::followup::{FollowUp, Recurrence};
+use crate::model::text::one_line;
+use crate::store::followups;
+use crate::when::{self, Direction};
+
+#[derive(Debug, Args)]
+pub struct NextArgs {
+    /// Who it is for: a name, part of one, an email, or an id like #12
+    pub who: String,
+    /// When, then what: fri send quote · "next tue" call back · in 2w check in
+    #[arg(required = true, num_args = 1.., value_name = "WHEN TEXT")]
+    pub rest: Vec<String>,
+    /// Repeat it: 2w, 10d, monthly, quarterly, yearly
+    #[arg(long, value_name = "REPEAT")]
+    pub every: Option<String>,
+    /// Print the follow-up as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn next(a: NextArgs, ctx: &mut Ctx) -> Result<String> {
+    let today = ctx.clock.today();
+    let every = match &a.every {
+        Some(e) => Some(Recurrence::parse(e).map_err(Error::invalid)?),
+        None => None,
+    };
+    let (when, text) = when::split_leading(&a.rest, today, Direction::Future).ok_or_else(|| {
+        Error::invalid_with_hint(
+            format!("cannot read a date at the start of '{}'", a.rest.join(" ")),
+            format!(
+                "start with when, then what: tend next {} fri send quote (dates: {})",
+                a.who,
+                when::EXAMPLES
+            ),
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err(Error::invalid_with_hint(
+            "the next step is empty; nothing was saved",
+            format!(
+                "say what to do after the date: tend next {} {} send quote",
+                a.who,
+                a.rest.join(" ")
+            ),
+        ));
+    }
+    let contact_id = ctx.contact(&a.who)?;
+    let f = cmd::set_next(
+        &mut ctx.store,
+        &ctx.clock,
+        contact_id,
+        NextStep { when, text, every },
+    )?;
+    if a.json {
+        return json(&f);
+    }
+    Ok(format!(
+        "Next step for {}:\n  {}\n",
+        one_line(&f.contact),
+        follow_up_line(&f, today, ctx.style, false)
+    ))
+}
+
+#[derive(Debug, Args)]
+pub struct DoneArgs {
+    /// The follow-up's id (#14 or 14), or a contact with one open follow-up
+    pub id: String,
+    /// Print what was done (and what comes next) as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn done(a: DoneArgs, ctx: &mut Ctx) -> Result<String> {
+    let id = follow_up_id(&a.id, ctx)?;
+    let today = ctx.clock.today();
+    let c = cmd::done(&mut ctx.store, &ctx.clock, id)?;
+    if a.json {
+        return json(&c);
+    }
+    let mut out = format!(
+        "Done: {} for {}.\n",
+        one_line(&c.done.text),
+        one_line(&c.done.contact)
+    );
+    match &c.next {
+        Some(n) => out.push_str(&format!(
+            "Next time: {}\n",
+            follow_up_line(n, today, ctx.style, false)
+        )),
+        None if followups::open_for(ctx.store.conn(), c.done.contact_id)?.is_empty() => {
+            out.push_str(&ctx.style.warn(&format!(
+                "{} has no next step now: tend next \"{}\" WHEN WHAT\n",
+                one_line(&c.done.contact),
+                one_line(&c.done.contact)
+            )));
+        }
+        None => {}
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Args)]
+pub struct SnoozeArgs {
+    /// The follow-up's id (#14 or 14), or a contact with one open follow-up
+    pub id: String,
+    /// Until when: tomorrow, mon, next week, in 3d
+    #[arg(required = true, num_args = 1.., value_name = "WHEN")]
+    pub when: Vec<String>,
+    /// Print the follow-up as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn snooze(a: SnoozeArgs, ctx: &mut Ctx) -> Result<String> {
+    let today = ctx.clock.today();
+    let until = when::parse(&a.when.join(" "), today, Direction::Future).map_err(Error::invalid)?;
+    let id = follow_up_id(&a.id, ctx)?;
+    let f = cmd::snooze(&mut ctx.store, &ctx.clock, id, until)?;
+    if a.json {
+        return json(&f);
+    }
+    Ok(format!(
+        "Snoozed:\n  {}\n",
+        follow_up_line(&f, today, ctx.style, true)
+    ))
+}
+
+/// `#14` / `14` is a follow-up id; anything else names a contact whose single open follow-up
+/// is meant.
+fn follow_up_id(arg: &str, ctx: &Ctx) -> Result<i64> {
+    let digits = arg.trim().trim_start_matches('#');
+    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        return digits
+            .parse()
+            .map_err(|_| Error::invalid(format!("'{arg}' is not a follow-up id")));
+    }
+    let contact = ctx.contact(arg)?;
+    let open = followups::open_for(ctx.store.conn(), contact)?;
+    match open.as_slice() {
+        [one] => Ok(one.id),
+        [] => Err(Error::invalid_with_hint(
+            format!("{} has no open follow-up", arg.trim()),
+            "`tend today` lists open follow-ups with their ids",
+        )),
+        many => Err(Error::invalid_with_hint(
+            format!(
+                "{} has {} open follow-ups:\n{}",
+                arg.trim(),
+                many.len(),
+                list(many, ctx)
+            ),
+            "name the one you mean by its id, e.g. tend done 14",
+        )),
+    }
+}
+
+fn list(items: &[FollowUp], ctx: &Ctx) -> String {
+    items
+        .iter()
+        .map(|f| {
+            format!(
+                "  {}",
+                follow_up_line(f, ctx.clock.today(), super::Style::plain(), false)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,158 @@
+//! The command line: clap definitions, one handler module per command family, and `main`,
+//! which prints errors to stderr with a hint and a non-zero exit code.
+
+mod add;
+mod contacts;
+mod dev;
+mod followups;
+mod note;
+mod output;
+mod search;
+mod today;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::clock::Clock;
+use crate::config;
+use crate::error::{Error, Result};
+use crate::find;
+use crate::store::Store;
+
+pub use output::Style;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tend",
+    version,
+    about = "An offline-first CRM for sole traders: clients, notes and next steps in one local file",
+    after_help = "Run with no command to see today's agenda.\n\
+                  Dates read like people write them: today, tomorrow, fri, next tue, in 3d, +2w, 1 dec, 2026-12-01, eom."
+)]
+pub struct Cli {
+    /// The database file [default: tend.db in your platform's data folder]
+    #[arg(long, global = true, env = config::DB_VAR, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add a contact (a lead, by default)
+    Add(add::AddArgs),
+    /// Log a note, call, email or meeting, optionally with a next step
+    Note(note::NoteArgs),
+    /// Set a next step (follow-up) for a contact
+    Next(followups::NextArgs),
+    /// Overdue, due today, the coming week, and who has no next step
+    Today(today::TodayArgs),
+    /// Complete a follow-up (a recurring one schedules its next occurrence)
+    Done(followups::DoneArgs),
+    /// Move a follow-up to a later date
+    Snooze(followups::SnoozeArgs),
+    /// List contacts
+    List(contacts::ListArgs),
+    /// Show a contact: details, profile fields, open follow-ups and recent notes
+    Show(contacts::ShowArgs),
+    /// Change a contact's details or profile fields
+    Edit(contacts::EditArgs),
+    /// Add or remove tags
+    Tag(contacts::TagArgs),
+    /// Archive a contact (hidden from lists and Today), or bring one back with --undo
+    Archive(contacts::ArchiveArgs),
+    /// Search contacts and the full text of notes
+    Search(search::SearchArgs),
+    /// Tools for developing tend
+    #[command(hide = true)]
+    Dev(dev::DevArgs),
+}
+
+/// What every handler gets: the open store, the clock and how to style output.
+pub struct Ctx {
+    pub store: Store,
+    pub clock: Clock,
+    pub style: Style,
+}
+
+impl Ctx {
+    /// Resolve what the user typed to one contact id.
+    pub fn contact(&self, who: &str) -> Result<i64> {
+        Ok(find::resolve(self.store.conn(), who)?.id)
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(out.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot write the output: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Err(e) => {
+            report(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report(e: &Error) {
+    let style = Style::for_stderr();
+    eprintln!(
+        "{} {}",
+        style.error("error:"),
+        crate::model::text::block(&e.to_string())
+    );
+    if let Some(h) = e.hint() {
+        eprintln!("{} {}", style.dim("hint:"), crate::model::text::block(&h));
+    }
+}
+
+/// Parse nothing, run the command, return what goes to stdout.
+pub fn run(cli: Cli) -> Result<String> {
+    let clock = Clock::from_env().map_err(Error::invalid)?;
+    let path = config::db_path(cli.db)?;
+    let store = Store::open(&path)?;
+    let mut ctx = Ctx {
+        store,
+        clock,
+        style: Style::for_stdout(),
+    };
+    match cli.command {
+        None => today::run(today::TodayArgs::default(), &mut ctx),
+        Some(Command::Add(a)) => add::run(a, &mut ctx),
+        Some(Command::Note(a)) => note::run(a, &mut ctx),
+        Some(Command::Next(a)) => followups::next(a, &mut ctx),
+        Some(Command::Today(a)) => today::run(a, &mut ctx),
+        Some(Command::Done(a)) => followups::done(a, &mut ctx),
+        Some(Command::Snooze(a)) => followups::snooze(a, &mut ctx),
+        Some(Command::List(a)) => contacts::list(a, &mut ctx),
+        Some(Command::Show(a)) => contacts::show(a, &mut ctx),
+        Some(Command::Edit(a)) => contacts::edit(a, &mut ctx),
+        Some(Command::Tag(a)) => contacts::tag(a, &mut ctx),
+        Some(Command::Archive(a)) => contacts::archive(a, &mut ctx),
+        Some(Command::Search(a)) => search::run(a, &mut ctx),
+        Some(Command::Dev(a)) => dev::run(a, &mut ctx),
+    }
+}
+
+/// Print a value as pretty JSON followed by a newline.
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(value).map_err(|e| Error::invalid(e.to_string()))?;
+    s.push('\n');
+    Ok(s)
+}

@@ -1,0 +1,177 @@
+//! `tend note WHO TEXT... [--kind] [--at] [--next "WHEN: TEXT"]`. The text may also come from
+//! stdin (piped, or `-`) or, at a terminal, from $VISUAL / $EDITOR.
+
+use std::io::{IsTerminal, Read};
+use std::process::Command;
+
+use clap::Args;
+
+use super::output::follow_up_line;
+use super::{Ctx, json};
+use crate::commands::notes::{self, AddNote};
+use crate::commands::{NextStep, moment};
+use crate::error::{Error, Result};
+use crate::model::followup::Recurrence;
+use crate::model::note::NoteKind;
+use crate::model::text::one_line;
+use crate::when::{self, Direction};
+
+#[derive(Debug, Args)]
+pub struct NoteArgs {
+    /// Who it was with: a name, part of one, an email, or an id like #12
+    pub who: String,
+    /// What happened; omit it to read stdin or open $EDITOR, or give - for stdin
+    pub text: Vec<String>,
+    /// note, call, email or meeting
+    #[arg(long, short = 'k', default_value = "note")]
+    pub kind: NoteKind,
+    /// When it happened, if not now: yesterday, mon, 3d ago, 2026-11-20 14:00
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
+    /// A next step in the same breath: "fri: send quote"
+    #[arg(long, value_name = "WHEN: TEXT")]
+    pub next: Option<String>,
+    /// Make the next step repeat: 2w, monthly, quarterly
+    #[arg(long, value_name = "REPEAT", requires = "next")]
+    pub every: Option<String>,
+    /// Print what was saved as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(a: NoteArgs, ctx: &mut Ctx) -> Result<String> {
+    let today = ctx.clock.today();
+    // Parse everything before resolving anyone or reading any text: bad input writes nothing.
+    let at = match &a.at {
+        Some(s) => Some(moment(
+            when::parse(s, today, Direction::Past).map_err(Error::invalid)?,
+            &ctx.clock,
+        )?),
+        None => None,
+    };
+    let every = match &a.every {
+        Some(e) => Some(Recurrence::parse(e).map_err(Error::invalid)?),
+        None => None,
+    };
+    let next = match &a.next {
+        Some(spec) => {
+            let (when, text) = when::parse_next(spec, today).map_err(Error::invalid)?;
+            Some(NextStep { when, text, every })
+        }
+        None => None,
+    };
+    let contact_id = ctx.contact(&a.who)?;
+    let body = note_text(&a.text, &a.who)?;
+    let added = notes::add(
+        &mut ctx.store,
+        &ctx.clock,
+        AddNote {
+            contact_id,
+            kind: a.kind,
+            body,
+            at,
+            next,
+        },
+    )?;
+    if a.json {
+        return json(&added);
+    }
+    let mut out = match added.kind {
+        NoteKind::Note => format!("Noted for {}.\n", one_line(&added.contact)),
+        kind => format!("Logged {kind} with {}.\n", one_line(&added.contact)),
+    };
+    match &added.next {
+        Some(f) => {
+            out.push_str("Next: ");
+            out.push_str(&follow_up_line(f, today, ctx.style, false));
+            out.push('\n');
+        }
+        None => {
+            if ctx.store_has_no_next_step(contact_id)? {
+                out.push_str(&ctx.style.dim(&format!(
+                    "{} has no next step: tend next \"{}\" fri ...\n",
+                    one_line(&added.contact),
+                    one_line(&added.contact)
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl Ctx {
+    fn store_has_no_next_step(&self, contact_id: i64) -> Result<bool> {
+        Ok(crate::store::followups::open_for(self.store.conn(), contact_id)?.is_empty())
+    }
+}
+
+fn note_text(words: &[String], who: &str) -> Result<String> {
+    if words.len() == 1 && words[0] == "-" {
+        return read_stdin();
+    }
+    if !words.is_empty() {
+        return Ok(words.join(" "));
+    }
+    if !std::io::stdin().is_terminal() {
+        return read_stdin();
+    }
+    from_editor(who)
+}
+
+fn read_stdin() -> Result<String> {
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes)?;
+    String::from_utf8(bytes).map_err(|_| {
+        Error::invalid_with_hint(
+            "the note on stdin is not UTF-8 text; nothing was saved",
+            "convert it to UTF-8 first",
+        )
+    })
+}
+
+fn from_editor(who: &str) -> Result<String> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
+        .ok_or_else(|| {
+            Error::invalid_with_hint(
+                "no note text given",
+                "write it after the name (tend note alice \"called\"), pipe it in, or set $EDITOR",
+            )
+        })?;
+    let template = format!(
+        "\n# Note about {}. Lines starting with # are ignored.\n# Save and quit to keep it; leave it empty to cancel.\n",
+        one_line(who)
+    );
+    // tempfile makes the file 0600 in the temp folder and removes it when dropped.
+    let mut file = tempfile::Builder::new()
+        .prefix("tend-note-")
+        .suffix(".md")
+        .tempfile()?;
+    std::io::Write::write_all(&mut file, template.as_bytes())?;
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("tend")
+        .arg(file.path())
+        .status();
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => {
+            return Err(Error::invalid(format!(
+                "the editor ({editor}) exited with {s}; nothing was saved"
+            )));
+        }
+        Err(e) => {
+            return Err(Error::invalid(format!(
+                "cannot start the editor ({editor}): {e}"
+            )));
+        }
+    }
+    let text = std::fs::read_to_string(file.path());
+    Ok(text?
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n"))
+}

@@ -1,0 +1,96 @@
+//! `tend today` (and `tend` with no command): the agenda.
+
+use clap::Args;
+
+use super::output::{follow_up_line, last_contact};
+use super::{Ctx, json};
+use crate::commands::agenda::{self, DAYS_AHEAD};
+use crate::error::Result;
+use crate::model::followup::FollowUp;
+use crate::model::text::one_line;
+
+/// How many "no next step" contacts the text agenda lists before summing up the rest.
+const NEGLECTED_SHOWN: usize = 15;
+
+#[derive(Debug, Default, Args)]
+pub struct TodayArgs {
+    /// List every contact with no next step, not only the first few
+    #[arg(long)]
+    pub all: bool,
+    /// Print the agenda as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
+    let today = ctx.clock.today();
+    let limit = (!a.all && !a.json).then_some(NEGLECTED_SHOWN);
+    let ag = agenda::agenda(ctx.store.conn(), today, limit)?;
+    if a.json {
+        return json(&ag);
+    }
+    let s = ctx.style;
+    let mut out = format!(
+        "{}\n",
+        s.heading(&format!("Today, {}", today.format("%A %-d %B %Y")))
+    );
+    if ag.is_empty() {
+        if crate::store::contacts::count(ctx.store.conn())? == 0 {
+            out.push_str(
+                "\nNothing here yet. Add your first contact:\n  tend add \"Alice Smith\" --email alice@example.com\n\
+                 then log what happened and what comes next:\n  tend note alice \"called, wants a quote\" --next \"fri: send quote\"\n",
+            );
+        } else {
+            out.push_str(&s.good("\nAll clear: nothing due, and everyone has a next step.\n"));
+        }
+        return Ok(out);
+    }
+    section(&mut out, "Overdue", &ag.overdue, ctx);
+    section(&mut out, "Due today", &ag.due_today, ctx);
+    section(
+        &mut out,
+        &format!("Coming up (next {DAYS_AHEAD} days)"),
+        &ag.upcoming,
+        ctx,
+    );
+    if ag.no_next_step_total > 0 {
+        out.push_str(&format!(
+            "\n{}\n",
+            s.heading(&format!("No next step ({})", ag.no_next_step_total))
+        ));
+        for n in &ag.no_next_step {
+            let last = last_contact(n.last_note_at.as_deref(), today, ctx.clock.offset());
+            out.push_str(&format!(
+                "  {} {}  {}\n",
+                s.dim(&format!("#{:<5}", n.id)),
+                one_line(&n.name),
+                s.dim(&format!("({}, last contact {last})", n.status))
+            ));
+        }
+        let hidden = ag.no_next_step_total - ag.no_next_step.len();
+        if hidden > 0 {
+            out.push_str(&s.dim(&format!(
+                "  … and {hidden} more: tend today --all, or tend list --no-next-step\n"
+            )));
+        }
+        out.push_str(&s.dim("  Give each one: tend next WHO WHEN WHAT\n"));
+    }
+    Ok(out)
+}
+
+fn section(out: &mut String, title: &str, items: &[FollowUp], ctx: &Ctx) {
+    if items.is_empty() {
+        return;
+    }
+    let today = ctx.clock.today();
+    out.push_str(&format!(
+        "\n{}\n",
+        ctx.style.heading(&format!("{title} ({})", items.len()))
+    ));
+    for f in items {
+        out.push_str(&format!(
+            "  {}\n",
+            follow_up_line(f, today, ctx.style, true)
+        ));
+    }
+}

@@ -1,0 +1,270 @@
+//! Adding, editing, tagging and archiving contacts; the profile `tend show` prints.
+
+use rusqlite::{Connection, Transaction};
+use serde::Serialize;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::model::contact::{Contact, ContactKind, Status, normalize_tag};
+use crate::model::followup::FollowUp;
+use crate::model::note::Note;
+use crate::store::contacts::{self as store_contacts, ContactPatch, NewContact};
+use crate::store::{Store, followups, notes};
+
+#[derive(Debug, Clone, Default)]
+pub struct AddContact {
+    pub name: String,
+    pub kind: Option<ContactKind>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub company: Option<String>,
+    pub status: Option<Status>,
+    pub source: Option<String>,
+    pub referred_by: Option<i64>,
+    pub tags: Vec<String>,
+    pub fields: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Added {
+    pub contact: Contact,
+    /// Things worth a second look, e.g. a contact with the same name already exists.
+    pub warnings: Vec<String>,
+}
+
+pub fn add(store: &mut Store, clock: &Clock, input: AddContact) -> Result<Added> {
+    let name = crate::commands::required_text(
+        &input.name,
+        "the name",
+        "give a name, e.g. tend add \"Alice Smith\"",
+    )?;
+    let email = clean_email(input.email.as_deref())?;
+    let now = clock.stamp();
+    let status = input.status.unwrap_or(Status::Lead);
+    let id = store.write(|tx| {
+        let mut warnings = Vec::new();
+        for same in store_contacts::exact(tx, &name)? {
+            warnings.push(format!(
+                "#{} {} already exists; both are kept",
+                same.id, same.name
+            ));
+        }
+        if let Some(e) = &email {
+            for same in store_contacts::exact(tx, e)?
+                .into_iter()
+                .filter(|c| c.name != name)
+            {
+                warnings.push(format!("#{} {} has the same email", same.id, same.name));
+            }
+        }
+        let company_id = match input
+            .company
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            Some(c) => Some(company(tx, c, status, &now)?),
+            None => None,
+        };
+        let id = store_contacts::insert(
+            tx,
+            &NewContact {
+                kind: input.kind,
+                name: name.clone(),
+                company_id,
+                email: email.clone(),
+                phone: clean(input.phone.as_deref()),
+                address: clean(input.address.as_deref()),
+                status: Some(status),
+                source: clean(input.source.as_deref()),
+                referred_by_id: input.referred_by,
+            },
+            &now,
+        )?;
+        for t in input.tags.iter().filter_map(|t| normalize_tag(t)) {
+            store_contacts::add_tag(tx, id, &t)?;
+        }
+        for (k, v) in &input.fields {
+            store_contacts::set_field(tx, id, k, v)?;
+        }
+        Ok((id, warnings))
+    })?;
+    Ok(Added {
+        contact: store_contacts::get(store.conn(), id.0)?,
+        warnings: id.1,
+    })
+}
+
+/// The company of that name, made on the spot (with the person's status) if new.
+fn company(tx: &Transaction, name: &str, status: Status, now: &str) -> Result<i64> {
+    if let Some(id) = store_contacts::company_named(tx, name)? {
+        return Ok(id);
+    }
+    store_contacts::insert(
+        tx,
+        &NewContact {
+            kind: Some(ContactKind::Company),
+            name: name.to_string(),
+            status: Some(status),
+            ..NewContact::default()
+        },
+        now,
+    )
+}
+
+fn clean(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+fn clean_email(s: Option<&str>) -> Result<Option<String>> {
+    match clean(s) {
+        Some(e) if !e.contains('@') || e.contains(char::is_whitespace) => {
+            Err(Error::invalid_with_hint(
+                format!("'{e}' does not look like an email address"),
+                "write it as name@example.com, or leave --email out",
+            ))
+        }
+        other => Ok(other),
+    }
+}
+
+/// A change to a contact. For the text fields, `Some("")` clears the field.
+#[derive(Debug, Clone, Default)]
+pub struct EditContact {
+    pub name: Option<String>,
+    pub kind: Option<ContactKind>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub company: Option<String>,
+    pub status: Option<Status>,
+    pub source: Option<String>,
+    /// `Some(None)` clears who referred them.
+    pub referred_by: Option<Option<i64>>,
+    pub set_fields: Vec<(String, String)>,
+    pub unset_fields: Vec<String>,
+}
+
+pub fn edit(store: &mut Store, clock: &Clock, id: i64, e: EditContact) -> Result<Contact> {
+    if let Some(n) = &e.name {
+        crate::commands::required_text(n, "the new name", "give a name, or leave --name out")?;
+    }
+    if e.referred_by == Some(Some(id)) {
+        return Err(Error::invalid("a contact cannot refer themselves"));
+    }
+    let email = match &e.email {
+        Some(s) => Some(clean_email(Some(s))?),
+        None => None,
+    };
+    let now = clock.stamp();
+    store.write(|tx| {
+        let current = store_contacts::get(tx, id)?;
+        let company_id = match e.company.as_deref().map(str::trim) {
+            Some("") => Some(None),
+            Some(c) => Some(Some(company(tx, c, current.status, &now)?)),
+            None => None,
+        };
+        if company_id == Some(Some(id)) {
+            return Err(Error::invalid("a company cannot belong to itself"));
+        }
+        let patch = ContactPatch {
+            name: e.name.clone(),
+            kind: e.kind,
+            company_id,
+            email,
+            phone: e.phone.as_deref().map(|p| clean(Some(p))),
+            address: e.address.as_deref().map(|p| clean(Some(p))),
+            status: e.status,
+            source: e.source.as_deref().map(|p| clean(Some(p))),
+            referred_by_id: e.referred_by,
+        };
+        let nothing = patch.is_empty() && e.set_fields.is_empty() && e.unset_fields.is_empty();
+        if nothing {
+            return Err(Error::invalid_with_hint(
+                "nothing to change",
+                "name a field, e.g. tend edit alice --phone \"07700 900123\" --field likes=\"lemon cake\"",
+            ));
+        }
+        store_contacts::update(tx, id, &patch, &now)?;
+        for (k, v) in &e.set_fields {
+            store_contacts::set_field(tx, id, k, v)?;
+        }
+        for k in &e.unset_fields {
+            if !store_contacts::unset_field(tx, id, k)? {
+                return Err(Error::invalid(format!("{} has no field '{k}'; nothing was changed", current.name)));
+            }
+        }
+        Ok(())
+    })?;
+    store_contacts::get(store.conn(), id)
+}
+
+/// Add and remove tags; returns the contact as it now is.
+pub fn tag(
+    store: &mut Store,
+    clock: &Clock,
+    id: i64,
+    add: &[String],
+    remove: &[String],
+) -> Result<Contact> {
+    let add: Vec<String> = add.iter().filter_map(|t| normalize_tag(t)).collect();
+    let remove: Vec<String> = remove.iter().filter_map(|t| normalize_tag(t)).collect();
+    if add.is_empty() && remove.is_empty() {
+        return Err(Error::invalid_with_hint(
+            "no tags given",
+            "e.g. tend tag alice vip bakery",
+        ));
+    }
+    let now = clock.stamp();
+    store.write(|tx| {
+        for t in &add {
+            store_contacts::add_tag(tx, id, t)?;
+        }
+        for t in &remove {
+            store_contacts::remove_tag(tx, id, t)?;
+        }
+        store_contacts::touch(tx, id, &now)
+    })?;
+    store_contacts::get(store.conn(), id)
+}
+
+pub fn set_archived(store: &mut Store, clock: &Clock, id: i64, archived: bool) -> Result<Contact> {
+    let now = clock.stamp();
+    store
+        .write(|tx| store_contacts::set_archived(tx, id, archived.then_some(now.as_str()), &now))?;
+    store_contacts::get(store.conn(), id)
+}
+
+/// Everything `tend show` prints about one contact.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub contact: Contact,
+    pub members: Vec<Member>,
+    pub open_follow_ups: Vec<FollowUp>,
+    pub recent_notes: Vec<Note>,
+    pub note_count: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub id: i64,
+    pub name: String,
+}
+
+pub fn profile(conn: &Connection, id: i64, notes_shown: usize) -> Result<Profile> {
+    let contact = store_contacts::get(conn, id)?;
+    let members = store_contacts::members(conn, id)?
+        .into_iter()
+        .map(|(id, name)| Member { id, name })
+        .collect();
+    Ok(Profile {
+        contact,
+        members,
+        open_follow_ups: followups::open_for(conn, id)?,
+        recent_notes: notes::recent_for(conn, id, notes_shown)?,
+        note_count: notes::count_for(conn, id)?,
+    })
+}

@@ -1,0 +1,123 @@
+//! Next steps: setting one, completing one (a recurring one schedules its next occurrence),
+//! snoozing one.
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::{NextStep, required_text};
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::model::followup::FollowUp;
+use crate::store::followups::{self, NewFollowUp};
+use crate::store::{Store, contacts};
+use crate::when::When;
+
+pub(crate) fn insert_next(
+    conn: &Connection,
+    contact_id: i64,
+    n: &NextStep,
+    text: &str,
+    now: &str,
+) -> Result<i64> {
+    followups::insert(
+        conn,
+        &NewFollowUp {
+            contact_id,
+            deal_id: None,
+            text: text.to_string(),
+            due_date: n.when.date,
+            due_time: n.when.time,
+            recurrence: n.every.map(|r| r.code()),
+            recur_anchor: n.every.map(|_| n.when.date),
+        },
+        now,
+    )
+}
+
+pub fn set_next(
+    store: &mut Store,
+    clock: &Clock,
+    contact_id: i64,
+    next: NextStep,
+) -> Result<FollowUp> {
+    let text = required_text(
+        &next.text,
+        "the next step",
+        "say what to do, e.g. tend next alice fri send quote",
+    )?;
+    let now = clock.stamp();
+    let id = store.write(|tx| {
+        contacts::get(tx, contact_id)?;
+        insert_next(tx, contact_id, &next, &text, &now)
+    })?;
+    open(store.conn(), id)
+}
+
+fn open(conn: &Connection, id: i64) -> Result<FollowUp> {
+    followups::get(conn, id)?.ok_or(Error::NoSuchFollowUp(id))
+}
+
+/// The open follow-up `id`, or an error that says it is done or missing.
+pub fn get_open(conn: &Connection, id: i64) -> Result<FollowUp> {
+    match followups::get(conn, id)? {
+        Some(f) if f.done_at.is_none() => Ok(f),
+        Some(f) => Err(Error::invalid_with_hint(
+            format!("follow-up #{id} ({}) is already done", f.text),
+            "`tend today` lists the open ones",
+        )),
+        None => Err(Error::NoSuchFollowUp(id)),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Completed {
+    pub done: FollowUp,
+    /// The next occurrence of a recurring follow-up.
+    pub next: Option<FollowUp>,
+}
+
+pub fn done(store: &mut Store, clock: &Clock, id: i64) -> Result<Completed> {
+    let now = clock.stamp();
+    let today = clock.today();
+    let next_id = store.write(|tx| {
+        let f = get_open(tx, id)?;
+        followups::complete(tx, id, &now)?;
+        let Some(rule) = f.recurrence() else {
+            return Ok(None);
+        };
+        let anchor = f.recur_anchor.unwrap_or(f.due_date);
+        let Some(date) = rule.next_due(anchor, f.due_date, today) else {
+            return Ok(None);
+        };
+        let next = followups::insert(
+            tx,
+            &NewFollowUp {
+                contact_id: f.contact_id,
+                deal_id: f.deal_id,
+                text: f.text.clone(),
+                due_date: date,
+                due_time: f.due_time,
+                recurrence: f.recurrence.clone(),
+                recur_anchor: Some(anchor),
+            },
+            &now,
+        )?;
+        Ok(Some(next))
+    })?;
+    let done = followups::get(store.conn(), id)?.ok_or(Error::NoSuchFollowUp(id))?;
+    let next = match next_id {
+        Some(n) => Some(open(store.conn(), n)?),
+        None => None,
+    };
+    Ok(Completed { done, next })
+}
+
+pub fn snooze(store: &mut Store, clock: &Clock, id: i64, until: When) -> Result<FollowUp> {
+    let _ = clock;
+    store.write(|tx| {
+        let f = get_open(tx, id)?;
+        followups::reschedule(tx, id, until.date, until.time.or(f.due_time), true)?;
+        Ok(())
+    })?;
+    open(store.conn(), id)
+}

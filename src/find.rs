@@ -1,0 +1,171 @@
+//! Resolve what a user typed to one contact: an id (`#12`), an exact name or email, a prefix
+//! of the name or of any word in it, then a fuzzy match. One clear match is used; several are
+//! an error that lists them; none is an error that suggests the closest names.
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use rusqlite::Connection;
+
+use crate::error::{Candidate, Error, Result};
+use crate::store::contacts;
+
+/// How many candidates an ambiguity error lists.
+const SHOWN: usize = 8;
+
+pub fn resolve(conn: &Connection, query: &str) -> Result<Candidate> {
+    let q = query.trim();
+    if q.is_empty() {
+        return Err(Error::invalid_with_hint(
+            "no contact given",
+            "name them, e.g. tend show alice (a name, an email, or an id like #12)",
+        ));
+    }
+    if let Some(id) = parse_id(q) {
+        return contacts::by_id(conn, id)?.ok_or_else(|| Error::NoSuchContact {
+            query: q.to_string(),
+            suggestions: Vec::new(),
+        });
+    }
+    let exact = contacts::exact(conn, q)?;
+    if !exact.is_empty() {
+        return one(q, exact);
+    }
+    let prefix = contacts::prefix(conn, q)?;
+    if !prefix.is_empty() {
+        return one(q, prefix);
+    }
+    let all = contacts::all_candidates(conn)?;
+    let fuzzy = fuzzy(q, &all);
+    if !fuzzy.is_empty() {
+        return one(q, fuzzy);
+    }
+    Err(Error::NoSuchContact {
+        query: q.to_string(),
+        suggestions: suggest(q, &all),
+    })
+}
+
+/// `#12`, or a bare number short enough not to be a phone number.
+fn parse_id(q: &str) -> Option<i64> {
+    let digits = q.strip_prefix('#').unwrap_or(q);
+    if digits.is_empty() || digits.len() > 9 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if !q.starts_with('#') && digits.len() > 6 {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// A single candidate wins; among several, a single unarchived one wins over archived ones.
+fn one(q: &str, mut candidates: Vec<Candidate>) -> Result<Candidate> {
+    if candidates.len() == 1 {
+        return Ok(candidates.remove(0));
+    }
+    let active: Vec<&Candidate> = candidates.iter().filter(|c| !is_archived(c)).collect();
+    if active.len() == 1 {
+        return Ok(active[0].clone());
+    }
+    candidates.truncate(SHOWN);
+    Err(Error::Ambiguous {
+        query: q.to_string(),
+        candidates,
+    })
+}
+
+fn is_archived(c: &Candidate) -> bool {
+    c.detail.as_deref().is_some_and(|d| d.ends_with("archived"))
+}
+
+/// Candidates the fuzzy matcher accepts, best first. Only those close to the best score are
+/// kept, so one strong match is not made ambiguous by a long tail of weak ones.
+pub fn fuzzy(q: &str, all: &[Candidate]) -> Vec<Candidate> {
+    let matcher = SkimMatcherV2::default().ignore_case();
+    let mut scored: Vec<(i64, &Candidate)> = all
+        .iter()
+        .filter_map(|c| matcher.fuzzy_match(&c.name, q).map(|s| (s, c)))
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    let Some(&(best, _)) = scored.first() else {
+        return Vec::new();
+    };
+    scored
+        .into_iter()
+        .take_while(|(s, _)| *s * 10 >= best * 7)
+        .map(|(_, c)| c.clone())
+        .collect()
+}
+
+/// Up to three names that look like what was typed (a typo, a swapped letter).
+fn suggest(q: &str, all: &[Candidate]) -> Vec<String> {
+    let q = q.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = all
+        .iter()
+        .map(|c| {
+            let name = c.name.to_lowercase();
+            let whole = strsim::jaro_winkler(&q, &name);
+            let word = name
+                .split_whitespace()
+                .map(|w| strsim::jaro_winkler(&q, w))
+                .fold(0.0, f64::max);
+            (whole.max(word), c.name.as_str())
+        })
+        .filter(|(s, _)| *s >= 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| n.to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cands(names: &[&str]) -> Vec<Candidate> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Candidate {
+                id: i as i64 + 1,
+                name: n.to_string(),
+                detail: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ids_are_hash_numbers_or_short_numbers() {
+        assert_eq!(parse_id("#12"), Some(12));
+        assert_eq!(parse_id("12"), Some(12));
+        assert_eq!(parse_id("07700900123"), None, "a phone number is not an id");
+        assert_eq!(parse_id("#"), None);
+        assert_eq!(parse_id("alice"), None);
+    }
+
+    #[test]
+    fn fuzzy_keeps_only_the_strong_matches() {
+        let all = cands(&["Alice Smith", "Bob Jones", "Carol Allsop"]);
+        let hits = fuzzy("alsmth", &all);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].name, "Alice Smith");
+        assert!(fuzzy("zzz", &all).is_empty());
+    }
+
+    #[test]
+    fn typos_get_suggestions() {
+        let all = cands(&["Alice Smith", "Bob Jones"]);
+        assert_eq!(suggest("alcie", &all), vec!["Alice Smith".to_string()]);
+        assert!(suggest("xavier", &all).is_empty());
+    }
+
+    #[test]
+    fn one_unarchived_wins_over_archived_namesakes() {
+        let mut c = cands(&["Sam Lee", "Sam Lee"]);
+        c[0].detail = Some("lead, archived".into());
+        c[1].detail = Some("client".into());
+        assert_eq!(one("sam lee", c).unwrap().id, 2);
+    }
+}

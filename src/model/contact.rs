@@ -1,0 +1,192 @@
+//! Contacts: lifecycle status and kind (person or company).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// Where a contact stands in the lifecycle lead → prospect → client (→ former), or lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Lead,
+    Prospect,
+    Client,
+    Former,
+    Lost,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Lead,
+        Status::Prospect,
+        Status::Client,
+        Status::Former,
+        Status::Lost,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Lead => "lead",
+            Status::Prospect => "prospect",
+            Status::Client => "client",
+            Status::Former => "former",
+            Status::Lost => "lost",
+        }
+    }
+
+    /// Active contacts are the ones that must always have a next step.
+    pub fn is_active(self) -> bool {
+        matches!(self, Status::Lead | Status::Prospect | Status::Client)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "lead" => Ok(Status::Lead),
+            "prospect" | "opportunity" => Ok(Status::Prospect),
+            "client" | "customer" => Ok(Status::Client),
+            "former" | "past" => Ok(Status::Former),
+            "lost" => Ok(Status::Lost),
+            other => Err(format!(
+                "unknown status '{other}': use one of lead, prospect, client, former, lost"
+            )),
+        }
+    }
+}
+
+/// A contact is a person or a company; a person may belong to a company.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContactKind {
+    Person,
+    Company,
+}
+
+impl ContactKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactKind::Person => "person",
+            ContactKind::Company => "company",
+        }
+    }
+}
+
+impl FromStr for ContactKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "person" => Ok(ContactKind::Person),
+            "company" | "org" | "organisation" | "organization" => Ok(ContactKind::Company),
+            other => Err(format!("unknown kind '{other}': use person or company")),
+        }
+    }
+}
+
+/// A contact with everything `tend show` prints about it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contact {
+    pub id: i64,
+    pub uid: String,
+    pub kind: ContactKind,
+    pub name: String,
+    pub company_id: Option<i64>,
+    pub company: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub status: Status,
+    pub source: Option<String>,
+    pub referred_by_id: Option<i64>,
+    pub referred_by: Option<String>,
+    pub tags: Vec<String>,
+    pub fields: BTreeMap<String, String>,
+    pub last_note_at: Option<String>,
+    pub archived: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A contact as a listing shows it: one line each.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContactRow {
+    pub id: i64,
+    pub kind: ContactKind,
+    pub name: String,
+    pub status: Status,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub tags: Vec<String>,
+    pub next_due: Option<String>,
+    pub last_note_at: Option<String>,
+    pub archived: bool,
+}
+
+/// Normalise a tag as typed: trimmed, lower case, inner spaces as dashes, no leading '#'.
+pub fn normalize_tag(tag: &str) -> Option<String> {
+    let t = tag.trim().trim_start_matches('#').trim().to_lowercase();
+    if t.is_empty() {
+        return None;
+    }
+    Some(t.split_whitespace().collect::<Vec<_>>().join("-"))
+}
+
+/// Split `key=value` as given to `--field`; the key is trimmed and lower-cased.
+pub fn parse_field(arg: &str) -> Result<(String, String), String> {
+    match arg.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_lowercase(), v.trim().to_string())),
+        _ => Err(format!(
+            "'{arg}' is not a profile field: write it as key=value, e.g. --field likes=\"lemon cake\""
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_parses_names_and_aliases() {
+        assert_eq!("Client".parse::<Status>(), Ok(Status::Client));
+        assert_eq!("customer".parse::<Status>(), Ok(Status::Client));
+        assert!(
+            "vip"
+                .parse::<Status>()
+                .unwrap_err()
+                .contains("lead, prospect")
+        );
+    }
+
+    #[test]
+    fn only_lead_prospect_and_client_are_active() {
+        let active: Vec<_> = Status::ALL.iter().filter(|s| s.is_active()).collect();
+        assert_eq!(active, [&Status::Lead, &Status::Prospect, &Status::Client]);
+    }
+
+    #[test]
+    fn tags_are_normalised() {
+        assert_eq!(normalize_tag(" #Cake Lover "), Some("cake-lover".into()));
+        assert_eq!(normalize_tag("  "), None);
+    }
+
+    #[test]
+    fn fields_need_a_key() {
+        assert_eq!(
+            parse_field("Likes = lemon cake"),
+            Ok(("likes".into(), "lemon cake".into()))
+        );
+        assert!(parse_field("=x").is_err());
+        assert!(parse_field("nokey").is_err());
+    }
+}

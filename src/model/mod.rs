@@ -1,0 +1,11 @@
+//! Plain types and pure rules: no I/O, no SQL. Everything here is unit-tested in place.
+
+pub mod contact;
+pub mod deal;
+pub mod followup;
+pub mod note;
+pub mod text;
+
+pub use contact::{Contact, ContactKind, ContactRow, Status};
+pub use followup::Recurrence;
+pub use note::{Note, NoteKind};

@@ -1,0 +1,82 @@
+//! Text that is safe to print: control characters and terminal escape sequences are shown in
+//! caret notation (`^[`) rather than sent to the terminal raw.
+
+/// One line for a listing: newlines and tabs become spaces, other controls are made visible.
+pub fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' | '\t' => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            c => push_visible(&mut out, c),
+        }
+    }
+    out.trim().to_string()
+}
+
+/// A block of text (a note body): newlines are kept, other controls are made visible.
+pub fn block(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push('\n'),
+            '\t' => out.push_str("    "),
+            '\r' => {}
+            c => push_visible(&mut out, c),
+        }
+    }
+    out
+}
+
+fn push_visible(out: &mut String, c: char) {
+    let code = c as u32;
+    if code < 0x20 {
+        out.push('^');
+        out.push(char::from_u32(code + 0x40).unwrap_or('?'));
+    } else if code == 0x7f {
+        out.push_str("^?");
+    } else if (0x80..0xa0).contains(&code) {
+        out.push_str(&format!("<U+{code:04X}>"));
+    } else {
+        out.push(c);
+    }
+}
+
+/// Cut a line to at most `max` characters, ending in '…' when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+    t.push('…');
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_are_never_passed_through() {
+        let hostile = "Eve\x1b[2J\x1b]0;pwned\x07";
+        let shown = one_line(hostile);
+        assert!(!shown.contains('\x1b') && !shown.contains('\x07'));
+        assert_eq!(shown, "Eve^[[2J^[]0;pwned^G");
+        assert_eq!(one_line("a\u{9b}b"), "a<U+009B>b");
+    }
+
+    #[test]
+    fn one_line_folds_whitespace_and_block_keeps_lines() {
+        assert_eq!(one_line("called\n\nwants\ta quote"), "called wants a quote");
+        assert_eq!(block("a\r\nb\x1b"), "a\nb^[");
+    }
+
+    #[test]
+    fn truncate_counts_characters_not_bytes() {
+        assert_eq!(truncate("héllo wörld", 6), "héllo…");
+        assert_eq!(truncate("short", 10), "short");
+    }
+}

@@ -1,0 +1,475 @@
+//! Contacts, their tags and profile fields.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
+
+use super::{like_escape, new_uid};
+use crate::error::{Candidate, Error, Result};
+use crate::model::{Contact, ContactKind, ContactRow, Status};
+
+/// What `tend add` stores.
+#[derive(Debug, Clone, Default)]
+pub struct NewContact {
+    pub kind: Option<ContactKind>,
+    pub name: String,
+    pub company_id: Option<i64>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub status: Option<Status>,
+    pub source: Option<String>,
+    pub referred_by_id: Option<i64>,
+}
+
+/// A change to some fields: `Some(None)` clears a field, `None` leaves it alone.
+#[derive(Debug, Clone, Default)]
+pub struct ContactPatch {
+    pub name: Option<String>,
+    pub kind: Option<ContactKind>,
+    pub company_id: Option<Option<i64>>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub address: Option<Option<String>>,
+    pub status: Option<Status>,
+    pub source: Option<Option<String>>,
+    pub referred_by_id: Option<Option<i64>>,
+}
+
+impl ContactPatch {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.kind.is_none()
+            && self.company_id.is_none()
+            && self.email.is_none()
+            && self.phone.is_none()
+            && self.address.is_none()
+            && self.status.is_none()
+            && self.source.is_none()
+            && self.referred_by_id.is_none()
+    }
+}
+
+pub fn insert(conn: &Connection, c: &NewContact, now: &str) -> Result<i64> {
+    insert_with_uid(conn, &new_uid(), c, now)
+}
+
+pub fn insert_with_uid(conn: &Connection, uid: &str, c: &NewContact, now: &str) -> Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO contacts (uid, kind, name, company_id, email, phone, address, status,
+                               source, referred_by_id, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+    )?;
+    stmt.execute(params![
+        uid,
+        c.kind.unwrap_or(ContactKind::Person).as_str(),
+        c.name.trim(),
+        c.company_id,
+        c.email,
+        c.phone,
+        c.address,
+        c.status.unwrap_or(Status::Lead).as_str(),
+        c.source,
+        c.referred_by_id,
+        now,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update(conn: &Connection, id: i64, p: &ContactPatch, now: &str) -> Result<()> {
+    let mut sets: Vec<&str> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    let mut set = |col: &'static str, v: Value| {
+        sets.push(col);
+        values.push(v);
+    };
+    if let Some(n) = &p.name {
+        set("name", Value::Text(n.trim().to_string()));
+    }
+    if let Some(k) = p.kind {
+        set("kind", Value::Text(k.as_str().into()));
+    }
+    if let Some(c) = p.company_id {
+        set("company_id", c.map_or(Value::Null, Value::Integer));
+    }
+    for (col, v) in [
+        ("email", &p.email),
+        ("phone", &p.phone),
+        ("address", &p.address),
+        ("source", &p.source),
+    ] {
+        if let Some(v) = v {
+            set(col, v.clone().map_or(Value::Null, Value::Text));
+        }
+    }
+    if let Some(s) = p.status {
+        set("status", Value::Text(s.as_str().into()));
+    }
+    if let Some(r) = p.referred_by_id {
+        set("referred_by_id", r.map_or(Value::Null, Value::Integer));
+    }
+    set("updated_at", Value::Text(now.into()));
+    let assignments: Vec<String> = sets
+        .iter()
+        .enumerate()
+        .map(|(i, col)| format!("{col} = ?{}", i + 1))
+        .collect();
+    values.push(Value::Integer(id));
+    let sql = format!(
+        "UPDATE contacts SET {} WHERE id = ?{}",
+        assignments.join(", "),
+        values.len()
+    );
+    conn.execute(&sql, params_from_iter(values))?;
+    Ok(())
+}
+
+pub fn touch(conn: &Connection, id: i64, now: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE contacts SET updated_at = ?2 WHERE id = ?1",
+        params![id, now],
+    )?;
+    Ok(())
+}
+
+pub fn set_archived(
+    conn: &Connection,
+    id: i64,
+    archived_at: Option<&str>,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE contacts SET archived_at = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, archived_at, now],
+    )?;
+    Ok(())
+}
+
+pub fn add_tag(conn: &Connection, id: i64, tag: &str) -> Result<bool> {
+    let n = conn
+        .prepare_cached("INSERT OR IGNORE INTO contact_tags (contact_id, tag) VALUES (?1, ?2)")?
+        .execute(params![id, tag])?;
+    Ok(n > 0)
+}
+
+pub fn remove_tag(conn: &Connection, id: i64, tag: &str) -> Result<bool> {
+    let n = conn.execute(
+        "DELETE FROM contact_tags WHERE contact_id = ?1 AND tag = ?2",
+        params![id, tag],
+    )?;
+    Ok(n > 0)
+}
+
+pub fn set_field(conn: &Connection, id: i64, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO contact_fields (contact_id, key, value) VALUES (?1, ?2, ?3)
+         ON CONFLICT (contact_id, key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![id, key, value])?;
+    Ok(())
+}
+
+pub fn unset_field(conn: &Connection, id: i64, key: &str) -> Result<bool> {
+    let n = conn.execute(
+        "DELETE FROM contact_fields WHERE contact_id = ?1 AND key = ?2",
+        params![id, key],
+    )?;
+    Ok(n > 0)
+}
+
+const CONTACT_COLUMNS: &str =
+    "c.id, c.uid, c.kind, c.name, c.company_id, co.name, c.email, c.phone,
+     c.address, c.status, c.source, c.referred_by_id, rb.name, c.last_note_at,
+     c.archived_at IS NOT NULL, c.created_at, c.updated_at";
+
+pub fn get(conn: &Connection, id: i64) -> Result<Contact> {
+    let sql = format!(
+        "SELECT {CONTACT_COLUMNS} FROM contacts c
+           LEFT JOIN contacts co ON co.id = c.company_id
+           LEFT JOIN contacts rb ON rb.id = c.referred_by_id
+          WHERE c.id = ?1"
+    );
+    let mut contact = conn
+        .query_row(&sql, [id], contact_from_row)
+        .optional()?
+        .ok_or_else(|| Error::invalid(format!("contact #{id} does not exist")))?;
+    contact.tags = tags(conn, id)?;
+    contact.fields = fields(conn, id)?;
+    Ok(contact)
+}
+
+fn contact_from_row(r: &Row) -> rusqlite::Result<Contact> {
+    Ok(Contact {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        kind: parse_col(r, 2)?,
+        name: r.get(3)?,
+        company_id: r.get(4)?,
+        company: r.get(5)?,
+        email: r.get(6)?,
+        phone: r.get(7)?,
+        address: r.get(8)?,
+        status: parse_col(r, 9)?,
+        source: r.get(10)?,
+        referred_by_id: r.get(11)?,
+        referred_by: r.get(12)?,
+        tags: Vec::new(),
+        fields: BTreeMap::new(),
+        last_note_at: r.get(13)?,
+        archived: r.get(14)?,
+        created_at: r.get(15)?,
+        updated_at: r.get(16)?,
+    })
+}
+
+/// Read a TEXT column into anything that parses from it (status, kind, ...).
+pub(crate) fn parse_col<T: std::str::FromStr>(r: &Row, i: usize) -> rusqlite::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    let s: String = r.get(i)?;
+    s.parse::<T>().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            e.to_string().into(),
+        )
+    })
+}
+
+pub fn tags(conn: &Connection, id: i64) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT tag FROM contact_tags WHERE contact_id = ?1 ORDER BY tag")?;
+    let rows = stmt.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn fields(conn: &Connection, id: i64) -> Result<BTreeMap<String, String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT key, value FROM contact_fields WHERE contact_id = ?1")?;
+    let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// People who belong to a company.
+pub fn members(conn: &Connection, company_id: i64) -> Result<Vec<(i64, String)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name FROM contacts WHERE company_id = ?1 ORDER BY name")?;
+    let rows = stmt.query_map([company_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A company of exactly this name (any case).
+pub fn company_named(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM contacts WHERE kind = 'company' AND name = ?1 COLLATE NOCASE
+             ORDER BY archived_at IS NOT NULL, id LIMIT 1",
+            [name.trim()],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+fn candidate_from_row(r: &Row) -> rusqlite::Result<Candidate> {
+    let email: Option<String> = r.get(2)?;
+    let status: String = r.get(3)?;
+    let archived: bool = r.get(4)?;
+    let mut detail = vec![status];
+    if let Some(e) = email {
+        detail.insert(0, e);
+    }
+    if archived {
+        detail.push("archived".into());
+    }
+    Ok(Candidate {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        detail: Some(detail.join(", ")),
+    })
+}
+
+const CANDIDATE_COLUMNS: &str = "id, name, email, status, archived_at IS NOT NULL";
+
+pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Candidate>> {
+    let sql = format!("SELECT {CANDIDATE_COLUMNS} FROM contacts WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id], candidate_from_row).optional()?)
+}
+
+/// Contacts whose name or email is exactly `q`, any case.
+pub fn exact(conn: &Connection, q: &str) -> Result<Vec<Candidate>> {
+    let sql = format!(
+        "SELECT {CANDIDATE_COLUMNS} FROM contacts WHERE name = ?1 COLLATE NOCASE
+         UNION
+         SELECT {CANDIDATE_COLUMNS} FROM contacts WHERE email = ?1 COLLATE NOCASE
+         ORDER BY 2"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([q.trim()], candidate_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Contacts whose name, or any word of it, starts with `q` (ASCII case folded).
+pub fn prefix(conn: &Connection, q: &str) -> Result<Vec<Candidate>> {
+    let sql = format!(
+        "SELECT {CANDIDATE_COLUMNS} FROM contacts
+          WHERE name LIKE ?1 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\'
+          ORDER BY archived_at IS NOT NULL, name LIMIT 50"
+    );
+    let e = like_escape(q.trim());
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([format!("{e}%"), format!("% {e}%")], candidate_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every contact's id, name and email, for fuzzy matching.
+pub fn all_candidates(conn: &Connection) -> Result<Vec<Candidate>> {
+    let sql =
+        format!("SELECT {CANDIDATE_COLUMNS} FROM contacts ORDER BY archived_at IS NOT NULL, name");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], candidate_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What `tend list` filters on.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub statuses: Vec<Status>,
+    pub tags: Vec<String>,
+    pub include_archived: bool,
+    pub only_archived: bool,
+    pub without_next_step: bool,
+    pub kind: Option<ContactKind>,
+}
+
+pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ContactRow>> {
+    let mut conds: Vec<String> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    if f.only_archived {
+        conds.push("c.archived_at IS NOT NULL".into());
+    } else if !f.include_archived {
+        conds.push("c.archived_at IS NULL".into());
+    }
+    if !f.statuses.is_empty() {
+        let marks: Vec<String> = f
+            .statuses
+            .iter()
+            .map(|s| {
+                values.push(Value::Text(s.as_str().into()));
+                format!("?{}", values.len())
+            })
+            .collect();
+        conds.push(format!("c.status IN ({})", marks.join(", ")));
+    }
+    for t in &f.tags {
+        values.push(Value::Text(t.clone()));
+        conds.push(format!(
+            "EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?{})",
+            values.len()
+        ));
+    }
+    if let Some(k) = f.kind {
+        values.push(Value::Text(k.as_str().into()));
+        conds.push(format!("c.kind = ?{}", values.len()));
+    }
+    if f.without_next_step {
+        conds.push(format!(
+            "c.status IN ('lead', 'prospect', 'client') AND {NO_NEXT_STEP}"
+        ));
+    }
+    let filter = if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT c.id, c.kind, c.name, c.status, c.email, c.phone, co.name,
+                (SELECT group_concat(tag, ',') FROM (SELECT tag FROM contact_tags t WHERE t.contact_id = c.id ORDER BY tag)),
+                (SELECT min(due_date) FROM follow_ups f WHERE f.contact_id = c.id AND f.done_at IS NULL),
+                c.last_note_at, c.archived_at IS NOT NULL
+           FROM contacts c LEFT JOIN contacts co ON co.id = c.company_id
+           {filter}
+          ORDER BY c.name COLLATE NOCASE, c.id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params_from_iter(values), |r| {
+        let tags: Option<String> = r.get(7)?;
+        Ok(ContactRow {
+            id: r.get(0)?,
+            kind: parse_col(r, 1)?,
+            name: r.get(2)?,
+            status: parse_col(r, 3)?,
+            email: r.get(4)?,
+            phone: r.get(5)?,
+            company: r.get(6)?,
+            tags: tags
+                .map(|t| t.split(',').map(str::to_string).collect())
+                .unwrap_or_default(),
+            next_due: r.get(8)?,
+            last_note_at: r.get(9)?,
+            archived: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A contact has no next step when it has no open follow-up. A company with active people is
+/// looked after through them (each of them is listed if they have none), so it is not listed
+/// on its own.
+pub(crate) const NO_NEXT_STEP: &str =
+    "NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.contact_id = c.id AND f.done_at IS NULL)
+    AND NOT (c.kind = 'company' AND EXISTS (
+        SELECT 1 FROM contacts p WHERE p.company_id = c.id AND p.archived_at IS NULL
+           AND p.status IN ('lead', 'prospect', 'client')))";
+
+/// An active contact with no next step, for Today.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Neglected {
+    pub id: i64,
+    pub name: String,
+    pub status: Status,
+    pub last_note_at: Option<String>,
+}
+
+/// Active, unarchived contacts with no next step, longest neglected first.
+pub fn without_next_step(conn: &Connection) -> Result<Vec<Neglected>> {
+    let sql = format!(
+        "SELECT c.id, c.name, c.status, c.last_note_at FROM contacts c
+          WHERE c.archived_at IS NULL AND c.status IN ('lead', 'prospect', 'client')
+            AND {NO_NEXT_STEP}
+          ORDER BY coalesce(c.last_note_at, c.created_at), c.name"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Neglected {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            status: parse_col(r, 2)?,
+            last_note_at: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?)
+}
+
+/// Contacts whose email, phone, source, company, tags or profile fields contain `q`.
+pub fn details_containing(conn: &Connection, q: &str, limit: usize) -> Result<Vec<Candidate>> {
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {CANDIDATE_COLUMNS} FROM contacts c
+          WHERE c.email LIKE ?1 ESCAPE '\\' OR c.phone LIKE ?1 ESCAPE '\\' OR c.source LIKE ?1 ESCAPE '\\'
+             OR EXISTS (SELECT 1 FROM contacts co WHERE co.id = c.company_id AND co.name LIKE ?1 ESCAPE '\\')
+             OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag LIKE ?1 ESCAPE '\\')
+             OR EXISTS (SELECT 1 FROM contact_fields f WHERE f.contact_id = c.id AND f.value LIKE ?1 ESCAPE '\\')
+          ORDER BY c.archived_at IS NOT NULL, c.name LIMIT ?2"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let pattern = format!("%{}%", like_escape(q));
+    let rows = stmt.query_map(params![pattern, limit as i64], candidate_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

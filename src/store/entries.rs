@@ -1,0 +1,76 @@
+//! Money (income and expenses) and time entries.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+
+use super::new_uid;
+use crate::error::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneyKind {
+    Income,
+    Expense,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMoney {
+    pub contact_id: i64,
+    pub deal_id: Option<i64>,
+    pub kind: MoneyKind,
+    pub amount_minor: i64,
+    pub on_date: NaiveDate,
+    pub paid_on: Option<NaiveDate>,
+    pub memo: Option<String>,
+}
+
+pub fn insert_money(conn: &Connection, m: &NewMoney, now: &str) -> Result<i64> {
+    let (kind, status) = match (m.kind, m.paid_on) {
+        (MoneyKind::Income, Some(_)) => ("income", Some("paid")),
+        (MoneyKind::Income, None) => ("income", Some("invoiced")),
+        (MoneyKind::Expense, _) => ("expense", None),
+    };
+    conn.prepare_cached(
+        "INSERT INTO money_entries (uid, contact_id, deal_id, kind, amount_minor, status, on_date,
+                                    paid_on, memo, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        new_uid(),
+        m.contact_id,
+        m.deal_id,
+        kind,
+        m.amount_minor,
+        status,
+        m.on_date,
+        m.paid_on,
+        m.memo,
+        now,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTime {
+    pub contact_id: i64,
+    pub deal_id: Option<i64>,
+    pub minutes: i64,
+    pub on_date: NaiveDate,
+    pub memo: Option<String>,
+}
+
+pub fn insert_time(conn: &Connection, t: &NewTime, now: &str) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO time_entries (uid, contact_id, deal_id, minutes, on_date, memo, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        new_uid(),
+        t.contact_id,
+        t.deal_id,
+        t.minutes,
+        t.on_date,
+        t.memo,
+        now
+    ])?;
+    Ok(conn.last_insert_rowid())
+}

@@ -1,0 +1,127 @@
+//! Follow-ups (next steps).
+
+use chrono::{NaiveDate, NaiveTime};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::new_uid;
+use crate::error::Result;
+use crate::model::followup::FollowUp;
+
+#[derive(Debug, Clone)]
+pub struct NewFollowUp {
+    pub contact_id: i64,
+    pub deal_id: Option<i64>,
+    pub text: String,
+    pub due_date: NaiveDate,
+    pub due_time: Option<NaiveTime>,
+    pub recurrence: Option<String>,
+    pub recur_anchor: Option<NaiveDate>,
+}
+
+pub fn insert(conn: &Connection, f: &NewFollowUp, now: &str) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO follow_ups (uid, contact_id, deal_id, text, due_date, due_time, recurrence,
+                                 recur_anchor, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        new_uid(),
+        f.contact_id,
+        f.deal_id,
+        f.text.trim(),
+        f.due_date,
+        f.due_time.map(|t| t.format("%H:%M").to_string()),
+        f.recurrence,
+        f.recur_anchor,
+        now,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+const COLUMNS: &str =
+    "f.id, f.uid, f.contact_id, c.name, f.deal_id, f.text, f.due_date, f.due_time,
+     f.recurrence, f.recur_anchor, f.snoozes, f.done_at";
+
+fn from_row(r: &Row) -> rusqlite::Result<FollowUp> {
+    let time: Option<String> = r.get(7)?;
+    Ok(FollowUp {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        contact_id: r.get(2)?,
+        contact: r.get(3)?,
+        deal_id: r.get(4)?,
+        text: r.get(5)?,
+        due_date: r.get(6)?,
+        due_time: time.and_then(|t| NaiveTime::parse_from_str(&t, "%H:%M").ok()),
+        recurrence: r.get(8)?,
+        recur_anchor: r.get(9)?,
+        snoozes: r.get(10)?,
+        done_at: r.get(11)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<FollowUp>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id WHERE f.id = ?1"
+    );
+    Ok(conn.query_row(&sql, [id], from_row).optional()?)
+}
+
+pub fn complete(conn: &Connection, id: i64, now: &str) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE follow_ups SET done_at = ?2 WHERE id = ?1 AND done_at IS NULL",
+        params![id, now],
+    )? > 0)
+}
+
+/// Move an open follow-up to a new date; `snoozed` counts it as a snooze.
+pub fn reschedule(
+    conn: &Connection,
+    id: i64,
+    date: NaiveDate,
+    time: Option<NaiveTime>,
+    snoozed: bool,
+) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE follow_ups SET due_date = ?2, due_time = ?3, snoozes = snoozes + ?4
+          WHERE id = ?1 AND done_at IS NULL",
+        params![
+            id,
+            date,
+            time.map(|t| t.format("%H:%M").to_string()),
+            i64::from(snoozed)
+        ],
+    )? > 0)
+}
+
+/// Open follow-ups of one contact, soonest first.
+pub fn open_for(conn: &Connection, contact_id: i64) -> Result<Vec<FollowUp>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+          WHERE f.contact_id = ?1 AND f.done_at IS NULL
+          ORDER BY f.due_date, f.due_time IS NULL, f.due_time, f.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([contact_id], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Open follow-ups of unarchived contacts due on or before `until`, soonest first.
+pub fn open_due_by(conn: &Connection, until: NaiveDate) -> Result<Vec<FollowUp>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+          WHERE f.done_at IS NULL AND f.due_date <= ?1 AND c.archived_at IS NULL
+          ORDER BY f.due_date, f.due_time IS NULL, f.due_time, f.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([until], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count_open(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM follow_ups WHERE done_at IS NULL",
+        [],
+        |r| r.get(0),
+    )?)
+}

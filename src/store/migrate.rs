@@ -1,0 +1,165 @@
+//! Versioned migrations by `PRAGMA user_version`: a backup copy first, then every pending step
+//! in one transaction. A database from a newer tend is refused, not touched.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::APPLICATION_ID;
+use crate::error::{Error, Result};
+
+/// One schema step: the version it brings the database to and its SQL.
+pub struct Migration {
+    pub version: i64,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    sql: include_str!("migrations/0001_init.sql"),
+}];
+
+pub const LATEST_VERSION: i64 = 1;
+
+pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
+    let latest = migrations.last().map_or(0, |m| m.version);
+    let current = user_version(conn)?;
+    if current > latest {
+        return Err(Error::NewerDatabase {
+            path: path.to_path_buf(),
+            found: current,
+            known: latest,
+        });
+    }
+    if current == latest {
+        return Ok(());
+    }
+    if current > 0 {
+        backup(conn, path, current)?;
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Another process may have migrated while this one waited for the lock.
+    let current = user_version(&tx)?;
+    for m in migrations.iter().filter(|m| m.version > current) {
+        tx.execute_batch(m.sql)?;
+    }
+    tx.execute_batch(&format!(
+        "PRAGMA user_version = {latest}; PRAGMA application_id = {APPLICATION_ID};"
+    ))?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// `tend.db` at schema 1 is copied to `tend.db.v1-backup` (or `.v1-backup-2`, … if taken).
+pub fn backup_path(path: &Path, version: i64) -> PathBuf {
+    let base = format!("{}.v{version}-backup", path.display());
+    let mut candidate = PathBuf::from(&base);
+    let mut n = 2;
+    while candidate.exists() {
+        candidate = PathBuf::from(format!("{base}-{n}"));
+        n += 1;
+    }
+    candidate
+}
+
+fn backup(conn: &Connection, path: &Path, version: i64) -> Result<()> {
+    let target = backup_path(path, version);
+    conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])
+        .map_err(|e| {
+            Error::invalid_with_hint(
+                format!(
+                    "could not back up {} before upgrading it: {e}",
+                    path.display()
+                ),
+                "nothing was changed; free some disk space or check the folder's permissions",
+            )
+        })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    const V1: Migration = Migration {
+        version: 1,
+        sql: "CREATE TABLE a (x INTEGER);",
+    };
+    const V2: Migration = Migration {
+        version: 2,
+        sql: "ALTER TABLE a ADD COLUMN y TEXT;",
+    };
+    const V2_BROKEN: Migration = Migration {
+        version: 2,
+        sql: "ALTER TABLE a ADD COLUMN y TEXT; CREATE TABLE broken (;",
+    };
+
+    #[test]
+    fn upgrading_takes_a_backup_and_keeps_the_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.db");
+        {
+            let store = Store::open_with(&db, &[V1]).unwrap();
+            store
+                .conn()
+                .execute("INSERT INTO a VALUES (7)", [])
+                .unwrap();
+        }
+        let store = Store::open_with(&db, &[V1, V2]).unwrap();
+        let v: i64 = store
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 2);
+        let x: i64 = store
+            .conn()
+            .query_row("SELECT x FROM a", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(x, 7);
+        let backup = Connection::open(dir.path().join("t.db.v1-backup")).unwrap();
+        let bv: i64 = backup
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(bv, 1, "the backup is the database as it was");
+    }
+
+    #[test]
+    fn a_failed_migration_leaves_the_old_database_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.db");
+        drop(Store::open_with(&db, &[V1]).unwrap());
+        assert!(Store::open_with(&db, &[V1, V2_BROKEN]).is_err());
+        let store = Store::open_with(&db, &[V1]).unwrap();
+        let v: i64 = store
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 1);
+        let cols: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM pragma_table_info('a')", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(cols, 1, "the half-applied ALTER was rolled back");
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.db");
+        drop(Store::open_with(&db, &[V1, V2]).unwrap());
+        match Store::open_with(&db, &[V1]) {
+            Err(Error::NewerDatabase {
+                found: 2, known: 1, ..
+            }) => {}
+            Err(other) => panic!("unexpected error {other}"),
+            Ok(_) => panic!("a newer database was opened"),
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! The only place with SQL. `Store::open` sets the storage contract up (WAL, foreign keys,
+//! busy timeout, durable commits, 0600 file); every write goes through `Store::write`, which is
+//! one `BEGIN IMMEDIATE` transaction.
+
+pub mod contacts;
+pub mod deals;
+pub mod entries;
+pub mod followups;
+mod migrate;
+pub mod notes;
+
+use std::fs::{self, OpenOptions};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+pub use migrate::{LATEST_VERSION, MIGRATIONS, Migration};
+
+/// Written into the file header so tend never mistakes another program's SQLite file for its
+/// own ("tend" in ASCII).
+pub const APPLICATION_ID: i32 = 0x7465_6e64;
+
+/// How long a writer waits for another writer before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Open (creating if needed) the database at `path` and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, MIGRATIONS)
+    }
+
+    pub(crate) fn open_with(path: &Path, migrations: &[Migration]) -> Result<Store> {
+        prepare_file(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| cannot_open(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.check_header()?;
+        store.set_pragmas()?;
+        migrate::run(&mut store.conn, path, migrations).map_err(|e| explain(path, e))?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Read access. Callers hand it to the query functions of the table modules.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Run `f` in one `BEGIN IMMEDIATE` transaction: all of it lands, or none of it.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| explain(&path, e.into()))?;
+        let out = f(&tx).map_err(|e| explain(&path, e))?;
+        tx.commit().map_err(|e| explain(&path, e.into()))?;
+        Ok(out)
+    }
+
+    /// Changes whenever another connection commits: the TUI polls it to refresh.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    fn check_header(&self) -> Result<()> {
+        let read = || -> rusqlite::Result<(i32, i64, i64)> {
+            let app: i32 = self
+                .conn
+                .query_row("PRAGMA application_id", [], |r| r.get(0))?;
+            let version: i64 = self
+                .conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            let tables: i64 =
+                self.conn
+                    .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+            Ok((app, version, tables))
+        };
+        let (app, version, tables) = read().map_err(|e| self.explain(e.into()))?;
+        let foreign =
+            (app != 0 && app != APPLICATION_ID) || (app == 0 && (version != 0 || tables != 0));
+        if foreign {
+            return Err(Error::NotADatabase {
+                path: self.path.clone(),
+                detail: "it is an SQLite database of another program".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn set_pragmas(&self) -> Result<()> {
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .map_err(|e| self.explain(e.into()))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            self.conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+                .map_err(|e| self.explain(e.into()))?;
+        }
+        // FULL: a commit is fsynced to the WAL before tend reports success.
+        self.conn
+            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        Ok(())
+    }
+
+    fn explain(&self, e: Error) -> Error {
+        explain(&self.path, e)
+    }
+}
+
+/// Turn SQLite's codes into errors a person can act on.
+fn explain(path: &Path, e: Error) -> Error {
+    let Error::Sqlite(inner) = &e else { return e };
+    match inner.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => Error::NotADatabase {
+            path: path.to_path_buf(),
+            detail: "the file is not an SQLite database (or it is damaged)".into(),
+        },
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => Error::Busy {
+            seconds: BUSY_TIMEOUT.as_secs(),
+        },
+        Some(ErrorCode::ReadOnly) => Error::ReadOnly {
+            path: path.to_path_buf(),
+        },
+        Some(ErrorCode::CannotOpen) => cannot_open(path, e),
+        Some(ErrorCode::DiskFull) => Error::invalid_with_hint(
+            format!(
+                "the disk holding {} is full; nothing was saved",
+                path.display()
+            ),
+            "free some space and try again",
+        ),
+        _ => e,
+    }
+}
+
+fn cannot_open(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::CannotOpen {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
+/// Make the folder (0700) and the file (0600) before SQLite sees the path, and refuse what
+/// cannot work: a folder in its place, or a file its owner made read-only.
+fn prepare_file(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| cannot_open(path, format!("cannot create its folder: {e}")))?;
+    }
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(cannot_open(path, "it is a folder, not a file")),
+        Ok(meta) if meta.permissions().mode() & 0o200 == 0 => Err(Error::ReadOnly {
+            path: path.to_path_buf(),
+        }),
+        Ok(_) => OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map(drop)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::PermissionDenied => Error::ReadOnly {
+                    path: path.to_path_buf(),
+                },
+                _ => cannot_open(path, e),
+            }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            match OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+            {
+                Ok(_) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+                Err(e) => Err(cannot_open(path, e)),
+            }
+        }
+        Err(e) => Err(cannot_open(path, e)),
+    }
+}
+
+/// A fresh stable id: UUID v7, time-ordered, the same on every machine the row travels to.
+pub fn new_uid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Escape `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern.
+pub(crate) fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

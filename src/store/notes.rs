@@ -1,0 +1,100 @@
+//! Notes (interactions) and their full-text index.
+
+use rusqlite::{Connection, Row, params};
+
+use super::contacts::parse_col;
+use super::new_uid;
+use crate::error::Result;
+use crate::model::{Note, NoteKind};
+
+pub fn insert(
+    conn: &Connection,
+    contact_id: i64,
+    kind: NoteKind,
+    body: &str,
+    at: &str,
+    now: &str,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO notes (uid, contact_id, kind, body, at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![new_uid(), contact_id, kind.as_str(), body, at, now])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn delete(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn.execute("DELETE FROM notes WHERE id = ?1", [id])? > 0)
+}
+
+fn note_from_row(r: &Row) -> rusqlite::Result<Note> {
+    Ok(Note {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        contact_id: r.get(2)?,
+        contact: r.get(3)?,
+        kind: parse_col(r, 4)?,
+        body: r.get(5)?,
+        at: r.get(6)?,
+    })
+}
+
+/// The latest `limit` notes for one contact, newest first.
+pub fn recent_for(conn: &Connection, contact_id: i64, limit: usize) -> Result<Vec<Note>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT n.id, n.uid, n.contact_id, c.name, n.kind, n.body, n.at
+           FROM notes n JOIN contacts c ON c.id = n.contact_id
+          WHERE n.contact_id = ?1 ORDER BY n.at DESC, n.id DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![contact_id, limit as i64], note_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count_for(conn: &Connection, contact_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM notes WHERE contact_id = ?1",
+        [contact_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Notes matching every word of `query` (prefixes count), newest first.
+pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Note>> {
+    let Some(fts) = fts_query(query) else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT n.id, n.uid, n.contact_id, c.name, n.kind, n.body, n.at
+           FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid JOIN contacts c ON c.id = n.contact_id
+          WHERE notes_fts MATCH ?1 ORDER BY n.at DESC, n.id DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![fts, limit as i64], note_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Quote each word so FTS5 reads what a person typed as words, never as query syntax.
+fn fts_query(query: &str) -> Option<String> {
+    let words: Vec<String> = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM notes", [], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn query_syntax_is_quoted_away() {
+        assert_eq!(
+            fts_query("quote NEAR(x)").unwrap(),
+            "\"quote\"* \"NEAR\"* \"x\"*"
+        );
+        assert_eq!(fts_query("\"*:^"), None);
+    }
+}
