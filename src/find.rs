@@ -110,7 +110,7 @@ fn suggest(q: &str, all: &[Candidate]) -> Vec<String> {
                 .fold(0.0, f64::max);
             (whole.max(word), c.name.as_str())
         })
-        .filter(|(s, _)| *s >= 0.75)
+        .filter(|(s, _)| *s >= 0.82)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     scored

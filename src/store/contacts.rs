@@ -431,13 +431,14 @@ pub struct Neglected {
     pub last_note_at: Option<String>,
 }
 
-/// Active, unarchived contacts with no next step, longest neglected first.
+/// Active, unarchived contacts with no next step: never contacted first, then longest since
+/// the last contact.
 pub fn without_next_step(conn: &Connection) -> Result<Vec<Neglected>> {
     let sql = format!(
         "SELECT c.id, c.name, c.status, c.last_note_at FROM contacts c
           WHERE c.archived_at IS NULL AND c.status IN ('lead', 'prospect', 'client')
             AND {NO_NEXT_STEP}
-          ORDER BY coalesce(c.last_note_at, c.created_at), c.name"
+          ORDER BY c.last_note_at IS NOT NULL, coalesce(c.last_note_at, c.created_at), c.name"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([], |r| {

@@ -163,12 +163,20 @@ fn cannot_open(path: &Path, e: impl std::fmt::Display) -> Error {
 /// Make the folder (0700) and the file (0600) before SQLite sees the path, and refuse what
 /// cannot work: a folder in its place, or a file its owner made read-only.
 fn prepare_file(path: &Path) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| cannot_open(path, format!("cannot create its folder: {e}")))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if dir.is_file() {
+            return Err(cannot_open(
+                path,
+                format!("{} is a file, not a folder", dir.display()),
+            ));
+        }
+        if !dir.exists() {
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| cannot_open(path, format!("cannot create its folder: {e}")))?;
+        }
     }
     match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Err(cannot_open(path, "it is a folder, not a file")),

@@ -1,0 +1,265 @@
+//! Bad input: a clear message on stderr, a non-zero exit code, and nothing half-written.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+
+use common::Env;
+
+/// Everything that a failed command must not have touched.
+fn snapshot(env: &Env) -> (i64, i64, i64, i64) {
+    (
+        env.count("contacts"),
+        env.count("notes"),
+        env.count("follow_ups"),
+        env.conn()
+            .query_row("SELECT count(*) FROM contact_tags", [], |r| r.get(0))
+            .unwrap(),
+    )
+}
+
+#[test]
+fn unknown_contact_suggests_close_names_and_how_to_add() {
+    let env = Env::with_people();
+    let before = snapshot(&env);
+    let err = env.fails(&["note", "alcie", "hello"]);
+    assert!(err.contains("no contact matches 'alcie'"), "{err}");
+    assert!(err.contains("did you mean Alice Smith?"), "{err}");
+    assert!(err.contains("tend add \"alcie\""), "{err}");
+    assert_eq!(snapshot(&env), before);
+}
+
+#[test]
+fn ambiguous_name_lists_candidates_and_writes_nothing() {
+    let env = Env::with_people();
+    env.ok(&["add", "Alan Smithers", "--email", "alan@example.com"]);
+    let before = snapshot(&env);
+    let err = env.fails(&["note", "smith", "hello", "--next", "fri: call"]);
+    assert!(err.contains("'smith' matches 2 contacts"), "{err}");
+    assert!(
+        err.contains("#2") && err.contains("Alice Smith") && err.contains("alan@example.com"),
+        "{err}"
+    );
+    assert!(err.contains("hint:") && err.contains("the id"), "{err}");
+    assert_eq!(snapshot(&env), before);
+}
+
+#[test]
+fn unparseable_dates_are_refused_with_examples() {
+    let env = Env::with_people();
+    env.ok(&["next", "bob", "fri", "call"]);
+    let before = snapshot(&env);
+    for args in [
+        vec!["note", "bob", "hi", "--next", "someday: call"],
+        vec!["note", "bob", "hi", "--at", "soonish"],
+        vec!["next", "bob", "whenever", "call"],
+        vec!["snooze", "1", "the", "twelfth"],
+        vec!["next", "bob", "31 feb 2027", "call"],
+    ] {
+        let err = env.fails(&args);
+        assert!(
+            err.contains("error:") && (err.contains("tomorrow") || err.contains("WHEN: WHAT")),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(
+        snapshot(&env),
+        before,
+        "a bad --next leaves no note behind either"
+    );
+}
+
+#[test]
+fn empty_notes_and_next_steps_save_nothing() {
+    let env = Env::with_people();
+    let before = snapshot(&env);
+    assert!(
+        env.fails(&["note", "bob", "   "])
+            .contains("the note is empty")
+    );
+    let err = env
+        .tend()
+        .args(["note", "bob"])
+        .write_stdin("\n\n")
+        .output()
+        .unwrap();
+    assert!(!err.status.success());
+    assert!(String::from_utf8_lossy(&err.stderr).contains("the note is empty"));
+    assert!(
+        env.fails(&["next", "bob", "fri"])
+            .contains("the next step is empty")
+    );
+    assert!(
+        env.fails(&["note", "bob", "hi", "--next", "fri:"])
+            .contains("WHEN: WHAT")
+    );
+    assert_eq!(snapshot(&env), before);
+}
+
+#[test]
+fn unknown_option_values_name_the_choices() {
+    let env = Env::with_people();
+    let before = snapshot(&env);
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["note", "bob", "hi", "--kind", "fax"],
+            "note, call, email, meeting",
+        ),
+        (
+            &["add", "Dan", "--status", "vip"],
+            "lead, prospect, client, former, lost",
+        ),
+        (
+            &["next", "bob", "fri", "call", "--every", "often"],
+            "weekly, fortnightly",
+        ),
+        (&["add", "Dan", "--field", "nokey"], "key=value"),
+        (
+            &["add", "Dan", "--email", "not-an-email"],
+            "does not look like an email",
+        ),
+    ];
+    for (args, expected) in cases {
+        let err = env.fails(args);
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    assert_eq!(snapshot(&env), before);
+}
+
+#[test]
+fn a_database_path_that_is_a_folder_or_under_a_file_is_refused() {
+    let env = Env::new();
+    let dir = env.dir.path().join("folder.db");
+    std::fs::create_dir(&dir).unwrap();
+    let err = env.fails(&["--db", dir.to_str().unwrap(), "today"]);
+    assert!(
+        err.contains("it is a folder") && err.contains("--db"),
+        "{err}"
+    );
+    let file = env.dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let under = file.join("tend.db");
+    let err = env.fails(&["--db", under.to_str().unwrap(), "today"]);
+    assert!(
+        err.contains("cannot open") && err.contains("plain-file is a file, not a folder"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_read_only_database_is_refused_and_left_alone() {
+    let env = Env::with_people();
+    let before = snapshot(&env);
+    std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let err = env.fails(&["note", "bob", "hello"]);
+    assert!(
+        err.contains("is read-only") && err.contains("chmod u+w"),
+        "{err}"
+    );
+    std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(snapshot(&env), before);
+}
+
+#[test]
+fn a_database_from_a_newer_tend_is_refused_untouched() {
+    let env = Env::with_people();
+    env.conn()
+        .execute_batch("PRAGMA user_version = 99")
+        .unwrap();
+    let err = env.fails(&["today"]);
+    assert!(err.contains("written by a newer tend (schema 99"), "{err}");
+    assert!(err.contains("upgrade tend"), "{err}");
+    let v: i64 = env
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 99);
+    let backups = std::fs::read_dir(env.db.parent().unwrap())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("backup")
+        })
+        .count();
+    assert_eq!(backups, 0);
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_untouched() {
+    let env = Env::new();
+    let path = env.dir.path().join("notes.txt");
+    let text = "this is my shopping list, not a database\n".repeat(200);
+    std::fs::write(&path, &text).unwrap();
+    let err = env.fails(&["--db", path.to_str().unwrap(), "add", "Dan"]);
+    assert!(
+        err.contains("is not a tend database") && err.contains("not an SQLite database"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
+fn another_programs_sqlite_file_is_refused_untouched() {
+    let env = Env::new();
+    let path = env.dir.path().join("other.sqlite");
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other
+        .execute_batch("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('bread');")
+        .unwrap();
+    drop(other);
+    let err = env.fails(&["--db", path.to_str().unwrap(), "list"]);
+    assert!(err.contains("SQLite database of another program"), "{err}");
+    let other = rusqlite::Connection::open(&path).unwrap();
+    let tables: i64 = other
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(tables, 1);
+}
+
+#[test]
+fn a_bad_clock_override_is_explained() {
+    let env = Env::new();
+    let err = env
+        .tend()
+        .env("TEND_NOW", "teatime")
+        .arg("today")
+        .output()
+        .unwrap();
+    assert!(!err.status.success());
+    assert!(String::from_utf8_lossy(&err.stderr).contains("TEND_NOW='teatime' is not a time"));
+}
+
+#[test]
+fn non_utf8_arguments_are_an_error_not_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = Env::with_people();
+    let bad = std::ffi::OsStr::from_bytes(b"caf\xe9");
+    let out = env.tend().arg("note").arg("bob").arg(bad).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("UTF-8") && !err.contains("panicked"), "{err}");
+    assert_eq!(env.count("notes"), 0);
+}
+
+#[test]
+fn names_with_escape_sequences_are_never_echoed_raw() {
+    let env = Env::new();
+    let out = env.ok(&["add", "Eve\x1b[2J\x1b]0;pwned\x07"]);
+    assert!(!out.contains('\x1b') && out.contains("Eve^[[2J"), "{out:?}");
+    env.ok(&["note", "eve", "bad \x1b[31mred\x1b[0m note"]);
+    for args in [
+        &["show", "eve"][..],
+        &["list"],
+        &["today"],
+        &["search", "red"],
+    ] {
+        let out = env.ok(args);
+        assert!(
+            !out.contains('\x1b') && !out.contains('\x07'),
+            "{args:?}: {out:?}"
+        );
+    }
+}

@@ -1,0 +1,111 @@
+//! Shared test set-up: a temporary database, the real binary and a fixed clock
+//! (Monday 23 November 2026, 10:00 UTC).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use rusqlite::Connection;
+use tempfile::TempDir;
+
+pub const NOW: &str = "2026-11-23T10:00:00";
+
+pub struct Env {
+    pub dir: TempDir,
+    pub db: PathBuf,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("data").join("tend.db");
+        Env { dir, db }
+    }
+
+    /// `tend` on this database with the fixed clock, no colour, no editor, empty stdin.
+    pub fn tend(&self) -> Command {
+        let mut c = Command::cargo_bin("tend").expect("the tend binary");
+        c.env("TEND_DB", &self.db)
+            .env("TEND_NOW", NOW)
+            .env("NO_COLOR", "1")
+            .env_remove("EDITOR")
+            .env_remove("VISUAL")
+            .env("HOME", self.dir.path())
+            .write_stdin("");
+        c
+    }
+
+    /// Run tend with these arguments; it must succeed; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.tend().args(args).output().expect("tend runs");
+        assert!(
+            out.status.success(),
+            "tend {args:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 output")
+    }
+
+    /// Run tend with these arguments; it must fail; returns stderr.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.tend().args(args).output().expect("tend runs");
+        assert!(
+            !out.status.success(),
+            "tend {args:?} should have failed but printed:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stderr).expect("utf-8 errors")
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.ok(args)).expect("valid JSON")
+    }
+
+    /// A direct connection to the database, to check what was stored.
+    pub fn conn(&self) -> Connection {
+        Connection::open(&self.db).expect("open the test database")
+    }
+
+    pub fn count(&self, table: &str) -> i64 {
+        self.conn()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// Alice (client, Acme Bakery), Bob (lead, referred by Alice), Carol (prospect).
+    pub fn with_people() -> Env {
+        let env = Env::new();
+        env.ok(&[
+            "add",
+            "Alice Smith",
+            "--email",
+            "alice@example.com",
+            "--company",
+            "Acme Bakery",
+            "--status",
+            "client",
+            "--tag",
+            "vip",
+            "--field",
+            "likes=lemon cake",
+        ]);
+        env.ok(&[
+            "add",
+            "Bob Jones",
+            "--referred-by",
+            "alice",
+            "--source",
+            "website",
+        ]);
+        env.ok(&[
+            "add",
+            "Carol White",
+            "--status",
+            "prospect",
+            "--phone",
+            "07700 900123",
+        ]);
+        env
+    }
+}

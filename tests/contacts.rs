@@ -1,0 +1,207 @@
+//! Listing, showing, editing, tagging, archiving and searching contacts.
+
+mod common;
+
+use common::Env;
+
+fn names(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn list_filters_by_status_tag_kind_and_next_step() {
+    let env = Env::with_people();
+    assert_eq!(
+        names(&env.json(&["list", "--json"])),
+        ["Acme Bakery", "Alice Smith", "Bob Jones", "Carol White"]
+    );
+    assert_eq!(
+        names(&env.json(&["list", "--status", "lead,prospect", "--json"])),
+        ["Bob Jones", "Carol White"]
+    );
+    assert_eq!(
+        names(&env.json(&["list", "--tag", "VIP", "--json"])),
+        ["Alice Smith"]
+    );
+    assert_eq!(
+        names(&env.json(&["list", "--kind", "company", "--json"])),
+        ["Acme Bakery"]
+    );
+    env.ok(&["next", "bob", "fri", "call"]);
+    assert_eq!(
+        names(&env.json(&["list", "--no-next-step", "--json"])),
+        ["Alice Smith", "Carol White"]
+    );
+    let text = env.ok(&["list"]);
+    assert!(
+        text.contains("next Fri 27 Nov")
+            && text.contains("no next step")
+            && text.contains("4 contacts"),
+        "{text}"
+    );
+}
+
+#[test]
+fn show_prints_details_follow_ups_and_notes_newest_first() {
+    let env = Env::with_people();
+    env.ok(&["note", "alice", "first chat", "--at", "3d ago"]);
+    env.ok(&["note", "alice", "sent the quote", "-k", "email"]);
+    env.ok(&["next", "alice", "fri", "chase the quote"]);
+    let out = env.ok(&["show", "Alice"]);
+    for expected in [
+        "Alice Smith",
+        "client",
+        "Acme Bakery",
+        "alice@example.com",
+        "likes",
+        "lemon cake",
+        "chase the quote",
+        "Notes (2)",
+    ] {
+        assert!(out.contains(expected), "missing {expected}:\n{out}");
+    }
+    assert!(
+        out.find("sent the quote").unwrap() < out.find("first chat").unwrap(),
+        "newest first:\n{out}"
+    );
+    let company = env.ok(&["show", "acme"]);
+    assert!(
+        company.contains("Alice Smith (#2)"),
+        "a company lists its people:\n{company}"
+    );
+}
+
+#[test]
+fn edit_changes_and_clears_fields() {
+    let env = Env::with_people();
+    env.ok(&[
+        "edit",
+        "carol",
+        "--email",
+        "carol@example.com",
+        "--status",
+        "client",
+        "--field",
+        "allergies=nuts",
+        "--field",
+        "likes=tea",
+    ]);
+    env.ok(&[
+        "edit",
+        "carol",
+        "--phone",
+        "",
+        "--unset",
+        "likes",
+        "--referred-by",
+        "alice",
+    ]);
+    let c = &env.json(&["show", "carol", "--json"])["contact"];
+    assert_eq!(c["email"], "carol@example.com");
+    assert_eq!(c["status"], "client");
+    assert!(c["phone"].is_null());
+    assert_eq!(c["fields"], serde_json::json!({"allergies": "nuts"}));
+    assert_eq!(c["referred_by"], "Alice Smith");
+    let err = env.fails(&["edit", "carol"]);
+    assert!(err.contains("nothing to change"), "{err}");
+    let err = env.fails(&["edit", "carol", "--unset", "shoe size"]);
+    assert!(err.contains("no field 'shoe size'"), "{err}");
+}
+
+#[test]
+fn tags_are_added_normalised_and_removed() {
+    let env = Env::with_people();
+    let out = env.ok(&["tag", "bob", "Wholesale", "#Repeat Buyer"]);
+    assert!(out.contains("#repeat-buyer #wholesale"), "{out}");
+    env.ok(&["tag", "bob", "--remove", "wholesale"]);
+    assert_eq!(
+        env.json(&["show", "bob", "--json"])["contact"]["tags"],
+        serde_json::json!(["repeat-buyer"])
+    );
+}
+
+#[test]
+fn archive_hides_from_lists_and_today_and_undo_brings_back() {
+    let env = Env::with_people();
+    env.ok(&["next", "carol", "today", "call"]);
+    env.ok(&["archive", "carol"]);
+    assert!(!names(&env.json(&["list", "--json"])).contains(&"Carol White".to_string()));
+    assert_eq!(
+        names(&env.json(&["list", "--archived", "--json"])),
+        ["Carol White"]
+    );
+    assert!(!env.ok(&["today"]).contains("Carol"));
+    assert!(
+        env.fails(&["archive", "carol"])
+            .contains("already archived")
+    );
+    env.ok(&["archive", "carol", "--undo"]);
+    assert!(env.ok(&["today"]).contains("Carol White: call"));
+    assert_eq!(env.count("notes"), 0);
+}
+
+#[test]
+fn search_finds_contacts_fuzzily_and_notes_by_full_text_newest_first() {
+    let env = Env::with_people();
+    env.ok(&[
+        "note",
+        "bob",
+        "wants a quote for the wedding cake",
+        "--at",
+        "5d ago",
+    ]);
+    env.ok(&["note", "carol", "Quoted for catering", "--at", "yesterday"]);
+    env.ok(&["note", "alice", "nothing relevant"]);
+    let found = env.json(&["search", "quot", "--json"]);
+    let bodies: Vec<&str> = found["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        ["Quoted for catering", "wants a quote for the wedding cake"]
+    );
+    let found = env.json(&["search", "alsmth", "--json"]);
+    assert_eq!(found["contacts"][0]["name"], "Alice Smith");
+    let found = env.json(&["search", "lemon", "--json"]);
+    assert_eq!(
+        found["contacts"][0]["name"], "Alice Smith",
+        "profile fields are searched"
+    );
+    let text = env.ok(&["search", "wedding", "cake"]);
+    assert!(
+        text.contains("Bob Jones") && text.contains("wedding cake"),
+        "{text}"
+    );
+    assert!(env.ok(&["search", "zebra"]).contains("Nothing matches"));
+}
+
+#[test]
+fn search_treats_query_syntax_as_plain_words() {
+    let env = Env::with_people();
+    env.ok(&["note", "bob", "NEAR the AND gate"]);
+    let found = env.json(&["search", "\"NEAR(", "AND*", "--json"]);
+    assert_eq!(found["notes"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn contacts_are_found_by_email_prefix_word_and_id() {
+    let env = Env::with_people();
+    for who in [
+        "alice@example.com",
+        "ali",
+        "smith",
+        "#2",
+        "2",
+        "ALICE SMITH",
+    ] {
+        let v = env.json(&["show", who, "--json"]);
+        assert_eq!(v["contact"]["name"], "Alice Smith", "{who}");
+    }
+}

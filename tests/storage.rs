@@ -1,0 +1,131 @@
+//! The storage contract: file modes, WAL, durability settings, stable ids, and many writers at
+//! once while a reader holds a transaction open.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
+use std::thread;
+
+use common::Env;
+
+#[test]
+fn the_database_is_private_to_its_owner() {
+    let env = Env::new();
+    env.ok(&["add", "Alice"]);
+    let file = std::fs::metadata(&env.db).unwrap().permissions().mode() & 0o777;
+    let dir = std::fs::metadata(env.db.parent().unwrap())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!((file, dir), (0o600, 0o700));
+}
+
+#[test]
+fn the_file_is_wal_with_foreign_keys_and_a_tend_header() {
+    let env = Env::new();
+    env.ok(&["add", "Alice"]);
+    let conn = env.conn();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    let app: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(app, tend::store::APPLICATION_ID);
+    assert_eq!(version, tend::store::LATEST_VERSION);
+    // Deleting a contact takes its notes along (ON DELETE CASCADE is in the schema).
+    env.ok(&["note", "alice", "hello"]);
+    conn.execute_batch("PRAGMA foreign_keys = ON; DELETE FROM contacts;")
+        .unwrap();
+    assert_eq!(env.count("notes"), 0);
+}
+
+#[test]
+fn ids_are_stable_uuids_and_unique() {
+    let env = Env::new();
+    env.ok(&["add", "Alice"]);
+    env.ok(&["note", "alice", "one", "--next", "fri: two"]);
+    let first: String = env
+        .conn()
+        .query_row("SELECT uid FROM contacts", [], |r| r.get(0))
+        .unwrap();
+    env.ok(&["edit", "alice", "--name", "Alice Smith"]);
+    let again: String = env
+        .conn()
+        .query_row("SELECT uid FROM contacts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(first, again, "editing keeps the id");
+    let distinct: i64 = env
+        .conn()
+        .query_row(
+            "SELECT count(DISTINCT uid) FROM (SELECT uid FROM contacts UNION ALL SELECT uid FROM notes UNION ALL SELECT uid FROM follow_ups)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(distinct, 3);
+}
+
+#[test]
+fn eight_writers_and_an_open_reader_lose_nothing() {
+    const WRITERS: usize = 8;
+    const NOTES_EACH: usize = 50;
+    let env = Env::new();
+    env.ok(&["add", "Alice Smith"]);
+    // Another connection holds a read transaction open the whole time, as the TUI might.
+    let reader = env.conn();
+    reader.execute_batch("BEGIN").unwrap();
+    let seen: i64 = reader
+        .query_row("SELECT count(*) FROM notes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(seen, 0);
+
+    let bin = assert_cmd::cargo::cargo_bin("tend");
+    let failures: Vec<String> = thread::scope(|s| {
+        let handles: Vec<_> = (0..WRITERS)
+            .map(|w| {
+                let bin = &bin;
+                let db = &env.db;
+                s.spawn(move || {
+                    let mut errors = Vec::new();
+                    for n in 0..NOTES_EACH {
+                        let out = Command::new(bin)
+                            .args(["note", "alice", &format!("writer {w} note {n}")])
+                            .env("TEND_DB", db)
+                            .env("TEND_NOW", common::NOW)
+                            .output()
+                            .expect("tend runs");
+                        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+                        if !out.status.success() || stderr.contains("locked") {
+                            errors.push(format!("writer {w} note {n}: {stderr}"));
+                        }
+                    }
+                    errors
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    reader.execute_batch("COMMIT").unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} failed, first: {}",
+        failures.len(),
+        failures[0]
+    );
+    assert_eq!(env.count("notes"), (WRITERS * NOTES_EACH) as i64);
+    let distinct: i64 = env
+        .conn()
+        .query_row("SELECT count(DISTINCT body) FROM notes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(distinct, (WRITERS * NOTES_EACH) as i64);
+}
