@@ -1,1 +1,86 @@
-fn main() {}
+//! End-to-end timings of the real `tend` binary at DESIGN.md's scale: 10,000 contacts,
+//! 100,000 notes, 20,000 follow-ups, 5,000 deals, 50,000 money and time entries.
+//! Each iteration is a whole process: start, open, migrate check, work, durable commit, exit.
+//!
+//! Run: `cargo bench --bench capture`. The figures go in BENCHMARKS.md.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+
+const TEND: &str = env!("CARGO_BIN_EXE_tend");
+const NOW: &str = "2026-11-23T10:00:00";
+
+fn tend(db: &Path, args: &[&str]) {
+    let status = Command::new(TEND)
+        .args(args)
+        .env("TEND_DB", db)
+        .env("TEND_NOW", NOW)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .expect("tend runs");
+    assert!(status.success(), "tend {args:?} failed");
+}
+
+/// A database at the design scale, made once per run with `tend dev seed`.
+fn seeded(dir: &Path) -> PathBuf {
+    let db = dir.join("tend.db");
+    tend(&db, &["dev", "seed"]);
+    db
+}
+
+fn contact_name(db: &Path, id: i64) -> String {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("SELECT name FROM contacts WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })
+    .unwrap()
+}
+
+fn design_scale(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded(dir.path());
+    let name = contact_name(&db, 4_321);
+
+    let mut g = c.benchmark_group("design scale");
+    g.sample_size(60);
+    g.bench_function("tend note (exact name, durable)", |b| {
+        b.iter(|| tend(&db, &["note", &name, "called about the spring order"]))
+    });
+    g.bench_function("tend note --next (exact name, durable)", |b| {
+        b.iter(|| {
+            tend(
+                &db,
+                &[
+                    "note",
+                    &name,
+                    "sent the quote",
+                    "--next",
+                    "fri: chase the quote",
+                ],
+            )
+        })
+    });
+    g.bench_function("tend note (fuzzy name, durable)", |b| {
+        // No exact or prefix match: every contact goes through the fuzzy matcher.
+        let fuzzy = name.replace(' ', "");
+        b.iter(|| tend(&db, &["note", &fuzzy, "left a voicemail"]))
+    });
+    g.bench_function("tend today", |b| b.iter(|| tend(&db, &["today"])));
+    g.bench_function("tend today --json (all)", |b| {
+        b.iter(|| tend(&db, &["today", "--json"]))
+    });
+    g.bench_function("tend show", |b| b.iter(|| tend(&db, &["show", &name])));
+    g.bench_function("tend search (notes and contacts)", |b| {
+        b.iter(|| tend(&db, &["search", "quote", "spring"]))
+    });
+    g.bench_function("tend list --status client", |b| {
+        b.iter(|| tend(&db, &["list", "--status", "client"]))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, design_scale);
+criterion_main!(benches);

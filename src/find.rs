@@ -34,15 +34,24 @@ pub fn resolve(conn: &Connection, query: &str) -> Result<Candidate> {
     if !prefix.is_empty() {
         return one(q, prefix);
     }
-    let all = contacts::all_candidates(conn)?;
-    let fuzzy = fuzzy(q, &all);
-    if !fuzzy.is_empty() {
-        return one(q, fuzzy);
+    let all = contacts::all_names(conn)?;
+    let hits = fuzzy(q, &all);
+    if !hits.is_empty() {
+        return one(q, with_details(conn, hits, SHOWN)?);
     }
     Err(Error::NoSuchContact {
         query: q.to_string(),
         suggestions: suggest(q, &all),
     })
+}
+
+/// The listed details (email, status, archived) of the first `max` fuzzy hits.
+pub fn with_details(conn: &Connection, hits: Vec<Candidate>, max: usize) -> Result<Vec<Candidate>> {
+    let mut out = Vec::with_capacity(hits.len().min(max));
+    for h in hits.into_iter().take(max) {
+        out.extend(contacts::by_id(conn, h.id)?);
+    }
+    Ok(out)
 }
 
 /// `#12`, or a bare number short enough not to be a phone number.
@@ -81,8 +90,10 @@ fn is_archived(c: &Candidate) -> bool {
 /// kept, so one strong match is not made ambiguous by a long tail of weak ones.
 pub fn fuzzy(q: &str, all: &[Candidate]) -> Vec<Candidate> {
     let matcher = SkimMatcherV2::default().ignore_case();
+    let pattern: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
     let mut scored: Vec<(i64, &Candidate)> = all
         .iter()
+        .filter(|c| is_subsequence(&pattern, &c.name))
         .filter_map(|c| matcher.fuzzy_match(&c.name, q).map(|s| (s, c)))
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
@@ -94,6 +105,23 @@ pub fn fuzzy(q: &str, all: &[Candidate]) -> Vec<Candidate> {
         .take_while(|(s, _)| *s * 10 >= best * 7)
         .map(|(_, c)| c.clone())
         .collect()
+}
+
+/// Every character of `pattern` appears in `name` in order, ignoring case: what the fuzzy
+/// matcher needs before it can score at all, checked a hundred times faster, so only the
+/// plausible few of 10,000 names reach the scorer.
+fn is_subsequence(pattern: &[char], name: &str) -> bool {
+    let mut want = pattern.iter().peekable();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        match want.peek() {
+            Some(&&w) if w == c => {
+                want.next();
+            }
+            Some(_) => {}
+            None => break,
+        }
+    }
+    want.peek().is_none()
 }
 
 /// Up to three names that look like what was typed (a typo, a swapped letter).
@@ -152,6 +180,20 @@ mod tests {
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].name, "Alice Smith");
         assert!(fuzzy("zzz", &all).is_empty());
+    }
+
+    #[test]
+    fn the_prefilter_agrees_with_the_matcher() {
+        let all = cands(&["Alice Smith", "Ålesund Ltd", "Bob Jones", "ALAN SMITHERS"]);
+        let matcher = SkimMatcherV2::default().ignore_case();
+        for q in ["alsm", "smith", "bj", "ålе", "s", "xyz", "ALI"] {
+            let pattern: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
+            for c in &all {
+                if matcher.fuzzy_match(&c.name, q).is_some() {
+                    assert!(is_subsequence(&pattern, &c.name), "{q} in {}", c.name);
+                }
+            }
+        }
     }
 
     #[test]

@@ -184,14 +184,20 @@ pub fn seed(store: &mut Store, clock: &Clock, scale: Scale, seed: u64) -> Result
                 &now,
             )?;
         }
+        // Most follow-ups are history (done); about one in five is open, and of those a few
+        // are overdue or due today, as in a busy practice that keeps up.
         for _ in 0..scale.follow_ups {
-            let offset = rng.i64(-30..60);
-            let due = if offset < 0 {
-                days_back(today, offset.unsigned_abs())
+            let open = rng.u8(0..100) < 20;
+            let due = if !open {
+                days_back(today, rng.u64(1..3 * 365))
             } else {
-                today
-                    .checked_add_days(Days::new(offset as u64))
-                    .unwrap_or(today)
+                match rng.u8(0..100) {
+                    0..=1 => days_back(today, rng.u64(1..15)),
+                    2 => today,
+                    _ => today
+                        .checked_add_days(Days::new(rng.u64(1..120)))
+                        .unwrap_or(today),
+                }
             };
             let id = followups::insert(
                 tx,
@@ -206,7 +212,7 @@ pub fn seed(store: &mut Store, clock: &Clock, scale: Scale, seed: u64) -> Result
                 },
                 &now,
             )?;
-            if rng.u8(0..100) < 60 {
+            if !open {
                 followups::complete(tx, id, &now)?;
             }
         }

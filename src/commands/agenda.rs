@@ -51,11 +51,11 @@ pub fn agenda(
             Urgency::Upcoming => upcoming.push(f),
         }
     }
-    let mut no_next_step = contacts::without_next_step(conn)?;
-    let total = no_next_step.len();
-    if let Some(limit) = neglected_limit {
-        no_next_step.truncate(limit);
-    }
+    let no_next_step = contacts::without_next_step(conn, neglected_limit)?;
+    let total = match neglected_limit {
+        Some(limit) if no_next_step.len() >= limit => contacts::count_without_next_step(conn)?,
+        _ => no_next_step.len(),
+    };
     Ok(Agenda {
         today,
         overdue,

@@ -17,7 +17,8 @@ pub struct Found {
 
 pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Found> {
     let q = query.trim();
-    let mut hits = find::fuzzy(q, &contacts::all_candidates(conn)?);
+    let hits = find::fuzzy(q, &contacts::all_names(conn)?);
+    let mut hits = find::with_details(conn, hits, limit)?;
     for c in contacts::details_containing(conn, q, limit)? {
         if !hits.iter().any(|h| h.id == c.id) {
             hits.push(c);

@@ -322,12 +322,17 @@ pub fn prefix(conn: &Connection, q: &str) -> Result<Vec<Candidate>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Every contact's id, name and email, for fuzzy matching.
-pub fn all_candidates(conn: &Connection) -> Result<Vec<Candidate>> {
-    let sql =
-        format!("SELECT {CANDIDATE_COLUMNS} FROM contacts ORDER BY archived_at IS NOT NULL, name");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([], candidate_from_row)?;
+/// Every contact's id and name (no details, no order: the cheapest read of all names), for
+/// fuzzy matching; `by_id` fills in the details of the few that match.
+pub fn all_names(conn: &Connection) -> Result<Vec<Candidate>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM contacts")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Candidate {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            detail: None,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -385,7 +390,7 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ContactRow>> {
     let sql = format!(
         "SELECT c.id, c.kind, c.name, c.status, c.email, c.phone, co.name,
                 (SELECT group_concat(tag, ',') FROM (SELECT tag FROM contact_tags t WHERE t.contact_id = c.id ORDER BY tag)),
-                (SELECT min(due_date) FROM follow_ups f WHERE f.contact_id = c.id AND f.done_at IS NULL),
+                c.next_due,
                 c.last_note_at, c.archived_at IS NOT NULL
            FROM contacts c LEFT JOIN contacts co ON co.id = c.company_id
            {filter}
@@ -413,11 +418,11 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ContactRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A contact has no next step when it has no open follow-up. A company with active people is
-/// looked after through them (each of them is listed if they have none), so it is not listed
-/// on its own.
-pub(crate) const NO_NEXT_STEP: &str =
-    "NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.contact_id = c.id AND f.done_at IS NULL)
+/// A contact has no next step when it has no open follow-up (`next_due`, kept by triggers, is
+/// NULL). A company with active people is looked after through them (each of them is listed if
+/// they have none), so it is not listed on its own.
+pub(crate) const NO_NEXT_STEP: &str = "c.next_due IS NULL AND c.archived_at IS NULL
+    AND c.status IN ('lead', 'prospect', 'client')
     AND NOT (c.kind = 'company' AND EXISTS (
         SELECT 1 FROM contacts p WHERE p.company_id = c.id AND p.archived_at IS NULL
            AND p.status IN ('lead', 'prospect', 'client')))";
@@ -432,16 +437,19 @@ pub struct Neglected {
 }
 
 /// Active, unarchived contacts with no next step: never contacted first, then longest since
-/// the last contact.
-pub fn without_next_step(conn: &Connection) -> Result<Vec<Neglected>> {
+/// the last contact. At most `limit` of them (all with `None`). The planner would rather use
+/// `contacts_active`; the partial index made for this query is 50 times faster at 10,000
+/// contacts, so it is named.
+pub fn without_next_step(conn: &Connection, limit: Option<usize>) -> Result<Vec<Neglected>> {
     let sql = format!(
-        "SELECT c.id, c.name, c.status, c.last_note_at FROM contacts c
-          WHERE c.archived_at IS NULL AND c.status IN ('lead', 'prospect', 'client')
-            AND {NO_NEXT_STEP}
-          ORDER BY c.last_note_at IS NOT NULL, coalesce(c.last_note_at, c.created_at), c.name"
+        "SELECT c.id, c.name, c.status, c.last_note_at FROM contacts c INDEXED BY contacts_no_next_step
+          WHERE {NO_NEXT_STEP}
+          ORDER BY c.last_note_at IS NOT NULL, coalesce(c.last_note_at, c.created_at), c.name
+          LIMIT ?1"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([], |r| {
+    let limit = limit.map_or(-1, |l| l as i64);
+    let rows = stmt.query_map([limit], |r| {
         Ok(Neglected {
             id: r.get(0)?,
             name: r.get(1)?,
@@ -450,6 +458,14 @@ pub fn without_next_step(conn: &Connection) -> Result<Vec<Neglected>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn count_without_next_step(conn: &Connection) -> Result<usize> {
+    let sql = format!(
+        "SELECT count(*) FROM contacts c INDEXED BY contacts_no_next_step WHERE {NO_NEXT_STEP}"
+    );
+    let n: i64 = conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))?;
+    Ok(n as usize)
 }
 
 pub fn count(conn: &Connection) -> Result<i64> {
@@ -461,13 +477,17 @@ pub fn details_containing(conn: &Connection, q: &str, limit: usize) -> Result<Ve
     if q.is_empty() {
         return Ok(Vec::new());
     }
+    // One plain scan per table, joined once: a correlated subquery per contact is five times
+    // slower at 10,000 contacts.
     let sql = format!(
-        "SELECT {CANDIDATE_COLUMNS} FROM contacts c
-          WHERE c.email LIKE ?1 ESCAPE '\\' OR c.phone LIKE ?1 ESCAPE '\\' OR c.source LIKE ?1 ESCAPE '\\'
-             OR EXISTS (SELECT 1 FROM contacts co WHERE co.id = c.company_id AND co.name LIKE ?1 ESCAPE '\\')
-             OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag LIKE ?1 ESCAPE '\\')
-             OR EXISTS (SELECT 1 FROM contact_fields f WHERE f.contact_id = c.id AND f.value LIKE ?1 ESCAPE '\\')
-          ORDER BY c.archived_at IS NOT NULL, c.name LIMIT ?2"
+        "SELECT {CANDIDATE_COLUMNS} FROM contacts WHERE id IN (
+             SELECT id FROM contacts
+              WHERE email LIKE ?1 ESCAPE '\\' OR phone LIKE ?1 ESCAPE '\\' OR source LIKE ?1 ESCAPE '\\'
+             UNION SELECT contact_id FROM contact_tags WHERE tag LIKE ?1 ESCAPE '\\'
+             UNION SELECT contact_id FROM contact_fields WHERE value LIKE ?1 ESCAPE '\\'
+             UNION SELECT p.id FROM contacts co JOIN contacts p ON p.company_id = co.id
+                    WHERE co.kind = 'company' AND co.name LIKE ?1 ESCAPE '\\')
+          ORDER BY archived_at IS NOT NULL, name LIMIT ?2"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let pattern = format!("%{}%", like_escape(q));

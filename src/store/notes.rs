@@ -62,10 +62,13 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Note>>
     let Some(fts) = fts_query(query) else {
         return Ok(Vec::new());
     };
+    // Walk notes newest first and keep those in the match set: stops after `limit` hits
+    // instead of sorting every match (a common word matches tens of thousands of notes).
     let mut stmt = conn.prepare_cached(
         "SELECT n.id, n.uid, n.contact_id, c.name, n.kind, n.body, n.at
-           FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid JOIN contacts c ON c.id = n.contact_id
-          WHERE notes_fts MATCH ?1 ORDER BY n.at DESC, n.id DESC LIMIT ?2",
+           FROM notes n INDEXED BY notes_at JOIN contacts c ON c.id = n.contact_id
+          WHERE n.id IN (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?1)
+          ORDER BY n.at DESC, n.id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![fts, limit as i64], note_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

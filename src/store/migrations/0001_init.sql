@@ -20,7 +20,8 @@ CREATE TABLE contacts (
                    CHECK (status IN ('lead', 'prospect', 'client', 'former', 'lost')),
     source         TEXT,
     referred_by_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
-    last_note_at   TEXT,
+    last_note_at   TEXT,         -- kept by the notes triggers below
+    next_due       TEXT,         -- earliest open follow-up, kept by the follow_ups triggers
     archived_at    TEXT,
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL
@@ -31,6 +32,11 @@ CREATE INDEX contacts_phone ON contacts(phone) WHERE phone IS NOT NULL;
 CREATE INDEX contacts_active ON contacts(status) WHERE archived_at IS NULL;
 CREATE INDEX contacts_company ON contacts(company_id) WHERE company_id IS NOT NULL;
 CREATE INDEX contacts_referred_by ON contacts(referred_by_id) WHERE referred_by_id IS NOT NULL;
+-- Today's "no next step": active contacts without an open follow-up, never contacted first,
+-- then longest since the last contact.
+CREATE INDEX contacts_no_next_step
+    ON contacts(last_note_at IS NOT NULL, coalesce(last_note_at, created_at), name, kind)
+    WHERE next_due IS NULL AND archived_at IS NULL AND status IN ('lead', 'prospect', 'client');
 
 CREATE TABLE contact_tags (
     contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
@@ -122,9 +128,23 @@ CREATE TABLE follow_ups (
     created_at   TEXT NOT NULL
 );
 CREATE INDEX follow_ups_open_due ON follow_ups(due_date, due_time) WHERE done_at IS NULL;
-CREATE INDEX follow_ups_open_contact ON follow_ups(contact_id) WHERE done_at IS NULL;
+CREATE INDEX follow_ups_open_contact ON follow_ups(contact_id, due_date) WHERE done_at IS NULL;
 CREATE INDEX follow_ups_contact ON follow_ups(contact_id);
 CREATE INDEX follow_ups_deal ON follow_ups(deal_id) WHERE deal_id IS NOT NULL;
+CREATE TRIGGER follow_ups_ai AFTER INSERT ON follow_ups WHEN new.done_at IS NULL BEGIN
+    UPDATE contacts SET next_due = new.due_date
+     WHERE id = new.contact_id AND (next_due IS NULL OR next_due > new.due_date);
+END;
+CREATE TRIGGER follow_ups_au AFTER UPDATE OF contact_id, due_date, done_at ON follow_ups BEGIN
+    UPDATE contacts SET next_due = (SELECT min(due_date) FROM follow_ups f
+                                     WHERE f.contact_id = contacts.id AND f.done_at IS NULL)
+     WHERE id IN (old.contact_id, new.contact_id);
+END;
+CREATE TRIGGER follow_ups_ad AFTER DELETE ON follow_ups WHEN old.done_at IS NULL BEGIN
+    UPDATE contacts SET next_due = (SELECT min(due_date) FROM follow_ups f
+                                     WHERE f.contact_id = contacts.id AND f.done_at IS NULL)
+     WHERE id = old.contact_id;
+END;
 
 -- Income (invoiced, then paid) and expenses, per contact and optionally per deal.
 CREATE TABLE money_entries (
