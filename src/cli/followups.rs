@@ -124,7 +124,7 @@ pub fn snooze(a: SnoozeArgs, ctx: &mut Ctx) -> Result<String> {
     let today = ctx.clock.today();
     let until = when::parse(&a.when.join(" "), today, Direction::Future).map_err(Error::invalid)?;
     let id = follow_up_id(&a.id, ctx)?;
-    let f = cmd::snooze(&mut ctx.store, &ctx.clock, id, until)?;
+    let f = cmd::snooze(&mut ctx.store, id, until)?.follow_up;
     if a.json {
         return json(&f);
     }

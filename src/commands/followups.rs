@@ -4,6 +4,7 @@
 use rusqlite::Connection;
 use serde::Serialize;
 
+use super::undo::Undo;
 use super::{NextStep, required_text};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
@@ -76,6 +77,15 @@ pub struct Completed {
     pub next: Option<FollowUp>,
 }
 
+impl Completed {
+    pub fn undo(&self) -> Undo {
+        Undo::Reopen {
+            follow_up_id: self.done.id,
+            spawned_id: self.next.as_ref().map(|f| f.id),
+        }
+    }
+}
+
 pub fn done(store: &mut Store, clock: &Clock, id: i64) -> Result<Completed> {
     let now = clock.stamp();
     let today = clock.today();
@@ -112,12 +122,26 @@ pub fn done(store: &mut Store, clock: &Clock, id: i64) -> Result<Completed> {
     Ok(Completed { done, next })
 }
 
-pub fn snooze(store: &mut Store, clock: &Clock, id: i64, until: When) -> Result<FollowUp> {
-    let _ = clock;
-    store.write(|tx| {
+#[derive(Debug, Clone, Serialize)]
+pub struct Snoozed {
+    pub follow_up: FollowUp,
+    #[serde(skip)]
+    pub undo: Undo,
+}
+
+/// Move an open follow-up to `until` (keeping its time unless a new one is given).
+pub fn snooze(store: &mut Store, id: i64, until: When) -> Result<Snoozed> {
+    let undo = store.write(|tx| {
         let f = get_open(tx, id)?;
         followups::reschedule(tx, id, until.date, until.time.or(f.due_time), true)?;
-        Ok(())
+        Ok(Undo::Unsnooze {
+            follow_up_id: id,
+            date: f.due_date,
+            time: f.due_time,
+        })
     })?;
-    open(store.conn(), id)
+    Ok(Snoozed {
+        follow_up: open(store.conn(), id)?,
+        undo,
+    })
 }

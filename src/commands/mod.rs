@@ -4,9 +4,11 @@
 
 pub mod agenda;
 pub mod contacts;
+pub mod deals;
 pub mod followups;
 pub mod notes;
 pub mod search;
+pub mod undo;
 
 use chrono::{DateTime, FixedOffset, NaiveTime};
 

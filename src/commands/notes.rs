@@ -3,6 +3,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use super::undo::Undo;
 use super::{NextStep, followups::insert_next, required_text};
 use crate::clock::{self, Clock};
 use crate::error::Result;
@@ -28,6 +29,15 @@ pub struct NoteAdded {
     pub kind: NoteKind,
     pub at: String,
     pub next: Option<FollowUp>,
+}
+
+impl NoteAdded {
+    pub fn undo(&self) -> Undo {
+        Undo::DeleteNote {
+            note_id: self.note_id,
+            follow_up_id: self.next.as_ref().map(|f| f.id),
+        }
+    }
 }
 
 pub fn add(store: &mut Store, clock: &Clock, input: AddNote) -> Result<NoteAdded> {

@@ -81,3 +81,75 @@ mod tests {
         assert_eq!("Proposal".parse::<Stage>(), Ok(Stage::Proposal));
     }
 }
+
+/// A deal as the pipeline shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deal {
+    pub id: i64,
+    pub uid: String,
+    pub contact_id: i64,
+    pub contact: String,
+    pub title: String,
+    pub value_minor: i64,
+    pub stage: Stage,
+    /// Set only when it overrides the stage's default.
+    pub probability: Option<u8>,
+    pub expected_close: Option<chrono::NaiveDate>,
+    pub closed_at: Option<String>,
+    pub lost_reason: Option<String>,
+}
+
+impl Deal {
+    pub fn probability(&self) -> u8 {
+        self.probability.unwrap_or_else(|| self.stage.default_probability())
+    }
+}
+
+impl Stage {
+    /// The next stage along the open pipeline (won after negotiation); none after a close.
+    pub fn next(self) -> Option<Stage> {
+        match self {
+            Stage::New => Some(Stage::Qualified),
+            Stage::Qualified => Some(Stage::Proposal),
+            Stage::Proposal => Some(Stage::Negotiation),
+            Stage::Negotiation => Some(Stage::Won),
+            Stage::Won | Stage::Lost => None,
+        }
+    }
+
+    /// The stage before; a won or lost deal reopens into negotiation.
+    pub fn previous(self) -> Option<Stage> {
+        match self {
+            Stage::New => None,
+            Stage::Qualified => Some(Stage::New),
+            Stage::Proposal => Some(Stage::Qualified),
+            Stage::Negotiation => Some(Stage::Proposal),
+            Stage::Won | Stage::Lost => Some(Stage::Negotiation),
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Stage::New => "New",
+            Stage::Qualified => "Qualified",
+            Stage::Proposal => "Proposal",
+            Stage::Negotiation => "Negotiation",
+            Stage::Won => "Won",
+            Stage::Lost => "Lost",
+        }
+    }
+}
+
+#[cfg(test)]
+mod moves {
+    use super::*;
+
+    #[test]
+    fn stages_step_forward_and_back() {
+        assert_eq!(Stage::New.next(), Some(Stage::Qualified));
+        assert_eq!(Stage::Negotiation.next(), Some(Stage::Won));
+        assert_eq!(Stage::Won.next(), None);
+        assert_eq!(Stage::New.previous(), None);
+        assert_eq!(Stage::Lost.previous(), Some(Stage::Negotiation));
+    }
+}

@@ -3,9 +3,11 @@
 pub mod contact;
 pub mod deal;
 pub mod followup;
+pub mod money;
 pub mod note;
 pub mod text;
 
 pub use contact::{Contact, ContactKind, ContactRow, Status};
+pub use deal::{Deal, Stage};
 pub use followup::Recurrence;
 pub use note::{Note, NoteKind};

@@ -494,3 +494,8 @@ pub fn details_containing(conn: &Connection, q: &str, limit: usize) -> Result<Ve
     let rows = stmt.query_map(params![pattern, limit as i64], candidate_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute("DELETE FROM contacts WHERE id = ?1", [id])?;
+    Ok(())
+}

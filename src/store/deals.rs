@@ -1,11 +1,12 @@
 //! Deals and their stage history.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::contacts::parse_col;
 use super::new_uid;
 use crate::error::Result;
-use crate::model::deal::Stage;
+use crate::model::deal::{Deal, Stage};
 
 #[derive(Debug, Clone)]
 pub struct NewDeal {
@@ -49,4 +50,89 @@ pub fn record_stage(conn: &Connection, deal_id: i64, stage: Stage, at: &str) -> 
 
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM deals", [], |r| r.get(0))?)
+}
+
+const COLUMNS: &str = "d.id, d.uid, d.contact_id, c.name, d.title, d.value_minor, d.stage, d.probability,
+     d.expected_close, d.closed_at, d.lost_reason";
+
+fn from_row(r: &Row) -> rusqlite::Result<Deal> {
+    Ok(Deal {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        contact_id: r.get(2)?,
+        contact: r.get(3)?,
+        title: r.get(4)?,
+        value_minor: r.get(5)?,
+        stage: parse_col(r, 6)?,
+        probability: r.get(7)?,
+        expected_close: r.get(8)?,
+        closed_at: r.get(9)?,
+        lost_reason: r.get(10)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Deal>> {
+    let sql = format!("SELECT {COLUMNS} FROM deals d JOIN contacts c ON c.id = d.contact_id WHERE d.id = ?1");
+    Ok(conn.query_row(&sql, [id], from_row).optional()?)
+}
+
+/// Open deals, and deals closed since `closed_since` (a timestamp), biggest first in each stage.
+pub fn pipeline(conn: &Connection, closed_since: &str) -> Result<Vec<Deal>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM deals d JOIN contacts c ON c.id = d.contact_id
+          WHERE d.stage NOT IN ('won', 'lost') OR d.closed_at >= ?1
+          ORDER BY d.value_minor DESC, d.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([closed_since], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn for_contact(conn: &Connection, contact_id: i64) -> Result<Vec<Deal>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM deals d JOIN contacts c ON c.id = d.contact_id
+          WHERE d.contact_id = ?1 ORDER BY d.closed_at IS NOT NULL, d.created_at DESC"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([contact_id], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Move a deal to `stage`, record it in the history, and return the history row's id.
+pub fn set_stage(
+    conn: &Connection,
+    id: i64,
+    stage: Stage,
+    closed_at: Option<&str>,
+    lost_reason: Option<&str>,
+    now: &str,
+) -> Result<i64> {
+    conn.execute(
+        "UPDATE deals SET stage = ?2, closed_at = ?3, lost_reason = ?4, updated_at = ?5 WHERE id = ?1",
+        params![id, stage.as_str(), closed_at, lost_reason, now],
+    )?;
+    record_stage(conn, id, stage, now)?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Put a deal back as it was before a move (undo), dropping the move's history row.
+pub fn restore(
+    conn: &Connection,
+    id: i64,
+    stage: Stage,
+    closed_at: Option<&str>,
+    lost_reason: Option<&str>,
+    history_id: i64,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE deals SET stage = ?2, closed_at = ?3, lost_reason = ?4 WHERE id = ?1",
+        params![id, stage.as_str(), closed_at, lost_reason],
+    )?;
+    conn.execute("DELETE FROM deal_stage_history WHERE id = ?1", [history_id])?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute("DELETE FROM deals WHERE id = ?1", [id])?;
+    Ok(())
 }

@@ -74,3 +74,34 @@ pub fn insert_time(conn: &Connection, t: &NewTime, now: &str) -> Result<i64> {
     ])?;
     Ok(conn.last_insert_rowid())
 }
+
+/// Money and time for one contact, all time.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct MoneySummary {
+    pub invoiced_minor: i64,
+    pub paid_minor: i64,
+    pub expense_minor: i64,
+    pub minutes: i64,
+}
+
+pub fn summary_for(conn: &Connection, contact_id: i64) -> Result<MoneySummary> {
+    let (invoiced_minor, paid_minor, expense_minor) = conn.query_row(
+        "SELECT coalesce(sum(CASE WHEN kind = 'income' THEN amount_minor END), 0),
+                coalesce(sum(CASE WHEN kind = 'income' AND status = 'paid' THEN amount_minor END), 0),
+                coalesce(sum(CASE WHEN kind = 'expense' THEN amount_minor END), 0)
+           FROM money_entries WHERE contact_id = ?1",
+        [contact_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let minutes = conn.query_row(
+        "SELECT coalesce(sum(minutes), 0) FROM time_entries WHERE contact_id = ?1",
+        [contact_id],
+        |r| r.get(0),
+    )?;
+    Ok(MoneySummary {
+        invoiced_minor,
+        paid_minor,
+        expense_minor,
+        minutes,
+    })
+}

@@ -125,3 +125,23 @@ pub fn count_open(conn: &Connection) -> Result<i64> {
         |r| r.get(0),
     )?)
 }
+
+pub fn delete(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute("DELETE FROM follow_ups WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Undo a completion.
+pub fn reopen(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute("UPDATE follow_ups SET done_at = NULL WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Undo a snooze: the old date and time back, one snooze fewer.
+pub fn unsnooze(conn: &Connection, id: i64, date: NaiveDate, time: Option<NaiveTime>) -> Result<()> {
+    conn.execute(
+        "UPDATE follow_ups SET due_date = ?2, due_time = ?3, snoozes = max(snoozes - 1, 0) WHERE id = ?1",
+        params![id, date, time.map(|t| t.format("%H:%M").to_string())],
+    )?;
+    Ok(())
+}
