@@ -8,6 +8,8 @@ pub const NOW_VAR: &str = "TEND_NOW";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Clock {
     now: DateTime<FixedOffset>,
+    /// Set by `TEND_NOW` or a test: time stands still.
+    fixed: bool,
 }
 
 impl Clock {
@@ -15,11 +17,19 @@ impl Clock {
     pub fn system() -> Clock {
         Clock {
             now: Local::now().fixed_offset(),
+            fixed: false,
         }
     }
 
     pub fn fixed(now: DateTime<FixedOffset>) -> Clock {
-        Clock { now }
+        Clock { now, fixed: true }
+    }
+
+    /// A long-running view (the TUI) calls this to move a system clock on; a fixed one stays.
+    pub fn tick(&mut self) {
+        if !self.fixed {
+            *self = Clock::system();
+        }
     }
 
     /// `TEND_NOW` when set (RFC 3339, `YYYY-MM-DDTHH:MM[:SS]` taken as UTC, or a bare date at

@@ -107,6 +107,24 @@ pub fn fuzzy(q: &str, all: &[Candidate]) -> Vec<Candidate> {
         .collect()
 }
 
+/// Indices of the `names` that fuzzily match `q`, best first (all of them for an empty `q`).
+/// For filtering a list as the user types.
+pub fn filter(q: &str, names: &[&str]) -> Vec<usize> {
+    if q.trim().is_empty() {
+        return (0..names.len()).collect();
+    }
+    let matcher = SkimMatcherV2::default().ignore_case();
+    let pattern: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
+    let mut scored: Vec<(i64, usize)> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| is_subsequence(&pattern, n))
+        .filter_map(|(i, n)| matcher.fuzzy_match(n, q).map(|s| (s, i)))
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, i)| i).collect()
+}
+
 /// Every character of `pattern` appears in `name` in order, ignoring case: what the fuzzy
 /// matcher needs before it can score at all, checked a hundred times faster, so only the
 /// plausible few of 10,000 names reach the scorer.

@@ -14,4 +14,5 @@ pub mod find;
 pub mod model;
 pub mod seed;
 pub mod store;
+pub mod tui;
 pub mod when;

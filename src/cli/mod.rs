@@ -21,6 +21,7 @@ use crate::config;
 use crate::error::{Error, Result};
 use crate::find;
 use crate::store::Store;
+use crate::tui;
 
 pub use output::Style;
 
@@ -67,6 +68,10 @@ pub enum Command {
     Archive(contacts::ArchiveArgs),
     /// Search contacts and the full text of notes
     Search(search::SearchArgs),
+    /// Walk through today's follow-ups and everyone without a next step, one card at a time
+    Review,
+    /// Try tend on a throwaway database full of sample clients (your data is not touched)
+    Demo,
     /// Tools for developing tend
     #[command(hide = true)]
     Dev(dev::DevArgs),
@@ -122,9 +127,12 @@ fn report(e: &Error) {
     }
 }
 
-/// Parse nothing, run the command, return what goes to stdout.
+/// Run the command; return what goes to stdout.
 pub fn run(cli: Cli) -> Result<String> {
     let clock = Clock::from_env().map_err(Error::invalid)?;
+    if let Some(Command::Demo) = cli.command {
+        return demo(clock);
+    }
     let path = config::db_path(cli.db)?;
     let store = Store::open(&path)?;
     let mut ctx = Ctx {
@@ -133,7 +141,16 @@ pub fn run(cli: Cli) -> Result<String> {
         style: Style::for_stdout(),
     };
     match cli.command {
+        // At a terminal, `tend` opens the full-screen app; in a pipe or a script it prints
+        // the agenda, so `tend | less` and cron jobs still work.
+        None if tui::is_interactive() => {
+            tui::run(ctx.store, ctx.clock, tui::Start::Today, false).map(|()| String::new())
+        }
         None => today::run(today::TodayArgs::default(), &mut ctx),
+        Some(Command::Review) => {
+            tui::run(ctx.store, ctx.clock, tui::Start::Review, false).map(|()| String::new())
+        }
+        Some(Command::Demo) => unreachable!("handled above"),
         Some(Command::Add(a)) => add::run(a, &mut ctx),
         Some(Command::Note(a)) => note::run(a, &mut ctx),
         Some(Command::Next(a)) => followups::next(a, &mut ctx),
@@ -148,6 +165,24 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Search(a)) => search::run(a, &mut ctx),
         Some(Command::Dev(a)) => dev::run(a, &mut ctx),
     }
+}
+
+/// `tend demo`: a sample business in a temporary database, removed afterwards.
+fn demo(clock: Clock) -> Result<String> {
+    if !tui::is_interactive() {
+        return Err(Error::invalid_with_hint(
+            "the demo opens the full-screen view, which needs a terminal",
+            "run `tend demo` in a terminal",
+        ));
+    }
+    let dir = tempfile::Builder::new().prefix("tend-demo-").tempdir()?;
+    let mut store = Store::open(&dir.path().join("demo.db"))?;
+    crate::demo::fill(&mut store, &clock)?;
+    tui::run(store, clock, tui::Start::Today, true)?;
+    Ok(
+        "That was a throwaway demo database; it has been removed. Your own data was not touched.\n"
+            .into(),
+    )
 }
 
 /// Print a value as pretty JSON followed by a newline.

@@ -10,7 +10,14 @@ use crate::model::deal::{Deal, Stage};
 use crate::store::deals::{self, NewDeal};
 use crate::store::{Store, contacts};
 
-pub fn add(store: &mut Store, clock: &Clock, contact_id: i64, title: &str, value_minor: i64, stage: Stage) -> Result<Deal> {
+pub fn add(
+    store: &mut Store,
+    clock: &Clock,
+    contact_id: i64,
+    title: &str,
+    value_minor: i64,
+    stage: Stage,
+) -> Result<Deal> {
     let title = super::required_text(title, "the deal's title", "e.g. kitchen refit 4,500")?;
     let now = clock.stamp();
     let id = store.write(|tx| {
@@ -43,19 +50,40 @@ pub struct Moved {
 }
 
 /// Move a deal to `to`. Losing needs a reason; closing stamps the close time, reopening clears it.
-pub fn move_to(store: &mut Store, clock: &Clock, id: i64, to: Stage, lost_reason: Option<&str>) -> Result<Moved> {
+pub fn move_to(
+    store: &mut Store,
+    clock: &Clock,
+    id: i64,
+    to: Stage,
+    lost_reason: Option<&str>,
+) -> Result<Moved> {
     let now = clock.stamp();
     let reason = lost_reason.map(str::trim).filter(|r| !r.is_empty());
     if to == Stage::Lost && reason.is_none() {
-        return Err(Error::invalid_with_hint("a lost deal needs a reason", "say why, e.g. \"went with a cheaper quote\""));
+        return Err(Error::invalid_with_hint(
+            "a lost deal needs a reason",
+            "say why, e.g. \"went with a cheaper quote\"",
+        ));
     }
     let undo = store.write(|tx| {
-        let before = deals::get(tx, id)?.ok_or_else(|| Error::invalid(format!("deal #{id} does not exist")))?;
+        let before = deals::get(tx, id)?
+            .ok_or_else(|| Error::invalid(format!("deal #{id} does not exist")))?;
         if before.stage == to {
-            return Err(Error::invalid(format!("'{}' is already in {}", before.title, to.title())));
+            return Err(Error::invalid(format!(
+                "'{}' is already in {}",
+                before.title,
+                to.title()
+            )));
         }
         let closed_at = to.is_closed().then_some(now.as_str());
-        let history_id = deals::set_stage(tx, id, to, closed_at, reason.filter(|_| to == Stage::Lost), &now)?;
+        let history_id = deals::set_stage(
+            tx,
+            id,
+            to,
+            closed_at,
+            reason.filter(|_| to == Stage::Lost),
+            &now,
+        )?;
         Ok(Undo::RestoreDeal {
             deal_id: id,
             stage: before.stage,

@@ -11,14 +11,39 @@ use crate::store::{Store, deals, followups, notes};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Undo {
-    DeleteNote { note_id: i64, follow_up_id: Option<i64> },
-    Reopen { follow_up_id: i64, spawned_id: Option<i64> },
-    Unsnooze { follow_up_id: i64, date: NaiveDate, time: Option<NaiveTime> },
-    DeleteFollowUp { follow_up_id: i64 },
-    RestoreDeal { deal_id: i64, stage: Stage, closed_at: Option<String>, lost_reason: Option<String>, history_id: i64 },
-    DeleteDeal { deal_id: i64 },
-    RestoreStatus { contact_id: i64, status: Status },
-    DeleteContact { contact_id: i64 },
+    DeleteNote {
+        note_id: i64,
+        follow_up_id: Option<i64>,
+    },
+    Reopen {
+        follow_up_id: i64,
+        spawned_id: Option<i64>,
+    },
+    Unsnooze {
+        follow_up_id: i64,
+        date: NaiveDate,
+        time: Option<NaiveTime>,
+    },
+    DeleteFollowUp {
+        follow_up_id: i64,
+    },
+    RestoreDeal {
+        deal_id: i64,
+        stage: Stage,
+        closed_at: Option<String>,
+        lost_reason: Option<String>,
+        history_id: i64,
+    },
+    DeleteDeal {
+        deal_id: i64,
+    },
+    RestoreStatus {
+        contact_id: i64,
+        status: Status,
+    },
+    DeleteContact {
+        contact_id: i64,
+    },
 }
 
 impl Undo {
@@ -41,21 +66,37 @@ pub fn apply(store: &mut Store, clock: &Clock, undo: &Undo) -> Result<()> {
     let now = clock.stamp();
     store.write(|tx| {
         match undo {
-            Undo::DeleteNote { note_id, follow_up_id } => {
+            Undo::DeleteNote {
+                note_id,
+                follow_up_id,
+            } => {
                 notes::delete(tx, *note_id)?;
                 if let Some(f) = follow_up_id {
                     followups::delete(tx, *f)?;
                 }
             }
-            Undo::Reopen { follow_up_id, spawned_id } => {
+            Undo::Reopen {
+                follow_up_id,
+                spawned_id,
+            } => {
                 followups::reopen(tx, *follow_up_id)?;
                 if let Some(s) = spawned_id {
                     followups::delete(tx, *s)?;
                 }
             }
-            Undo::Unsnooze { follow_up_id, date, time } => followups::unsnooze(tx, *follow_up_id, *date, *time)?,
+            Undo::Unsnooze {
+                follow_up_id,
+                date,
+                time,
+            } => followups::unsnooze(tx, *follow_up_id, *date, *time)?,
             Undo::DeleteFollowUp { follow_up_id } => followups::delete(tx, *follow_up_id)?,
-            Undo::RestoreDeal { deal_id, stage, closed_at, lost_reason, history_id } => deals::restore(
+            Undo::RestoreDeal {
+                deal_id,
+                stage,
+                closed_at,
+                lost_reason,
+                history_id,
+            } => deals::restore(
                 tx,
                 *deal_id,
                 *stage,

@@ -101,7 +101,8 @@ pub struct Deal {
 
 impl Deal {
     pub fn probability(&self) -> u8 {
-        self.probability.unwrap_or_else(|| self.stage.default_probability())
+        self.probability
+            .unwrap_or_else(|| self.stage.default_probability())
     }
 }
 

@@ -2,7 +2,8 @@
 
 /// Parse "1,250.50", "1250", "£1,250", "12.5" into minor units (125050, 125000, ...).
 pub fn parse_amount(input: &str) -> Result<i64, String> {
-    let err = || format!("cannot read '{input}' as an amount: write it like 1250, 1,250.50 or 99.5");
+    let err =
+        || format!("cannot read '{input}' as an amount: write it like 1250, 1,250.50 or 99.5");
     let s: String = input
         .trim()
         .trim_start_matches(['£', '$', '€'])
@@ -16,16 +17,26 @@ pub fn parse_amount(input: &str) -> Result<i64, String> {
         Some((w, f)) => (w, f),
         None => (s.as_str(), ""),
     };
-    if frac.len() > 2 || !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+    if frac.len() > 2
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
         return Err(err());
     }
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| err())? };
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| err())?
+    };
     let cents: i64 = match frac.len() {
         0 => 0,
         1 => frac.parse::<i64>().map_err(|_| err())? * 10,
         _ => frac.parse().map_err(|_| err())?,
     };
-    whole.checked_mul(100).and_then(|w| w.checked_add(cents)).ok_or_else(err)
+    whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(cents))
+        .ok_or_else(err)
 }
 
 /// "1,250" for whole amounts, "1,250.50" otherwise; negative amounts lead with '-'.

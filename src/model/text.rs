@@ -55,6 +55,32 @@ pub fn truncate(s: &str, max: usize) -> String {
     t
 }
 
+/// Exactly `width` terminal columns: cut (ending in '…') or padded with spaces. Wide
+/// characters (CJK, emoji) count as two columns.
+pub fn fit(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return format!("{s}{}", " ".repeat(width - total));
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+        used += 1;
+    }
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +98,14 @@ mod tests {
     fn one_line_folds_whitespace_and_block_keeps_lines() {
         assert_eq!(one_line("called\n\nwants\ta quote"), "called wants a quote");
         assert_eq!(block("a\r\nb\x1b"), "a\nb^[");
+    }
+
+    #[test]
+    fn fit_counts_terminal_columns() {
+        assert_eq!(fit("山田", 6), "山田  ");
+        assert_eq!(fit("山田太郎", 6), "山田… ");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("ab", 0), "");
     }
 
     #[test]

@@ -52,7 +52,8 @@ pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM deals", [], |r| r.get(0))?)
 }
 
-const COLUMNS: &str = "d.id, d.uid, d.contact_id, c.name, d.title, d.value_minor, d.stage, d.probability,
+const COLUMNS: &str =
+    "d.id, d.uid, d.contact_id, c.name, d.title, d.value_minor, d.stage, d.probability,
      d.expected_close, d.closed_at, d.lost_reason";
 
 fn from_row(r: &Row) -> rusqlite::Result<Deal> {
@@ -72,7 +73,9 @@ fn from_row(r: &Row) -> rusqlite::Result<Deal> {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Deal>> {
-    let sql = format!("SELECT {COLUMNS} FROM deals d JOIN contacts c ON c.id = d.contact_id WHERE d.id = ?1");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM deals d JOIN contacts c ON c.id = d.contact_id WHERE d.id = ?1"
+    );
     Ok(conn.query_row(&sql, [id], from_row).optional()?)
 }
 

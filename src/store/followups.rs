@@ -138,7 +138,12 @@ pub fn reopen(conn: &Connection, id: i64) -> Result<()> {
 }
 
 /// Undo a snooze: the old date and time back, one snooze fewer.
-pub fn unsnooze(conn: &Connection, id: i64, date: NaiveDate, time: Option<NaiveTime>) -> Result<()> {
+pub fn unsnooze(
+    conn: &Connection,
+    id: i64,
+    date: NaiveDate,
+    time: Option<NaiveTime>,
+) -> Result<()> {
     conn.execute(
         "UPDATE follow_ups SET due_date = ?2, due_time = ?3, snoozes = max(snoozes - 1, 0) WHERE id = ?1",
         params![id, date, time.map(|t| t.format("%H:%M").to_string())],

@@ -1,0 +1,453 @@
+//! The full-screen app, driven by real key events and drawn on ratatui's TestBackend, against a
+//! real database with a fixed clock. Each test checks the screen and what was stored.
+
+mod common;
+
+use common::Env;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tend::clock::Clock;
+use tend::store::Store;
+use tend::tui::app::App;
+use tend::tui::views;
+
+fn app(env: &Env) -> App {
+    // Make sure the database exists even when no command has run yet.
+    let store = Store::open(&env.db).unwrap();
+    App::new(store, Clock::parse(common::NOW).unwrap()).unwrap()
+}
+
+fn screen_at(app: &App, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| views::draw(f, app)).unwrap();
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut x = 0;
+        while x < w {
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym);
+            // A wide character fills two cells; the second one is not a character of its own.
+            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn screen(app: &App) -> String {
+    screen_at(app, 120, 32)
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn keys(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+/// Type a line into the open prompt and press Enter.
+fn answer(app: &mut App, s: &str) {
+    keys(app, s);
+    key(app, KeyCode::Enter);
+}
+
+fn assert_shows(screen: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(screen.contains(e), "expected {e:?} on screen:\n{screen}");
+    }
+}
+
+/// Alice overdue (send invoice), Bob due today (call back), Carol with no next step.
+fn day_to_review() -> Env {
+    let env = Env::with_people();
+    env.ok(&["next", "alice", "3d ago", "send invoice"]);
+    env.ok(&["next", "bob", "today", "call back"]);
+    env.ok(&["note", "carol", "met at the market", "--at", "2d ago"]);
+    env
+}
+
+#[test]
+fn an_empty_database_says_what_to_do() {
+    let env = Env::new();
+    let app = app(&env);
+    assert_shows(
+        &screen(&app),
+        &["Welcome to tend", "add your first contact", "tend demo"],
+    );
+}
+
+#[test]
+fn today_shows_each_section_and_the_selected_contacts_card() {
+    let env = day_to_review();
+    let mut app = app(&env);
+    let s = screen(&app);
+    assert_shows(
+        &s,
+        &[
+            "Overdue (1)",
+            "Due today (1)",
+            "No next step (1)",
+            "send invoice",
+            "3 days late",
+            "Carol White",
+        ],
+    );
+    // The first item (Alice) is selected; her card shows her details.
+    assert_shows(&s, &["Alice Smith", "lemon cake", "Acme Bakery"]);
+    key(&mut app, KeyCode::Down);
+    assert_shows(&screen(&app), &["┌ Bob Jones"]);
+}
+
+#[test]
+fn the_review_walks_every_card_and_ends_with_a_summary() {
+    let env = day_to_review();
+    let mut app = app(&env);
+    keys(&mut app, "r");
+    assert_shows(
+        &screen(&app),
+        &[
+            "Review · 1 of 3",
+            "Alice Smith",
+            "Overdue, 3 days late: send invoice",
+        ],
+    );
+
+    // Done, and since Alice has nothing else open, the review asks for her next step.
+    keys(&mut app, "d");
+    assert_shows(&screen(&app), &["Alice Smith has no next step now"]);
+    answer(&mut app, "fri: send the receipt");
+    assert_shows(&screen(&app), &["Review · 2 of 3", "Due today: call back"]);
+
+    // Snooze Bob to tomorrow.
+    keys(&mut app, "s");
+    assert_shows(&screen(&app), &["Snooze until", "tomorrow"]);
+    keys(&mut app, "1");
+    assert_shows(&screen(&app), &["Review · 3 of 3", "No next step"]);
+
+    // Carol: a note, then a next step, which ends the review.
+    keys(&mut app, "n");
+    answer(&mut app, "call: left a voicemail");
+    keys(&mut app, "x");
+    answer(&mut app, "next mon: call again");
+    let s = screen(&app);
+    assert_shows(
+        &s,
+        &[
+            "Review done.",
+            "1 done, 1 snoozed, 1 notes, 2 new next steps",
+            "Everyone you saw has a next step",
+        ],
+    );
+
+    let conn = env.conn();
+    let done: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM follow_ups WHERE done_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(done, 1);
+    let alice_next: String = conn
+        .query_row(
+            "SELECT due_date FROM follow_ups WHERE text = 'send the receipt'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(alice_next, "2026-11-27");
+    let bob: (String, i64) = conn
+        .query_row(
+            "SELECT due_date, snoozes FROM follow_ups WHERE text = 'call back'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(bob, ("2026-11-24".to_string(), 1));
+    let carol: (String, String) = conn
+        .query_row(
+            "SELECT f.due_date, n.kind FROM follow_ups f JOIN notes n ON n.contact_id = f.contact_id
+              JOIN contacts c ON c.id = f.contact_id WHERE c.name = 'Carol White' AND n.body = 'left a voicemail'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(carol, ("2026-11-30".to_string(), "call".to_string()));
+
+    // Any key leaves the summary for Today.
+    keys(&mut app, " ");
+    assert_shows(&screen(&app), &["┌ Today"]);
+}
+
+#[test]
+fn leaving_the_review_early_lists_who_still_has_no_next_step() {
+    let env = day_to_review();
+    let mut app = app(&env);
+    keys(&mut app, "r q");
+    assert_shows(
+        &screen(&app),
+        &[
+            "Review done.",
+            "0 of 3 cards handled",
+            "Still without a next step (1)",
+            "Carol White",
+        ],
+    );
+}
+
+#[test]
+fn undo_reverses_a_note_a_completion_and_a_snooze() {
+    let env = day_to_review();
+    let mut app = app(&env);
+    keys(&mut app, "n");
+    answer(&mut app, "quick note");
+    assert_eq!(env.count("notes WHERE body = 'quick note'"), 1);
+    keys(&mut app, "u");
+    assert_eq!(env.count("notes WHERE body = 'quick note'"), 0);
+    assert_shows(&screen(&app), &["Undid: note added"]);
+
+    keys(&mut app, "d");
+    key(&mut app, KeyCode::Esc); // no next step for now
+    assert_eq!(env.count("follow_ups WHERE done_at IS NOT NULL"), 1);
+    keys(&mut app, "u");
+    assert_eq!(env.count("follow_ups WHERE done_at IS NOT NULL"), 0);
+
+    keys(&mut app, "s");
+    keys(&mut app, "w");
+    assert_eq!(env.count("follow_ups WHERE due_date = '2026-11-30'"), 1);
+    keys(&mut app, "u");
+    assert_eq!(
+        env.count("follow_ups WHERE due_date = '2026-11-20' AND snoozes = 0"),
+        1
+    );
+    keys(&mut app, "u");
+    assert_shows(&screen(&app), &["Nothing to undo"]);
+}
+
+#[test]
+fn the_pipeline_adds_moves_loses_and_undoes_deals() {
+    let env = Env::with_people();
+    let mut app = app(&env);
+    keys(&mut app, "2");
+    assert_shows(&screen(&app), &["No deals yet"]);
+    keys(&mut app, "a");
+    answer(&mut app, "alice: wedding cake 1,250.50");
+    let s = screen_at(&app, 200, 32);
+    assert_shows(&s, &["New (1)", "wedding cake", "Alice Smith · 1,250.50"]);
+    keys(&mut app, ">");
+    assert_shows(
+        &screen(&app),
+        &["Qualified (1)", "New (0)", "moved to Qualified"],
+    );
+    let stage: String = env
+        .conn()
+        .query_row("SELECT stage FROM deals", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stage, "qualified");
+    // The selection followed the deal into Qualified.
+    keys(&mut app, "x");
+    assert_shows(&screen(&app), &["Why was 'wedding cake' lost?"]);
+    answer(&mut app, "went with a cheaper baker");
+    let (stage, reason): (String, String) = env
+        .conn()
+        .query_row("SELECT stage, lost_reason FROM deals", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (stage.as_str(), reason.as_str()),
+        ("lost", "went with a cheaper baker")
+    );
+    keys(&mut app, "u");
+    let stage: String = env
+        .conn()
+        .query_row("SELECT stage FROM deals", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stage, "qualified");
+    let history: i64 = env
+        .conn()
+        .query_row("SELECT count(*) FROM deal_stage_history", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        history, 2,
+        "new, then qualified; the undone move left no trace"
+    );
+}
+
+#[test]
+fn clients_filter_as_you_type_and_open_a_profile_to_edit() {
+    let env = Env::with_people();
+    env.ok(&["note", "bob", "first call", "--at", "yesterday"]);
+    let mut app = app(&env);
+    keys(&mut app, "3");
+    assert_shows(&screen(&app), &["Clients · 4 of 4"]);
+    keys(&mut app, "fbob");
+    assert_shows(&screen(&app), &["Clients · 1 of 4", "filter: bob"]);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app);
+    assert_shows(
+        &s,
+        &[
+            "Bob Jones",
+            "referred by",
+            "Alice Smith",
+            "first call",
+            "Timeline · 1 note",
+        ],
+    );
+    keys(&mut app, "e");
+    answer(&mut app, "likes=oat milk");
+    assert_eq!(
+        env.count("contact_fields WHERE key = 'likes' AND value = 'oat milk'"),
+        1
+    );
+    keys(&mut app, "S");
+    keys(&mut app, "c");
+    let status: String = env
+        .conn()
+        .query_row(
+            "SELECT status FROM contacts WHERE name = 'Bob Jones'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "client");
+    key(&mut app, KeyCode::Esc);
+    assert_shows(&screen(&app), &["Clients · 1 of 4"]);
+}
+
+#[test]
+fn search_palette_and_help_work_from_anywhere() {
+    let env = Env::with_people();
+    let mut app = app(&env);
+    keys(&mut app, "/carol");
+    assert_shows(&screen(&app), &["Find a contact", "Carol White", "1 found"]);
+    key(&mut app, KeyCode::Enter);
+    assert_shows(&screen(&app), &["Profile", "Carol White", "07700 900123"]);
+    key(&mut app, KeyCode::Esc);
+
+    keys(&mut app, ":add con");
+    key(&mut app, KeyCode::Enter);
+    assert_shows(&screen(&app), &["Add a contact"]);
+    answer(&mut app, "Dan Brown <dan@example.com>");
+    assert_eq!(
+        env.count("contacts WHERE name = 'Dan Brown' AND email = 'dan@example.com'"),
+        1
+    );
+    assert_shows(&screen(&app), &["Profile", "Dan Brown"]);
+    key(&mut app, KeyCode::Esc);
+
+    keys(&mut app, "?");
+    assert_shows(
+        &screen(&app),
+        &["Keys", "review, one card at a time", "undo the last change"],
+    );
+    keys(&mut app, "x");
+    assert!(!screen(&app).contains("┌ Keys"), "any key closes help");
+}
+
+#[test]
+fn a_bad_answer_keeps_the_prompt_and_says_why() {
+    let env = day_to_review();
+    let mut app = app(&env);
+    keys(&mut app, "x");
+    answer(&mut app, "someday: call");
+    let s = screen(&app);
+    assert_shows(
+        &s,
+        &["Next step for Alice Smith", "someday: call", "cannot read"],
+    );
+    assert_eq!(env.count("follow_ups"), 2);
+}
+
+#[test]
+fn writes_from_another_process_show_up_and_keep_the_selection() {
+    let env = day_to_review();
+    let mut app = app(&env);
+    key(&mut app, KeyCode::Down); // Bob
+    env.ok(&["next", "carol", "tomorrow", "send the samples"]);
+    env.ok(&["note", "bob", "called from the shell"]);
+    app.tick().unwrap();
+    let s = screen(&app);
+    assert_shows(
+        &s,
+        &[
+            "Coming up (1)",
+            "send the samples",
+            "┌ Bob Jones",
+            "called from the shell",
+        ],
+    );
+    assert!(!s.contains("No next step"), "Carol has one now:\n{s}");
+}
+
+#[test]
+fn every_size_draws_without_panicking_and_tiny_ones_say_so() {
+    let env = day_to_review();
+    let mut app = app(&env);
+    assert_shows(&screen_at(&app, 60, 15), &["Today", "Overdue (1)"]);
+    assert_shows(
+        &screen_at(&app, 59, 15),
+        &["needs a terminal of at least 60×15"],
+    );
+    assert_shows(&screen_at(&app, 20, 5), &["needs"]);
+    for tab in ["1", "2", "3", "4", "5"] {
+        keys(&mut app, tab);
+        for (w, h) in [(60, 15), (80, 24), (200, 60)] {
+            screen_at(&app, w, h);
+        }
+    }
+    keys(&mut app, "3");
+    key(&mut app, KeyCode::Enter);
+    screen_at(&app, 60, 15);
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "1r");
+    assert_shows(&screen_at(&app, 60, 15), &["Review · 1 of 3"]);
+}
+
+#[test]
+fn wide_characters_and_escape_sequences_render_safely() {
+    let env = Env::new();
+    env.ok(&["add", "山田 太郎 🍰", "--status", "client"]);
+    env.ok(&["add", "Eve\x1b[2J", "--status", "client"]);
+    env.ok(&["note", "山田", "お茶が好き。ケーキを三つ注文。"]);
+    let mut app = app(&env);
+    for (w, h) in [(60, 15), (120, 32)] {
+        let s = screen_at(&app, w, h);
+        assert_shows(&s, &["山田 太郎", "Eve^[[2J"]);
+        assert!(!s.contains('\x1b'));
+    }
+    keys(&mut app, "3f山田");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    assert_shows(&screen(&app), &["お茶が好き", "山田 太郎 🍰"]);
+}
+
+#[test]
+fn no_color_still_shows_the_selection() {
+    let env = day_to_review();
+    let mut app = app(&env);
+    app.theme = tend::tui::theme::Theme::plain();
+    let mut term = Terminal::new(TestBackend::new(100, 20)).unwrap();
+    term.draw(|f| views::draw(f, &app)).unwrap();
+    let buf = term.backend().buffer();
+    let reversed = (0..100u16).any(|x| {
+        (0..20u16).any(|y| {
+            let c = &buf[(x, y)];
+            c.modifier.contains(ratatui::style::Modifier::REVERSED)
+                && c.fg == ratatui::style::Color::Reset
+        })
+    });
+    assert!(
+        reversed,
+        "the selected row is shown reversed, without colour"
+    );
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
