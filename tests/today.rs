@@ -94,3 +94,51 @@ fn everyone_looked_after_says_all_clear() {
     env.ok(&["next", "solo", "in 3w", "check in"]);
     assert!(env.ok(&["today"]).contains("All clear"));
 }
+
+#[test]
+fn without_a_terminal_tend_prints_the_agenda_and_the_full_screen_commands_explain() {
+    let env = Env::with_people();
+    // No terminal on stdin/stdout here: plain `tend` prints the agenda instead of the app.
+    assert!(env.ok(&[]).contains("No next step (3)"));
+    for cmd in ["review", "demo"] {
+        let err = env.fails(&[cmd]);
+        assert!(
+            err.contains("needs a terminal") && err.contains("hint:"),
+            "{cmd}: {err}"
+        );
+    }
+}
+
+#[test]
+fn the_demo_opens_the_app_in_a_terminal_and_cleans_up() {
+    // `script` gives tend a terminal; `q` quits at once.
+    let tend = assert_cmd::cargo::cargo_bin("tend");
+    let env = Env::new();
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("stty rows 30 cols 100; {} demo", tend.display()),
+            "/dev/null",
+        ])
+        .env("TEND_DB", &env.db)
+        .env("TEND_NOW", common::NOW)
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            std::thread::sleep(std::time::Duration::from_millis(800));
+            child.stdin.as_mut().unwrap().write_all(b"q")?;
+            child.wait_with_output()
+        })
+        .expect("script runs");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(
+        shown.contains("DEMO") && shown.contains("Maya Okafor"),
+        "{shown}"
+    );
+    assert!(shown.contains("throwaway demo database"), "{shown}");
+    assert!(!env.db.exists(), "the demo never touches the real database");
+}

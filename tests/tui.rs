@@ -286,6 +286,23 @@ fn clients_filter_as_you_type_and_open_a_profile_to_edit() {
     let mut app = app(&env);
     keys(&mut app, "3");
     assert_shows(&screen(&app), &["Clients · 4 of 4"]);
+    keys(&mut app, "t");
+    answer(&mut app, "VIP");
+    assert_shows(
+        &screen(&app),
+        &["Clients · 1 of 4 · status: all · tag: #vip", "Alice Smith"],
+    );
+    keys(&mut app, "t");
+    key(&mut app, KeyCode::Char('u'));
+    app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    key(&mut app, KeyCode::Enter);
+    keys(&mut app, "SS");
+    assert_shows(
+        &screen(&app),
+        &["Clients · 1 of 4 · status: prospect", "Carol White"],
+    );
+    keys(&mut app, "SSSS");
+    assert_shows(&screen(&app), &["Clients · 4 of 4 · status: all"]);
     keys(&mut app, "fbob");
     assert_shows(&screen(&app), &["Clients · 1 of 4", "filter: bob"]);
     key(&mut app, KeyCode::Enter);

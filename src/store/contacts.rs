@@ -227,7 +227,7 @@ pub(crate) fn parse_col<T: std::str::FromStr>(r: &Row, i: usize) -> rusqlite::Re
 where
     T::Err: std::fmt::Display,
 {
-    let s: String = r.get(i)?;
+    let s = r.get_ref(i)?.as_str()?;
     s.parse::<T>().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(
             i,
@@ -378,44 +378,66 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ContactRow>> {
         conds.push(format!("c.kind = ?{}", values.len()));
     }
     if f.without_next_step {
-        conds.push(format!(
-            "c.status IN ('lead', 'prospect', 'client') AND {NO_NEXT_STEP}"
-        ));
+        conds.push(NO_NEXT_STEP.to_string());
     }
     let filter = if conds.is_empty() {
         String::new()
     } else {
         format!("WHERE {}", conds.join(" AND "))
     };
+    // One sequential pass over the table (NOT INDEXED: the planner would walk the partial
+    // status index and look each row up at random), tags and company names from one pass over
+    // theirs, and the sort done here (SQLite's sorter, carrying whole rows, is slower still). A subquery per
+    // contact for its tags cost more than all of that together.
     let sql = format!(
-        "SELECT c.id, c.kind, c.name, c.status, c.email, c.phone, co.name,
-                (SELECT group_concat(tag, ',') FROM (SELECT tag FROM contact_tags t WHERE t.contact_id = c.id ORDER BY tag)),
-                c.next_due,
+        "SELECT c.id, c.kind, c.name, c.status, c.email, c.phone, c.company_id, c.next_due,
                 c.last_note_at, c.archived_at IS NOT NULL
-           FROM contacts c LEFT JOIN contacts co ON co.id = c.company_id
-           {filter}
-          ORDER BY c.name COLLATE NOCASE, c.id"
+           FROM contacts c NOT INDEXED {filter}"
     );
+    let mut tags = all_tags(conn)?;
+    let companies = company_names(conn)?;
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params_from_iter(values), |r| {
-        let tags: Option<String> = r.get(7)?;
+        let id: i64 = r.get(0)?;
+        let company_id: Option<i64> = r.get(6)?;
         Ok(ContactRow {
-            id: r.get(0)?,
+            id,
             kind: parse_col(r, 1)?,
             name: r.get(2)?,
             status: parse_col(r, 3)?,
             email: r.get(4)?,
             phone: r.get(5)?,
-            company: r.get(6)?,
-            tags: tags
-                .map(|t| t.split(',').map(str::to_string).collect())
-                .unwrap_or_default(),
-            next_due: r.get(8)?,
-            last_note_at: r.get(9)?,
-            archived: r.get(10)?,
+            company: company_id.and_then(|c| companies.get(&c).cloned()),
+            tags: tags.remove(&id).unwrap_or_default(),
+            next_due: r.get(7)?,
+            last_note_at: r.get(8)?,
+            archived: r.get(9)?,
         })
     })?;
+    let mut rows: Vec<ContactRow> = rows.collect::<rusqlite::Result<_>>()?;
+    rows.sort_by_cached_key(|r| (r.name.to_lowercase(), r.id));
+    Ok(rows)
+}
+
+/// The names of every contact that has people, by id.
+fn company_names(conn: &Connection) -> Result<std::collections::HashMap<i64, String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name FROM contacts WHERE id IN (SELECT company_id FROM contacts WHERE company_id IS NOT NULL)",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every contact's tags, sorted, by contact id.
+fn all_tags(conn: &Connection) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+    let mut map: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT contact_id, tag FROM contact_tags ORDER BY contact_id, tag")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        map.entry(r.get(0)?).or_default().push(r.get(1)?);
+    }
+    Ok(map)
 }
 
 /// A contact has no next step when it has no open follow-up (`next_due`, kept by triggers, is
@@ -498,4 +520,33 @@ pub fn details_containing(conn: &Connection, q: &str, limit: usize) -> Result<Ve
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
     conn.execute("DELETE FROM contacts WHERE id = ?1", [id])?;
     Ok(())
+}
+
+/// Unarchived contacts for the TUI's Clients list, by name: only what the list shows and
+/// filters on (kind, name, status, next step, tags); email, phone, company and last contact
+/// are left empty. Half the work of `list` at 10,000 contacts.
+pub fn roster(conn: &Connection) -> Result<Vec<ContactRow>> {
+    let mut tags = all_tags(conn)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, name, status, next_due FROM contacts NOT INDEXED WHERE archived_at IS NULL",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let id: i64 = r.get(0)?;
+        Ok(ContactRow {
+            id,
+            kind: parse_col(r, 1)?,
+            name: r.get(2)?,
+            status: parse_col(r, 3)?,
+            email: None,
+            phone: None,
+            company: None,
+            tags: tags.remove(&id).unwrap_or_default(),
+            next_due: r.get(4)?,
+            last_note_at: None,
+            archived: false,
+        })
+    })?;
+    let mut rows: Vec<ContactRow> = rows.collect::<rusqlite::Result<_>>()?;
+    rows.sort_by_cached_key(|r| (r.name.to_lowercase(), r.id));
+    Ok(rows)
 }

@@ -69,6 +69,7 @@ pub enum Purpose {
     LostReason { deal_id: i64 },
     EditField { contact_id: i64 },
     SnoozeDate { follow_up_id: i64 },
+    TagFilter,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +93,9 @@ pub struct Choice {
     pub selected: usize,
     pub purpose: ChoicePurpose,
 }
+
+/// The contact search lists at most this many matches.
+pub const SEARCH_SHOWN: usize = 200;
 
 /// `:` runs any of these by name.
 pub const COMMANDS: &[(&str, Action)] = &[
@@ -431,6 +435,15 @@ impl App {
             Action::Previous => self.review_step(false)?,
             Action::Filter => self.clients.filtering = true,
             Action::FilterStatus => self.clients.cycle_status(),
+            Action::FilterTag => {
+                let current = self.clients.tag.clone().unwrap_or_default();
+                self.prompt(
+                    Purpose::TagFilter,
+                    "Show contacts tagged",
+                    "a tag, e.g. vip · empty shows everyone",
+                    &current,
+                )
+            }
             Action::AddContact => self.prompt(
                 Purpose::AddContact,
                 "Add a contact",
@@ -552,7 +565,7 @@ impl App {
 
     fn open_search(&mut self) -> Result<()> {
         let names = contacts::all_names(self.store.conn())?;
-        let hits = (0..names.len().min(200)).collect();
+        let hits = (0..names.len().min(SEARCH_SHOWN)).collect();
         self.modal = Some(Modal::Search {
             input: TextInput::default(),
             names,
@@ -875,7 +888,7 @@ impl App {
                     if input.handle(key) {
                         let list: Vec<&str> = names.iter().map(|c| c.name.as_str()).collect();
                         hits = find::filter(input.value(), &list);
-                        hits.truncate(200);
+                        hits.truncate(SEARCH_SHOWN);
                         selected = 0;
                     }
                     self.modal = Some(Modal::Search {
@@ -1001,6 +1014,12 @@ impl App {
                 if advance && self.review.is_some() {
                     self.review_step(true)?;
                 }
+                Ok(())
+            }
+            Purpose::TagFilter => {
+                self.clients.tag = crate::model::contact::normalize_tag(text);
+                self.clients.selected = 0;
+                self.clients.refilter();
                 Ok(())
             }
             Purpose::SnoozeDate { follow_up_id } => {

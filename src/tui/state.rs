@@ -11,7 +11,7 @@ use crate::find;
 use crate::model::followup::{FollowUp, Urgency, urgency};
 use crate::model::{Contact, ContactRow, Deal, Note, Stage, Status};
 use crate::store::checklists::{self, Progress};
-use crate::store::contacts::{self, ListFilter, Neglected};
+use crate::store::contacts::{self, Neglected};
 use crate::store::entries::{self, MoneySummary};
 use crate::store::{deals, followups, notes};
 
@@ -183,12 +183,13 @@ pub struct ClientsState {
     pub filter: TextInput,
     pub filtering: bool,
     pub status: Option<Status>,
+    pub tag: Option<String>,
 }
 
 impl ClientsState {
     pub fn load(&mut self, conn: &Connection) -> Result<()> {
         let keep = self.selected_row().map(|r| r.id);
-        self.rows = contacts::list(conn, &ListFilter::default())?;
+        self.rows = contacts::roster(conn)?;
         self.refilter();
         if let Some(id) = keep
             && let Some(pos) = self.visible.iter().position(|&i| self.rows[i].id == id)
@@ -201,6 +202,11 @@ impl ClientsState {
     pub fn refilter(&mut self) {
         let candidates: Vec<usize> = (0..self.rows.len())
             .filter(|&i| self.status.is_none_or(|s| self.rows[i].status == s))
+            .filter(|&i| {
+                self.tag
+                    .as_ref()
+                    .is_none_or(|t| self.rows[i].tags.contains(t))
+            })
             .collect();
         let names: Vec<&str> = candidates
             .iter()

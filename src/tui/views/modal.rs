@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{centered, window};
 use crate::model::text::{block as text_block, one_line};
-use crate::tui::app::{App, Modal, palette_matches};
+use crate::tui::app::{App, Modal, SEARCH_SHOWN, palette_matches};
 use crate::tui::keymap;
 
 pub fn draw(frame: &mut Frame, app: &App, modal: &Modal, body: Rect) {
@@ -119,7 +119,14 @@ pub fn draw(frame: &mut Frame, app: &App, modal: &Modal, body: Rect) {
             let mut lines = vec![Line::from(vec![
                 Span::styled("/ ", t.key()),
                 Span::raw(input.value().to_string()),
-                Span::styled(format!("   {} found", hits.len()), t.dim()),
+                Span::styled(
+                    if hits.len() >= SEARCH_SHOWN {
+                        format!("   {SEARCH_SHOWN}+ found")
+                    } else {
+                        format!("   {} found", hits.len())
+                    },
+                    t.dim(),
+                ),
             ])];
             let (start, end) = window(hits.len(), *selected, inner_h);
             for (k, &i) in hits[start..end].iter().enumerate() {

@@ -16,8 +16,12 @@ pub fn clients(frame: &mut Frame, app: &App, area: Rect) {
     let c = &app.clients;
     let today = app.clock.today();
     let status = c.status.map_or("all".to_string(), |s| s.to_string());
+    let tag = c
+        .tag
+        .as_ref()
+        .map_or(String::new(), |t| format!(" · tag: #{t}"));
     let title = format!(
-        " Clients · {} of {} · status: {status} ",
+        " Clients · {} of {} · status: {status}{tag} ",
         c.visible.len(),
         c.rows.len()
     );
@@ -35,7 +39,7 @@ pub fn clients(frame: &mut Frame, app: &App, area: Rect) {
         Line::from(vec![Span::styled("filter: ", t.key()), Span::raw(shown)])
     } else {
         Line::from(Span::styled(
-            "f filter · S status · a add · Enter open",
+            "f filter · S status · t tag · a add · Enter open",
             t.dim(),
         ))
     };
