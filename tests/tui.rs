@@ -468,3 +468,21 @@ fn no_color_still_shows_the_selection() {
     key(&mut app, KeyCode::Char('q'));
     assert!(app.quit);
 }
+
+#[test]
+fn ctrl_o_hands_a_note_to_the_editor_and_saves_what_comes_back() {
+    let env = day_to_review();
+    let mut app = app(&env);
+    keys(&mut app, "n");
+    keys(&mut app, "draft");
+    app.handle_key(KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL));
+    // The event loop leaves the screen, runs $EDITOR on the draft, and hands the text back.
+    let req = app.editor.take().expect("an editor request");
+    assert_eq!(req.text, "draft");
+    app.editor_done(req, Some("a long note\nwritten in the editor".into()));
+    assert_eq!(
+        env.count("notes WHERE body = 'a long note\nwritten in the editor'"),
+        1
+    );
+    assert_shows(&screen(&app), &["Noted for Alice Smith"]);
+}
