@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod find;
 pub mod model;
+pub mod recipes;
 pub mod seed;
 pub mod store;
 pub mod tui;

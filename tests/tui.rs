@@ -486,3 +486,52 @@ fn ctrl_o_hands_a_note_to_the_editor_and_saves_what_comes_back() {
     );
     assert_shows(&screen(&app), &["Noted for Alice Smith"]);
 }
+
+#[test]
+fn recipes_are_applied_ticked_undone_and_read_from_the_profile() {
+    let env = Env::with_people();
+    let mut app = app(&env);
+    app.recipes_dir = Some(env.dir.path().join("no-recipes-here"));
+    keys(&mut app, "3");
+    key(&mut app, KeyCode::Enter); // Acme Bakery, first alphabetically
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "j");
+    key(&mut app, KeyCode::Enter); // Alice Smith
+    keys(&mut app, "A");
+    assert_shows(
+        &screen(&app),
+        &["Apply a recipe", "onboarding  Onboarding a new client"],
+    );
+    keys(&mut app, "4");
+    assert_shows(
+        &screen(&app),
+        &[
+            "Started 'Onboarding a new client' (6 steps)",
+            "Checklists",
+            "Onboarding a new client 0/6",
+        ],
+    );
+    keys(&mut app, "t");
+    assert_shows(
+        &screen(&app),
+        &["Onboarding a new client 1/6", "next: Send the invoice"],
+    );
+    assert_eq!(env.count("notes WHERE body = 'Sent the welcome email'"), 1);
+    keys(&mut app, "u");
+    assert_shows(
+        &screen(&app),
+        &["Undid: step ticked", "Onboarding a new client 0/6"],
+    );
+    assert_eq!(env.count("notes WHERE body = 'Sent the welcome email'"), 0);
+    keys(&mut app, "R");
+    assert_shows(&screen(&app), &["Recipe: onboarding", "1. on the day"]);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    // Today's card shows the next checklist step.
+    keys(&mut app, "1");
+    let s = screen_at(&app, 220, 32);
+    assert_shows(
+        &s,
+        &["Checklist", "Onboarding a new client: Send a welcome email"],
+    );
+}

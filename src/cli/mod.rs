@@ -7,6 +7,7 @@ mod dev;
 mod followups;
 mod note;
 mod output;
+mod recipe;
 mod search;
 mod today;
 
@@ -68,6 +69,12 @@ pub enum Command {
     Archive(contacts::ArchiveArgs),
     /// Search contacts and the full text of notes
     Search(search::SearchArgs),
+    /// Process recipes: list, show, new, export, apply to a contact
+    Recipe(recipe::RecipeArgs),
+    /// Tick the next step of a contact's checklist (or a given one)
+    Tick(recipe::TickArgs),
+    /// Show a contact's checklists and how far along they are
+    Checklist(recipe::ChecklistArgs),
     /// Walk through today's follow-ups and everyone without a next step, one card at a time
     Review,
     /// Try tend on a throwaway database full of sample clients (your data is not touched)
@@ -163,6 +170,9 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Tag(a)) => contacts::tag(a, &mut ctx),
         Some(Command::Archive(a)) => contacts::archive(a, &mut ctx),
         Some(Command::Search(a)) => search::run(a, &mut ctx),
+        Some(Command::Recipe(a)) => recipe::run(a, &mut ctx),
+        Some(Command::Tick(a)) => recipe::tick(a, &mut ctx),
+        Some(Command::Checklist(a)) => recipe::checklist(a, &mut ctx),
         Some(Command::Dev(a)) => dev::run(a, &mut ctx),
     }
 }

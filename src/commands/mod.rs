@@ -3,6 +3,7 @@
 //! typed results; printing is the caller's business.
 
 pub mod agenda;
+pub mod checklists;
 pub mod contacts;
 pub mod deals;
 pub mod followups;

@@ -7,7 +7,7 @@ use crate::clock::Clock;
 use crate::error::Result;
 use crate::model::{Stage, Status};
 use crate::store::contacts::{self, ContactPatch};
-use crate::store::{Store, deals, followups, notes};
+use crate::store::{Store, checklists, deals, followups, notes};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Undo {
@@ -44,6 +44,15 @@ pub enum Undo {
     DeleteContact {
         contact_id: i64,
     },
+    Untick {
+        step_id: i64,
+        checklist_id: i64,
+        follow_up_id: Option<i64>,
+        note_id: Option<i64>,
+    },
+    DeleteChecklist {
+        checklist_id: i64,
+    },
 }
 
 impl Undo {
@@ -58,6 +67,8 @@ impl Undo {
             Undo::DeleteDeal { .. } => "deal added",
             Undo::RestoreStatus { .. } => "status changed",
             Undo::DeleteContact { .. } => "contact added",
+            Undo::Untick { .. } => "step ticked",
+            Undo::DeleteChecklist { .. } => "recipe applied",
         }
     }
 }
@@ -115,6 +126,22 @@ pub fn apply(store: &mut Store, clock: &Clock, undo: &Undo) -> Result<()> {
                 &now,
             )?,
             Undo::DeleteContact { contact_id } => contacts::delete(tx, *contact_id)?,
+            Undo::Untick {
+                step_id,
+                checklist_id,
+                follow_up_id,
+                note_id,
+            } => {
+                checklists::set_step_done(tx, *step_id, None)?;
+                checklists::set_completed(tx, *checklist_id, None)?;
+                if let Some(f) = follow_up_id {
+                    followups::reopen(tx, *f)?;
+                }
+                if let Some(n) = note_id {
+                    notes::delete(tx, *n)?;
+                }
+            }
+            Undo::DeleteChecklist { checklist_id } => checklists::delete(tx, *checklist_id)?,
         }
         Ok(())
     })

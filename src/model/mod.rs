@@ -1,10 +1,12 @@
 //! Plain types and pure rules: no I/O, no SQL. Everything here is unit-tested in place.
 
+pub mod checklist;
 pub mod contact;
 pub mod deal;
 pub mod followup;
 pub mod money;
 pub mod note;
+pub mod recipe;
 pub mod text;
 
 pub use contact::{Contact, ContactKind, ContactRow, Status};

@@ -1,10 +1,15 @@
 //! Checklists (recipes applied to a contact) and their steps: progress for the profile and the
 //! next open step for Today and the review card.
 
-use rusqlite::{Connection, OptionalExtension};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use super::contacts::parse_col;
+use super::new_uid;
 use crate::error::Result;
+use crate::model::checklist::{Checklist, ChecklistStep};
+use crate::model::recipe::RecipeStep;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Progress {
@@ -49,4 +54,128 @@ pub fn next_step_for(conn: &Connection, contact_id: i64) -> Result<Option<String
         )?
         .query_row([contact_id], |r| r.get(0))
         .optional()?)
+}
+
+pub fn insert(
+    conn: &Connection,
+    contact_id: i64,
+    recipe: &str,
+    title: &str,
+    started_on: NaiveDate,
+    now: &str,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO checklists (uid, contact_id, recipe, title, started_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![new_uid(), contact_id, recipe, title, started_on, now],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn insert_step(
+    conn: &Connection,
+    checklist_id: i64,
+    position: i64,
+    step: &RecipeStep,
+    follow_up_id: Option<i64>,
+) -> Result<i64> {
+    let (from, days) = match step.offset.map(|o| o.code()) {
+        Some((f, d)) => (Some(f), Some(d)),
+        None => (None, None),
+    };
+    conn.prepare_cached(
+        "INSERT INTO checklist_steps (uid, checklist_id, position, text, kind, offset_days, offset_from,
+                                      note_template, follow_up_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        new_uid(),
+        checklist_id,
+        position,
+        step.text,
+        step.kind.map(|k| k.as_str()),
+        days,
+        from,
+        step.note,
+        follow_up_id,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// A contact's checklists with their steps: unfinished first, oldest first.
+pub fn for_contact(conn: &Connection, contact_id: i64) -> Result<Vec<Checklist>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, uid, contact_id, recipe, title, started_on, completed_at FROM checklists
+          WHERE contact_id = ?1 ORDER BY completed_at IS NOT NULL, started_on, id",
+    )?;
+    let lists = stmt.query_map([contact_id], |r| {
+        Ok(Checklist {
+            id: r.get(0)?,
+            uid: r.get(1)?,
+            contact_id: r.get(2)?,
+            recipe: r.get(3)?,
+            title: r.get(4)?,
+            started_on: r.get(5)?,
+            completed_at: r.get(6)?,
+            steps: Vec::new(),
+        })
+    })?;
+    let mut lists: Vec<Checklist> = lists.collect::<rusqlite::Result<_>>()?;
+    for l in &mut lists {
+        l.steps = steps(conn, l.id)?;
+    }
+    Ok(lists)
+}
+
+pub fn steps(conn: &Connection, checklist_id: i64) -> Result<Vec<ChecklistStep>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.id, s.position, s.text, s.kind, s.note_template, s.follow_up_id, f.due_date, s.done_at
+           FROM checklist_steps s LEFT JOIN follow_ups f ON f.id = s.follow_up_id
+          WHERE s.checklist_id = ?1 ORDER BY s.position",
+    )?;
+    let rows = stmt.query_map([checklist_id], |r| {
+        let kind: Option<String> = r.get(3)?;
+        Ok(ChecklistStep {
+            id: r.get(0)?,
+            position: r.get(1)?,
+            text: r.get(2)?,
+            kind: match kind {
+                Some(_) => Some(parse_col(r, 3)?),
+                None => None,
+            },
+            note_template: r.get(4)?,
+            follow_up_id: r.get(5)?,
+            due: r.get(6)?,
+            done_at: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn set_step_done(conn: &Connection, step_id: i64, done_at: Option<&str>) -> Result<()> {
+    conn.execute(
+        "UPDATE checklist_steps SET done_at = ?2 WHERE id = ?1",
+        params![step_id, done_at],
+    )?;
+    Ok(())
+}
+
+pub fn set_completed(
+    conn: &Connection,
+    checklist_id: i64,
+    completed_at: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE checklists SET completed_at = ?2 WHERE id = ?1",
+        params![checklist_id, completed_at],
+    )?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, checklist_id: i64) -> Result<()> {
+    conn.execute(
+        "DELETE FROM follow_ups WHERE id IN (SELECT follow_up_id FROM checklist_steps WHERE checklist_id = ?1)",
+        [checklist_id],
+    )?;
+    conn.execute("DELETE FROM checklists WHERE id = ?1", [checklist_id])?;
+    Ok(())
 }

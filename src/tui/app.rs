@@ -12,6 +12,7 @@ use super::state::{
 };
 use super::theme::Theme;
 use crate::clock::Clock;
+use crate::commands::checklists as checklist_cmds;
 use crate::commands::contacts::{self as contact_cmds, AddContact, EditContact};
 use crate::commands::undo::{self, Undo};
 use crate::commands::{
@@ -22,6 +23,7 @@ use crate::find;
 use crate::model::contact::parse_field;
 use crate::model::money::parse_amount;
 use crate::model::{NoteKind, Stage, Status};
+use crate::recipes::{self, Book};
 use crate::store::Store;
 use crate::store::contacts;
 use crate::when::{self, Direction, When};
@@ -84,6 +86,7 @@ pub struct Prompt {
 pub enum ChoicePurpose {
     Snooze { follow_up_id: i64 },
     Status { contact_id: i64 },
+    Recipe { contact_id: i64 },
 }
 
 #[derive(Debug, Clone)]
@@ -162,6 +165,8 @@ pub struct App {
     pub editor: Option<EditorRequest>,
     /// The title bar says so: a throwaway demo database.
     pub demo: bool,
+    /// Where the user's own recipes are read from.
+    pub recipes_dir: Option<std::path::PathBuf>,
     data_version: i64,
     stale: [bool; 3],
 }
@@ -189,6 +194,7 @@ impl App {
             quit: false,
             editor: None,
             demo: false,
+            recipes_dir: recipes::user_dir(),
             data_version,
             stale: [true; 3],
         };
@@ -476,6 +482,51 @@ impl App {
                     )
                 }
             }
+            Action::Tick => match self.focused_contact() {
+                Some(id) => self.tick_step(id)?,
+                None => self.flash("Pick a contact first"),
+            },
+            Action::ApplyRecipe => {
+                if let Some(id) = self.focused_contact() {
+                    let book = Book::load(self.recipes_dir.as_deref());
+                    let keys = "123456789abcdefghijklmnoprsuvwyz";
+                    let options = book
+                        .entries
+                        .values()
+                        .zip(keys.chars())
+                        .map(|(e, k)| (k, format!("{}  {}", e.recipe.name, e.recipe.title)))
+                        .collect();
+                    self.modal = Some(Modal::Choice(Choice {
+                        title: "Apply a recipe (starts today)".into(),
+                        options,
+                        selected: 0,
+                        purpose: ChoicePurpose::Recipe { contact_id: id },
+                    }));
+                }
+            }
+            Action::ShowRecipe => {
+                if let Some(id) = self.focused_contact() {
+                    let lists = checklist_cmds::for_contact(self.store.conn(), id)?;
+                    match lists
+                        .iter()
+                        .find(|l| l.completed_at.is_none())
+                        .or(lists.first())
+                    {
+                        Some(l) => {
+                            let book = Book::load(self.recipes_dir.as_deref());
+                            let body = match book.get(&l.recipe) {
+                                Ok(e) => recipes::describe(&e.recipe),
+                                Err(e) => e.to_string(),
+                            };
+                            self.modal = Some(Modal::Text {
+                                title: format!("Recipe: {}", l.recipe),
+                                body,
+                            });
+                        }
+                        None => self.flash("No checklist yet: A applies a recipe"),
+                    }
+                }
+            }
             Action::Status => {
                 if let Some(id) = self.focused_contact() {
                     let options = Status::ALL
@@ -621,6 +672,28 @@ impl App {
             self.review_step(true)?;
         }
         Ok(())
+    }
+
+    fn tick_step(&mut self, contact_id: i64) -> Result<()> {
+        let t = checklist_cmds::tick(
+            &mut self.store,
+            &self.clock,
+            checklist_cmds::Tick {
+                contact_id,
+                which: checklist_cmds::Which::Next,
+                checklist: None,
+                force: false,
+                note: None,
+            },
+        )?;
+        let msg = match t.checklist.next_step() {
+            Some(n) => format!("Ticked: {}. Next: {}", t.step.text, n.text),
+            None => format!(
+                "Ticked: {}. '{}' is complete",
+                t.step.text, t.checklist.title
+            ),
+        };
+        self.record(t.undo, msg)
     }
 
     fn choose_snooze(&mut self, follow_up_id: i64) {
@@ -932,6 +1005,26 @@ impl App {
                     Some(date) => self.snooze(follow_up_id, When { date, time: None }),
                     None => Ok(()),
                 }
+            }
+            ChoicePurpose::Recipe { contact_id } => {
+                let book = Book::load(self.recipes_dir.as_deref());
+                let Some(entry) = book.entries.values().nth(index) else {
+                    return Ok(());
+                };
+                let recipe = entry.recipe.clone();
+                let list = checklist_cmds::apply(
+                    &mut self.store,
+                    &self.clock,
+                    contact_id,
+                    &recipe,
+                    today,
+                )?;
+                self.record(
+                    Undo::DeleteChecklist {
+                        checklist_id: list.id,
+                    },
+                    format!("Started '{}' ({} steps)", list.title, list.steps.len()),
+                )
             }
             ChoicePurpose::Status { contact_id } => {
                 let status = Status::ALL[index.min(Status::ALL.len() - 1)];

@@ -40,6 +40,9 @@ pub enum Action {
     StageBack,
     Won,
     Lost,
+    Tick,
+    ApplyRecipe,
+    ShowRecipe,
 }
 
 /// Where the keys are pressed.
@@ -226,6 +229,27 @@ pub const PROFILE: &[Binding] = &[
         true,
     ),
     b(&[Char('S')], "S", Action::Status, "status", true),
+    b(
+        &[Char('t')],
+        "t",
+        Action::Tick,
+        "tick the next checklist step",
+        true,
+    ),
+    b(
+        &[Char('A')],
+        "A",
+        Action::ApplyRecipe,
+        "apply a recipe",
+        true,
+    ),
+    b(
+        &[Char('R')],
+        "R",
+        Action::ShowRecipe,
+        "read the checklist's recipe",
+        false,
+    ),
     b(&[Esc, Char('q')], "Esc", Action::Back, "back", true),
 ];
 

@@ -80,7 +80,18 @@ pub fn draw(frame: &mut Frame, app: &App, modal: &Modal, body: Rect) {
                     }
                 })
                 .collect();
-            let area = centered(body, 36, lines.len() as u16 + 2);
+            let widest = c
+                .options
+                .iter()
+                .map(|(_, l)| l.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(c.title.len());
+            let area = centered(
+                body,
+                (widest as u16 + 8).clamp(36, 80),
+                lines.len() as u16 + 2,
+            );
             popup(
                 frame,
                 area,

@@ -92,11 +92,12 @@ fn details(frame: &mut Frame, app: &App, p: &ProfileState, area: Rect) {
                 .as_deref()
                 .map_or("complete".to_string(), |s| format!("next: {}", one_line(s)));
             lines.push(Line::raw(format!(
-                "  {} {}/{} · {next}",
+                "  {} {}/{}",
                 one_line(&k.title),
                 k.done,
                 k.total
             )));
+            lines.push(Line::from(Span::styled(format!("    {next}"), t.dim())));
         }
     }
     if !p.deals.is_empty() {
