@@ -30,3 +30,172 @@ pub fn db_path(flag: Option<PathBuf>) -> Result<PathBuf> {
         _ => default_db_path(),
     }
 }
+
+/// Preferences from `config.toml` in the config folder (`TEND_CONFIG_DIR` moves it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub currency: crate::model::money::Currency,
+    /// What an hour of your own time costs, in minor units.
+    pub hourly_cost: i64,
+    /// True when `hourly_cost` is tend's default, not yours.
+    pub hourly_cost_is_default: bool,
+    pub monthly_revenue_goal: Option<i64>,
+    pub new_clients_per_quarter: Option<u32>,
+    /// A lead with no interaction for this long is stale.
+    pub stale_lead_days: u32,
+    pub path: Option<PathBuf>,
+}
+
+/// £30 an hour until you say otherwise.
+pub const DEFAULT_HOURLY_COST: i64 = 3_000;
+pub const DEFAULT_STALE_LEAD_DAYS: u32 = 30;
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            currency: Default::default(),
+            hourly_cost: DEFAULT_HOURLY_COST,
+            hourly_cost_is_default: true,
+            monthly_revenue_goal: None,
+            new_clients_per_quarter: None,
+            stale_lead_days: DEFAULT_STALE_LEAD_DAYS,
+            path: None,
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    currency: Option<String>,
+    hourly_cost: Option<Amount>,
+    stale_lead_days: Option<u32>,
+    #[serde(default)]
+    goals: Goals,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Goals {
+    monthly_revenue: Option<Amount>,
+    new_clients_per_quarter: Option<u32>,
+}
+
+/// `30`, `30.5` or `"1,250.50"`.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Amount {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Amount {
+    fn minor(&self) -> std::result::Result<i64, String> {
+        match self {
+            Amount::Int(i) if *i >= 0 => Ok(i * 100),
+            Amount::Float(f) if *f >= 0.0 && f.is_finite() => Ok((f * 100.0).round() as i64),
+            Amount::Text(t) => crate::model::money::parse_amount(t),
+            _ => Err("amounts cannot be negative".into()),
+        }
+    }
+}
+
+pub fn config_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(crate::recipes::CONFIG_VAR).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    dirs().map(|d| d.config_dir().to_path_buf())
+}
+
+impl Settings {
+    /// Read `config.toml`; no file means the defaults. A file that does not read is an error
+    /// that names the line.
+    pub fn load() -> Result<Settings> {
+        let Some(path) = config_dir().map(|d| d.join("config.toml")) else {
+            return Ok(Settings::default());
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Settings::parse(&text, &path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings {
+                path: Some(path),
+                ..Settings::default()
+            }),
+            Err(e) => Err(Error::invalid(format!(
+                "cannot read {}: {e}",
+                path.display()
+            ))),
+        }
+    }
+
+    pub fn parse(text: &str, path: &std::path::Path) -> Result<Settings> {
+        let bad = |line: Option<usize>, msg: String| {
+            let at = line.map_or(String::new(), |l| format!(":{l}"));
+            Error::invalid_with_hint(
+                format!("{}{at}: {msg}", path.display()),
+                "fix the file; see the README for the settings",
+            )
+        };
+        let f: File = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            bad(line, e.message().trim().to_string())
+        })?;
+        let mut s = Settings {
+            path: Some(path.to_path_buf()),
+            ..Settings::default()
+        };
+        if let Some(c) = &f.currency {
+            s.currency = crate::model::money::Currency::parse(c).map_err(|m| bad(None, m))?;
+        }
+        if let Some(h) = &f.hourly_cost {
+            s.hourly_cost = h
+                .minor()
+                .map_err(|m| bad(None, format!("hourly_cost: {m}")))?;
+            s.hourly_cost_is_default = false;
+        }
+        if let Some(g) = &f.goals.monthly_revenue {
+            s.monthly_revenue_goal = Some(
+                g.minor()
+                    .map_err(|m| bad(None, format!("goals.monthly_revenue: {m}")))?,
+            );
+        }
+        s.new_clients_per_quarter = f.goals.new_clients_per_quarter;
+        if let Some(d) = f.stale_lead_days {
+            s.stale_lead_days = d;
+        }
+        Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_read_amounts_in_any_form_and_name_bad_lines() {
+        let p = std::path::Path::new("config.toml");
+        let s = Settings::parse(
+            "currency = \"eur\"\nhourly_cost = 45.5\n[goals]\nmonthly_revenue = \"6,000\"\n",
+            p,
+        )
+        .unwrap();
+        assert_eq!(s.currency.code, "EUR");
+        assert_eq!(s.hourly_cost, 4_550);
+        assert!(!s.hourly_cost_is_default);
+        assert_eq!(s.monthly_revenue_goal, Some(600_000));
+        assert_eq!(
+            Settings::parse("", p).unwrap().hourly_cost,
+            DEFAULT_HOURLY_COST
+        );
+        let e = Settings::parse("currency = \"GBP\"\nhourly = 3\n", p)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("config.toml:2") && e.contains("unknown field"),
+            "{e}"
+        );
+        assert!(Settings::parse("hourly_cost = -3\n", p).is_err());
+    }
+}

@@ -535,3 +535,89 @@ fn recipes_are_applied_ticked_undone_and_read_from_the_profile() {
         &["Checklist", "Onboarding a new client: Send a welcome email"],
     );
 }
+
+#[test]
+fn profit_shows_each_client_with_a_bar_and_switches_period_and_sort() {
+    let env = Env::with_people();
+    env.ok(&["income", "alice", "1,000"]);
+    env.ok(&["time", "alice", "5h"]);
+    env.ok(&["income", "bob", "100"]);
+    env.ok(&["time", "bob", "10h"]);
+    let mut app = app(&env);
+    app.profit.settings.hourly_cost = 3_000;
+    keys(&mut app, "4");
+    let s = screen(&app);
+    assert_shows(
+        &s,
+        &[
+            "Profit · this year · sorted by profit",
+            "Alice Smith",
+            "£850",
+            "██",
+            "Bob Jones",
+            "-£200",
+            "losing money",
+        ],
+    );
+    assert!(
+        s.find("Alice Smith").unwrap() < s.find("Bob Jones").unwrap(),
+        "best first:\n{s}"
+    );
+    keys(&mut app, "s");
+    assert_shows(&screen(&app), &["sorted by revenue"]);
+    keys(&mut app, "ss");
+    let s = screen(&app);
+    assert_shows(&s, &["sorted by hours"]);
+    assert!(
+        s.find("Bob Jones").unwrap() < s.find("Alice Smith").unwrap(),
+        "most hours first:\n{s}"
+    );
+    keys(&mut app, "p");
+    assert_shows(&screen(&app), &["Profit · last 12 months"]);
+    // The selection stays with Alice through re-sorting; Enter opens her.
+    key(&mut app, KeyCode::Enter);
+    assert_shows(
+        &screen(&app),
+        &["Profile", "Alice Smith", "Money and time", "invoiced 1,000"],
+    );
+}
+
+#[test]
+fn insights_draws_the_funnel_the_revenue_chart_and_the_rankings() {
+    let env = Env::with_people();
+    env.ok(&["income", "alice", "2,500", "--on", "2026-11-02"]);
+    env.ok(&["income", "bob", "500", "--on", "2026-10-02"]);
+    env.ok(&["edit", "bob", "--status", "client"]);
+    let mut app = app(&env);
+    app.insights.settings.monthly_revenue_goal = Some(200_000);
+    keys(&mut app, "5");
+    let s = screen_at(&app, 140, 40);
+    assert_shows(
+        &s,
+        &[
+            "Funnel and pipeline",
+            "lead → client 100%",
+            "Revenue by month · goal £2,000",
+            "Nov",
+            "2.5k",
+            "Lead sources",
+            "website",
+            "Best referrers",
+            "Alice Smith",
+        ],
+    );
+    // The month that met the goal is drawn green, the one that did not, yellow.
+    let mut term = Terminal::new(TestBackend::new(140, 40)).unwrap();
+    term.draw(|f| views::draw(f, &app)).unwrap();
+    let buf = term.backend().buffer();
+    let colours: std::collections::HashSet<_> = (0..140u16)
+        .flat_map(|x| (0..40u16).map(move |y| (x, y)))
+        .filter(|&(x, y)| buf[(x, y)].symbol() == "█")
+        .map(|(x, y)| buf[(x, y)].fg)
+        .collect();
+    assert!(
+        colours.contains(&ratatui::style::Color::Green)
+            && colours.contains(&ratatui::style::Color::Yellow),
+        "{colours:?}"
+    );
+}

@@ -5,9 +5,11 @@ mod add;
 mod contacts;
 mod dev;
 mod followups;
+mod money;
 mod note;
 mod output;
 mod recipe;
+mod report;
 mod search;
 mod today;
 
@@ -69,6 +71,20 @@ pub enum Command {
     Archive(contacts::ArchiveArgs),
     /// Search contacts and the full text of notes
     Search(search::SearchArgs),
+    /// Record income (invoiced; --paid when paid) for a contact
+    Income(money::EntryArgs),
+    /// Record an expense for a contact
+    Expense(money::EntryArgs),
+    /// Record time spent for a contact: 45m, 1h30, 2.5h
+    Time(money::EntryArgs),
+    /// Mark an income entry paid
+    Paid(money::PaidArgs),
+    /// Reports: profit, pipeline, funnel, sources, referrals
+    Report(report::ReportArgs),
+    /// Check the data: no next step, quiet leads, duplicates, overdue deals, integrity
+    Doctor(report::DoctorArgs),
+    /// Merge a duplicate contact into another without losing anything
+    Merge(report::MergeArgs),
     /// Process recipes: list, show, new, export, apply to a contact
     Recipe(recipe::RecipeArgs),
     /// Tick the next step of a contact's checklist (or a given one)
@@ -171,6 +187,13 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Archive(a)) => contacts::archive(a, &mut ctx),
         Some(Command::Search(a)) => search::run(a, &mut ctx),
         Some(Command::Recipe(a)) => recipe::run(a, &mut ctx),
+        Some(Command::Income(a)) => money::income(a, &mut ctx),
+        Some(Command::Expense(a)) => money::expense(a, &mut ctx),
+        Some(Command::Time(a)) => money::time(a, &mut ctx),
+        Some(Command::Paid(a)) => money::paid(a, &mut ctx),
+        Some(Command::Report(a)) => report::run(a, &mut ctx),
+        Some(Command::Doctor(a)) => report::doctor_run(a, &mut ctx),
+        Some(Command::Merge(a)) => report::merge(a, &mut ctx),
         Some(Command::Tick(a)) => recipe::tick(a, &mut ctx),
         Some(Command::Checklist(a)) => recipe::checklist(a, &mut ctx),
         Some(Command::Dev(a)) => dev::run(a, &mut ctx),

@@ -45,6 +45,12 @@ pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
         }
         return Ok(out);
     }
+    let settings = crate::config::Settings::load()?;
+    let hygiene = crate::commands::doctor::summary_line(
+        ctx.store.conn(),
+        &ctx.clock,
+        settings.stale_lead_days,
+    )?;
     section(&mut out, "Overdue", &ag.overdue, ctx);
     section(&mut out, "Due today", &ag.due_today, ctx);
     section(
@@ -74,6 +80,9 @@ pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
             )));
         }
         out.push_str(&s.dim("  Give each one: tend next WHO WHEN WHAT\n"));
+    }
+    if let Some(h) = hygiene {
+        out.push_str(&format!("\n{} {h}\n", s.heading("Hygiene:")));
     }
     Ok(out)
 }

@@ -6,8 +6,11 @@ pub mod agenda;
 pub mod checklists;
 pub mod contacts;
 pub mod deals;
+pub mod doctor;
 pub mod followups;
+pub mod money;
 pub mod notes;
+pub mod reports;
 pub mod search;
 pub mod undo;
 

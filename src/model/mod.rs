@@ -3,9 +3,12 @@
 pub mod checklist;
 pub mod contact;
 pub mod deal;
+pub mod duration;
 pub mod followup;
+pub mod insights;
 pub mod money;
 pub mod note;
+pub mod profit;
 pub mod recipe;
 pub mod text;
 

@@ -1,5 +1,7 @@
 //! Money as integer minor units (pence, cents): parsing what people type and showing it.
 
+use serde::Serialize;
+
 /// Parse "1,250.50", "1250", "£1,250", "12.5" into minor units (125050, 125000, ...).
 pub fn parse_amount(input: &str) -> Result<i64, String> {
     let err =
@@ -91,5 +93,64 @@ mod tests {
     fn weighting_rounds_half_up() {
         assert_eq!(weighted(1_000, 25), 250);
         assert_eq!(weighted(333, 50), 167);
+    }
+}
+
+/// The one currency of a database, from the config: how amounts are shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Currency {
+    pub code: String,
+}
+
+impl Default for Currency {
+    fn default() -> Self {
+        Currency { code: "GBP".into() }
+    }
+}
+
+impl Currency {
+    pub fn parse(code: &str) -> Result<Currency, String> {
+        let c = code.trim().to_uppercase();
+        if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) {
+            Ok(Currency { code: c })
+        } else {
+            Err(format!(
+                "'{code}' is not a currency code: use three letters, e.g. GBP, EUR, USD"
+            ))
+        }
+    }
+
+    fn symbol(&self) -> Option<&'static str> {
+        Some(match self.code.as_str() {
+            "GBP" => "£",
+            "EUR" => "€",
+            "USD" | "AUD" | "CAD" | "NZD" => "$",
+            "JPY" => "¥",
+            "INR" => "₹",
+            _ => return None,
+        })
+    }
+
+    /// "£1,250.50", "-£30", "1,250 CHF".
+    pub fn format(&self, minor: i64) -> String {
+        let amount = format_amount(minor.abs());
+        let sign = if minor < 0 { "-" } else { "" };
+        match self.symbol() {
+            Some(s) => format!("{sign}{s}{amount}"),
+            None => format!("{sign}{amount} {}", self.code),
+        }
+    }
+}
+
+#[cfg(test)]
+mod currency_tests {
+    use super::*;
+
+    #[test]
+    fn currencies_show_their_symbol_or_code() {
+        assert_eq!(Currency::default().format(125_050), "£1,250.50");
+        assert_eq!(Currency::parse("eur").unwrap().format(-3_000), "-€30");
+        assert_eq!(Currency::parse("CHF").unwrap().format(100_000), "1,000 CHF");
+        assert!(Currency::parse("pounds").is_err());
     }
 }

@@ -550,3 +550,51 @@ pub fn roster(conn: &Connection) -> Result<Vec<ContactRow>> {
     rows.sort_by_cached_key(|r| (r.name.to_lowercase(), r.id));
     Ok(rows)
 }
+
+/// Move everything of contact `from` onto `into`, fill `into`'s empty details from `from`,
+/// and delete `from`. Returns how many notes, follow-ups, deals and entries moved. Run it in
+/// a transaction.
+pub fn merge_into(conn: &Connection, into: i64, from: i64, now: &str) -> Result<[i64; 4]> {
+    let moved = |table: &str| -> Result<i64> {
+        Ok(conn.execute(
+            &format!("UPDATE {table} SET contact_id = ?1 WHERE contact_id = ?2"),
+            params![into, from],
+        )? as i64)
+    };
+    let notes = moved("notes")?;
+    let follow_ups = moved("follow_ups")?;
+    let deals = moved("deals")?;
+    let entries = moved("money_entries")? + moved("time_entries")?;
+    moved("checklists")?;
+    moved("contact_status_history")?;
+    conn.execute(
+        "INSERT OR IGNORE INTO contact_tags (contact_id, tag) SELECT ?1, tag FROM contact_tags WHERE contact_id = ?2",
+        params![into, from],
+    )?;
+    conn.execute(
+        "INSERT OR IGNORE INTO contact_fields (contact_id, key, value) SELECT ?1, key, value FROM contact_fields WHERE contact_id = ?2",
+        params![into, from],
+    )?;
+    conn.execute(
+        "UPDATE contacts SET referred_by_id = ?1 WHERE referred_by_id = ?2 AND id <> ?1",
+        params![into, from],
+    )?;
+    conn.execute(
+        "UPDATE contacts SET company_id = ?1 WHERE company_id = ?2 AND id <> ?1",
+        params![into, from],
+    )?;
+    conn.execute(
+        "UPDATE contacts SET
+            email = coalesce(email, (SELECT email FROM contacts WHERE id = ?2)),
+            phone = coalesce(phone, (SELECT phone FROM contacts WHERE id = ?2)),
+            address = coalesce(address, (SELECT address FROM contacts WHERE id = ?2)),
+            source = coalesce(source, (SELECT source FROM contacts WHERE id = ?2)),
+            company_id = coalesce(company_id, (SELECT company_id FROM contacts WHERE id = ?2 AND company_id <> ?1)),
+            referred_by_id = coalesce(referred_by_id, (SELECT referred_by_id FROM contacts WHERE id = ?2 AND referred_by_id <> ?1)),
+            updated_at = ?3
+          WHERE id = ?1",
+        params![into, from, now],
+    )?;
+    conn.execute("DELETE FROM contacts WHERE id = ?1", [from])?;
+    Ok([notes, follow_ups, deals, entries])
+}

@@ -105,3 +105,11 @@ pub fn summary_for(conn: &Connection, contact_id: i64) -> Result<MoneySummary> {
         minutes,
     })
 }
+
+/// Mark an income entry paid on `on`; false when there is no such income entry.
+pub fn mark_paid(conn: &Connection, id: i64, on: NaiveDate) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE money_entries SET status = 'paid', paid_on = ?2 WHERE id = ?1 AND kind = 'income'",
+        params![id, on],
+    )? > 0)
+}

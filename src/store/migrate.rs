@@ -14,12 +14,18 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("migrations/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("migrations/0002_status_history.sql"),
+    },
+];
 
-pub const LATEST_VERSION: i64 = 1;
+pub const LATEST_VERSION: i64 = 2;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);
@@ -85,6 +91,43 @@ fn backup(conn: &Connection, path: &Path, version: i64) -> Result<()> {
 mod tests {
     use super::*;
     use crate::store::Store;
+
+    #[test]
+    fn a_version_1_database_upgrades_keeping_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.db");
+        {
+            let store = Store::open_with(&db, &MIGRATIONS[..1]).unwrap();
+            store
+                .conn()
+                .execute_batch(
+                    "INSERT INTO contacts (uid, name, status, created_at, updated_at)
+                     VALUES ('u1', 'Alice', 'client', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+                     INSERT INTO notes (uid, contact_id, body, at, created_at)
+                     VALUES ('n1', 1, 'hello', '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z');",
+                )
+                .unwrap();
+        }
+        let store = Store::open(&db).unwrap();
+        let c = store.conn();
+        let v: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, LATEST_VERSION);
+        let body: String = c
+            .query_row("SELECT body FROM notes", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(body, "hello");
+        let history: (String, String) = c
+            .query_row(
+                "SELECT status, entered_at FROM contact_status_history",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(history, ("client".into(), "2026-01-01T00:00:00Z".into()));
+        assert!(dir.path().join("t.db.v1-backup").exists());
+    }
 
     const V1: Migration = Migration {
         version: 1,

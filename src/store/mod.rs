@@ -9,6 +9,7 @@ pub mod entries;
 pub mod followups;
 mod migrate;
 pub mod notes;
+pub mod reports;
 
 use std::fs::{self, OpenOptions};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};

@@ -8,7 +8,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::input::TextInput;
 use super::keymap::{self, Action, Context};
 use super::state::{
-    ClientsState, PipelineState, ProfileState, ReviewItem, ReviewState, Row, TodayState,
+    ClientsState, InsightsState, PipelineState, ProfileState, ProfitState, ReviewItem, ReviewState,
+    Row, TodayState,
 };
 use super::theme::Theme;
 use crate::clock::Clock;
@@ -156,6 +157,10 @@ pub struct App {
     pub today: TodayState,
     pub clients: ClientsState,
     pub pipeline: PipelineState,
+    pub profit: ProfitState,
+    pub insights: InsightsState,
+    /// Today's hygiene line (quiet leads, duplicates, overdue deals), if any.
+    pub hygiene: Option<String>,
     pub profile: Option<ProfileState>,
     pub review: Option<ReviewState>,
     pub modal: Option<Modal>,
@@ -168,12 +173,14 @@ pub struct App {
     /// Where the user's own recipes are read from.
     pub recipes_dir: Option<std::path::PathBuf>,
     data_version: i64,
-    stale: [bool; 3],
+    stale: [bool; 5],
 }
 
 const TODAY_VIEW: usize = 0;
 const CLIENTS_VIEW: usize = 1;
 const PIPELINE_VIEW: usize = 2;
+const PROFIT_VIEW: usize = 3;
+const INSIGHTS_VIEW: usize = 4;
 
 impl App {
     pub fn new(store: Store, clock: Clock) -> Result<App> {
@@ -186,6 +193,9 @@ impl App {
             today: TodayState::default(),
             clients: ClientsState::default(),
             pipeline: PipelineState::default(),
+            profit: ProfitState::default(),
+            insights: InsightsState::default(),
+            hygiene: None,
             profile: None,
             review: None,
             modal: None,
@@ -196,8 +206,11 @@ impl App {
             demo: false,
             recipes_dir: recipes::user_dir(),
             data_version,
-            stale: [true; 3],
+            stale: [true; 5],
         };
+        let settings = crate::config::Settings::load()?;
+        app.profit.settings = settings.clone();
+        app.insights.settings = settings;
         app.refresh_visible()?;
         Ok(app)
     }
@@ -212,7 +225,8 @@ impl App {
                 Tab::Today => Context::Today,
                 Tab::Pipeline => Context::Pipeline,
                 Tab::Clients => Context::Clients,
-                Tab::Profit | Tab::Insights => Context::Placeholder,
+                Tab::Profit => Context::Profit,
+                Tab::Insights => Context::Insights,
             }
         }
     }
@@ -226,6 +240,11 @@ impl App {
         match self.tab {
             Tab::Today if self.stale[TODAY_VIEW] => {
                 self.today.load(conn, today)?;
+                self.hygiene = crate::commands::doctor::summary_line(
+                    conn,
+                    &self.clock,
+                    self.profit.settings.stale_lead_days,
+                )?;
                 self.stale[TODAY_VIEW] = false;
             }
             Tab::Clients if self.stale[CLIENTS_VIEW] => {
@@ -236,6 +255,14 @@ impl App {
                 self.pipeline.load(conn, today)?;
                 self.stale[PIPELINE_VIEW] = false;
             }
+            Tab::Profit if self.stale[PROFIT_VIEW] => {
+                self.profit.load(conn, today)?;
+                self.stale[PROFIT_VIEW] = false;
+            }
+            Tab::Insights if self.stale[INSIGHTS_VIEW] => {
+                self.insights.load(conn, today, &self.clock.stamp())?;
+                self.stale[INSIGHTS_VIEW] = false;
+            }
             _ => {}
         }
         Ok(())
@@ -243,7 +270,7 @@ impl App {
 
     /// After a change: everything is stale; reload what shows, keeping selections.
     fn changed(&mut self) -> Result<()> {
-        self.stale = [true; 3];
+        self.stale = [true; 5];
         self.refresh_visible()?;
         if let Some(p) = &self.profile {
             let selected = p.selected_note;
@@ -347,6 +374,7 @@ impl App {
             Tab::Today => self.today.selected_row().and_then(Row::contact_id),
             Tab::Clients => self.clients.selected_row().map(|r| r.id),
             Tab::Pipeline => self.pipeline.selected().map(|d| d.contact_id),
+            Tab::Profit => self.profit.selected_id(),
             _ => None,
         }
     }
@@ -434,6 +462,16 @@ impl App {
                     }
                     _ => {}
                 }
+            }
+            Action::CyclePeriod => {
+                self.profit.period = self.profit.period.next();
+                self.stale[PROFIT_VIEW] = true;
+                self.refresh_visible()?;
+            }
+            Action::CycleSort => {
+                self.profit.sort = self.profit.sort.next();
+                self.stale[PROFIT_VIEW] = true;
+                self.refresh_visible()?;
             }
             Action::Left => self.pipeline.move_column(-1),
             Action::Right => self.pipeline.move_column(1),
@@ -572,6 +610,13 @@ impl App {
                 }
             }
             Context::Pipeline => self.pipeline.move_row(delta),
+            Context::Profit => {
+                let len = self.profit.report.as_ref().map_or(0, |r| r.rows.len());
+                if len > 0 {
+                    self.profit.selected =
+                        (self.profit.selected as isize + delta).clamp(0, len as isize - 1) as usize;
+                }
+            }
             Context::Profile => {
                 if let Some(p) = &mut self.profile {
                     let len = p.profile.recent_notes.len();

@@ -43,6 +43,8 @@ pub enum Action {
     Tick,
     ApplyRecipe,
     ShowRecipe,
+    CyclePeriod,
+    CycleSort,
 }
 
 /// Where the keys are pressed.
@@ -53,7 +55,8 @@ pub enum Context {
     Clients,
     Profile,
     Pipeline,
-    Placeholder,
+    Profit,
+    Insights,
 }
 
 #[derive(Clone, Copy)]
@@ -296,7 +299,21 @@ pub const PIPELINE: &[Binding] = &[
     ),
 ];
 
-pub const PLACEHOLDER: &[Binding] = &[];
+pub const PROFIT: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    b(&[Char('p')], "p", Action::CyclePeriod, "period", true),
+    b(&[Char('s')], "s", Action::CycleSort, "sort", true),
+    b(
+        &[Enter, Char('o')],
+        "Enter",
+        Action::Open,
+        "open client",
+        true,
+    ),
+];
+
+pub const INSIGHTS: &[Binding] = &[];
 
 pub fn table(ctx: Context) -> &'static [Binding] {
     match ctx {
@@ -305,7 +322,8 @@ pub fn table(ctx: Context) -> &'static [Binding] {
         Context::Clients => CLIENTS,
         Context::Profile => PROFILE,
         Context::Pipeline => PIPELINE,
-        Context::Placeholder => PLACEHOLDER,
+        Context::Profit => PROFIT,
+        Context::Insights => INSIGHTS,
     }
 }
 

@@ -437,3 +437,71 @@ impl ReviewState {
         Ok(())
     }
 }
+
+/// The Profit tab: the report for a period, sorted by a column.
+#[derive(Debug)]
+pub struct ProfitState {
+    pub period: crate::model::profit::Period,
+    pub sort: crate::model::profit::SortBy,
+    pub report: Option<crate::commands::reports::ProfitReport>,
+    pub selected: usize,
+    pub settings: crate::config::Settings,
+}
+
+impl Default for ProfitState {
+    fn default() -> Self {
+        ProfitState {
+            period: crate::model::profit::Period::Year,
+            sort: crate::model::profit::SortBy::Profit,
+            report: None,
+            selected: 0,
+            settings: crate::config::Settings::default(),
+        }
+    }
+}
+
+impl ProfitState {
+    pub fn load(&mut self, conn: &Connection, today: NaiveDate) -> Result<()> {
+        let keep = self.selected_id();
+        let r =
+            crate::commands::reports::profit(conn, today, self.period, self.sort, &self.settings)?;
+        self.selected = keep
+            .and_then(|id| r.rows.iter().position(|c| c.contact_id == id))
+            .unwrap_or(0)
+            .min(r.rows.len().saturating_sub(1));
+        self.report = Some(r);
+        Ok(())
+    }
+
+    pub fn selected_id(&self) -> Option<i64> {
+        self.report
+            .as_ref()?
+            .rows
+            .get(self.selected)
+            .map(|r| r.contact_id)
+    }
+}
+
+/// The Insights tab: funnel, pipeline, revenue by month, sources and referrers.
+#[derive(Debug, Default)]
+pub struct InsightsState {
+    pub funnel: Option<crate::commands::reports::Funnel>,
+    pub pipeline: Option<crate::commands::reports::PipelineReport>,
+    pub months: Vec<crate::commands::reports::Month>,
+    pub sources: Vec<crate::commands::reports::Ranked>,
+    pub referrers: Vec<crate::commands::reports::Ranked>,
+    pub settings: crate::config::Settings,
+}
+
+impl InsightsState {
+    pub fn load(&mut self, conn: &Connection, today: NaiveDate, now: &str) -> Result<()> {
+        use crate::commands::reports as r;
+        use crate::model::profit::Period;
+        self.funnel = Some(r::funnel(conn, now)?);
+        self.pipeline = Some(r::pipeline(conn, today, now)?);
+        self.months = r::revenue_by_month(conn, today)?;
+        self.sources = r::sources(conn, today, Period::Last12Months, &self.settings)?;
+        self.referrers = r::referrals(conn, today, Period::Last12Months, &self.settings)?;
+        Ok(())
+    }
+}

@@ -1,6 +1,7 @@
 //! Drawing: the frame (tabs, body, status line) and the overlays. Views read the app state and
 //! draw it; they change nothing.
 
+mod insights;
 mod modal;
 mod pipeline;
 mod profile;
@@ -52,7 +53,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Tab::Today => today::draw(frame, app, body),
             Tab::Clients => tables::clients(frame, app, body),
             Tab::Pipeline => pipeline::draw(frame, app, body),
-            Tab::Profit | Tab::Insights => tables::placeholder(frame, app, body),
+            Tab::Profit => insights::profit(frame, app, body),
+            Tab::Insights => insights::insights(frame, app, body),
         }
     }
     draw_status(frame, app, bottom);

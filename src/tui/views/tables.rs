@@ -3,12 +3,12 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 
 use super::window;
 use crate::model::ContactKind;
 use crate::model::text::{fit, one_line};
-use crate::tui::app::{App, Tab};
+use crate::tui::app::App;
 use crate::when;
 
 pub fn clients(frame: &mut Frame, app: &App, area: Rect) {
@@ -100,25 +100,4 @@ pub fn clients(frame: &mut Frame, app: &App, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list_area);
-}
-
-pub fn placeholder(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
-    let (title, text) = match app.tab {
-        Tab::Profit => (
-            " Profit ",
-            "Which clients are worth the hours: revenue, expenses, time, effective hourly rate and margin per client. Coming with the money and time entries.",
-        ),
-        _ => (
-            " Insights ",
-            "Is it working: conversion from lead to client, win rate, days to close, revenue against your goal, best referrers and lead sources. Coming with the money and time entries.",
-        ),
-    };
-    let block = Block::bordered()
-        .border_style(t.border())
-        .title(Span::styled(title, t.title()));
-    frame.render_widget(
-        Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
-        area,
-    );
 }

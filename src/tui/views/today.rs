@@ -90,7 +90,23 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    let (list, hygiene) = match &app.hygiene {
+        Some(h) if inner.height > 3 => {
+            let [l, f] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+            (l, Some((f, h)))
+        }
+        _ => (inner, None),
+    };
+    frame.render_widget(Paragraph::new(lines), list);
+    if let Some((f, h)) = hygiene {
+        frame.render_widget(
+            Line::from(vec![
+                Span::styled("Hygiene: ", t.heading()),
+                Span::styled(one_line(h), t.dim()),
+            ]),
+            f,
+        );
+    }
     if let (Some(card_area), Some(card)) = (card_area, &state.card) {
         let block = Block::bordered()
             .border_style(t.border())

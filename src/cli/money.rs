@@ -1,0 +1,151 @@
+//! `tend income`, `tend expense`, `tend time`, `tend paid`.
+
+use clap::Args;
+
+use super::{Ctx, json};
+use crate::commands::money::{self as cmd, NewEntry};
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use crate::model::duration::{format_minutes, parse_minutes};
+use crate::model::money::parse_amount;
+use crate::model::text::one_line;
+use crate::when::{self, Direction};
+
+#[derive(Debug, Args)]
+pub struct EntryArgs {
+    /// Who it is for
+    pub who: String,
+    /// How much: 1250, 1,250.50 (for time: 45m, 1h30, 2.5h)
+    #[arg(allow_hyphen_values = true)]
+    pub amount: String,
+    /// The deal it belongs to (its id)
+    #[arg(long)]
+    pub deal: Option<i64>,
+    /// When (default today): yesterday, mon, 2026-11-20
+    #[arg(long, value_name = "WHEN")]
+    pub on: Option<String>,
+    /// What it was for
+    #[arg(long)]
+    pub memo: Option<String>,
+    /// Income only: it has been paid (today, or --paid-on)
+    #[arg(long)]
+    pub paid: bool,
+    /// Income only: the day it was paid
+    #[arg(long, value_name = "WHEN")]
+    pub paid_on: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn entry(a: &EntryArgs, ctx: &Ctx) -> Result<NewEntry> {
+    let today = ctx.clock.today();
+    let on = match &a.on {
+        Some(s) => {
+            when::parse(s, today, Direction::Past)
+                .map_err(Error::invalid)?
+                .date
+        }
+        None => today,
+    };
+    Ok(NewEntry {
+        contact_id: ctx.contact(&a.who)?,
+        deal_id: a.deal,
+        on_date: on,
+        memo: a.memo.clone(),
+    })
+}
+
+pub fn income(a: EntryArgs, ctx: &mut Ctx) -> Result<String> {
+    let amount = parse_amount(&a.amount).map_err(Error::invalid)?;
+    let today = ctx.clock.today();
+    let paid_on = match (&a.paid_on, a.paid) {
+        (Some(s), _) => Some(
+            when::parse(s, today, Direction::Past)
+                .map_err(Error::invalid)?
+                .date,
+        ),
+        (None, true) => Some(today),
+        (None, false) => None,
+    };
+    let e = entry(&a, ctx)?;
+    let on = e.on_date;
+    let saved = cmd::income(&mut ctx.store, &ctx.clock, e, amount, paid_on)?;
+    if a.json {
+        return json(&saved);
+    }
+    let settings = Settings::load()?;
+    let state = if saved.paid {
+        "paid"
+    } else {
+        "invoiced, not paid yet"
+    };
+    let mut out = format!(
+        "Income #{}: {} from {} on {} ({state}).\n",
+        saved.id,
+        settings.currency.format(amount),
+        one_line(&saved.contact),
+        when::describe(on, today)
+    );
+    if !saved.paid {
+        out.push_str(&format!("When it is paid: tend paid {}\n", saved.id));
+    }
+    Ok(out)
+}
+
+pub fn expense(a: EntryArgs, ctx: &mut Ctx) -> Result<String> {
+    let amount = parse_amount(&a.amount).map_err(Error::invalid)?;
+    let e = entry(&a, ctx)?;
+    let saved = cmd::expense(&mut ctx.store, &ctx.clock, e, amount)?;
+    if a.json {
+        return json(&saved);
+    }
+    let settings = Settings::load()?;
+    Ok(format!(
+        "Expense #{}: {} for {}.\n",
+        saved.id,
+        settings.currency.format(amount),
+        one_line(&saved.contact)
+    ))
+}
+
+pub fn time(a: EntryArgs, ctx: &mut Ctx) -> Result<String> {
+    let minutes = parse_minutes(&a.amount).map_err(Error::invalid)?;
+    let e = entry(&a, ctx)?;
+    let saved = cmd::time(&mut ctx.store, &ctx.clock, e, minutes)?;
+    if a.json {
+        return json(&saved);
+    }
+    Ok(format!(
+        "Time #{}: {} for {}.\n",
+        saved.id,
+        format_minutes(minutes),
+        one_line(&saved.contact)
+    ))
+}
+
+#[derive(Debug, Args)]
+pub struct PaidArgs {
+    /// The income entry's id (printed when it was recorded)
+    pub id: i64,
+    /// The day it was paid (default today)
+    #[arg(long, value_name = "WHEN")]
+    pub on: Option<String>,
+}
+
+pub fn paid(a: PaidArgs, ctx: &mut Ctx) -> Result<String> {
+    let today = ctx.clock.today();
+    let on = match &a.on {
+        Some(s) => {
+            when::parse(s, today, Direction::Past)
+                .map_err(Error::invalid)?
+                .date
+        }
+        None => today,
+    };
+    cmd::mark_paid(&mut ctx.store, a.id, on)?;
+    Ok(format!(
+        "Income #{} marked paid on {}.\n",
+        a.id,
+        when::describe(on, today)
+    ))
+}

@@ -1,0 +1,433 @@
+//! `tend report profit|pipeline|funnel|sources|referrals`, `tend doctor`, `tend merge`.
+
+use clap::{Args, Subcommand};
+
+use super::{Ctx, json};
+use crate::commands::doctor;
+use crate::commands::reports::{self, Ranked};
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use crate::model::duration::format_minutes;
+use crate::model::money::Currency;
+use crate::model::profit::{Period, SortBy};
+use crate::model::text::{fit, one_line};
+use crate::when;
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub report: Report,
+}
+
+#[derive(Debug, Args)]
+pub struct PeriodArg {
+    /// month, quarter, year, 12m or all
+    #[arg(long, default_value = "year", value_parser = Period::parse)]
+    pub period: Period,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Report {
+    /// Profitability per client: revenue, expenses, hours, cost of time, profit, margin, rate
+    Profit {
+        #[command(flatten)]
+        p: PeriodArg,
+        /// profit, revenue, expenses, hours, margin, rate or name
+        #[arg(long, default_value = "profit", value_parser = SortBy::parse)]
+        sort: SortBy,
+        /// Comma-separated values, for a spreadsheet
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
+    /// Open value, weighted value, value by stage, expected this month, win rate
+    Pipeline {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Conversion from lead to client and between deal stages, days in each stage
+    Funnel {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Lead sources ranked by the revenue and profit of the clients they brought
+    Sources {
+        #[command(flatten)]
+        p: PeriodArg,
+    },
+    /// Who referred whom, and what it earned
+    Referrals {
+        #[command(flatten)]
+        p: PeriodArg,
+    },
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("—".into(), |p| format!("{p:.0}%"))
+}
+
+pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
+    let settings = Settings::load()?;
+    let today = ctx.clock.today();
+    let conn = ctx.store.conn();
+    let cur = &settings.currency;
+    match a.report {
+        Report::Profit { p, sort, csv } => {
+            let r = reports::profit(conn, today, p.period, sort, &settings)?;
+            if p.json {
+                return json(&r);
+            }
+            if csv {
+                return profit_csv(&r);
+            }
+            if settings.hourly_cost_is_default {
+                eprintln!(
+                    "note: your time is costed at {}/h, tend's default; set hourly_cost in {}",
+                    cur.format(settings.hourly_cost),
+                    settings
+                        .path
+                        .as_ref()
+                        .map_or("config.toml".into(), |p| p.display().to_string())
+                );
+            }
+            let mut out = format!(
+                "Profit by client, {} (time at {}/h, sorted by {})\n\n{:<24} {:>11} {:>10} {:>7} {:>10} {:>11} {:>7} {:>9} {:>4}\n",
+                p.period.title(),
+                cur.format(settings.hourly_cost),
+                sort.title(),
+                "client",
+                "revenue",
+                "expenses",
+                "hours",
+                "time cost",
+                "profit",
+                "margin",
+                "rate/h",
+                "won"
+            );
+            for row in r.rows.iter().chain(std::iter::once(&r.total)) {
+                if row.contact_id == 0 {
+                    out.push_str(&format!("{}\n", "-".repeat(101)));
+                }
+                let flag = if row.profit < 0 {
+                    "  ← losing money"
+                } else {
+                    ""
+                };
+                out.push_str(&format!(
+                    "{} {:>11} {:>10} {:>7} {:>10} {:>11} {:>7} {:>9} {:>4}{flag}\n",
+                    fit(&one_line(&row.name), 24),
+                    cur.format(row.revenue),
+                    cur.format(row.expenses),
+                    format_minutes(row.minutes),
+                    cur.format(row.cost_of_time),
+                    cur.format(row.profit),
+                    pct(row.margin),
+                    row.hourly_rate.map_or("—".into(), |h| cur.format(h)),
+                    row.deals_won,
+                ));
+            }
+            if r.rows.is_empty() {
+                out.push_str("No money or time recorded in this period: tend income WHO AMOUNT, tend time WHO 1h30\n");
+            }
+            Ok(out)
+        }
+        Report::Pipeline { json: as_json } => {
+            let r = reports::pipeline(conn, today, &ctx.clock.stamp())?;
+            if as_json {
+                return json(&r);
+            }
+            let mut out = format!(
+                "Pipeline\n\n  open value       {}\n  weighted value   {}\n  expected this month (weighted)  {}\n\n",
+                cur.format(r.open_value),
+                cur.format(r.weighted_value),
+                cur.format(r.expected_this_month)
+            );
+            for s in &r.stages {
+                out.push_str(&format!(
+                    "  {:<12} {:>4} deals  {:>12}  weighted {:>12}\n",
+                    s.stage.title(),
+                    s.deals,
+                    cur.format(s.value),
+                    cur.format(s.weighted)
+                ));
+            }
+            out.push_str(&format!(
+                "\n  win rate {} ({} won, {} lost) · average {} days to close\n",
+                pct(r.deals.win_rate),
+                r.deals.won,
+                r.deals.lost,
+                r.deals
+                    .avg_days_to_close
+                    .map_or("—".into(), |d| format!("{d:.0}"))
+            ));
+            Ok(out)
+        }
+        Report::Funnel { json: as_json } => {
+            let f = reports::funnel(conn, &ctx.clock.stamp())?;
+            if as_json {
+                return json(&f);
+            }
+            let mut out = String::from("Contacts by status now\n");
+            for (s, n) in &f.statuses {
+                out.push_str(&format!("  {s:<10} {n:>6}\n"));
+            }
+            out.push_str(&format!(
+                "\nOf {} contacts who were leads: {} became prospects, {} became clients ({}).\n\nDeals through the stages\n",
+                f.ever_leads,
+                f.became_prospects,
+                f.became_clients,
+                pct(f.lead_to_client)
+            ));
+            for s in &f.deals.stages {
+                out.push_str(&format!(
+                    "  {:<12} reached by {:>5}  conversion {:>5}  avg {} days in stage\n",
+                    s.stage.title(),
+                    s.reached,
+                    pct(s.conversion),
+                    s.avg_days.map_or("—".into(), |d| format!("{d:.1}"))
+                ));
+            }
+            out.push_str(&format!("\n  win rate {}\n", pct(f.deals.win_rate)));
+            Ok(out)
+        }
+        Report::Sources { p } => {
+            let rows = reports::sources(conn, today, p.period, &settings)?;
+            if p.json {
+                return json(&rows);
+            }
+            Ok(ranked(
+                &format!("Lead sources, {}", p.period.title()),
+                "source",
+                &rows,
+                cur,
+            ))
+        }
+        Report::Referrals { p } => {
+            let rows = reports::referrals(conn, today, p.period, &settings)?;
+            if p.json {
+                return json(&rows);
+            }
+            if rows.is_empty() {
+                return Ok("Nobody has referred anyone yet. Record it with: tend add NAME --referred-by WHO\n".into());
+            }
+            Ok(ranked(
+                &format!("Referrers, {}", p.period.title()),
+                "referrer",
+                &rows,
+                cur,
+            ))
+        }
+    }
+}
+
+fn ranked(title: &str, what: &str, rows: &[Ranked], cur: &Currency) -> String {
+    let mut out = format!(
+        "{title}\n\n{:<24} {:>8} {:>8} {:>12} {:>12}\n",
+        what, "people", "clients", "revenue", "profit"
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "{} {:>8} {:>8} {:>12} {:>12}\n",
+            fit(&one_line(&r.group.name), 24),
+            r.group.contacts,
+            r.group.clients,
+            cur.format(r.group.revenue),
+            cur.format(r.profit)
+        ));
+    }
+    out
+}
+
+fn profit_csv(r: &reports::ProfitReport) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| Error::invalid(e.to_string());
+    w.write_record([
+        "contact_id",
+        "client",
+        "revenue",
+        "paid",
+        "expenses",
+        "minutes",
+        "time_cost",
+        "profit",
+        "margin_percent",
+        "hourly_rate",
+        "deals_won",
+    ])
+    .map_err(fail)?;
+    let money = |m: i64| {
+        format!(
+            "{}{}.{:02}",
+            if m < 0 { "-" } else { "" },
+            m.abs() / 100,
+            m.abs() % 100
+        )
+    };
+    for row in &r.rows {
+        w.write_record([
+            row.contact_id.to_string(),
+            row.name.clone(),
+            money(row.revenue),
+            money(row.paid),
+            money(row.expenses),
+            row.minutes.to_string(),
+            money(row.cost_of_time),
+            money(row.profit),
+            row.margin.map_or(String::new(), |m| format!("{m:.1}")),
+            row.hourly_rate.map_or(String::new(), money),
+            row.deals_won.to_string(),
+        ])
+        .map_err(fail)?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::invalid(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| Error::invalid(e.to_string()))
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn doctor_run(a: DoctorArgs, ctx: &mut Ctx) -> Result<String> {
+    let settings = Settings::load()?;
+    let c = doctor::checkup(ctx.store.conn(), &ctx.clock, settings.stale_lead_days, true)?;
+    if a.json {
+        return json(&c);
+    }
+    let today = ctx.clock.today();
+    let s = ctx.style;
+    let mut out = String::new();
+    let mut section = |title: String, lines: Vec<String>| {
+        out.push_str(&format!("{}\n", s.heading(&title)));
+        for l in lines.iter().take(20) {
+            out.push_str(&format!("  {l}\n"));
+        }
+        if lines.len() > 20 {
+            out.push_str(&format!("  … and {} more\n", lines.len() - 20));
+        }
+        out.push('\n');
+    };
+    if !c.no_next_step.is_empty() {
+        section(
+            format!(
+                "No next step ({}): tend next WHO WHEN WHAT",
+                c.no_next_step.len()
+            ),
+            c.no_next_step
+                .iter()
+                .map(|n| format!("#{:<5} {} ({})", n.id, one_line(&n.name), n.status))
+                .collect(),
+        );
+    }
+    if !c.stale_leads.is_empty() {
+        section(
+            format!(
+                "Leads with no interaction for {} days ({})",
+                c.stale_after_days,
+                c.stale_leads.len()
+            ),
+            c.stale_leads
+                .iter()
+                .map(|(id, name, last)| {
+                    let when = last
+                        .as_deref()
+                        .and_then(|l| crate::clock::local(l, ctx.clock.offset()))
+                        .map_or("never contacted".into(), |t| {
+                            format!("last contact {}", when::ago(t.date_naive(), today))
+                        });
+                    format!("#{id:<5} {} ({when})", one_line(name))
+                })
+                .collect(),
+        );
+    }
+    if !c.duplicates.is_empty() {
+        section(
+            format!(
+                "Likely duplicates ({}): tend merge KEEP OTHER",
+                c.duplicates.len()
+            ),
+            c.duplicates
+                .iter()
+                .map(|d| {
+                    format!(
+                        "#{} {} and #{} {} ({})",
+                        d.a.0,
+                        one_line(&d.a.1),
+                        d.b.0,
+                        one_line(&d.b.1),
+                        d.reason
+                    )
+                })
+                .collect(),
+        );
+    }
+    if !c.overdue_deals.is_empty() {
+        section(
+            format!(
+                "Deals past their expected close ({})",
+                c.overdue_deals.len()
+            ),
+            c.overdue_deals
+                .iter()
+                .map(|d| {
+                    format!(
+                        "#{} {} for {} (expected {})",
+                        d.id,
+                        one_line(&d.title),
+                        one_line(&d.contact),
+                        d.expected_close
+                            .map_or(String::new(), |e| when::describe(e, today))
+                    )
+                })
+                .collect(),
+        );
+    }
+    if c.integrity.is_empty() {
+        out.push_str(&format!("{}\n", s.good("Database integrity: ok")));
+    } else {
+        section(
+            "Database integrity problems: restore a backup".into(),
+            c.integrity.clone(),
+        );
+        print!("{out}");
+        return Err(Error::invalid_with_hint(
+            "the database failed its integrity check",
+            "copy the file somewhere safe, then restore the newest backup (tend.db.vN-backup) or export what you can",
+        ));
+    }
+    if c.problems() == 0 {
+        out.push_str(&s.good("Everything looks tended.\n"));
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The contact to keep
+    pub keep: String,
+    /// The duplicate to fold into it (removed afterwards; nothing of theirs is lost)
+    pub other: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn merge(a: MergeArgs, ctx: &mut Ctx) -> Result<String> {
+    let keep = ctx.contact(&a.keep)?;
+    let other = ctx.contact(&a.other)?;
+    let m = doctor::merge(&mut ctx.store, &ctx.clock, keep, other)?;
+    if a.json {
+        return json(&m);
+    }
+    Ok(format!(
+        "Merged into #{} {}: {} notes, {} follow-ups, {} deals and {} entries moved over.\n",
+        m.kept,
+        one_line(&m.name),
+        m.notes,
+        m.follow_ups,
+        m.deals,
+        m.entries
+    ))
+}

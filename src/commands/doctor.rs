@@ -1,0 +1,232 @@
+//! Hygiene: who has no next step, leads gone quiet, likely duplicates, deals past their
+//! expected close, and the database's own integrity. And `merge`, which mends duplicates.
+
+use std::collections::HashMap;
+
+use chrono::Days;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::model::Deal;
+use crate::store::contacts::{self, Neglected};
+use crate::store::reports::Identity;
+use crate::store::{Store, reports};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Duplicate {
+    pub a: (i64, String),
+    pub b: (i64, String),
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Checkup {
+    pub no_next_step: Vec<Neglected>,
+    pub stale_leads: Vec<(i64, String, Option<String>)>,
+    pub stale_after_days: u32,
+    pub duplicates: Vec<Duplicate>,
+    pub overdue_deals: Vec<Deal>,
+    pub integrity: Vec<String>,
+}
+
+impl Checkup {
+    pub fn problems(&self) -> usize {
+        self.no_next_step.len()
+            + self.stale_leads.len()
+            + self.duplicates.len()
+            + self.overdue_deals.len()
+            + self.integrity.len()
+    }
+}
+
+pub fn checkup(
+    conn: &Connection,
+    clock: &Clock,
+    stale_after_days: u32,
+    with_integrity: bool,
+) -> Result<Checkup> {
+    let today = clock.today();
+    let before = today
+        .checked_sub_days(Days::new(stale_after_days.into()))
+        .unwrap_or(today)
+        .format("%Y-%m-%dT00:00:00Z")
+        .to_string();
+    Ok(Checkup {
+        no_next_step: contacts::without_next_step(conn, None)?,
+        stale_leads: reports::stale_leads(conn, &before)?,
+        stale_after_days,
+        duplicates: duplicates(&reports::identities(conn)?),
+        overdue_deals: reports::open_deals(conn)?
+            .into_iter()
+            .filter(|d| d.expected_close.is_some_and(|e| e < today))
+            .collect(),
+        integrity: if with_integrity {
+            reports::integrity(conn)?
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+/// Lower case, letters and digits only: "O'Neill, Jo" and "jo oneill" meet.
+fn name_key(name: &str) -> String {
+    let mut words: Vec<String> = name
+        .split_whitespace()
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort();
+    words.join(" ")
+}
+
+fn phone_key(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    // Compare the last nine digits so "+44 7700 900123" and "07700 900123" meet.
+    digits[digits.len().saturating_sub(9)..].to_string()
+}
+
+/// Pairs that share an email or a phone number, or whose names are the same words (in any
+/// order, case or punctuation). Grouping by key keeps this linear at 10,000 contacts.
+pub fn duplicates(people: &[Identity]) -> Vec<Duplicate> {
+    let mut out = Vec::new();
+    let mut seen: std::collections::HashSet<(i64, i64)> = Default::default();
+    let mut by: [HashMap<String, &Identity>; 3] = Default::default();
+    for p in people {
+        let keys = [
+            p.email
+                .as_deref()
+                .map(|e| e.trim().to_lowercase())
+                .filter(|e| !e.is_empty()),
+            p.phone.as_deref().map(phone_key).filter(|k| k.len() >= 7),
+            Some(name_key(&p.name)).filter(|k| !k.is_empty()),
+        ];
+        for (i, key) in keys.into_iter().enumerate() {
+            let Some(key) = key else { continue };
+            match by[i].get(&key) {
+                Some(first) if seen.insert((first.id, p.id)) => out.push(Duplicate {
+                    a: (first.id, first.name.clone()),
+                    b: (p.id, p.name.clone()),
+                    reason: ["same email", "same phone", "same name"][i].to_string(),
+                }),
+                Some(_) => {}
+                None => {
+                    by[i].insert(key, p);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Merged {
+    pub kept: i64,
+    pub name: String,
+    pub notes: i64,
+    pub follow_ups: i64,
+    pub deals: i64,
+    pub entries: i64,
+}
+
+/// Merge contact `from` into `into`: nothing of `from`'s is lost; `into`'s details win where
+/// both have one.
+pub fn merge(store: &mut Store, clock: &Clock, into: i64, from: i64) -> Result<Merged> {
+    if into == from {
+        return Err(Error::invalid("those are the same contact"));
+    }
+    let now = clock.stamp();
+    let counts = store.write(|tx| {
+        contacts::get(tx, into)?;
+        contacts::get(tx, from)?;
+        contacts::merge_into(tx, into, from, &now)
+    })?;
+    Ok(Merged {
+        kept: into,
+        name: contacts::get(store.conn(), into)?.name,
+        notes: counts[0],
+        follow_ups: counts[1],
+        deals: counts[2],
+        entries: counts[3],
+    })
+}
+
+/// The one line Today shows, if anything needs a look (cheap counts; `tend doctor` has the
+/// full story, with names and duplicate names and phones too).
+pub fn summary_line(
+    conn: &Connection,
+    clock: &Clock,
+    stale_after_days: u32,
+) -> Result<Option<String>> {
+    let today = clock.today();
+    let before = today
+        .checked_sub_days(Days::new(stale_after_days.into()))
+        .unwrap_or(today)
+        .format("%Y-%m-%dT00:00:00Z")
+        .to_string();
+    let (stale, dupes, overdue) = reports::hygiene_counts(conn, &before, today)?;
+    let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = Vec::new();
+    if stale > 0 {
+        parts.push(plural(stale, "lead gone quiet", "leads gone quiet"));
+    }
+    if dupes > 0 {
+        parts.push(plural(
+            dupes,
+            "email on two contacts",
+            "emails on two contacts",
+        ));
+    }
+    if overdue > 0 {
+        parts.push(plural(
+            overdue,
+            "deal past expected close",
+            "deals past expected close",
+        ));
+    }
+    Ok((!parts.is_empty()).then(|| format!("{}: tend doctor", parts.join(", "))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(id: i64, name: &str, email: Option<&str>, phone: Option<&str>) -> Identity {
+        Identity {
+            id,
+            name: name.into(),
+            email: email.map(str::to_string),
+            phone: phone.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn duplicates_by_email_phone_and_name_words() {
+        let people = [
+            p(1, "Jo O'Neill", Some("jo@x.com"), Some("+44 7700 900123")),
+            p(2, "oneill jo", None, None),
+            p(3, "Someone Else", Some("JO@x.com "), None),
+            p(4, "Another", None, Some("07700 900123")),
+            p(5, "Unrelated", Some("u@x.com"), Some("123")),
+        ];
+        let d = duplicates(&people);
+        let pairs: Vec<(i64, i64, &str)> = d
+            .iter()
+            .map(|d| (d.a.0, d.b.0, d.reason.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                (1, 2, "same name"),
+                (1, 3, "same email"),
+                (1, 4, "same phone")
+            ]
+        );
+    }
+}

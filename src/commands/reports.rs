@@ -1,0 +1,218 @@
+//! The reports: profitability per client, the pipeline's figures, the funnel, lead sources
+//! and referrers. Sums come from the store; every figure is worked out in `model`.
+
+use chrono::{Datelike, Months, NaiveDate};
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::config::Settings;
+use crate::error::Result;
+use crate::model::deal::Stage;
+use crate::model::insights::{self, DealFigures};
+use crate::model::money::weighted;
+use crate::model::profit::{self, ClientProfit, Period, SortBy};
+use crate::store::reports::{self, Group};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfitReport {
+    pub period: Period,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub hourly_cost: i64,
+    pub rows: Vec<ClientProfit>,
+    pub total: ClientProfit,
+}
+
+pub fn profit(
+    conn: &Connection,
+    today: NaiveDate,
+    period: Period,
+    sort: SortBy,
+    settings: &Settings,
+) -> Result<ProfitReport> {
+    let range = period.range(today);
+    let mut rows: Vec<ClientProfit> = reports::client_totals(conn, range)?
+        .into_iter()
+        .map(|c| {
+            profit::client(
+                c.id,
+                &c.name,
+                &c.totals,
+                settings.hourly_cost,
+                c.last_note_at,
+            )
+        })
+        .collect();
+    profit::sort(&mut rows, sort);
+    let total = profit::total(&rows, settings.hourly_cost);
+    Ok(ProfitReport {
+        period,
+        from: range.map(|r| r.0),
+        to: range.map(|r| r.1),
+        hourly_cost: settings.hourly_cost,
+        rows,
+        total,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageValue {
+    pub stage: Stage,
+    pub deals: usize,
+    pub value: i64,
+    pub weighted: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PipelineReport {
+    pub open_value: i64,
+    pub weighted_value: i64,
+    pub stages: Vec<StageValue>,
+    /// Weighted value of open deals expected to close this month.
+    pub expected_this_month: i64,
+    pub deals: DealFigures,
+}
+
+pub fn pipeline(conn: &Connection, today: NaiveDate, now: &str) -> Result<PipelineReport> {
+    let open = reports::open_deals(conn)?;
+    let stages = Stage::ALL
+        .iter()
+        .filter(|s| !s.is_closed())
+        .map(|s| {
+            let ds: Vec<_> = open.iter().filter(|d| d.stage == *s).collect();
+            StageValue {
+                stage: *s,
+                deals: ds.len(),
+                value: ds.iter().map(|d| d.value_minor).sum(),
+                weighted: ds
+                    .iter()
+                    .map(|d| weighted(d.value_minor, d.probability()))
+                    .sum(),
+            }
+        })
+        .collect::<Vec<_>>();
+    let month = (today.year(), today.month());
+    Ok(PipelineReport {
+        open_value: stages.iter().map(|s| s.value).sum(),
+        weighted_value: stages.iter().map(|s| s.weighted).sum(),
+        expected_this_month: open
+            .iter()
+            .filter(|d| {
+                d.expected_close
+                    .is_some_and(|e| (e.year(), e.month()) == month)
+            })
+            .map(|d| weighted(d.value_minor, d.probability()))
+            .sum(),
+        stages,
+        deals: insights::deal_figures(&reports::deal_histories(conn)?, now),
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Funnel {
+    /// Contacts by status now.
+    pub statuses: Vec<(String, i64)>,
+    pub ever_leads: i64,
+    pub became_prospects: i64,
+    pub became_clients: i64,
+    pub lead_to_client: Option<f64>,
+    pub deals: DealFigures,
+}
+
+pub fn funnel(conn: &Connection, now: &str) -> Result<Funnel> {
+    let (leads, prospects, clients) = reports::lead_conversion(conn)?;
+    let counts = reports::status_counts(conn)?;
+    let statuses = crate::model::Status::ALL
+        .iter()
+        .map(|s| {
+            let n = counts
+                .iter()
+                .find(|(k, _)| k == s.as_str())
+                .map_or(0, |(_, n)| *n);
+            (s.as_str().to_string(), n)
+        })
+        .collect();
+    Ok(Funnel {
+        statuses,
+        ever_leads: leads,
+        became_prospects: prospects,
+        became_clients: clients,
+        lead_to_client: insights::percent(clients, leads),
+        deals: insights::deal_figures(&reports::deal_histories(conn)?, now),
+    })
+}
+
+/// A source or a referrer, with the profit of what they brought.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ranked {
+    #[serde(flatten)]
+    pub group: Group,
+    pub profit: i64,
+}
+
+fn rank(groups: Vec<Group>, hourly_cost: i64) -> Vec<Ranked> {
+    let mut out: Vec<Ranked> = groups
+        .into_iter()
+        .map(|g| Ranked {
+            profit: g.revenue - g.expenses - profit::div_round(g.minutes * hourly_cost, 60),
+            group: g,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.group
+            .revenue
+            .cmp(&a.group.revenue)
+            .then(b.profit.cmp(&a.profit))
+            .then(a.group.name.cmp(&b.group.name))
+    });
+    out
+}
+
+pub fn sources(
+    conn: &Connection,
+    today: NaiveDate,
+    period: Period,
+    settings: &Settings,
+) -> Result<Vec<Ranked>> {
+    Ok(rank(
+        reports::by_source(conn, period.range(today))?,
+        settings.hourly_cost,
+    ))
+}
+
+pub fn referrals(
+    conn: &Connection,
+    today: NaiveDate,
+    period: Period,
+    settings: &Settings,
+) -> Result<Vec<Ranked>> {
+    Ok(rank(
+        reports::by_referrer(conn, period.range(today))?,
+        settings.hourly_cost,
+    ))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Month {
+    pub month: String,
+    pub revenue: i64,
+}
+
+/// Revenue for each of the last 12 months (this one included), zero where nothing was billed.
+pub fn revenue_by_month(conn: &Connection, today: NaiveDate) -> Result<Vec<Month>> {
+    let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1)
+        .and_then(|d| d.checked_sub_months(Months::new(11)))
+        .unwrap_or(today);
+    let sums = reports::revenue_by_month(conn, first)?;
+    Ok((0..12)
+        .filter_map(|i| first.checked_add_months(Months::new(i)))
+        .map(|d| {
+            let key = d.format("%Y-%m").to_string();
+            let revenue = sums.iter().find(|(m, _)| *m == key).map_or(0, |(_, v)| *v);
+            Month {
+                month: key,
+                revenue,
+            }
+        })
+        .collect())
+}

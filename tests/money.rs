@@ -1,0 +1,295 @@
+//! Money, time and profitability; reports, doctor and merge, from the shell.
+
+mod common;
+
+use common::Env;
+
+/// A config with a known hourly cost and goal, so every figure can be checked by hand.
+fn env_with_config() -> Env {
+    let env = Env::with_people();
+    let dir = env.dir.path().join("config");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "currency = \"GBP\"\nhourly_cost = 30\nstale_lead_days = 14\n[goals]\nmonthly_revenue = 2000\n",
+    )
+    .unwrap();
+    env
+}
+
+fn tend(env: &Env) -> assert_cmd::Command {
+    let mut c = env.tend();
+    c.env("TEND_CONFIG_DIR", env.dir.path().join("config"));
+    c
+}
+
+fn ok(env: &Env, args: &[&str]) -> String {
+    let out = tend(env).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "tend {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(env: &Env, args: &[&str]) -> String {
+    let out = tend(env).args(args).output().unwrap();
+    assert!(!out.status.success(), "tend {args:?} should fail");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn json(env: &Env, args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&ok(env, args)).unwrap()
+}
+
+/// Alice: £1,200 paid + £300 invoiced, £150 expenses, 10h. Bob: £50, 2h. Carol: 1h30 last year.
+fn with_entries() -> Env {
+    let env = env_with_config();
+    ok(&env, &["income", "alice", "1,200", "--paid"]);
+    ok(&env, &["income", "alice", "300.00", "--on", "3 nov"]);
+    ok(&env, &["expense", "alice", "150", "--memo", "ingredients"]);
+    ok(&env, &["time", "alice", "10h"]);
+    ok(&env, &["time", "bob", "1h30"]);
+    ok(&env, &["time", "bob", "30m"]);
+    ok(&env, &["income", "bob", "50"]);
+    ok(&env, &["time", "carol", "1.5h", "--on", "2025-06-01"]);
+    env
+}
+
+#[test]
+fn entries_are_stored_in_minor_units_and_minutes() {
+    let env = with_entries();
+    let conn = env.conn();
+    let alice: (i64, i64) = conn
+        .query_row(
+            "SELECT sum(amount_minor), sum(status = 'paid') FROM money_entries WHERE contact_id = 2 AND kind = 'income'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(alice, (150_000, 1));
+    assert_eq!(
+        env.count("time_entries WHERE contact_id = 3 AND minutes = 90"),
+        1
+    );
+    assert_eq!(
+        env.count("money_entries WHERE memo = 'ingredients' AND amount_minor = 15000"),
+        1
+    );
+    let out = ok(&env, &["paid", "2", "--on", "yesterday"]);
+    assert!(out.contains("Income #2 marked paid on yesterday"), "{out}");
+    assert!(
+        fails(&env, &["paid", "3"]).contains("no income entry #3"),
+        "#3 is an expense"
+    );
+}
+
+#[test]
+fn bad_amounts_durations_and_deals_are_refused() {
+    let env = env_with_config();
+    assert!(
+        fails(&env, &["income", "alice", "ten pounds"])
+            .contains("cannot read 'ten pounds' as an amount")
+    );
+    assert!(fails(&env, &["income", "alice", "-5"]).contains("as an amount"));
+    assert!(fails(&env, &["time", "alice", "forever"]).contains("45m, 1h30"));
+    assert!(
+        fails(&env, &["expense", "alice", "5", "--deal", "99"]).contains("deal #99 does not exist")
+    );
+    assert_eq!(env.count("money_entries") + env.count("time_entries"), 0);
+}
+
+#[test]
+fn the_profit_report_matches_hand_computed_figures() {
+    let env = with_entries();
+    let r = json(&env, &["report", "profit", "--period", "year", "--json"]);
+    let rows = r["rows"].as_array().unwrap();
+    // Alice: 1,500 − 150 − 10h × £30 = £1,050; margin 70%; (1,500 − 150) / 10h = £135/h.
+    assert_eq!(rows[0]["name"], "Alice Smith");
+    assert_eq!(rows[0]["revenue"], 150_000);
+    assert_eq!(rows[0]["paid"], 120_000);
+    assert_eq!(rows[0]["cost_of_time"], 30_000);
+    assert_eq!(rows[0]["profit"], 105_000);
+    assert_eq!(rows[0]["margin"], 70.0);
+    assert_eq!(rows[0]["hourly_rate"], 13_500);
+    // Bob: 50 − 2h × £30 = −£10, a loss.
+    assert_eq!(rows[1]["name"], "Bob Jones");
+    assert_eq!(rows[1]["profit"], -1_000);
+    // Carol's hours were last year: not in this year's report.
+    assert_eq!(rows.len(), 2);
+    assert_eq!(r["total"]["profit"], 104_000);
+    let all = json(
+        &env,
+        &[
+            "report", "profit", "--period", "all", "--sort", "hours", "--json",
+        ],
+    );
+    let carol = &all["rows"].as_array().unwrap()[2];
+    assert_eq!(
+        (carol["name"].as_str(), carol["revenue"].as_i64()),
+        (Some("Carol White"), Some(0))
+    );
+    assert!(
+        carol["margin"].is_null(),
+        "no revenue: margin undefined, not NaN"
+    );
+    assert_eq!(carol["profit"], -4_500);
+    let month = json(&env, &["report", "profit", "--period", "month", "--json"]);
+    assert_eq!(
+        month["rows"][0]["revenue"], 150_000,
+        "3 Nov and today are both this month"
+    );
+    let text = ok(&env, &["report", "profit"]);
+    assert!(
+        text.contains("Bob Jones") && text.contains("-£10") && text.contains("← losing money"),
+        "{text}"
+    );
+    assert!(
+        text.contains("£1,050") && text.contains("70%") && text.contains("£135"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_profit_report_exports_csv() {
+    let env = with_entries();
+    let csv = ok(&env, &["report", "profit", "--csv"]);
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("contact_id,client,revenue,paid,expenses,minutes")
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        "2,Alice Smith,1500.00,1200.00,150.00,600,300.00,1050.00,70.0,135.00,0"
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        "3,Bob Jones,50.00,0.00,0.00,120,60.00,-10.00,-20.0,25.00,0"
+    );
+}
+
+#[test]
+fn sources_referrals_funnel_and_pipeline_reports() {
+    let env = with_entries();
+    let sources = json(&env, &["report", "sources", "--period", "all", "--json"]);
+    let website = sources
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "website")
+        .unwrap();
+    assert_eq!(
+        (
+            website["contacts"].as_i64(),
+            website["revenue"].as_i64(),
+            website["profit"].as_i64()
+        ),
+        (Some(1), Some(5_000), Some(-1_000))
+    );
+    let refs = json(&env, &["report", "referrals", "--json"]);
+    assert_eq!(refs[0]["name"], "Alice Smith");
+    assert_eq!(refs[0]["contacts"], 1);
+    ok(&env, &["edit", "bob", "--status", "prospect"]);
+    ok(&env, &["edit", "bob", "--status", "client"]);
+    let funnel = json(&env, &["report", "funnel", "--json"]);
+    assert_eq!(
+        (
+            funnel["ever_leads"].as_i64(),
+            funnel["became_clients"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+    assert_eq!(funnel["lead_to_client"], 100.0);
+    let pipeline = json(&env, &["report", "pipeline", "--json"]);
+    assert_eq!(pipeline["open_value"], 0);
+    assert!(pipeline["deals"]["win_rate"].is_null());
+    assert!(ok(&env, &["report", "funnel"]).contains("Of 1 contacts who were leads"));
+}
+
+#[test]
+fn doctor_finds_what_needs_tending_and_merge_mends_duplicates() {
+    let env = with_entries();
+    ok(&env, &["add", "Old Lead", "--status", "lead"]);
+    ok(
+        &env,
+        &["note", "old lead", "first chat", "--at", "2026-10-01"],
+    );
+    ok(
+        &env,
+        &[
+            "add",
+            "A. Smith",
+            "--email",
+            "ALICE@example.com",
+            "--phone",
+            "07700 900999",
+        ],
+    );
+    ok(
+        &env,
+        &[
+            "note",
+            "a. smith",
+            "note on the duplicate",
+            "--next",
+            "fri: call",
+        ],
+    );
+    ok(&env, &["income", "a. smith", "25"]);
+    let doc = ok(&env, &["doctor"]);
+    for expected in [
+        "No next step",
+        "Leads with no interaction for 14 days (1)",
+        "Old Lead",
+        "Likely duplicates (1)",
+        "#2 Alice Smith and #6 A. Smith (same email)",
+        "Database integrity: ok",
+    ] {
+        assert!(doc.contains(expected), "missing {expected}:\n{doc}");
+    }
+    assert!(
+        ok(&env, &["today"])
+            .contains("Hygiene: 1 lead gone quiet, 1 email on two contacts: tend doctor")
+    );
+    let out = ok(&env, &["merge", "alice smith", "a. smith"]);
+    assert!(
+        out.contains("1 notes, 1 follow-ups, 0 deals and 1 entries moved over"),
+        "{out}"
+    );
+    let alice = json(&env, &["show", "alice smith", "--json"]);
+    assert_eq!(alice["note_count"], 1);
+    assert_eq!(alice["open_follow_ups"][0]["text"], "call");
+    assert_eq!(
+        alice["contact"]["phone"], "07700 900999",
+        "an empty detail is filled from the duplicate"
+    );
+    assert_eq!(
+        alice["contact"]["email"], "alice@example.com",
+        "the kept contact's own detail wins"
+    );
+    assert_eq!(env.count("contacts WHERE name = 'A. Smith'"), 0);
+    assert_eq!(env.count("money_entries WHERE contact_id = 2"), 4);
+    assert!(!ok(&env, &["doctor"]).contains("Likely duplicates"));
+    assert!(fails(&env, &["merge", "alice smith", "#2"]).contains("same contact"));
+}
+
+#[test]
+fn a_config_that_does_not_read_names_the_line() {
+    let env = Env::with_people();
+    let dir = env.dir.path().join("config");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "currency = \"GBP\"\nhourly_rate = 30\n",
+    )
+    .unwrap();
+    let err = fails(&env, &["report", "profit"]);
+    assert!(
+        err.contains("config.toml:2") && err.contains("unknown field"),
+        "{err}"
+    );
+}
