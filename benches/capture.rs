@@ -76,6 +76,29 @@ fn design_scale(c: &mut Criterion) {
     g.bench_function("tend search (notes and contacts)", |b| {
         b.iter(|| tend(&db, &["search", "quote", "spring"]))
     });
+    for (label, args) in [
+        (
+            "tend report profit --period all",
+            &["report", "profit", "--period", "all"][..],
+        ),
+        (
+            "tend report profit --period year --sort rate",
+            &["report", "profit", "--period", "year", "--sort", "rate"][..],
+        ),
+        ("tend report pipeline", &["report", "pipeline"][..]),
+        ("tend report funnel", &["report", "funnel"][..]),
+        (
+            "tend report sources --period all",
+            &["report", "sources", "--period", "all"][..],
+        ),
+        (
+            "tend report referrals --period all",
+            &["report", "referrals", "--period", "all"][..],
+        ),
+        ("tend doctor", &["doctor"][..]),
+    ] {
+        g.bench_function(label, |b| b.iter(|| tend(&db, args)));
+    }
     g.bench_function("tend list --status client", |b| {
         b.iter(|| tend(&db, &["list", "--status", "client"]))
     });

@@ -79,6 +79,23 @@ fn tui(c: &mut Criterion) {
         })
     });
 
+    for (label, key) in [("Profit", '4'), ("Insights", '5')] {
+        g.bench_function(
+            format!("switch tab to {label}, first time, and draw"),
+            |b| {
+                b.iter_batched(
+                    || open(&db),
+                    |mut app| {
+                        press(&mut app, KeyCode::Char(key));
+                        term.draw(|f| views::draw(f, &app)).unwrap();
+                        app
+                    },
+                    BatchSize::LargeInput,
+                )
+            },
+        );
+    }
+
     let mut app = open(&db);
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Char('f'));

@@ -193,6 +193,19 @@ fn sources_referrals_funnel_and_pipeline_reports() {
     let refs = json(&env, &["report", "referrals", "--json"]);
     assert_eq!(refs[0]["name"], "Alice Smith");
     assert_eq!(refs[0]["contacts"], 1);
+    assert_eq!(refs[0]["referred"], "Bob Jones");
+    assert!(ok(&env, &["report", "referrals"]).contains("Alice Smith: Bob Jones"));
+    let revenue = ok(&env, &["report", "revenue"]);
+    assert!(
+        revenue.contains("Revenue by month (goal £2,000)")
+            && revenue.contains("2026-11")
+            && revenue.contains("£1,550"),
+        "{revenue}"
+    );
+    assert!(
+        !revenue.contains("goal met"),
+        "£1,550 is under the £2,000 goal:\n{revenue}"
+    );
     ok(&env, &["edit", "bob", "--status", "prospect"]);
     ok(&env, &["edit", "bob", "--status", "client"]);
     let funnel = json(&env, &["report", "funnel", "--json"]);
@@ -204,6 +217,14 @@ fn sources_referrals_funnel_and_pipeline_reports() {
         (Some(1), Some(1))
     );
     assert_eq!(funnel["lead_to_client"], 100.0);
+    // Alice was added as a client today, Bob became one; Acme Bakery comes with Alice.
+    assert_eq!(
+        (
+            funnel["new_clients_this_quarter"].as_i64(),
+            funnel["new_clients_goal"].as_i64()
+        ),
+        (Some(2), None)
+    );
     let pipeline = json(&env, &["report", "pipeline", "--json"]);
     assert_eq!(pipeline["open_value"], 0);
     assert!(pipeline["deals"]["win_rate"].is_null());

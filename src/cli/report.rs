@@ -61,6 +61,11 @@ pub enum Report {
         #[command(flatten)]
         p: PeriodArg,
     },
+    /// Revenue for each of the last 12 months, against the monthly goal
+    Revenue {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -165,7 +170,7 @@ pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
             Ok(out)
         }
         Report::Funnel { json: as_json } => {
-            let f = reports::funnel(conn, &ctx.clock.stamp())?;
+            let f = reports::funnel(conn, today, &ctx.clock.stamp(), &settings)?;
             if as_json {
                 return json(&f);
             }
@@ -174,11 +179,18 @@ pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
                 out.push_str(&format!("  {s:<10} {n:>6}\n"));
             }
             out.push_str(&format!(
-                "\nOf {} contacts who were leads: {} became prospects, {} became clients ({}).\n\nDeals through the stages\n",
+                "\nOf {} contacts who were leads: {} became prospects, {} became clients ({}).\n",
                 f.ever_leads,
                 f.became_prospects,
                 f.became_clients,
                 pct(f.lead_to_client)
+            ));
+            let goal = f
+                .new_clients_goal
+                .map_or(String::new(), |g| format!(" (goal {g})"));
+            out.push_str(&format!(
+                "New clients this quarter: {}{goal}.\n\nDeals through the stages\n",
+                f.new_clients_this_quarter
             ));
             for s in &f.deals.stages {
                 out.push_str(&format!(
@@ -204,6 +216,43 @@ pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
                 cur,
             ))
         }
+        Report::Revenue { json: as_json } => {
+            let months = reports::revenue_by_month(conn, today)?;
+            if as_json {
+                return json(&months);
+            }
+            let max = months
+                .iter()
+                .map(|m| m.revenue)
+                .max()
+                .unwrap_or(0)
+                .max(settings.monthly_revenue_goal.unwrap_or(0));
+            let mut out = match settings.monthly_revenue_goal {
+                Some(g) => format!("Revenue by month (goal {})\n\n", cur.format(g)),
+                None => {
+                    "Revenue by month (set goals.monthly_revenue in config.toml to compare)\n\n"
+                        .to_string()
+                }
+            };
+            for m in &months {
+                let width = if max > 0 {
+                    (m.revenue.max(0) * 40 / max) as usize
+                } else {
+                    0
+                };
+                let mark = match settings.monthly_revenue_goal {
+                    Some(g) if m.revenue >= g => "  ✓ goal met",
+                    _ => "",
+                };
+                out.push_str(&format!(
+                    "{}  {:>12}  {}{mark}\n",
+                    m.month,
+                    cur.format(m.revenue),
+                    "█".repeat(width)
+                ));
+            }
+            Ok(out)
+        }
         Report::Referrals { p } => {
             let rows = reports::referrals(conn, today, p.period, &settings)?;
             if p.json {
@@ -212,12 +261,21 @@ pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
             if rows.is_empty() {
                 return Ok("Nobody has referred anyone yet. Record it with: tend add NAME --referred-by WHO\n".into());
             }
-            Ok(ranked(
+            let mut out = ranked(
                 &format!("Referrers, {}", p.period.title()),
                 "referrer",
                 &rows,
                 cur,
-            ))
+            );
+            out.push_str("\nWho referred whom\n");
+            for r in &rows {
+                out.push_str(&format!(
+                    "  {}: {}\n",
+                    one_line(&r.group.name),
+                    one_line(r.group.referred.as_deref().unwrap_or(""))
+                ));
+            }
+            Ok(out)
         }
     }
 }

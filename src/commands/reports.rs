@@ -31,16 +31,18 @@ pub fn profit(
     settings: &Settings,
 ) -> Result<ProfitReport> {
     let range = period.range(today);
+    let meta = reports::contact_meta(conn)?;
     let mut rows: Vec<ClientProfit> = reports::client_totals(conn, range)?
         .into_iter()
-        .map(|c| {
-            profit::client(
-                c.id,
-                &c.name,
-                &c.totals,
+        .filter_map(|(id, t)| {
+            let m = meta.get(&id)?;
+            Some(profit::client(
+                id,
+                &m.name,
+                &t,
                 settings.hourly_cost,
-                c.last_note_at,
-            )
+                m.last_note_at.clone(),
+            ))
         })
         .collect();
     profit::sort(&mut rows, sort);
@@ -116,10 +118,18 @@ pub struct Funnel {
     pub became_prospects: i64,
     pub became_clients: i64,
     pub lead_to_client: Option<f64>,
+    pub new_clients_this_quarter: i64,
+    pub new_clients_goal: Option<u32>,
     pub deals: DealFigures,
 }
 
-pub fn funnel(conn: &Connection, now: &str) -> Result<Funnel> {
+pub fn funnel(
+    conn: &Connection,
+    today: NaiveDate,
+    now: &str,
+    settings: &Settings,
+) -> Result<Funnel> {
+    let quarter = Period::Quarter.range(today).map_or(today, |r| r.0);
     let (leads, prospects, clients) = reports::lead_conversion(conn)?;
     let counts = reports::status_counts(conn)?;
     let statuses = crate::model::Status::ALL
@@ -138,6 +148,11 @@ pub fn funnel(conn: &Connection, now: &str) -> Result<Funnel> {
         became_prospects: prospects,
         became_clients: clients,
         lead_to_client: insights::percent(clients, leads),
+        new_clients_this_quarter: reports::new_clients_since(
+            conn,
+            &format!("{quarter}T00:00:00Z"),
+        )?,
+        new_clients_goal: settings.new_clients_per_quarter,
         deals: insights::deal_figures(&reports::deal_histories(conn)?, now),
     })
 }
@@ -168,16 +183,63 @@ fn rank(groups: Vec<Group>, hourly_cost: i64) -> Vec<Ranked> {
     out
 }
 
+/// Group people by a key (their source, or who referred them) and add up what they brought.
+fn group_by(
+    meta: &std::collections::HashMap<i64, reports::Meta>,
+    totals: &std::collections::HashMap<i64, crate::model::profit::Totals>,
+    key: impl Fn(&reports::Meta) -> Option<(Option<i64>, String)>,
+) -> Vec<Group> {
+    let mut groups: std::collections::BTreeMap<String, Group> = Default::default();
+    let mut people: Vec<&reports::Meta> = meta.values().filter(|m| m.is_person).collect();
+    people.sort_by_key(|m| m.id);
+    for m in people {
+        let Some((id, name)) = key(m) else { continue };
+        let g = groups
+            .entry(format!("{name}\u{0}{id:?}"))
+            .or_insert_with(|| Group {
+                id,
+                name,
+                referred: id.map(|_| String::new()),
+                contacts: 0,
+                clients: 0,
+                revenue: 0,
+                expenses: 0,
+                minutes: 0,
+            });
+        g.contacts += 1;
+        g.clients += i64::from(m.became_client);
+        if let Some(list) = &mut g.referred {
+            if !list.is_empty() {
+                list.push_str(", ");
+            }
+            list.push_str(&m.name);
+        }
+        if let Some(t) = totals.get(&m.id) {
+            g.revenue += t.revenue;
+            g.expenses += t.expenses;
+            g.minutes += t.minutes;
+        }
+    }
+    groups.into_values().collect()
+}
+
 pub fn sources(
     conn: &Connection,
     today: NaiveDate,
     period: Period,
     settings: &Settings,
 ) -> Result<Vec<Ranked>> {
-    Ok(rank(
-        reports::by_source(conn, period.range(today))?,
-        settings.hourly_cost,
-    ))
+    let meta = reports::contact_meta(conn)?;
+    let totals = reports::client_totals(conn, period.range(today))?;
+    let groups = group_by(&meta, &totals, |m| {
+        let source = m
+            .source
+            .as_deref()
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty());
+        Some((None, source.unwrap_or_else(|| "(not recorded)".into())))
+    });
+    Ok(rank(groups, settings.hourly_cost))
 }
 
 pub fn referrals(
@@ -186,10 +248,13 @@ pub fn referrals(
     period: Period,
     settings: &Settings,
 ) -> Result<Vec<Ranked>> {
-    Ok(rank(
-        reports::by_referrer(conn, period.range(today))?,
-        settings.hourly_cost,
-    ))
+    let meta = reports::contact_meta(conn)?;
+    let totals = reports::client_totals(conn, period.range(today))?;
+    let groups = group_by(&meta, &totals, |m| {
+        let r = meta.get(&m.referred_by_id?)?;
+        Some((Some(r.id), r.name.clone()))
+    });
+    Ok(rank(groups, settings.hourly_cost))
 }
 
 #[derive(Debug, Clone, Serialize)]

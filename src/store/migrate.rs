@@ -23,9 +23,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 2,
         sql: include_str!("migrations/0002_status_history.sql"),
     },
+    Migration {
+        version: 3,
+        sql: include_str!("migrations/0003_hygiene_indexes.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 2;
+pub const LATEST_VERSION: i64 = 3;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

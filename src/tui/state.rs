@@ -497,7 +497,7 @@ impl InsightsState {
     pub fn load(&mut self, conn: &Connection, today: NaiveDate, now: &str) -> Result<()> {
         use crate::commands::reports as r;
         use crate::model::profit::Period;
-        self.funnel = Some(r::funnel(conn, now)?);
+        self.funnel = Some(r::funnel(conn, today, now, &self.settings)?);
         self.pipeline = Some(r::pipeline(conn, today, now)?);
         self.months = r::revenue_by_month(conn, today)?;
         self.sources = r::sources(conn, today, Period::Last12Months, &self.settings)?;

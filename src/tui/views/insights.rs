@@ -158,9 +158,13 @@ pub fn insights(frame: &mut Frame, app: &App, area: Rect) {
                 Span::styled(bar(n, max, w), t.good()),
             ]));
         }
+        let goal = f
+            .new_clients_goal
+            .map_or(String::new(), |g| format!(" of {g}"));
         lines.push(Line::raw(format!(
-            "lead → client {}",
-            pct(f.lead_to_client)
+            "lead → client {} · new clients this quarter {}{goal}",
+            pct(f.lead_to_client),
+            f.new_clients_this_quarter
         )));
         lines.push(Line::from(Span::styled("Deals", t.heading())));
         let max = f.deals.stages.first().map_or(1, |s| s.reached.max(1)) as i64;
