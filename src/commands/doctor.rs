@@ -157,8 +157,8 @@ pub fn merge(store: &mut Store, clock: &Clock, into: i64, from: i64) -> Result<M
     })
 }
 
-/// The one line Today shows, if anything needs a look (cheap counts; `tend doctor` has the
-/// full story, with names and duplicate names and phones too).
+/// The one line Today shows, if anything needs a look: quiet leads and overdue deals, from
+/// cheap counts (`tend doctor` has the full story, duplicates included).
 pub fn summary_line(
     conn: &Connection,
     clock: &Clock,
@@ -170,18 +170,11 @@ pub fn summary_line(
         .unwrap_or(today)
         .format("%Y-%m-%dT00:00:00Z")
         .to_string();
-    let (stale, dupes, overdue) = reports::hygiene_counts(conn, &before, today)?;
+    let (stale, overdue) = reports::hygiene_counts(conn, &before, today)?;
     let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = Vec::new();
     if stale > 0 {
         parts.push(plural(stale, "lead gone quiet", "leads gone quiet"));
-    }
-    if dupes > 0 {
-        parts.push(plural(
-            dupes,
-            "email on two contacts",
-            "emails on two contacts",
-        ));
     }
     if overdue > 0 {
         parts.push(plural(

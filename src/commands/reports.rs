@@ -76,6 +76,16 @@ pub struct PipelineReport {
 }
 
 pub fn pipeline(conn: &Connection, today: NaiveDate, now: &str) -> Result<PipelineReport> {
+    let deals = insights::deal_figures(&reports::deal_histories(conn)?, now);
+    pipeline_with(conn, today, deals)
+}
+
+/// The pipeline with deal figures already worked out (the Insights tab shares them with the funnel).
+pub fn pipeline_with(
+    conn: &Connection,
+    today: NaiveDate,
+    deals: DealFigures,
+) -> Result<PipelineReport> {
     let open = reports::open_deals(conn)?;
     let stages = Stage::ALL
         .iter()
@@ -106,7 +116,7 @@ pub fn pipeline(conn: &Connection, today: NaiveDate, now: &str) -> Result<Pipeli
             .map(|d| weighted(d.value_minor, d.probability()))
             .sum(),
         stages,
-        deals: insights::deal_figures(&reports::deal_histories(conn)?, now),
+        deals,
     })
 }
 
@@ -229,17 +239,7 @@ pub fn sources(
     period: Period,
     settings: &Settings,
 ) -> Result<Vec<Ranked>> {
-    let meta = reports::contact_meta(conn)?;
-    let totals = reports::client_totals(conn, period.range(today))?;
-    let groups = group_by(&meta, &totals, |m| {
-        let source = m
-            .source
-            .as_deref()
-            .map(|s| s.trim().to_lowercase())
-            .filter(|s| !s.is_empty());
-        Some((None, source.unwrap_or_else(|| "(not recorded)".into())))
-    });
-    Ok(rank(groups, settings.hourly_cost))
+    Ok(sources_and_referrals(conn, today, period, settings)?.0)
 }
 
 pub fn referrals(
@@ -248,13 +248,34 @@ pub fn referrals(
     period: Period,
     settings: &Settings,
 ) -> Result<Vec<Ranked>> {
+    Ok(sources_and_referrals(conn, today, period, settings)?.1)
+}
+
+/// Both rankings from one read of the contacts and one of the sums.
+pub fn sources_and_referrals(
+    conn: &Connection,
+    today: NaiveDate,
+    period: Period,
+    settings: &Settings,
+) -> Result<(Vec<Ranked>, Vec<Ranked>)> {
     let meta = reports::contact_meta(conn)?;
     let totals = reports::client_totals(conn, period.range(today))?;
-    let groups = group_by(&meta, &totals, |m| {
+    let sources = group_by(&meta, &totals, |m| {
+        let source = m
+            .source
+            .as_deref()
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty());
+        Some((None, source.unwrap_or_else(|| "(not recorded)".into())))
+    });
+    let referrers = group_by(&meta, &totals, |m| {
         let r = meta.get(&m.referred_by_id?)?;
         Some((Some(r.id), r.name.clone()))
     });
-    Ok(rank(groups, settings.hourly_cost))
+    Ok((
+        rank(sources, settings.hourly_cost),
+        rank(referrers, settings.hourly_cost),
+    ))
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -497,11 +497,12 @@ impl InsightsState {
     pub fn load(&mut self, conn: &Connection, today: NaiveDate, now: &str) -> Result<()> {
         use crate::commands::reports as r;
         use crate::model::profit::Period;
-        self.funnel = Some(r::funnel(conn, today, now, &self.settings)?);
-        self.pipeline = Some(r::pipeline(conn, today, now)?);
+        let funnel = r::funnel(conn, today, now, &self.settings)?;
+        self.pipeline = Some(r::pipeline_with(conn, today, funnel.deals.clone())?);
+        self.funnel = Some(funnel);
         self.months = r::revenue_by_month(conn, today)?;
-        self.sources = r::sources(conn, today, Period::Last12Months, &self.settings)?;
-        self.referrers = r::referrals(conn, today, Period::Last12Months, &self.settings)?;
+        (self.sources, self.referrers) =
+            r::sources_and_referrals(conn, today, Period::Last12Months, &self.settings)?;
         Ok(())
     }
 }
