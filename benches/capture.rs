@@ -17,6 +17,8 @@ fn tend(db: &Path, args: &[&str]) {
         .args(args)
         .env("TEND_DB", db)
         .env("TEND_NOW", NOW)
+        // The default settings, whatever the machine's own config says.
+        .env("TEND_CONFIG_DIR", db.with_extension("config"))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .status()
