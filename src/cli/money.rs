@@ -37,16 +37,19 @@ pub struct EntryArgs {
     pub json: bool,
 }
 
+/// A day in the past as typed (`--on yesterday`), today when not given.
+fn past_date(typed: Option<&str>, today: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
+    match typed {
+        Some(s) => Ok(when::parse(s, today, Direction::Past)
+            .map_err(Error::invalid)?
+            .date),
+        None => Ok(today),
+    }
+}
+
 fn entry(a: &EntryArgs, ctx: &Ctx) -> Result<NewEntry> {
     let today = ctx.clock.today();
-    let on = match &a.on {
-        Some(s) => {
-            when::parse(s, today, Direction::Past)
-                .map_err(Error::invalid)?
-                .date
-        }
-        None => today,
-    };
+    let on = past_date(a.on.as_deref(), today)?;
     Ok(NewEntry {
         contact_id: ctx.contact(&a.who)?,
         deal_id: a.deal,
@@ -59,11 +62,7 @@ pub fn income(a: EntryArgs, ctx: &mut Ctx) -> Result<String> {
     let amount = parse_amount(&a.amount).map_err(Error::invalid)?;
     let today = ctx.clock.today();
     let paid_on = match (&a.paid_on, a.paid) {
-        (Some(s), _) => Some(
-            when::parse(s, today, Direction::Past)
-                .map_err(Error::invalid)?
-                .date,
-        ),
+        (Some(s), _) => Some(past_date(Some(s), today)?),
         (None, true) => Some(today),
         (None, false) => None,
     };
@@ -134,14 +133,7 @@ pub struct PaidArgs {
 
 pub fn paid(a: PaidArgs, ctx: &mut Ctx) -> Result<String> {
     let today = ctx.clock.today();
-    let on = match &a.on {
-        Some(s) => {
-            when::parse(s, today, Direction::Past)
-                .map_err(Error::invalid)?
-                .date
-        }
-        None => today,
-    };
+    let on = past_date(a.on.as_deref(), today)?;
     cmd::mark_paid(&mut ctx.store, a.id, on)?;
     Ok(format!(
         "Income #{} marked paid on {}.\n",

@@ -48,11 +48,7 @@ pub fn checkup(
     with_integrity: bool,
 ) -> Result<Checkup> {
     let today = clock.today();
-    let before = today
-        .checked_sub_days(Days::new(stale_after_days.into()))
-        .unwrap_or(today)
-        .format("%Y-%m-%dT00:00:00Z")
-        .to_string();
+    let before = quiet_since(clock, stale_after_days);
     Ok(Checkup {
         no_next_step: contacts::without_next_step(conn, None)?,
         stale_leads: reports::stale_leads(conn, &before)?,
@@ -68,6 +64,16 @@ pub fn checkup(
             Vec::new()
         },
     })
+}
+
+/// The timestamp before which a lead with no interaction counts as gone quiet.
+fn quiet_since(clock: &Clock, days: u32) -> String {
+    let today = clock.today();
+    today
+        .checked_sub_days(Days::new(days.into()))
+        .unwrap_or(today)
+        .format("%Y-%m-%dT00:00:00Z")
+        .to_string()
 }
 
 /// Lower case, letters and digits only: "O'Neill, Jo" and "jo oneill" meet.
@@ -165,11 +171,7 @@ pub fn summary_line(
     stale_after_days: u32,
 ) -> Result<Option<String>> {
     let today = clock.today();
-    let before = today
-        .checked_sub_days(Days::new(stale_after_days.into()))
-        .unwrap_or(today)
-        .format("%Y-%m-%dT00:00:00Z")
-        .to_string();
+    let before = quiet_since(clock, stale_after_days);
     let (stale, overdue) = reports::hygiene_counts(conn, &before, today)?;
     let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = Vec::new();
