@@ -7,7 +7,7 @@ use common::Env;
 /// A config with a known hourly cost and goal, so every figure can be checked by hand.
 fn env_with_config() -> Env {
     let env = Env::with_people();
-    let dir = env.dir.path().join("config");
+    let dir = env.config_dir();
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("config.toml"),
@@ -17,43 +17,17 @@ fn env_with_config() -> Env {
     env
 }
 
-fn tend(env: &Env) -> assert_cmd::Command {
-    let mut c = env.tend();
-    c.env("TEND_CONFIG_DIR", env.dir.path().join("config"));
-    c
-}
-
-fn ok(env: &Env, args: &[&str]) -> String {
-    let out = tend(env).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "tend {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(env: &Env, args: &[&str]) -> String {
-    let out = tend(env).args(args).output().unwrap();
-    assert!(!out.status.success(), "tend {args:?} should fail");
-    String::from_utf8(out.stderr).unwrap()
-}
-
-fn json(env: &Env, args: &[&str]) -> serde_json::Value {
-    serde_json::from_str(&ok(env, args)).unwrap()
-}
-
 /// Alice: £1,200 paid + £300 invoiced, £150 expenses, 10h. Bob: £50, 2h. Carol: 1h30 last year.
 fn with_entries() -> Env {
     let env = env_with_config();
-    ok(&env, &["income", "alice", "1,200", "--paid"]);
-    ok(&env, &["income", "alice", "300.00", "--on", "3 nov"]);
-    ok(&env, &["expense", "alice", "150", "--memo", "ingredients"]);
-    ok(&env, &["time", "alice", "10h"]);
-    ok(&env, &["time", "bob", "1h30"]);
-    ok(&env, &["time", "bob", "30m"]);
-    ok(&env, &["income", "bob", "50"]);
-    ok(&env, &["time", "carol", "1.5h", "--on", "2025-06-01"]);
+    env.ok(&["income", "alice", "1,200", "--paid"]);
+    env.ok(&["income", "alice", "300.00", "--on", "3 nov"]);
+    env.ok(&["expense", "alice", "150", "--memo", "ingredients"]);
+    env.ok(&["time", "alice", "10h"]);
+    env.ok(&["time", "bob", "1h30"]);
+    env.ok(&["time", "bob", "30m"]);
+    env.ok(&["income", "bob", "50"]);
+    env.ok(&["time", "carol", "1.5h", "--on", "2025-06-01"]);
     env
 }
 
@@ -77,10 +51,10 @@ fn entries_are_stored_in_minor_units_and_minutes() {
         env.count("money_entries WHERE memo = 'ingredients' AND amount_minor = 15000"),
         1
     );
-    let out = ok(&env, &["paid", "2", "--on", "yesterday"]);
+    let out = env.ok(&["paid", "2", "--on", "yesterday"]);
     assert!(out.contains("Income #2 marked paid on yesterday"), "{out}");
     assert!(
-        fails(&env, &["paid", "3"]).contains("no income entry #3"),
+        env.fails(&["paid", "3"]).contains("no income entry #3"),
         "#3 is an expense"
     );
 }
@@ -89,13 +63,20 @@ fn entries_are_stored_in_minor_units_and_minutes() {
 fn bad_amounts_durations_and_deals_are_refused() {
     let env = env_with_config();
     assert!(
-        fails(&env, &["income", "alice", "ten pounds"])
+        env.fails(&["income", "alice", "ten pounds"])
             .contains("cannot read 'ten pounds' as an amount")
     );
-    assert!(fails(&env, &["income", "alice", "-5"]).contains("as an amount"));
-    assert!(fails(&env, &["time", "alice", "forever"]).contains("45m, 1h30"));
     assert!(
-        fails(&env, &["expense", "alice", "5", "--deal", "99"]).contains("deal #99 does not exist")
+        env.fails(&["income", "alice", "-5"])
+            .contains("as an amount")
+    );
+    assert!(
+        env.fails(&["time", "alice", "forever"])
+            .contains("45m, 1h30")
+    );
+    assert!(
+        env.fails(&["expense", "alice", "5", "--deal", "99"])
+            .contains("deal #99 does not exist")
     );
     assert_eq!(env.count("money_entries") + env.count("time_entries"), 0);
 }
@@ -103,7 +84,7 @@ fn bad_amounts_durations_and_deals_are_refused() {
 #[test]
 fn the_profit_report_matches_hand_computed_figures() {
     let env = with_entries();
-    let r = json(&env, &["report", "profit", "--period", "year", "--json"]);
+    let r = env.json(&["report", "profit", "--period", "year", "--json"]);
     let rows = r["rows"].as_array().unwrap();
     // Alice: 1,500 − 150 − 10h × £30 = £1,050; margin 70%; (1,500 − 150) / 10h = £135/h.
     assert_eq!(rows[0]["name"], "Alice Smith");
@@ -119,12 +100,9 @@ fn the_profit_report_matches_hand_computed_figures() {
     // Carol's hours were last year: not in this year's report.
     assert_eq!(rows.len(), 2);
     assert_eq!(r["total"]["profit"], 104_000);
-    let all = json(
-        &env,
-        &[
-            "report", "profit", "--period", "all", "--sort", "hours", "--json",
-        ],
-    );
+    let all = env.json(&[
+        "report", "profit", "--period", "all", "--sort", "hours", "--json",
+    ]);
     let carol = &all["rows"].as_array().unwrap()[2];
     assert_eq!(
         (carol["name"].as_str(), carol["revenue"].as_i64()),
@@ -135,12 +113,12 @@ fn the_profit_report_matches_hand_computed_figures() {
         "no revenue: margin undefined, not NaN"
     );
     assert_eq!(carol["profit"], -4_500);
-    let month = json(&env, &["report", "profit", "--period", "month", "--json"]);
+    let month = env.json(&["report", "profit", "--period", "month", "--json"]);
     assert_eq!(
         month["rows"][0]["revenue"], 150_000,
         "3 Nov and today are both this month"
     );
-    let text = ok(&env, &["report", "profit"]);
+    let text = env.ok(&["report", "profit"]);
     assert!(
         text.contains("Bob Jones") && text.contains("-£10") && text.contains("← losing money"),
         "{text}"
@@ -154,7 +132,7 @@ fn the_profit_report_matches_hand_computed_figures() {
 #[test]
 fn the_profit_report_exports_csv() {
     let env = with_entries();
-    let csv = ok(&env, &["report", "profit", "--csv"]);
+    let csv = env.ok(&["report", "profit", "--csv"]);
     let mut lines = csv.lines();
     assert!(
         lines
@@ -175,7 +153,7 @@ fn the_profit_report_exports_csv() {
 #[test]
 fn sources_referrals_funnel_and_pipeline_reports() {
     let env = with_entries();
-    let sources = json(&env, &["report", "sources", "--period", "all", "--json"]);
+    let sources = env.json(&["report", "sources", "--period", "all", "--json"]);
     let website = sources
         .as_array()
         .unwrap()
@@ -190,12 +168,15 @@ fn sources_referrals_funnel_and_pipeline_reports() {
         ),
         (Some(1), Some(5_000), Some(-1_000))
     );
-    let refs = json(&env, &["report", "referrals", "--json"]);
+    let refs = env.json(&["report", "referrals", "--json"]);
     assert_eq!(refs[0]["name"], "Alice Smith");
     assert_eq!(refs[0]["contacts"], 1);
     assert_eq!(refs[0]["referred"], "Bob Jones");
-    assert!(ok(&env, &["report", "referrals"]).contains("Alice Smith: Bob Jones"));
-    let revenue = ok(&env, &["report", "revenue"]);
+    assert!(
+        env.ok(&["report", "referrals"])
+            .contains("Alice Smith: Bob Jones")
+    );
+    let revenue = env.ok(&["report", "revenue"]);
     assert!(
         revenue.contains("Revenue by month (goal £2,000)")
             && revenue.contains("2026-11")
@@ -206,9 +187,9 @@ fn sources_referrals_funnel_and_pipeline_reports() {
         !revenue.contains("goal met"),
         "£1,550 is under the £2,000 goal:\n{revenue}"
     );
-    ok(&env, &["edit", "bob", "--status", "prospect"]);
-    ok(&env, &["edit", "bob", "--status", "client"]);
-    let funnel = json(&env, &["report", "funnel", "--json"]);
+    env.ok(&["edit", "bob", "--status", "prospect"]);
+    env.ok(&["edit", "bob", "--status", "client"]);
+    let funnel = env.json(&["report", "funnel", "--json"]);
     assert_eq!(
         (
             funnel["ever_leads"].as_i64(),
@@ -225,43 +206,37 @@ fn sources_referrals_funnel_and_pipeline_reports() {
         ),
         (Some(2), None)
     );
-    let pipeline = json(&env, &["report", "pipeline", "--json"]);
+    let pipeline = env.json(&["report", "pipeline", "--json"]);
     assert_eq!(pipeline["open_value"], 0);
     assert!(pipeline["deals"]["win_rate"].is_null());
-    assert!(ok(&env, &["report", "funnel"]).contains("Of 1 contacts who were leads"));
+    assert!(
+        env.ok(&["report", "funnel"])
+            .contains("Of 1 contacts who were leads")
+    );
 }
 
 #[test]
 fn doctor_finds_what_needs_tending_and_merge_mends_duplicates() {
     let env = with_entries();
-    ok(&env, &["add", "Old Lead", "--status", "lead"]);
-    ok(
-        &env,
-        &["note", "old lead", "first chat", "--at", "2026-10-01"],
-    );
-    ok(
-        &env,
-        &[
-            "add",
-            "A. Smith",
-            "--email",
-            "ALICE@example.com",
-            "--phone",
-            "07700 900999",
-        ],
-    );
-    ok(
-        &env,
-        &[
-            "note",
-            "a. smith",
-            "note on the duplicate",
-            "--next",
-            "fri: call",
-        ],
-    );
-    ok(&env, &["income", "a. smith", "25"]);
-    let doc = ok(&env, &["doctor"]);
+    env.ok(&["add", "Old Lead", "--status", "lead"]);
+    env.ok(&["note", "old lead", "first chat", "--at", "2026-10-01"]);
+    env.ok(&[
+        "add",
+        "A. Smith",
+        "--email",
+        "ALICE@example.com",
+        "--phone",
+        "07700 900999",
+    ]);
+    env.ok(&[
+        "note",
+        "a. smith",
+        "note on the duplicate",
+        "--next",
+        "fri: call",
+    ]);
+    env.ok(&["income", "a. smith", "25"]);
+    let doc = env.ok(&["doctor"]);
     for expected in [
         "No next step",
         "Leads with no interaction for 14 days (1)",
@@ -272,13 +247,16 @@ fn doctor_finds_what_needs_tending_and_merge_mends_duplicates() {
     ] {
         assert!(doc.contains(expected), "missing {expected}:\n{doc}");
     }
-    assert!(ok(&env, &["today"]).contains("Hygiene: 1 lead gone quiet: tend doctor"));
-    let out = ok(&env, &["merge", "alice smith", "a. smith"]);
+    assert!(
+        env.ok(&["today"])
+            .contains("Hygiene: 1 lead gone quiet: tend doctor")
+    );
+    let out = env.ok(&["merge", "alice smith", "a. smith"]);
     assert!(
         out.contains("1 notes, 1 follow-ups, 0 deals and 1 entries moved over"),
         "{out}"
     );
-    let alice = json(&env, &["show", "alice smith", "--json"]);
+    let alice = env.json(&["show", "alice smith", "--json"]);
     assert_eq!(alice["note_count"], 1);
     assert_eq!(alice["open_follow_ups"][0]["text"], "call");
     assert_eq!(
@@ -291,21 +269,24 @@ fn doctor_finds_what_needs_tending_and_merge_mends_duplicates() {
     );
     assert_eq!(env.count("contacts WHERE name = 'A. Smith'"), 0);
     assert_eq!(env.count("money_entries WHERE contact_id = 2"), 4);
-    assert!(!ok(&env, &["doctor"]).contains("Likely duplicates"));
-    assert!(fails(&env, &["merge", "alice smith", "#2"]).contains("same contact"));
+    assert!(!env.ok(&["doctor"]).contains("Likely duplicates"));
+    assert!(
+        env.fails(&["merge", "alice smith", "#2"])
+            .contains("same contact")
+    );
 }
 
 #[test]
 fn a_config_that_does_not_read_names_the_line() {
     let env = Env::with_people();
-    let dir = env.dir.path().join("config");
+    let dir = env.config_dir();
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("config.toml"),
         "currency = \"GBP\"\nhourly_rate = 30\n",
     )
     .unwrap();
-    let err = fails(&env, &["report", "profit"]);
+    let err = env.fails(&["report", "profit"]);
     assert!(
         err.contains("config.toml:2") && err.contains("unknown field"),
         "{err}"

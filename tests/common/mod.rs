@@ -32,8 +32,14 @@ impl Env {
             .env_remove("EDITOR")
             .env_remove("VISUAL")
             .env("HOME", self.dir.path())
+            .env("TEND_CONFIG_DIR", self.config_dir())
             .write_stdin("");
         c
+    }
+
+    /// The test's own config folder (config.toml, recipes/), never the machine's.
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
     }
 
     /// Run tend with these arguments; it must succeed; returns stdout.
