@@ -37,7 +37,13 @@ pub fn parse(input: &str, today: NaiveDate, dir: Direction) -> Result<When, Stri
         parse_date(&tokens, today, dir)
     };
     match date {
-        Some(date) => Ok(When { date, time }),
+        // Anything outside these years is a slip of the keyboard ("3600m"), not a plan.
+        Some(date) if (1900..2200).contains(&date.year()) => Ok(When { date, time }),
+        Some(date) => Err(format!(
+            "'{}' would be {}, which looks like a typo: try {EXAMPLES}",
+            input.trim(),
+            date.format("%-d %b %Y")
+        )),
         None => Err(format!(
             "cannot read '{}' as a date: try {EXAMPLES}",
             input.trim()
@@ -459,10 +465,17 @@ mod tests {
             "in",
             "+d",
             "12/1",
+            "3600m",
+            "1 dec 9999",
         ] {
             let e = parse(bad, today(), Direction::Future).unwrap_err();
             assert!(e.contains("try today, tomorrow"), "{bad}: {e}");
         }
+        let e = parse("3600m", today(), Direction::Future).unwrap_err();
+        assert!(
+            e.contains("would be 23 Nov 2326, which looks like a typo"),
+            "{e}"
+        );
     }
 
     #[test]

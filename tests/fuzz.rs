@@ -1,0 +1,104 @@
+//! Property tests: the parsers of what people type never panic, whatever they type, and what
+//! they accept is sane. (Scaled for `cargo test`; PROPTEST_CASES=100000 for a long run.)
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use tend::model::duration::parse_minutes;
+use tend::model::followup::Recurrence;
+use tend::model::money::parse_amount;
+use tend::when::{self, Direction};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+/// Text that looks a bit like dates and amounts, plus anything at all.
+fn typed() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[0-9a-z :+\\-./,£$€]{0,24}",
+        "(in |next |last |this |\\+|-)?[0-9]{0,6} ?(d|w|m|y|days|weeks|months|years|mon|fri|dec|h|min)?( [0-9]{1,2}(:[0-9]{2})?(am|pm)?)?",
+    ]
+}
+
+proptest! {
+    #[test]
+    fn dates_never_panic_and_land_within_reach(s in typed()) {
+        for dir in [Direction::Future, Direction::Past] {
+            if let Ok(w) = when::parse(&s, today(), dir) {
+                // Whatever was accepted is a real date a few centuries either way at most.
+                let years = (w.date - today()).num_days().abs() / 365;
+                prop_assert!(years < 300, "{s:?} → {}", w.date);
+            }
+        }
+        let words: Vec<String> = s.split_whitespace().map(str::to_string).collect();
+        let _ = when::split_leading(&words, today(), Direction::Future);
+        let _ = when::parse_next(&s, today());
+    }
+
+    #[test]
+    fn amounts_never_panic_and_are_never_negative(s in typed()) {
+        if let Ok(m) = parse_amount(&s) {
+            prop_assert!(m >= 0);
+        }
+    }
+
+    #[test]
+    fn amounts_round_trip_through_their_display(m in 0i64..1_000_000_000_000) {
+        let shown = tend::model::money::format_amount(m);
+        prop_assert_eq!(parse_amount(&shown), Ok(m));
+    }
+
+    #[test]
+    fn durations_never_panic_and_are_positive(s in typed()) {
+        if let Ok(m) = parse_minutes(&s) {
+            prop_assert!(m > 0);
+        }
+    }
+
+    #[test]
+    fn repeats_never_panic_and_always_move_forward(s in typed(), day in 0u32..20_000) {
+        if let Ok(r) = Recurrence::parse(&s) {
+            let due = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(day.into());
+            if let Some(next) = r.next_due(due, due, today()) {
+                prop_assert!(next > due && next > today());
+            }
+        }
+    }
+
+    #[test]
+    fn recipe_files_never_panic(s in any::<String>()) {
+        let _ = tend::recipes::parse("fuzz", &s, "fuzz.toml");
+    }
+
+    #[test]
+    fn recipe_like_files_never_panic(
+        title in ".{0,20}",
+        steps in proptest::collection::vec(("[a-z ]{0,10}", proptest::option::of(-5i64..5000), proptest::option::of("[a-z]{0,8}")), 0..5),
+    ) {
+        let mut src = format!("title = {title:?}\n");
+        for (text, days, kind) in steps {
+            src.push_str(&format!("[[step]]\ntext = {text:?}\n"));
+            if let Some(d) = days { src.push_str(&format!("days = {d}\n")); }
+            if let Some(k) = kind { src.push_str(&format!("kind = {k:?}\n")); }
+        }
+        if let Ok(r) = tend::recipes::parse("fuzz", &src, "fuzz.toml") {
+            prop_assert!(!r.steps.is_empty());
+            let dates = tend::model::recipe::schedule(&r.steps, today());
+            prop_assert_eq!(dates.len(), r.steps.len());
+        }
+    }
+
+    #[test]
+    fn config_files_never_panic(s in any::<String>()) {
+        let _ = tend::config::Settings::parse(&s, std::path::Path::new("config.toml"));
+    }
+
+    #[test]
+    fn display_text_never_carries_control_characters(s in any::<String>()) {
+        let shown = tend::model::text::one_line(&s);
+        prop_assert!(!shown.chars().any(|c| c.is_control()));
+        let block = tend::model::text::block(&s);
+        prop_assert!(!block.chars().any(|c| c.is_control() && c != '\n'));
+    }
+}
