@@ -79,9 +79,35 @@ fn tui(c: &mut Criterion) {
         })
     });
 
+    // As the app runs: the figures are worked out on another thread; this is the key's frame.
     for (label, key) in [("Profit", '4'), ("Insights", '5')] {
         g.bench_function(
-            format!("switch tab to {label}, first time, and draw"),
+            format!("switch tab to {label} (background figures), key to frame"),
+            |b| {
+                b.iter_custom(|iters| {
+                    let mut total = std::time::Duration::ZERO;
+                    for _ in 0..iters {
+                        let mut app = open(&db);
+                        app.background = true;
+                        let start = std::time::Instant::now();
+                        press(&mut app, KeyCode::Char(key));
+                        term.draw(|f| views::draw(f, &app)).unwrap();
+                        total += start.elapsed();
+                        // Let the figures finish outside the timing, so runs do not pile up.
+                        while app.busy() {
+                            std::thread::sleep(std::time::Duration::from_millis(1));
+                            app.collect();
+                        }
+                    }
+                    total
+                })
+            },
+        );
+    }
+
+    for (label, key) in [("Profit", '4'), ("Insights", '5')] {
+        g.bench_function(
+            format!("switch tab to {label}, figures worked out in the key, and draw"),
             |b| {
                 b.iter_batched(
                     || open(&db),

@@ -621,3 +621,46 @@ fn insights_draws_the_funnel_the_revenue_chart_and_the_rankings() {
         "{colours:?}"
     );
 }
+
+#[test]
+fn profit_and_insights_are_worked_out_in_the_background_without_blocking_keys() {
+    let env = Env::with_people();
+    env.ok(&["income", "alice", "1,000"]);
+    env.ok(&["time", "bob", "2h"]);
+    let mut app = app(&env);
+    app.background = true;
+    for tab in ["4", "5"] {
+        keys(&mut app, tab);
+        // The key's frame comes at once, whatever the figures are doing.
+        screen(&app);
+        let start = std::time::Instant::now();
+        while app.busy() {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(10),
+                "the figures never came"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            app.collect();
+        }
+    }
+    assert_shows(&screen(&app), &["Funnel and pipeline", "Lead sources"]);
+    keys(&mut app, "4");
+    assert_shows(
+        &screen(&app),
+        &["Alice Smith", "£1,000", "Bob Jones", "-£60"],
+    );
+    // Sorting re-orders what is there; nothing is worked out again.
+    keys(&mut app, "s");
+    assert!(!app.busy());
+    assert_shows(&screen(&app), &["sorted by revenue"]);
+    // A change elsewhere brings fresh figures on the next visit.
+    env.ok(&["income", "bob", "500"]);
+    app.tick().unwrap();
+    let start = std::time::Instant::now();
+    while app.busy() {
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        app.collect();
+    }
+    assert_shows(&screen(&app), &["£440"]);
+}

@@ -8,8 +8,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::input::TextInput;
 use super::keymap::{self, Action, Context};
 use super::state::{
-    ClientsState, InsightsState, PipelineState, ProfileState, ProfitState, ReviewItem, ReviewState,
-    Row, TodayState,
+    ClientsState, InsightsData, InsightsState, PipelineState, ProfileState, ProfitState,
+    ReviewItem, ReviewState, Row, TodayState,
 };
 use super::theme::Theme;
 use crate::clock::Clock;
@@ -142,6 +142,17 @@ pub enum Modal {
     },
 }
 
+/// Figures worked out on another thread.
+enum Loaded {
+    Profit(crate::commands::reports::ProfitReport),
+    Insights(Box<InsightsData>),
+}
+
+struct Job {
+    generation: u64,
+    rx: std::sync::mpsc::Receiver<Result<Loaded>>,
+}
+
 /// A request for the event loop: leave the screen, edit this text in $EDITOR, come back.
 #[derive(Debug, Clone)]
 pub struct EditorRequest {
@@ -172,6 +183,14 @@ pub struct App {
     pub demo: bool,
     /// Where the user's own recipes are read from.
     pub recipes_dir: Option<std::path::PathBuf>,
+    /// Work the Profit and Insights figures out on another thread, so the key that opens them
+    /// gets its frame at once (the event loop sets this; tests keep it off and get the
+    /// figures straight away).
+    pub background: bool,
+    jobs: Vec<Job>,
+    generation: u64,
+    /// The generation of the newest Profit and Insights jobs.
+    latest: [u64; 2],
     data_version: i64,
     stale: [bool; 5],
 }
@@ -205,6 +224,10 @@ impl App {
             editor: None,
             demo: false,
             recipes_dir: recipes::user_dir(),
+            background: false,
+            jobs: Vec::new(),
+            generation: 0,
+            latest: [0; 2],
             data_version,
             stale: [true; 5],
         };
@@ -256,12 +279,20 @@ impl App {
                 self.stale[PIPELINE_VIEW] = false;
             }
             Tab::Profit if self.stale[PROFIT_VIEW] => {
-                self.profit.load(conn, today)?;
                 self.stale[PROFIT_VIEW] = false;
+                if self.background {
+                    self.spawn_profit();
+                } else {
+                    self.profit.load(conn, today)?;
+                }
             }
             Tab::Insights if self.stale[INSIGHTS_VIEW] => {
-                self.insights.load(conn, today, &self.clock.stamp())?;
                 self.stale[INSIGHTS_VIEW] = false;
+                if self.background {
+                    self.spawn_insights();
+                } else {
+                    self.insights.load(conn, today, &self.clock.stamp())?;
+                }
             }
             _ => {}
         }
@@ -470,8 +501,7 @@ impl App {
             }
             Action::CycleSort => {
                 self.profit.sort = self.profit.sort.next();
-                self.stale[PROFIT_VIEW] = true;
-                self.refresh_visible()?;
+                self.profit.resort();
             }
             Action::Left => self.pipeline.move_column(-1),
             Action::Right => self.pipeline.move_column(1),
@@ -669,6 +699,91 @@ impl App {
             selected: 0,
         });
         Ok(())
+    }
+
+    // ----- background figures --------------------------------------------------------------
+
+    /// Start `work` on its own thread and connection; returns its generation.
+    fn spawn(&mut self, work: impl FnOnce(&Store) -> Result<Loaded> + Send + 'static) -> u64 {
+        self.generation += 1;
+        let generation = self.generation;
+        let path = self.store.path().to_path_buf();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            // A connection of its own: SQLite in WAL mode lets it read while the app writes.
+            let result = Store::open(&path).and_then(|store| work(&store));
+            let _ = tx.send(result);
+        });
+        self.jobs.push(Job { generation, rx });
+        generation
+    }
+
+    fn spawn_profit(&mut self) {
+        let today = self.clock.today();
+        let (period, sort, settings) = (
+            self.profit.period,
+            self.profit.sort,
+            self.profit.settings.clone(),
+        );
+        self.profit.loading = true;
+        self.latest[0] = self.spawn(move |store| {
+            let r = crate::commands::reports::profit(store.conn(), today, period, sort, &settings)?;
+            Ok(Loaded::Profit(r))
+        });
+    }
+
+    fn spawn_insights(&mut self) {
+        let today = self.clock.today();
+        let now = self.clock.stamp();
+        let settings = self.insights.settings.clone();
+        self.insights.loading = true;
+        self.latest[1] = self.spawn(move |store| {
+            Ok(Loaded::Insights(Box::new(InsightsData::compute(
+                store.conn(),
+                today,
+                &now,
+                &settings,
+            )?)))
+        });
+    }
+
+    /// Figures still being worked out.
+    pub fn busy(&self) -> bool {
+        !self.jobs.is_empty()
+    }
+
+    /// Take in whatever background work has finished; true when something changed on screen.
+    pub fn collect(&mut self) -> bool {
+        let mut changed = false;
+        let mut pending = Vec::new();
+        for job in std::mem::take(&mut self.jobs) {
+            match job.rx.try_recv() {
+                Ok(result) => {
+                    changed = true;
+                    match result {
+                        // Only the newest job of each kind counts: an older one may have read
+                        // data that has changed since.
+                        Ok(Loaded::Profit(r)) if job.generation == self.latest[0] => {
+                            self.profit.apply(r)
+                        }
+                        Ok(Loaded::Insights(data)) if job.generation == self.latest[1] => {
+                            self.insights.data = Some(*data);
+                            self.insights.loading = false;
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            self.profit.loading = false;
+                            self.insights.loading = false;
+                            self.fail(&e);
+                        }
+                    }
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => pending.push(job),
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => changed = true,
+            }
+        }
+        self.jobs = pending;
+        changed
     }
 
     // ----- changes -------------------------------------------------------------------------

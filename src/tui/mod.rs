@@ -20,6 +20,8 @@ use app::{App, EditorRequest};
 
 /// How often the app looks for changes made by other processes.
 const TICK: Duration = Duration::from_millis(500);
+/// How often it looks for figures being worked out in the background.
+const BUSY_TICK: Duration = Duration::from_millis(10);
 
 /// Where the app starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +44,7 @@ pub fn run(store: Store, clock: Clock, start: Start, demo: bool) -> Result<()> {
     }
     let mut app = App::new(store, clock)?;
     app.demo = demo;
+    app.background = true;
     if start == Start::Review {
         app.handle_key(event::KeyEvent::new(
             event::KeyCode::Char('r'),
@@ -58,15 +61,20 @@ pub fn run(store: Store, clock: Clock, start: Start, demo: bool) -> Result<()> {
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
     while !app.quit {
         terminal.draw(|f| views::draw(f, app))?;
-        if event::poll(TICK)? {
+        // While figures are being worked out, look for them often; otherwise wait for keys.
+        let wait = if app.busy() { BUSY_TICK } else { TICK };
+        if event::poll(wait)? {
             match event::read()? {
                 Event::Key(key) => app.handle_key(key),
                 Event::Resize(_, _) => {}
                 _ => {}
             }
-        } else if let Err(e) = app.tick() {
+        } else if !app.busy()
+            && let Err(e) = app.tick()
+        {
             app.status = Some((e.to_string(), true));
         }
+        app.collect();
         if let Some(req) = app.editor.take() {
             ratatui::restore();
             let text = edit(&req);

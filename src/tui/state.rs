@@ -446,6 +446,8 @@ pub struct ProfitState {
     pub report: Option<crate::commands::reports::ProfitReport>,
     pub selected: usize,
     pub settings: crate::config::Settings,
+    /// Figures are being worked out in the background.
+    pub loading: bool,
 }
 
 impl Default for ProfitState {
@@ -456,21 +458,50 @@ impl Default for ProfitState {
             report: None,
             selected: 0,
             settings: crate::config::Settings::default(),
+            loading: false,
         }
     }
 }
 
 impl ProfitState {
+    /// Work the report out (on whichever thread holds `conn`).
+    pub fn compute(
+        &self,
+        conn: &Connection,
+        today: NaiveDate,
+    ) -> Result<crate::commands::reports::ProfitReport> {
+        crate::commands::reports::profit(conn, today, self.period, self.sort, &self.settings)
+    }
+
     pub fn load(&mut self, conn: &Connection, today: NaiveDate) -> Result<()> {
+        let r = self.compute(conn, today)?;
+        self.apply(r);
+        Ok(())
+    }
+
+    /// Show a freshly worked-out report, keeping the selected client.
+    pub fn apply(&mut self, r: crate::commands::reports::ProfitReport) {
         let keep = self.selected_id();
-        let r =
-            crate::commands::reports::profit(conn, today, self.period, self.sort, &self.settings)?;
+        self.install(r, keep);
+    }
+
+    /// Re-sort what is shown; no need to work anything out again.
+    pub fn resort(&mut self) {
+        let (keep, loading) = (self.selected_id(), self.loading);
+        if let Some(r) = self.report.take() {
+            self.install(r, keep);
+        }
+        self.loading = loading;
+    }
+
+    fn install(&mut self, mut r: crate::commands::reports::ProfitReport, keep: Option<i64>) {
+        crate::model::profit::sort(&mut r.rows, self.sort);
         self.selected = keep
             .and_then(|id| r.rows.iter().position(|c| c.contact_id == id))
             .unwrap_or(0)
             .min(r.rows.len().saturating_sub(1));
         self.report = Some(r);
-        Ok(())
+        self.loading = false;
     }
 
     pub fn selected_id(&self) -> Option<i64> {
@@ -482,27 +513,51 @@ impl ProfitState {
     }
 }
 
-/// The Insights tab: funnel, pipeline, revenue by month, sources and referrers.
-#[derive(Debug, Default)]
-pub struct InsightsState {
-    pub funnel: Option<crate::commands::reports::Funnel>,
-    pub pipeline: Option<crate::commands::reports::PipelineReport>,
+/// Everything the Insights tab shows, worked out in one go.
+#[derive(Debug, Clone)]
+pub struct InsightsData {
+    pub funnel: crate::commands::reports::Funnel,
+    pub pipeline: crate::commands::reports::PipelineReport,
     pub months: Vec<crate::commands::reports::Month>,
     pub sources: Vec<crate::commands::reports::Ranked>,
     pub referrers: Vec<crate::commands::reports::Ranked>,
+}
+
+impl InsightsData {
+    pub fn compute(
+        conn: &Connection,
+        today: NaiveDate,
+        now: &str,
+        settings: &crate::config::Settings,
+    ) -> Result<InsightsData> {
+        use crate::commands::reports as r;
+        use crate::model::profit::Period;
+        let funnel = r::funnel(conn, today, now, settings)?;
+        let pipeline = r::pipeline_with(conn, today, funnel.deals.clone())?;
+        let (sources, referrers) =
+            r::sources_and_referrals(conn, today, Period::Last12Months, settings)?;
+        Ok(InsightsData {
+            funnel,
+            pipeline,
+            months: r::revenue_by_month(conn, today)?,
+            sources,
+            referrers,
+        })
+    }
+}
+
+/// The Insights tab.
+#[derive(Debug, Default)]
+pub struct InsightsState {
+    pub data: Option<InsightsData>,
     pub settings: crate::config::Settings,
+    pub loading: bool,
 }
 
 impl InsightsState {
     pub fn load(&mut self, conn: &Connection, today: NaiveDate, now: &str) -> Result<()> {
-        use crate::commands::reports as r;
-        use crate::model::profit::Period;
-        let funnel = r::funnel(conn, today, now, &self.settings)?;
-        self.pipeline = Some(r::pipeline_with(conn, today, funnel.deals.clone())?);
-        self.funnel = Some(funnel);
-        self.months = r::revenue_by_month(conn, today)?;
-        (self.sources, self.referrers) =
-            r::sources_and_referrals(conn, today, Period::Last12Months, &self.settings)?;
+        self.data = Some(InsightsData::compute(conn, today, now, &self.settings)?);
+        self.loading = false;
         Ok(())
     }
 }

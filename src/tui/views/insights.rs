@@ -26,7 +26,7 @@ pub fn profit(frame: &mut Frame, app: &App, area: Rect) {
     let p = &app.profit;
     let cur = &p.settings.currency;
     let title = format!(
-        " Profit · {} · sorted by {} · time at {}/h{} ",
+        " Profit · {} · sorted by {} · time at {}/h{}{} ",
         p.period.title(),
         p.sort.title(),
         cur.format(p.settings.hourly_cost),
@@ -34,14 +34,18 @@ pub fn profit(frame: &mut Frame, app: &App, area: Rect) {
             " (default: set hourly_cost)"
         } else {
             ""
-        }
+        },
+        if p.loading { " · updating…" } else { "" }
     );
     let block = Block::bordered()
         .border_style(t.border())
         .title(Span::styled(title, t.title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(r) = &p.report else { return };
+    let Some(r) = &p.report else {
+        frame.render_widget(Paragraph::new("Working out the figures…"), inner);
+        return;
+    };
     if r.rows.is_empty() {
         frame.render_widget(
             Paragraph::new("No money or time in this period. p changes the period; record with tend income, tend expense, tend time."),
@@ -132,8 +136,18 @@ pub fn profit(frame: &mut Frame, app: &App, area: Rect) {
 
 pub fn insights(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
-    let s = &app.insights;
-    let cur = &s.settings.currency;
+    let state = &app.insights;
+    let cur = &state.settings.currency;
+    let Some(s) = &state.data else {
+        let block = Block::bordered()
+            .border_style(t.border())
+            .title(Span::styled(" Insights ", t.title()));
+        frame.render_widget(
+            Paragraph::new("Working out the figures…").block(block),
+            area,
+        );
+        return;
+    };
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
     let [funnel_area, revenue_area] =
@@ -144,7 +158,8 @@ pub fn insights(frame: &mut Frame, app: &App, area: Rect) {
 
     // Funnel: contacts who were leads, and deals through the stages.
     let mut lines = Vec::new();
-    if let Some(f) = &s.funnel {
+    {
+        let f = &s.funnel;
         let w = (funnel_area.width as usize).saturating_sub(30).max(4);
         let max = f.ever_leads.max(1);
         lines.push(Line::from(Span::styled("Leads → clients", t.heading())));
@@ -184,7 +199,8 @@ pub fn insights(frame: &mut Frame, app: &App, area: Rect) {
             pct(f.deals.win_rate)
         )));
     }
-    if let Some(p) = &s.pipeline {
+    {
+        let p = &s.pipeline;
         lines.push(Line::raw(format!(
             "open {} · weighted {} · this month {}",
             cur.format(p.open_value),
@@ -192,13 +208,18 @@ pub fn insights(frame: &mut Frame, app: &App, area: Rect) {
             cur.format(p.expected_this_month)
         )));
     }
+    let title = if state.loading {
+        " Funnel and pipeline · updating… "
+    } else {
+        " Funnel and pipeline "
+    };
     let block = Block::bordered()
         .border_style(t.border())
-        .title(Span::styled(" Funnel and pipeline ", t.title()));
+        .title(Span::styled(title, t.title()));
     frame.render_widget(Paragraph::new(lines).block(block), funnel_area);
 
     // Revenue per month against the goal: bars at or over the goal are green.
-    let goal = s.settings.monthly_revenue_goal;
+    let goal = state.settings.monthly_revenue_goal;
     let title = match goal {
         Some(g) => format!(" Revenue by month · goal {} (green: met) ", cur.format(g)),
         None => " Revenue by month · set goals.monthly_revenue to see the goal ".to_string(),
