@@ -169,6 +169,59 @@ impl Settings {
     }
 }
 
+/// Folders that live-sync files between machines. SQLite's locking is not safe there: two
+/// machines (or the sync client itself) can tear a database apart mid-write.
+const SYNCED: &[&str] = &[
+    "dropbox",
+    "onedrive",
+    "icloud drive",
+    "mobile documents",
+    "google drive",
+    "googledrive",
+    "pcloud",
+    "mega",
+    "nextcloud",
+    "owncloud",
+    "seafile",
+];
+
+/// Why the database at `path` is at risk, if it is: it sits in a live-synced folder (by name,
+/// or a Syncthing folder marked by `.stfolder`).
+pub fn sync_risk(path: &std::path::Path) -> Option<String> {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(path)
+    };
+    for dir in abs.ancestors().skip(1) {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if let Some(s) = SYNCED
+            .iter()
+            .find(|s| name == **s || name.starts_with(&format!("{s} ")))
+        {
+            return Some(format!(
+                "{} is in a {s} folder ({})",
+                path.display(),
+                dir.display()
+            ));
+        }
+        if dir.join(".stfolder").exists() {
+            return Some(format!(
+                "{} is in a Syncthing folder ({})",
+                path.display(),
+                dir.display()
+            ));
+        }
+    }
+    None
+}
+
+/// The advice that goes with `sync_risk`.
+pub const SYNC_ADVICE: &str = "keep the database on a local disk (the default needs no --db) and sync backups or exports instead";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -263,3 +263,60 @@ fn names_with_escape_sequences_are_never_echoed_raw() {
         );
     }
 }
+
+#[test]
+fn a_database_in_a_synced_folder_gets_a_warning_and_still_works() {
+    let env = Env::new();
+    for folder in ["Dropbox", "OneDrive - Acme Ltd", "synced"] {
+        let dir = env.dir.path().join(folder).join("crm");
+        std::fs::create_dir_all(&dir).unwrap();
+        if folder == "synced" {
+            std::fs::create_dir_all(env.dir.path().join(folder).join(".stfolder")).unwrap();
+        }
+        let db = dir.join("tend.db");
+        let out = env
+            .tend()
+            .args(["--db", db.to_str().unwrap(), "add", "Alice"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("warning:")
+                && err.contains("can be corrupted by the sync")
+                && err.contains("backups or exports"),
+            "{folder}: {err}"
+        );
+        let doctor = env.ok(&["--db", db.to_str().unwrap(), "doctor"]);
+        assert!(doctor.contains("Where the database lives"), "{doctor}");
+    }
+    let out = env.tend().args(["add", "Bob"]).output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("warning"),
+        "an ordinary folder is fine"
+    );
+}
+
+#[test]
+fn a_path_with_spaces_and_a_one_megabyte_note_are_fine() {
+    let env = Env::new();
+    let db = env.dir.path().join("my clients").join("tend db.sqlite");
+    let db = db.to_str().unwrap();
+    env.ok(&["--db", db, "add", "Alice Smith"]);
+    let big = "lorem ipsum dolor sit amet ".repeat(40_000); // ~1 MB
+    env.tend()
+        .args(["--db", db, "note", "alice"])
+        .write_stdin(big.clone())
+        .assert()
+        .success();
+    let conn = rusqlite::Connection::open(env.dir.path().join("my clients").join("tend db.sqlite"))
+        .unwrap();
+    let len: i64 = conn
+        .query_row("SELECT length(body) FROM notes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(len as usize, big.trim().len());
+    let shown = env.ok(&["--db", db, "show", "alice"]);
+    assert!(shown.contains("lorem ipsum"));
+    let found = env.ok(&["--db", db, "search", "dolor"]);
+    assert!(found.contains("Alice Smith"));
+}

@@ -157,6 +157,14 @@ pub fn run(cli: Cli) -> Result<String> {
         return demo(clock);
     }
     let path = config::db_path(cli.db)?;
+    if let Some(risk) = config::sync_risk(&path) {
+        let style = Style::for_stderr();
+        eprintln!(
+            "{} {risk}: SQLite files there can be corrupted by the sync.",
+            style.error("warning:")
+        );
+        eprintln!("{} {}", style.dim("hint:"), config::SYNC_ADVICE);
+    }
     let store = Store::open(&path)?;
     let mut ctx = Ctx {
         store,

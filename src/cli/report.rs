@@ -443,6 +443,15 @@ pub fn doctor_run(a: DoctorArgs, ctx: &mut Ctx) -> Result<String> {
                 .collect(),
         );
     }
+    if let Some(risk) = &c.location {
+        section(
+            "Where the database lives".into(),
+            vec![
+                format!("{risk}: SQLite files there can be corrupted by the sync"),
+                crate::config::SYNC_ADVICE.to_string(),
+            ],
+        );
+    }
     if c.integrity.is_empty() {
         out.push_str(&format!("{}\n", s.good("Database integrity: ok")));
     } else {

@@ -29,11 +29,14 @@ pub struct Checkup {
     pub duplicates: Vec<Duplicate>,
     pub overdue_deals: Vec<Deal>,
     pub integrity: Vec<String>,
+    /// Set when the database sits in a live-synced folder.
+    pub location: Option<String>,
 }
 
 impl Checkup {
     pub fn problems(&self) -> usize {
-        self.no_next_step.len()
+        usize::from(self.location.is_some())
+            + self.no_next_step.len()
             + self.stale_leads.len()
             + self.duplicates.len()
             + self.overdue_deals.len()
@@ -58,6 +61,10 @@ pub fn checkup(
             .into_iter()
             .filter(|d| d.expected_close.is_some_and(|e| e < today))
             .collect(),
+        location: conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .and_then(|p| crate::config::sync_risk(std::path::Path::new(p))),
         integrity: if with_integrity {
             reports::integrity(conn)?
         } else {

@@ -45,6 +45,15 @@ pub fn run(store: Store, clock: Clock, start: Start, demo: bool) -> Result<()> {
     let mut app = App::new(store, clock)?;
     app.demo = demo;
     app.background = true;
+    if let Some(risk) = crate::config::sync_risk(app.store.path()) {
+        app.status = Some((
+            format!(
+                "{risk}: it can be corrupted there; {}",
+                crate::config::SYNC_ADVICE
+            ),
+            true,
+        ));
+    }
     if start == Start::Review {
         app.handle_key(event::KeyEvent::new(
             event::KeyCode::Char('r'),
