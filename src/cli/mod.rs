@@ -4,6 +4,7 @@
 mod add;
 mod contacts;
 mod dev;
+mod files;
 mod followups;
 mod money;
 mod note;
@@ -91,6 +92,12 @@ pub enum Command {
     Tick(recipe::TickArgs),
     /// Show a contact's checklists and how far along they are
     Checklist(recipe::ChecklistArgs),
+    /// Copy the database, consistently, even while tend is in use
+    Backup(files::BackupArgs),
+    /// Print shell completions: tend completions bash > ~/.local/share/bash-completion/completions/tend
+    Completions(files::CompletionsArgs),
+    /// Print the man page: tend man > ~/.local/share/man/man1/tend.1
+    Man,
     /// Walk through today's follow-ups and everyone without a next step, one card at a time
     Review,
     /// Try tend on a throwaway database full of sample clients (your data is not touched)
@@ -153,8 +160,11 @@ fn report(e: &Error) {
 /// Run the command; return what goes to stdout.
 pub fn run(cli: Cli) -> Result<String> {
     let clock = Clock::from_env().map_err(Error::invalid)?;
-    if let Some(Command::Demo) = cli.command {
-        return demo(clock);
+    match &cli.command {
+        Some(Command::Demo) => return demo(clock),
+        Some(Command::Completions(a)) => return files::completions(a),
+        Some(Command::Man) => return files::man(),
+        _ => {}
     }
     let path = config::db_path(cli.db)?;
     if let Some(risk) = config::sync_risk(&path) {
@@ -181,7 +191,10 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Review) => {
             tui::run(ctx.store, ctx.clock, tui::Start::Review, false).map(|()| String::new())
         }
-        Some(Command::Demo) => unreachable!("handled above"),
+        Some(Command::Demo | Command::Completions(_) | Command::Man) => {
+            unreachable!("answered before opening the store")
+        }
+        Some(Command::Backup(a)) => files::backup_run(a, &mut ctx),
         Some(Command::Add(a)) => add::run(a, &mut ctx),
         Some(Command::Note(a)) => note::run(a, &mut ctx),
         Some(Command::Next(a)) => followups::next(a, &mut ctx),

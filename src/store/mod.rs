@@ -2,6 +2,7 @@
 //! busy timeout, durable commits, 0600 file); every write goes through `Store::write`, which is
 //! one `BEGIN IMMEDIATE` transaction.
 
+pub mod backup;
 pub mod checklists;
 pub mod contacts;
 pub mod deals;

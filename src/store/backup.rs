@@ -1,0 +1,78 @@
+//! Backups: a consistent copy while other processes may be writing. `VACUUM INTO` takes a
+//! snapshot inside one read transaction; the copy is written beside the target, checked,
+//! synced to disk, and only then renamed into place, so a half-written backup never has the
+//! final name.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use super::Store;
+use crate::error::{Error, Result};
+
+/// What a backup produced.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Backup {
+    pub path: PathBuf,
+    pub bytes: u64,
+}
+
+pub fn backup(store: &Store, target: &Path) -> Result<Backup> {
+    let fail = |what: &str, e: &dyn std::fmt::Display| {
+        Error::invalid_with_hint(
+            format!("cannot back up to {}: {what}: {e}", target.display()),
+            "nothing was replaced; pick a folder you can write to, with room for the copy",
+        )
+    };
+    if target.is_dir() {
+        return Err(fail(
+            "it is a folder",
+            &"give a file name, e.g. tend-2026-11-23.db",
+        ));
+    }
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| fail("cannot create its folder", &e))?;
+    let partial = dir.join(format!(
+        ".{}.partial-{}",
+        target
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "tend-backup".into()),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&partial);
+    let result = (|| -> Result<()> {
+        store
+            .conn()
+            .execute("VACUUM INTO ?1", [partial.to_string_lossy()])
+            .map_err(|e| fail("the copy failed", &e))?;
+        let copy = Connection::open(&partial).map_err(|e| fail("cannot open the copy", &e))?;
+        let check: String = copy
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| fail("cannot check the copy", &e))?;
+        if check != "ok" {
+            return Err(fail("the copy failed its integrity check", &check));
+        }
+        drop(copy);
+        File::open(&partial)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| fail("cannot sync the copy", &e))?;
+        std::fs::rename(&partial, target).map_err(|e| fail("cannot put the copy in place", &e))?;
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result?;
+    Ok(Backup {
+        path: target.to_path_buf(),
+        bytes: std::fs::metadata(target).map(|m| m.len()).unwrap_or(0),
+    })
+}
