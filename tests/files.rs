@@ -105,3 +105,102 @@ fn completions_and_the_man_page_cover_the_commands() {
     );
     assert!(!env.db.exists(), "neither needs the database");
 }
+
+#[test]
+fn a_json_export_restores_into_an_empty_database_and_exports_the_same() {
+    let env = Env::with_people();
+    env.ok(&["note", "alice", "called", "--next", "fri: send quote"]);
+    env.ok(&["next", "bob", "mon", "check in", "--every", "monthly"]);
+    env.ok(&[
+        "edit",
+        "bob",
+        "--status",
+        "prospect",
+        "--field",
+        "likes=tea",
+    ]);
+    env.ok(&["income", "alice", "1,200", "--paid"]);
+    env.ok(&["time", "alice", "1h30"]);
+    env.ok(&["recipe", "apply", "carol", "proposal"]);
+    env.ok(&["tick", "carol"]);
+    env.ok(&["archive", "carol"]);
+    let first = env.dir.path().join("export.json");
+    env.ok(&["export", "json", "-o", first.to_str().unwrap()]);
+
+    let restored = env.dir.path().join("restored.db");
+    let r = restored.to_str().unwrap();
+    let out = env.ok(&["--db", r, "import", "json", first.to_str().unwrap()]);
+    assert!(out.contains("Restored"), "{out}");
+    let again = env.ok(&["--db", r, "export", "json"]);
+    let a: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&first).unwrap()).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&again).unwrap();
+    assert_eq!(a, b, "export → import → export gives the same document");
+    assert_eq!(
+        a["tables"]["notes"][0]["contact"], a["tables"]["contacts"][1]["uid"],
+        "links are uids"
+    );
+
+    // The restored database works like the original: follow-ups, history, archive, derived columns.
+    let show = env.ok(&["--db", r, "show", "alice"]);
+    assert!(
+        show.contains("send quote")
+            && show.contains("called")
+            && show.contains("last contact today"),
+        "{show}"
+    );
+    assert!(
+        env.ok(&["--db", r, "list", "--archived"])
+            .contains("Carol White")
+    );
+    let funnel = env.json(&["--db", r, "report", "funnel", "--json"]);
+    assert_eq!(funnel["became_prospects"], 1);
+
+    // Not into a database that has data; not from something else.
+    let err = env.fails(&["--db", r, "import", "json", first.to_str().unwrap()]);
+    assert!(
+        err.contains("already has contacts") && err.contains("new file"),
+        "{err}"
+    );
+    let junk = env.dir.path().join("junk.json");
+    std::fs::write(&junk, "{\"format\": \"other\"}").unwrap();
+    let empty = env.dir.path().join("empty.db");
+    assert!(
+        env.fails(&[
+            "--db",
+            empty.to_str().unwrap(),
+            "import",
+            "json",
+            junk.to_str().unwrap()
+        ])
+        .contains("not a tend export")
+    );
+}
+
+#[test]
+fn a_broken_document_restores_nothing() {
+    let env = Env::with_people();
+    let first = env.dir.path().join("export.json");
+    env.ok(&["export", "json", "-o", first.to_str().unwrap()]);
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&first).unwrap()).unwrap();
+    doc["tables"]["contact_tags"][0]["contact"] = serde_json::json!("no-such-uid");
+    std::fs::write(&first, doc.to_string()).unwrap();
+    let target = env.dir.path().join("half.db");
+    let err = env.fails(&[
+        "--db",
+        target.to_str().unwrap(),
+        "import",
+        "json",
+        first.to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("contact_tags row 1") && err.contains("no-such-uid"),
+        "{err}"
+    );
+    let conn = rusqlite::Connection::open(&target).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0, "all or nothing");
+}

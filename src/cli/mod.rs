@@ -6,6 +6,7 @@ mod contacts;
 mod dev;
 mod files;
 mod followups;
+mod interop;
 mod money;
 mod note;
 mod output;
@@ -92,6 +93,10 @@ pub enum Command {
     Tick(recipe::TickArgs),
     /// Show a contact's checklists and how far along they are
     Checklist(recipe::ChecklistArgs),
+    /// Export everything (JSON)
+    Export(interop::ExportArgs),
+    /// Import a tend JSON export into an empty database
+    Import(interop::ImportArgs),
     /// Copy the database, consistently, even while tend is in use
     Backup(files::BackupArgs),
     /// Print shell completions: tend completions bash > ~/.local/share/bash-completion/completions/tend
@@ -195,6 +200,8 @@ pub fn run(cli: Cli) -> Result<String> {
             unreachable!("answered before opening the store")
         }
         Some(Command::Backup(a)) => files::backup_run(a, &mut ctx),
+        Some(Command::Export(a)) => interop::export_run(a, &mut ctx),
+        Some(Command::Import(a)) => interop::import_run(a, &mut ctx),
         Some(Command::Add(a)) => add::run(a, &mut ctx),
         Some(Command::Note(a)) => note::run(a, &mut ctx),
         Some(Command::Next(a)) => followups::next(a, &mut ctx),

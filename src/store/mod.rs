@@ -7,6 +7,7 @@ pub mod checklists;
 pub mod contacts;
 pub mod deals;
 pub mod entries;
+pub mod export;
 pub mod followups;
 mod migrate;
 pub mod notes;
