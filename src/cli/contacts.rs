@@ -6,7 +6,7 @@ use super::output::{follow_up_line, last_contact, local_date};
 use super::{Ctx, json};
 use crate::commands::contacts::{self as cmd, EditContact};
 use crate::error::{Error, Result};
-use crate::model::contact::{Contact, parse_field};
+use crate::model::contact::parse_field;
 use crate::model::text::{block, one_line, truncate};
 use crate::model::{ContactKind, Status};
 use crate::store::contacts::{self, ListFilter};
@@ -124,7 +124,7 @@ pub fn show(a: ShowArgs, ctx: &mut Ctx) -> Result<String> {
         c.status,
         if c.archived { "  (archived)" } else { "" }
     );
-    for (label, value) in details(c) {
+    for (label, value) in c.details() {
         out.push_str(&format!("  {:<12} {}\n", s.dim(&label), one_line(&value)));
     }
     out.push_str(&format!(
@@ -183,32 +183,6 @@ pub fn show(a: ShowArgs, ctx: &mut Ctx) -> Result<String> {
         )));
     }
     Ok(out)
-}
-
-fn details(c: &Contact) -> Vec<(String, String)> {
-    let mut d: Vec<(String, String)> = Vec::new();
-    if c.kind == ContactKind::Company {
-        d.push(("kind".into(), "company".into()));
-    }
-    for (label, value) in [
-        ("company", &c.company),
-        ("email", &c.email),
-        ("phone", &c.phone),
-        ("address", &c.address),
-        ("source", &c.source),
-        ("referred by", &c.referred_by),
-    ] {
-        if let Some(v) = value {
-            d.push((label.into(), v.clone()));
-        }
-    }
-    if !c.tags.is_empty() {
-        d.push(("tags".into(), c.tags.join(", ")));
-    }
-    for (k, v) in &c.fields {
-        d.push((k.clone(), v.clone()));
-    }
-    d
 }
 
 #[derive(Debug, Args)]

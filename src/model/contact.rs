@@ -117,6 +117,34 @@ pub struct Contact {
     pub updated_at: String,
 }
 
+impl Contact {
+    /// The details a profile shows, as (label, value), in order: kind (for a company),
+    /// company, email, phone, address, source, who referred them, tags, then profile fields.
+    pub fn details(&self) -> Vec<(String, String)> {
+        let mut d: Vec<(String, String)> = Vec::new();
+        if self.kind == ContactKind::Company {
+            d.push(("kind".into(), "company".into()));
+        }
+        for (label, value) in [
+            ("company", &self.company),
+            ("email", &self.email),
+            ("phone", &self.phone),
+            ("address", &self.address),
+            ("source", &self.source),
+            ("referred by", &self.referred_by),
+        ] {
+            if let Some(v) = value {
+                d.push((label.into(), v.clone()));
+            }
+        }
+        if !self.tags.is_empty() {
+            d.push(("tags".into(), self.tags.join(", ")));
+        }
+        d.extend(self.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+        d
+    }
+}
+
 /// A contact as a listing shows it: one line each.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContactRow {

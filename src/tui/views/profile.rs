@@ -42,23 +42,8 @@ fn details(frame: &mut Frame, app: &App, p: &ProfileState, area: Rect) {
             Span::raw(one_line(value)),
         ]))
     };
-    for (label, value) in [
-        ("company", &c.company),
-        ("email", &c.email),
-        ("phone", &c.phone),
-        ("address", &c.address),
-        ("source", &c.source),
-        ("referred by", &c.referred_by),
-    ] {
-        if let Some(v) = value {
-            field(label, v);
-        }
-    }
-    if !c.tags.is_empty() {
-        field("tags", &c.tags.join(", "));
-    }
-    for (k, v) in &c.fields {
-        field(k, v);
+    for (label, value) in c.details() {
+        field(&label, &value);
     }
     if !p.profile.members.is_empty() {
         let names: Vec<&str> = p.profile.members.iter().map(|m| m.name.as_str()).collect();
