@@ -129,3 +129,62 @@ fn eight_writers_and_an_open_reader_lose_nothing() {
         .unwrap();
     assert_eq!(distinct, (WRITERS * NOTES_EACH) as i64);
 }
+
+#[test]
+fn the_app_stays_open_and_live_while_four_processes_capture() {
+    // TEND_CAPTURES_EACH=250 for the full run (1,000 notes); scaled down for `cargo test`.
+    let each: usize = std::env::var("TEND_CAPTURES_EACH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    let env = Env::new();
+    env.ok(&["add", "Alice Smith", "--status", "client"]);
+    // The real app state on its own connection, refreshing as the TUI's event loop does.
+    let store = tend::store::Store::open(&env.db).unwrap();
+    let mut app =
+        tend::tui::app::App::new(store, tend::clock::Clock::parse(common::NOW).unwrap()).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("tend");
+    let failures: Vec<String> = thread::scope(|s| {
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let (bin, db) = (&bin, &env.db);
+                s.spawn(move || {
+                    (0..each)
+                        .filter_map(|n| {
+                            let out = Command::new(bin)
+                                .args(["note", "alice", &format!("app open {w}-{n}")])
+                                .env("TEND_DB", db)
+                                .env("TEND_NOW", common::NOW)
+                                .output()
+                                .unwrap();
+                            (!out.status.success())
+                                .then(|| String::from_utf8_lossy(&out.stderr).to_string())
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        while writers.iter().any(|w| !w.is_finished()) {
+            app.tick()
+                .expect("the app keeps reading while others write");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        writers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "{} failed, first: {}",
+        failures.len(),
+        failures[0]
+    );
+    assert_eq!(env.count("notes"), (4 * each) as i64);
+    app.tick().unwrap();
+    let card = app.today.card.as_ref().expect("Alice's card");
+    assert!(
+        card.notes[0].body.starts_with("app open"),
+        "the open app shows the newest notes"
+    );
+}
