@@ -1030,13 +1030,13 @@ impl App {
             },
             Modal::Choice(mut c) => match key.code {
                 KeyCode::Esc => Ok(()),
-                KeyCode::Down | KeyCode::Char('j') => {
-                    c.selected = (c.selected + 1).min(c.options.len() - 1);
-                    self.modal = Some(Modal::Choice(c));
-                    Ok(())
-                }
-                KeyCode::Up | KeyCode::Char('k') => {
-                    c.selected = c.selected.saturating_sub(1);
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::Up | KeyCode::Char('k') => {
+                    let code = if matches!(key.code, KeyCode::Down | KeyCode::Char('j')) {
+                        KeyCode::Down
+                    } else {
+                        KeyCode::Up
+                    };
+                    c.selected = step(c.selected, code, c.options.len());
                     self.modal = Some(Modal::Choice(c));
                     Ok(())
                 }
@@ -1059,80 +1059,57 @@ impl App {
             } => {
                 let matches = palette_matches(input.value());
                 match key.code {
-                    KeyCode::Esc => Ok(()),
-                    KeyCode::Enter => match matches.get(selected) {
-                        Some(&(_, action)) => self.act(action),
-                        None => Ok(()),
-                    },
-                    KeyCode::Down => {
-                        selected = (selected + 1).min(matches.len().saturating_sub(1));
-                        self.modal = Some(Modal::Palette { input, selected });
-                        Ok(())
+                    KeyCode::Esc => return Ok(()),
+                    KeyCode::Enter => {
+                        return match matches.get(selected) {
+                            Some(&(_, action)) => self.act(action),
+                            None => Ok(()),
+                        };
                     }
-                    KeyCode::Up => {
-                        selected = selected.saturating_sub(1);
-                        self.modal = Some(Modal::Palette { input, selected });
-                        Ok(())
+                    KeyCode::Down | KeyCode::Up => {
+                        selected = step(selected, key.code, matches.len())
                     }
                     _ => {
                         if input.handle(key) {
                             selected = 0;
                         }
-                        self.modal = Some(Modal::Palette { input, selected });
-                        Ok(())
                     }
                 }
+                self.modal = Some(Modal::Palette { input, selected });
+                Ok(())
             }
             Modal::Search {
                 mut input,
                 names,
                 mut hits,
                 mut selected,
-            } => match key.code {
-                KeyCode::Esc => Ok(()),
-                KeyCode::Enter => match hits.get(selected) {
-                    Some(&i) => {
-                        let id = names[i].id;
-                        self.open_profile(id)
+            } => {
+                match key.code {
+                    KeyCode::Esc => return Ok(()),
+                    KeyCode::Enter => {
+                        return match hits.get(selected) {
+                            Some(&i) => self.open_profile(names[i].id),
+                            None => Ok(()),
+                        };
                     }
-                    None => Ok(()),
-                },
-                KeyCode::Down => {
-                    selected = (selected + 1).min(hits.len().saturating_sub(1));
-                    self.modal = Some(Modal::Search {
-                        input,
-                        names,
-                        hits,
-                        selected,
-                    });
-                    Ok(())
-                }
-                KeyCode::Up => {
-                    selected = selected.saturating_sub(1);
-                    self.modal = Some(Modal::Search {
-                        input,
-                        names,
-                        hits,
-                        selected,
-                    });
-                    Ok(())
-                }
-                _ => {
-                    if input.handle(key) {
-                        let list: Vec<&str> = names.iter().map(|c| c.name.as_str()).collect();
-                        hits = find::filter(input.value(), &list);
-                        hits.truncate(SEARCH_SHOWN);
-                        selected = 0;
+                    KeyCode::Down | KeyCode::Up => selected = step(selected, key.code, hits.len()),
+                    _ => {
+                        if input.handle(key) {
+                            let list: Vec<&str> = names.iter().map(|c| c.name.as_str()).collect();
+                            hits = find::filter(input.value(), &list);
+                            hits.truncate(SEARCH_SHOWN);
+                            selected = 0;
+                        }
                     }
-                    self.modal = Some(Modal::Search {
-                        input,
-                        names,
-                        hits,
-                        selected,
-                    });
-                    Ok(())
                 }
-            },
+                self.modal = Some(Modal::Search {
+                    input,
+                    names,
+                    hits,
+                    selected,
+                });
+                Ok(())
+            }
         }
     }
 
@@ -1367,6 +1344,14 @@ impl App {
             Some(_) => self.flash("Empty note: nothing saved"),
             None => self.flash("The editor failed: nothing saved"),
         }
+    }
+}
+
+/// Move a list selection one row with Down or Up, staying within `len` rows.
+fn step(selected: usize, code: KeyCode, len: usize) -> usize {
+    match code {
+        KeyCode::Down => (selected + 1).min(len.saturating_sub(1)),
+        _ => selected.saturating_sub(1),
     }
 }
 
