@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod find;
+pub mod interop;
 pub mod model;
 pub mod recipes;
 pub mod seed;

@@ -1,12 +1,17 @@
-//! `tend export json` and `tend import json`: everything, versioned, restorable.
+//! `tend export` and `tend import`: vCard, CSV and iCalendar for other tools, JSON for
+//! everything.
 
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
 use super::Ctx;
+use crate::commands::import::{self, ImportOptions, ImportReport};
 use crate::error::{Error, Result};
-use crate::store::{contacts, export};
+use crate::interop::{Card, Parsed, csv, decode, ics, vcard};
+use crate::model::text::one_line;
+use crate::store::{contacts, export, followups};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -17,11 +22,32 @@ pub struct ExportArgs {
 #[derive(Debug, Subcommand)]
 pub enum ExportFormat {
     /// Everything, as one versioned JSON document (`tend import json` restores it)
-    Json {
-        /// Write to a file instead of stdout
-        #[arg(short = 'o', long, value_name = "PATH")]
-        output: Option<PathBuf>,
+    Json(Output),
+    /// Contacts as vCard 4.0 (or 3.0 with --v3), for phones, address books and CardDAV
+    Vcard {
+        #[command(flatten)]
+        output: Output,
+        /// Write vCard 3.0, which every CardDAV server and older phone accepts
+        #[arg(long)]
+        v3: bool,
     },
+    /// Contacts as CSV: one row each, a column per profile field
+    Csv(Output),
+    /// Open follow-ups as an iCalendar file of tasks (VTODO), or events with --events
+    Ics {
+        #[command(flatten)]
+        output: Output,
+        /// Write events on the due day instead of tasks
+        #[arg(long)]
+        events: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct Output {
+    /// Write to a file instead of stdout
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -34,35 +60,156 @@ pub struct ImportArgs {
 pub enum ImportFormat {
     /// Restore a `tend export json` document into an empty database
     Json { file: PathBuf },
+    /// Contacts from vCard files (2.1, 3.0, 4.0): a .vcf file or a folder of them
+    Vcard {
+        /// A .vcf file, or a folder whose .vcf files are all read
+        path: PathBuf,
+        #[command(flatten)]
+        how: HowToImport,
+    },
+    /// Contacts from a CSV file: Google Contacts, Outlook, or any sheet with a name column
+    Csv {
+        file: PathBuf,
+        /// Say what a column holds, overriding the guess: --map "Full Name=name"
+        /// (name, first, last, email, phone, company, address, tags, note, birthday, status,
+        /// source, uid, field:KEY, ignore)
+        #[arg(long = "map", value_name = "COLUMN=TARGET", value_parser = parse_map)]
+        map: Vec<(String, csv::Target)>,
+        #[command(flatten)]
+        how: HowToImport,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct HowToImport {
+    /// Refresh the details of contacts that are already in tend
+    #[arg(long)]
+    pub update: bool,
+    /// Show what would be created, updated and skipped, and write nothing
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Every open follow-up is due before this.
+const LAST_DAY: chrono::NaiveDate = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+
+fn parse_map(s: &str) -> std::result::Result<(String, csv::Target), String> {
+    csv::parse_map(s)
 }
 
 pub fn export_run(a: ExportArgs, ctx: &mut Ctx) -> Result<String> {
-    match a.format {
-        ExportFormat::Json { output } => {
+    let conn = ctx.store.conn();
+    let cards = || -> Result<Vec<Card>> {
+        Ok(contacts::everyone(conn)?
+            .iter()
+            .map(Card::from_contact)
+            .collect())
+    };
+    let (text, output, what) = match a.format {
+        ExportFormat::Json(o) => {
             let doc = serde_json::json!({
                 "format": "tend",
                 "version": export::FORMAT_VERSION,
                 "exported_at": ctx.clock.stamp(),
-                "tables": export::export(ctx.store.conn())?,
+                "tables": export::export(conn)?,
             });
             let mut text =
                 serde_json::to_string_pretty(&doc).map_err(|e| Error::invalid(e.to_string()))?;
             text.push('\n');
-            match output {
-                Some(path) => {
-                    std::fs::write(&path, &text).map_err(|e| {
-                        Error::invalid(format!("cannot write {}: {e}", path.display()))
-                    })?;
-                    Ok(format!("Exported everything to {}.\n", path.display()))
-                }
-                None => Ok(text),
-            }
+            (text, o.output, "everything".to_string())
         }
+        ExportFormat::Vcard { output, v3 } => {
+            let cards = cards()?;
+            let version = if v3 {
+                vcard::Version::V3
+            } else {
+                vcard::Version::V4
+            };
+            let what = format!("{} contacts", cards.len());
+            (vcard::write_all(&cards, version), output.output, what)
+        }
+        ExportFormat::Csv(o) => {
+            let cards = cards()?;
+            let what = format!("{} contacts", cards.len());
+            (csv::write(&cards), o.output, what)
+        }
+        ExportFormat::Ics { output, events } => {
+            let open = followups::open_due_by(conn, LAST_DAY)?;
+            let shape = if events {
+                ics::Shape::Event
+            } else {
+                ics::Shape::Todo
+            };
+            let what = format!("{} open follow-ups", open.len());
+            (
+                ics::write(&open, shape, ctx.clock.now()),
+                output.output,
+                what,
+            )
+        }
+    };
+    match output {
+        Some(path) => {
+            write_whole(&path, &text)?;
+            Ok(format!("Exported {what} to {}.\n", path.display()))
+        }
+        None => Ok(text),
     }
+}
+
+/// Write a file so that it is either the old one or the whole new one, never half of it.
+fn write_whole(path: &Path, text: &str) -> Result<()> {
+    let cannot = |e: std::io::Error| {
+        Error::invalid_with_hint(
+            format!("cannot write {}: {e}", path.display()),
+            "check that the folder exists and that you can write there",
+        )
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(cannot)?;
+    tmp.write_all(text.as_bytes()).map_err(cannot)?;
+    tmp.as_file().sync_all().map_err(cannot)?;
+    tmp.persist(path).map_err(|e| cannot(e.error))?;
+    Ok(())
 }
 
 pub fn import_run(a: ImportArgs, ctx: &mut Ctx) -> Result<String> {
     match a.format {
+        ImportFormat::Vcard { path, how } => {
+            let entries = read_vcards(&path)?;
+            import_entries(entries, &path, how, ctx)
+        }
+        ImportFormat::Csv { file, map, how } => {
+            let text = read_text(&file)?;
+            let (layout, entries) = csv::parse(&text, &map).map_err(|e| {
+                Error::invalid_with_hint(
+                    format!("{}: {e}", file.display()),
+                    "the first row must name the columns; --map \"Header=target\" says what one holds",
+                )
+            })?;
+            let mut out = String::new();
+            if how.dry_run && !how.json {
+                out.push_str(&format!(
+                    "Columns ({}):\n",
+                    match layout.dialect {
+                        csv::Dialect::Google => "a Google Contacts export",
+                        csv::Dialect::Outlook => "an Outlook export",
+                        csv::Dialect::Plain => "a plain sheet",
+                    }
+                ));
+                for line in csv::describe(&layout) {
+                    out.push_str(&format!("  {}\n", one_line(&line)));
+                }
+            }
+            out.push_str(&import_entries(entries, &file, how, ctx)?);
+            Ok(out)
+        }
         ImportFormat::Json { file } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| Error::invalid(format!("cannot read {}: {e}", file.display())))?;
@@ -101,4 +248,155 @@ pub fn import_run(a: ImportArgs, ctx: &mut Ctx) -> Result<String> {
             Ok(format!("Restored {rows} rows from {}.\n", file.display()))
         }
     }
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::invalid_with_hint(
+            format!("cannot read {}: {e}", path.display()),
+            "check the path; nothing was imported",
+        )
+    })?;
+    Ok(decode(&bytes))
+}
+
+/// The cards of one .vcf file, or of every .vcf file in a folder (in name order).
+fn read_vcards(path: &Path) -> Result<Vec<Parsed>> {
+    if !path.is_dir() {
+        let text = read_text(path)?;
+        let entries = vcard::parse(&text);
+        if entries.is_empty() {
+            return Err(Error::invalid_with_hint(
+                format!("{}: {}", path.display(), vcard::describe_empty(&text)),
+                "a vCard file has BEGIN:VCARD … END:VCARD blocks; export one from your address book",
+            ));
+        }
+        return Ok(entries);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("vcf") || x.eq_ignore_ascii_case("vcard"))
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::invalid_with_hint(
+            format!("{} has no .vcf files", path.display()),
+            "give the folder your address book exported to, or one .vcf file",
+        ));
+    }
+    let mut all = Vec::new();
+    for f in files {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for mut p in vcard::parse(&read_text(&f)?) {
+            p.position = format!("{name} {}", p.position);
+            all.push(p);
+        }
+    }
+    Ok(all)
+}
+
+fn import_entries(
+    entries: Vec<Parsed>,
+    path: &Path,
+    how: HowToImport,
+    ctx: &mut Ctx,
+) -> Result<String> {
+    let opts = ImportOptions {
+        update: how.update,
+        dry_run: how.dry_run,
+    };
+    // Progress on a terminal only, on stderr, so pipes and scripts get the report alone.
+    let show = std::io::stderr().is_terminal() && entries.len() >= 1000;
+    let mut progress = |done: usize, total: usize| {
+        if show {
+            eprint!("\rImporting… {done} of {total}");
+            if done == total {
+                eprint!("\r\x1b[K");
+            }
+        }
+    };
+    let report = import::import(&mut ctx.store, &ctx.clock, entries, opts, &mut progress)?;
+    if how.json {
+        return super::json(&report);
+    }
+    Ok(describe_report(&report, path))
+}
+
+/// How many names a dry run lists before it just counts.
+const LISTED: usize = 20;
+
+fn describe_report(r: &ImportReport, path: &Path) -> String {
+    let mut out = String::new();
+    let head = if r.dry_run {
+        format!(
+            "Dry run of {}: would create {}, update {}; {} already here unchanged; {} skipped. Nothing was written.\n",
+            path.display(),
+            r.created.len(),
+            r.updated.len(),
+            r.unchanged,
+            r.skipped.len()
+        )
+    } else {
+        format!(
+            "Imported {}: {} created, {} updated, {} unchanged, {} skipped.\n",
+            path.display(),
+            r.created.len(),
+            r.updated.len(),
+            r.unchanged,
+            r.skipped.len()
+        )
+    };
+    out.push_str(&head);
+    if r.dry_run {
+        for (verb, list) in [("create", &r.created), ("update", &r.updated)] {
+            for i in list.iter().take(LISTED) {
+                let changed = if i.changed.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", i.changed.join(", "))
+                };
+                out.push_str(&format!(
+                    "  would {verb} {}{}  [{}]\n",
+                    one_line(&i.name),
+                    one_line(&changed),
+                    i.position
+                ));
+            }
+            if list.len() > LISTED {
+                out.push_str(&format!("  … and {} more to {verb}\n", list.len() - LISTED));
+            }
+        }
+    } else {
+        for i in &r.updated {
+            out.push_str(&format!(
+                "  updated #{} {}: {}\n",
+                i.id,
+                one_line(&i.name),
+                one_line(&i.changed.join(", "))
+            ));
+        }
+    }
+    for k in &r.skipped {
+        let who = k
+            .name
+            .as_deref()
+            .map(|n| format!(" ({})", one_line(n)))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  skipped {}{who}: {}\n",
+            k.position,
+            one_line(&k.reason)
+        ));
+    }
+    for w in &r.warnings {
+        out.push_str(&format!("  note: {}\n", one_line(w)));
+    }
+    out
 }

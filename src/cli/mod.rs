@@ -93,9 +93,9 @@ pub enum Command {
     Tick(recipe::TickArgs),
     /// Show a contact's checklists and how far along they are
     Checklist(recipe::ChecklistArgs),
-    /// Export everything (JSON)
+    /// Export contacts (vCard, CSV), open follow-ups (iCalendar) or everything (JSON)
     Export(interop::ExportArgs),
-    /// Import a tend JSON export into an empty database
+    /// Import contacts from vCard or CSV (again is safe), or restore a JSON export
     Import(interop::ImportArgs),
     /// Copy the database, consistently, even while tend is in use
     Backup(files::BackupArgs),

@@ -1,6 +1,6 @@
 //! Adding, editing, tagging and archiving contacts; the profile `tend show` prints.
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::clock::Clock;
@@ -97,7 +97,7 @@ pub fn add(store: &mut Store, clock: &Clock, input: AddContact) -> Result<Added>
 }
 
 /// The company of that name, made on the spot (with the person's status) if new.
-fn company(tx: &Transaction, name: &str, status: Status, now: &str) -> Result<i64> {
+pub(crate) fn company(tx: &Connection, name: &str, status: Status, now: &str) -> Result<i64> {
     if let Some(id) = store_contacts::company_named(tx, name)? {
         return Ok(id);
     }
@@ -119,7 +119,7 @@ fn clean(s: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
-fn clean_email(s: Option<&str>) -> Result<Option<String>> {
+pub(crate) fn clean_email(s: Option<&str>) -> Result<Option<String>> {
     match clean(s) {
         Some(e) if !e.contains('@') || e.contains(char::is_whitespace) => {
             Err(Error::invalid_with_hint(

@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod deals;
 pub mod doctor;
 pub mod followups;
+pub mod import;
 pub mod money;
 pub mod notes;
 pub mod reports;

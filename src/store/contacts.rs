@@ -309,6 +309,67 @@ pub fn exact(conn: &Connection, q: &str) -> Result<Vec<Candidate>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The contact with this uid (tend's own, or the one an imported vCard or sheet carried).
+pub fn id_by_uid(conn: &Connection, uid: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM contacts WHERE uid = ?1")?
+        .query_row([uid], |r| r.get(0))
+        .optional()?)
+}
+
+/// Contacts whose email is exactly `email`, any case.
+pub fn with_email(conn: &Connection, email: &str) -> Result<Vec<Candidate>> {
+    let sql = format!(
+        "SELECT {CANDIDATE_COLUMNS} FROM contacts WHERE email = ?1 COLLATE NOCASE ORDER BY id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([email.trim()], candidate_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Contacts whose name is exactly `name`, any case.
+pub fn named(conn: &Connection, name: &str) -> Result<Vec<Candidate>> {
+    let sql = format!(
+        "SELECT {CANDIDATE_COLUMNS} FROM contacts WHERE name = ?1 COLLATE NOCASE ORDER BY id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([name.trim()], candidate_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every contact with its tags and profile fields, companies first, then by name: what an
+/// export writes (companies first so that reading the file back finds each person's company).
+pub fn everyone(conn: &Connection) -> Result<Vec<Contact>> {
+    let sql = format!(
+        "SELECT {CONTACT_COLUMNS} FROM contacts c
+           LEFT JOIN contacts co ON co.id = c.company_id
+           LEFT JOIN contacts rb ON rb.id = c.referred_by_id
+          ORDER BY c.kind = 'person', c.name COLLATE NOCASE, c.id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut all: Vec<Contact> = stmt
+        .query_map([], contact_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    let at: std::collections::HashMap<i64, usize> =
+        all.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut stmt =
+        conn.prepare("SELECT contact_id, tag FROM contact_tags ORDER BY contact_id, tag")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = at.get(&r.get::<_, i64>(0)?) {
+            all[i].tags.push(r.get(1)?);
+        }
+    }
+    let mut stmt = conn.prepare("SELECT contact_id, key, value FROM contact_fields")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = at.get(&r.get::<_, i64>(0)?) {
+            all[i].fields.insert(r.get(1)?, r.get(2)?);
+        }
+    }
+    Ok(all)
+}
+
 /// Contacts whose name, or any word of it, starts with `q` (ASCII case folded).
 pub fn prefix(conn: &Connection, q: &str) -> Result<Vec<Candidate>> {
     let sql = format!(

@@ -78,6 +78,19 @@ impl Store {
         Ok(out)
     }
 
+    /// Run `f` like [`Store::write`], then roll everything back: a dry run that sees exactly
+    /// what the real run would do, and writes nothing.
+    pub fn rehearse<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(|e| explain(&path, e.into()))?;
+        let out = f(&tx).map_err(|e| explain(&path, e))?;
+        tx.rollback().map_err(|e| explain(&path, e.into()))?;
+        Ok(out)
+    }
+
     /// Changes whenever another connection commits: the TUI polls it to refresh.
     pub fn data_version(&self) -> Result<i64> {
         Ok(self
@@ -217,6 +230,23 @@ fn prepare_file(path: &Path) -> Result<()> {
 }
 
 /// A fresh stable id: UUID v7, time-ordered, the same on every machine the row travels to.
+/// Run `f` inside the current transaction so that all of its writes land or none do, while
+/// the rest of the transaction goes on either way: one bad row of an import never half-writes
+/// a contact and never stops the others.
+pub fn all_or_nothing<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    conn.execute_batch("SAVEPOINT one_row")?;
+    match f() {
+        Ok(v) => {
+            conn.execute_batch("RELEASE one_row")?;
+            Ok(v)
+        }
+        Err(e) => {
+            conn.execute_batch("ROLLBACK TO one_row; RELEASE one_row")?;
+            Err(e)
+        }
+    }
+}
+
 pub fn new_uid() -> String {
     uuid::Uuid::now_v7().to_string()
 }

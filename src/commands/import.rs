@@ -1,0 +1,325 @@
+//! Importing contacts from vCard and CSV: each card is matched against the database (by UID,
+//! then email, then, for a card with no email, its exact name), then created, refreshed
+//! (`--update`), left alone, or skipped with the reason. A bad card never stops the others and
+//! never half-writes a contact; a dry run does all of it and rolls it back.
+
+use rusqlite::{Connection, ErrorCode};
+use serde::Serialize;
+
+use crate::clock::Clock;
+use crate::commands::contacts::{clean_email, company};
+use crate::error::{Candidate, Error, Result};
+use crate::interop::{Card, Parsed};
+use crate::model::contact::{Contact, Status};
+use crate::store::contacts::{self as store_contacts, ContactPatch, NewContact};
+use crate::store::{Store, all_or_nothing};
+
+/// How many cards go into one transaction: big enough to be fast, small enough that other
+/// writers (a `tend note` in another window) wait a moment at most.
+const BATCH: usize = 500;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Refresh the fields of contacts that are already here.
+    pub update: bool,
+    /// Work everything out, write nothing.
+    pub dry_run: bool,
+}
+
+/// A contact an import created or refreshed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Imported {
+    pub position: String,
+    pub id: i64,
+    pub name: String,
+    /// What an update changed (empty for a new contact).
+    pub changed: Vec<String>,
+}
+
+/// An entry that was not imported, and why.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Skipped {
+    pub position: String,
+    pub name: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    pub created: Vec<Imported>,
+    pub updated: Vec<Imported>,
+    /// Already here with nothing new.
+    pub unchanged: usize,
+    pub skipped: Vec<Skipped>,
+    /// Things done differently from what the file said, e.g. a referrer not found.
+    pub warnings: Vec<String>,
+}
+
+enum Outcome {
+    Created(i64),
+    Updated(i64, Vec<String>),
+    Unchanged,
+}
+
+/// Import every parsed entry. `progress(done, total)` is called after each batch.
+pub fn import(
+    store: &mut Store,
+    clock: &Clock,
+    entries: Vec<Parsed>,
+    opts: ImportOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport> {
+    let now = clock.stamp();
+    let total = entries.len();
+    let mut report = ImportReport {
+        dry_run: opts.dry_run,
+        ..ImportReport::default()
+    };
+    let mut referrals: Vec<(i64, String)> = Vec::new();
+    let mut done = 0;
+    let batch = |tx: &Connection,
+                 chunk: &[Parsed],
+                 report: &mut ImportReport,
+                 referrals: &mut Vec<(i64, String)>|
+     -> Result<()> {
+        for p in chunk {
+            let card = match &p.card {
+                Ok(card) => card,
+                Err(reason) => {
+                    report.skipped.push(Skipped {
+                        position: p.position.clone(),
+                        name: None,
+                        reason: reason.clone(),
+                    });
+                    continue;
+                }
+            };
+            match all_or_nothing(tx, || one(tx, card, opts.update, &now)) {
+                Ok(outcome) => {
+                    if let (Some(r), Outcome::Created(id) | Outcome::Updated(id, _)) =
+                        (&card.referred_by, &outcome)
+                    {
+                        referrals.push((*id, r.clone()));
+                    }
+                    let imported = |id, changed| Imported {
+                        position: p.position.clone(),
+                        id,
+                        name: card.name.clone(),
+                        changed,
+                    };
+                    match outcome {
+                        Outcome::Created(id) => report.created.push(imported(id, vec![])),
+                        Outcome::Updated(id, changed) => report.updated.push(imported(id, changed)),
+                        Outcome::Unchanged => report.unchanged += 1,
+                    }
+                }
+                Err(e) if is_about_the_row(&e) => report.skipped.push(Skipped {
+                    position: p.position.clone(),
+                    name: Some(card.name.clone()),
+                    reason: reason(&e),
+                }),
+                Err(e) => {
+                    return Err(Error::invalid_with_hint(
+                        format!("the import stopped at {}: {e}", p.position),
+                        "what came before it is saved; fix the problem and run the same \
+                         import again: contacts already imported are recognised, not doubled",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    };
+    let link = |tx: &Connection,
+                report: &mut ImportReport,
+                referrals: &[(i64, String)]|
+     -> Result<()> {
+        for (id, name) in referrals {
+            let found = store_contacts::named(tx, name)?;
+            match found.as_slice() {
+                [one] if one.id != *id => store_contacts::update(
+                    tx,
+                    *id,
+                    &ContactPatch {
+                        referred_by_id: Some(Some(one.id)),
+                        ..ContactPatch::default()
+                    },
+                    &now,
+                )?,
+                [_] => {}
+                [] => report.warnings.push(format!(
+                    "#{id}: referred by '{name}', who is not in tend; the referral was left out"
+                )),
+                _ => report.warnings.push(format!(
+                    "#{id}: referred by '{name}', which names {} contacts; the referral was left out",
+                    found.len()
+                )),
+            }
+        }
+        Ok(())
+    };
+    if opts.dry_run {
+        store.rehearse(|tx| {
+            for chunk in entries.chunks(BATCH) {
+                batch(tx, chunk, &mut report, &mut referrals)?;
+                done += chunk.len();
+                progress(done, total);
+            }
+            link(tx, &mut report, &referrals)
+        })?;
+    } else {
+        for chunk in entries.chunks(BATCH) {
+            store.write(|tx| batch(tx, chunk, &mut report, &mut referrals))?;
+            done += chunk.len();
+            progress(done, total);
+        }
+        if !referrals.is_empty() {
+            store.write(|tx| link(tx, &mut report, &referrals))?;
+        }
+    }
+    Ok(report)
+}
+
+/// Errors that belong to one card (bad email, a rule the database enforces), as opposed to
+/// ones that would fail every card after it (disk full, file gone).
+fn is_about_the_row(e: &Error) -> bool {
+    match e {
+        Error::Invalid { .. } | Error::Ambiguous { .. } => true,
+        Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+            f.code == ErrorCode::ConstraintViolation
+        }
+        _ => false,
+    }
+}
+
+fn reason(e: &Error) -> String {
+    match e {
+        Error::Invalid {
+            message,
+            hint: Some(h),
+        } => format!("{message} ({h})"),
+        other => other.to_string(),
+    }
+}
+
+fn one(tx: &Connection, card: &Card, update: bool, now: &str) -> Result<Outcome> {
+    let email = clean_email(card.email.as_deref())?;
+    let existing = match find(tx, card, email.as_deref())? {
+        Some(id) => id,
+        None => return create(tx, card, email, now).map(Outcome::Created),
+    };
+    let contact = store_contacts::get(tx, existing)?;
+    let changed = card.differences(&contact);
+    if changed.is_empty() {
+        return Ok(Outcome::Unchanged);
+    }
+    if !update {
+        return Err(Error::invalid(format!(
+            "already in tend as #{} {}, which differs in {}; --update refreshes it",
+            contact.id,
+            contact.name,
+            changed.join(", ")
+        )));
+    }
+    refresh(tx, &contact, card, email, now)?;
+    Ok(Outcome::Updated(existing, changed))
+}
+
+/// The contact this card describes, if tend has it: same UID, else same email, else (for a
+/// card with no email) the one contact with exactly its name.
+fn find(tx: &Connection, card: &Card, email: Option<&str>) -> Result<Option<i64>> {
+    if let Some(uid) = &card.uid
+        && let Some(id) = store_contacts::id_by_uid(tx, uid)?
+    {
+        return Ok(Some(id));
+    }
+    let (by, matches): (&str, Vec<Candidate>) = match email {
+        Some(e) => ("email", store_contacts::with_email(tx, e)?),
+        None => ("name", store_contacts::named(tx, &card.name)?),
+    };
+    match matches.len() {
+        0 => Ok(None),
+        1 => Ok(Some(matches[0].id)),
+        _ => Err(Error::invalid(format!(
+            "its {by} matches {} contacts ({}); merge them first (tend merge) or give the card a UID",
+            matches.len(),
+            matches
+                .iter()
+                .map(|c| format!("#{} {}", c.id, c.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+fn create(tx: &Connection, card: &Card, email: Option<String>, now: &str) -> Result<i64> {
+    let status = card.status.unwrap_or(Status::Lead);
+    let company_id = match card.company.as_deref().map(str::trim) {
+        Some(c) if !c.is_empty() => Some(company(tx, c, status, now)?),
+        _ => None,
+    };
+    let new = NewContact {
+        kind: card.kind,
+        name: card.name.clone(),
+        company_id,
+        email,
+        phone: card.phone.clone(),
+        address: card.address.clone(),
+        status: Some(status),
+        source: card.source.clone(),
+        referred_by_id: None,
+    };
+    let id = match &card.uid {
+        Some(uid) => store_contacts::insert_with_uid(tx, uid, &new, now)?,
+        None => store_contacts::insert(tx, &new, now)?,
+    };
+    extras(tx, id, card, now)?;
+    Ok(id)
+}
+
+fn refresh(
+    tx: &Connection,
+    contact: &Contact,
+    card: &Card,
+    email: Option<String>,
+    now: &str,
+) -> Result<()> {
+    let company_id = match card.company.as_deref().map(str::trim) {
+        Some(c) if !c.is_empty() && contact.company.as_deref() != Some(c) => {
+            Some(Some(company(tx, c, contact.status, now)?))
+        }
+        _ => None,
+    };
+    let set = |v: &Option<String>| v.clone().map(Some);
+    store_contacts::update(
+        tx,
+        contact.id,
+        &ContactPatch {
+            name: Some(card.name.clone()).filter(|n| *n != contact.name),
+            kind: card.kind.filter(|k| *k != contact.kind),
+            company_id,
+            email: email.map(Some),
+            phone: set(&card.phone),
+            address: set(&card.address),
+            status: card.status.filter(|s| *s != contact.status),
+            source: set(&card.source),
+            referred_by_id: None,
+        },
+        now,
+    )?;
+    extras(tx, contact.id, card, now)
+}
+
+/// Tags, profile fields and the archived mark: added and refreshed, never removed.
+fn extras(tx: &Connection, id: i64, card: &Card, now: &str) -> Result<()> {
+    for t in &card.tags {
+        store_contacts::add_tag(tx, id, t)?;
+    }
+    for (k, v) in &card.fields {
+        store_contacts::set_field(tx, id, k, v)?;
+    }
+    if let Some(archived) = card.archived {
+        store_contacts::set_archived(tx, id, archived.then_some(now), now)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,270 @@
+//! Other tools' formats: vCard, CSV and iCalendar. Pure text in and out: importers turn a file
+//! into [`Card`]s (or say why an entry could not be read), exporters turn contacts and
+//! follow-ups into text. Matching cards against the database is the command layer's job.
+
+pub mod csv;
+pub mod ics;
+pub mod vcard;
+
+use std::collections::BTreeMap;
+
+use crate::model::contact::{Contact, ContactKind, Status, normalize_tag};
+
+/// One contact as another tool describes it: everything tend can keep of it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Card {
+    /// The other tool's stable id (vCard UID, a tend uid column): re-imports match on it.
+    pub uid: Option<String>,
+    pub name: String,
+    pub kind: Option<ContactKind>,
+    pub company: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub status: Option<Status>,
+    pub source: Option<String>,
+    /// Name of the contact who referred this one, resolved against the database on import.
+    pub referred_by: Option<String>,
+    pub archived: Option<bool>,
+    pub tags: Vec<String>,
+    /// Profile fields: birthday, note, title, further emails and phones ("email (work)").
+    pub fields: BTreeMap<String, String>,
+}
+
+/// An entry of an imported file: where it was, and the card or why it could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// "card 3", "row 12", "clients.vcf card 2": what a person can find in the file.
+    pub position: String,
+    pub card: Result<Card, String>,
+}
+
+impl Card {
+    /// A contact as an export writes it.
+    pub fn from_contact(c: &Contact) -> Card {
+        Card {
+            uid: Some(c.uid.clone()),
+            name: c.name.clone(),
+            kind: Some(c.kind),
+            company: c.company.clone(),
+            email: c.email.clone(),
+            phone: c.phone.clone(),
+            address: c.address.clone(),
+            status: Some(c.status),
+            source: c.source.clone(),
+            referred_by: c.referred_by.clone(),
+            archived: Some(c.archived),
+            tags: c.tags.clone(),
+            fields: c.fields.clone(),
+        }
+    }
+
+    /// Add a tag as another tool wrote it (normalised; repeats ignored).
+    pub fn add_tag(&mut self, tag: &str) {
+        if let Some(t) = normalize_tag(tag)
+            && !self.tags.contains(&t)
+        {
+            self.tags.push(t);
+        }
+    }
+
+    /// Set a profile field unless the value is empty; the key is lower-cased.
+    pub fn set_field(&mut self, key: &str, value: &str) {
+        let value = one_line_trim(value);
+        if !value.is_empty() {
+            self.fields.insert(key.trim().to_lowercase(), value);
+        }
+    }
+
+    /// Another email: the first one becomes the contact's email, later ones profile fields
+    /// named by their label ("email (work)") or number ("email 2").
+    pub fn add_email(&mut self, value: &str, label: Option<&str>) {
+        let value = value.trim().trim_start_matches("mailto:").trim();
+        self.add_channel("email", value, label);
+    }
+
+    /// Another phone number, like [`Card::add_email`].
+    pub fn add_phone(&mut self, value: &str, label: Option<&str>) {
+        let value = value.trim().trim_start_matches("tel:").trim();
+        self.add_channel("phone", value, label);
+    }
+
+    /// Another address, like [`Card::add_email`].
+    pub fn add_address(&mut self, value: &str, label: Option<&str>) {
+        let value = one_line_trim(value);
+        self.add_channel("address", &value, label);
+    }
+
+    fn add_channel(&mut self, base: &str, value: &str, label: Option<&str>) {
+        if value.is_empty() {
+            return;
+        }
+        let primary = match base {
+            "email" => &mut self.email,
+            "phone" => &mut self.phone,
+            _ => &mut self.address,
+        };
+        if primary.as_deref() == Some(value) || self.fields.values().any(|v| v == value) {
+            return;
+        }
+        if primary.is_none() {
+            *primary = Some(value.to_string());
+            return;
+        }
+        let key = match label.map(str::trim).filter(|l| !l.is_empty()) {
+            Some(l) => format!("{base} ({})", l.to_lowercase()),
+            None => format!("{base} 2"),
+        };
+        let mut unique = key.clone();
+        let mut n = 2;
+        while self.fields.contains_key(&unique) {
+            n += 1;
+            unique = match label {
+                Some(_) => format!("{key} {n}"),
+                None => format!("{base} {n}"),
+            };
+        }
+        self.fields.insert(unique, value.to_string());
+    }
+
+    /// The names of what differs from `c`, leaving out what the card does not say: an import
+    /// adds and refreshes, it never clears what the person typed into tend.
+    pub fn differences(&self, c: &Contact) -> Vec<String> {
+        let mut d = Vec::new();
+        let differs = |mine: &Option<String>, theirs: &Option<String>| {
+            mine.as_ref().is_some_and(|m| Some(m) != theirs.as_ref())
+        };
+        if self.name.trim() != c.name {
+            d.push("name".to_string());
+        }
+        if self.kind.is_some_and(|k| k != c.kind) {
+            d.push("kind".to_string());
+        }
+        for (label, mine, theirs) in [
+            ("company", &self.company, &c.company),
+            ("email", &self.email, &c.email),
+            ("phone", &self.phone, &c.phone),
+            ("address", &self.address, &c.address),
+            ("source", &self.source, &c.source),
+        ] {
+            if differs(mine, theirs) {
+                d.push(label.to_string());
+            }
+        }
+        if self.status.is_some_and(|s| s != c.status) {
+            d.push("status".to_string());
+        }
+        if self.archived.is_some_and(|a| a != c.archived) {
+            d.push("archived".to_string());
+        }
+        if self.tags.iter().any(|t| !c.tags.contains(t)) {
+            d.push("tags".to_string());
+        }
+        for (k, v) in &self.fields {
+            if c.fields.get(k) != Some(v) {
+                d.push(k.clone());
+            }
+        }
+        d
+    }
+}
+
+/// Text of a file in whatever encoding an old exporter used: UTF-8 (a byte-order mark is
+/// dropped), else Windows-1252/Latin-1, which is what old phones and Outlook write.
+pub fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| b as char).collect(),
+    }
+}
+
+/// Repair text that was UTF-8 but got read as Latin-1 ("JÃ¼rgen" → "Jürgen"), which is what a
+/// vCard 2.1 quoted-printable value without a CHARSET turns into. Real Latin-1 text is left
+/// alone: its bytes are not valid UTF-8.
+pub fn repair_mojibake(s: &str) -> String {
+    if s.is_ascii() || s.chars().any(|c| c as u32 > 0xFF) {
+        return s.to_string();
+    }
+    let bytes: Vec<u8> = s.chars().map(|c| c as u32 as u8).collect();
+    match String::from_utf8(bytes) {
+        Ok(fixed) => fixed,
+        Err(_) => s.to_string(),
+    }
+}
+
+/// Lines joined with ", ", surrounding space trimmed: addresses and labels kept on one line.
+fn one_line_trim(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_email_is_the_contact_s_and_the_rest_are_labelled_fields() {
+        let mut c = Card::default();
+        c.add_email("a@x.test", Some("home"));
+        c.add_email("b@x.test", Some("work"));
+        c.add_email("c@x.test", None);
+        c.add_email("d@x.test", None);
+        c.add_email("e@x.test", Some("work"));
+        c.add_email("b@x.test", Some("other"));
+        assert_eq!(c.email.as_deref(), Some("a@x.test"));
+        assert_eq!(c.fields["email (work)"], "b@x.test");
+        assert_eq!(c.fields["email 2"], "c@x.test");
+        assert_eq!(c.fields["email 3"], "d@x.test");
+        assert_eq!(c.fields["email (work) 3"], "e@x.test");
+        assert_eq!(c.fields.len(), 4, "a repeated address is kept once");
+    }
+
+    #[test]
+    fn differences_name_what_changed_and_ignore_what_the_card_leaves_out() {
+        let contact = Contact {
+            id: 1,
+            uid: "u".into(),
+            kind: ContactKind::Person,
+            name: "Ann".into(),
+            company_id: None,
+            company: None,
+            email: Some("ann@x.test".into()),
+            phone: Some("1".into()),
+            address: None,
+            status: Status::Client,
+            source: None,
+            referred_by_id: None,
+            referred_by: None,
+            tags: vec!["vip".into()],
+            fields: BTreeMap::from([("likes".into(), "tea".into())]),
+            last_note_at: None,
+            archived: false,
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        let mut card = Card {
+            name: "Ann".into(),
+            email: Some("ann@x.test".into()),
+            ..Card::default()
+        };
+        assert!(card.differences(&contact).is_empty());
+        card.phone = Some("2".into());
+        card.add_tag("VIP");
+        card.add_tag("Bakery");
+        card.set_field("likes", "coffee");
+        assert_eq!(card.differences(&contact), ["phone", "tags", "likes"]);
+    }
+
+    #[test]
+    fn latin1_files_and_misread_utf8_both_come_out_right() {
+        assert_eq!(decode(b"M\xfcller"), "Müller");
+        assert_eq!(decode("\u{feff}Müller".as_bytes()), "Müller");
+        assert_eq!(repair_mojibake("JÃ¼rgen"), "Jürgen");
+        assert_eq!(repair_mojibake("Müller"), "Müller");
+        assert_eq!(repair_mojibake("Zoë ☕"), "Zoë ☕");
+    }
+}

@@ -1,0 +1,629 @@
+//! vCard 2.1, 3.0 and 4.0 in, 4.0 or 3.0 out.
+//!
+//! Parsing and writing use `calcard` (Stalwart's, maintained, used by their CardDAV server):
+//! it reads all three versions as real exporters write them (folded lines, quoted-printable,
+//! charsets, Apple's `itemN.` groups, inline photos) and folds and escapes what we write. We
+//! compared it with `vcard4` (4.0 only, strict: refuses 2.1/3.0 cards from phones) and `ical`
+//! (parses properties but leaves quoted-printable, parameter types and writing to us); calcard
+//! was the one that needed no hand-written parsing. What stays here is the mapping between
+//! vCard properties and tend's contact.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use calcard::common::PartialDateTime;
+use calcard::vcard::{
+    VCard, VCardEntry, VCardKind, VCardParameter, VCardParameterName, VCardParameterValue,
+    VCardProperty, VCardType, VCardValue, VCardVersion,
+};
+use calcard::{Entry, Parser};
+
+use super::{Card, Parsed, repair_mojibake};
+use crate::model::contact::ContactKind;
+#[cfg(test)]
+use crate::model::contact::Status;
+
+/// Which vCard version an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// RFC 6350, the current standard.
+    V4,
+    /// RFC 2426, which every CardDAV server and phone accepts.
+    V3,
+}
+
+/// Fields written as their own vCard property, and the property.
+const FIELD_PROPERTIES: [(&str, VCardProperty); 5] = [
+    ("note", VCardProperty::Note),
+    ("title", VCardProperty::Title),
+    ("role", VCardProperty::Role),
+    ("nickname", VCardProperty::Nickname),
+    ("website", VCardProperty::Url),
+];
+
+/// Every card in `text`, in order, each read into a [`Card`] or with the reason it could not
+/// be. A damaged card never stops the ones after it.
+pub fn parse(text: &str) -> Vec<Parsed> {
+    let mut parser = Parser::new(text);
+    let mut out = Vec::new();
+    loop {
+        let position = format!("card {}", out.len() + 1);
+        let card = match parser.entry() {
+            Entry::VCard(v) => to_card(&v),
+            Entry::ICalendar(_) => Err("is an iCalendar entry, not a contact".to_string()),
+            Entry::UnterminatedComponent(_) => {
+                Err("is cut off: the file ends before END:VCARD".to_string())
+            }
+            Entry::UnexpectedComponentEnd { .. } => {
+                Err("has an END line that does not match its BEGIN".to_string())
+            }
+            Entry::Eof => break,
+            // A stray line between cards, or a component limit: nothing to import there.
+            _ => continue,
+        };
+        out.push(Parsed { position, card });
+    }
+    out
+}
+
+fn to_card(v: &VCard) -> Result<Card, String> {
+    let legacy = v
+        .version()
+        .is_some_and(|ver| matches!(ver, VCardVersion::V2_0 | VCardVersion::V2_1));
+    let fix = |s: &str| {
+        if legacy {
+            repair_mojibake(s)
+        } else {
+            s.to_string()
+        }
+    };
+    // Apple writes a channel's label on a separate line of the same group:
+    // item1.EMAIL:… then item1.X-ABLabel:_$!<Other>!$_ (or a label of the person's own).
+    let labels: HashMap<&str, String> = v
+        .entries
+        .iter()
+        .filter(
+            |e| matches!(&e.name, VCardProperty::Other(n) if n.eq_ignore_ascii_case("X-ABLabel")),
+        )
+        .filter_map(|e| Some((e.group.as_deref()?, apple_label(&text_of(e)))))
+        .collect();
+
+    let mut card = Card::default();
+    let mut full_name = None;
+    let mut structured = None;
+    let mut channels: Vec<(bool, &VCardEntry)> = Vec::new();
+    for e in &v.entries {
+        match &e.name {
+            VCardProperty::Fn => full_name = Some(fix(&text_of(e))),
+            VCardProperty::N => {
+                let parts: Vec<String> = texts(e).iter().map(|s| fix(s)).collect();
+                structured = Some(name_from_parts(&parts));
+            }
+            VCardProperty::Kind => {
+                if e.values
+                    .iter()
+                    .any(|v| matches!(v, VCardValue::Kind(VCardKind::Org)))
+                {
+                    card.kind = Some(ContactKind::Company);
+                }
+            }
+            VCardProperty::Org => {
+                let org = texts(e)
+                    .into_iter()
+                    .map(|s| fix(&s))
+                    .find(|s| !s.is_empty());
+                if card.company.is_none() {
+                    card.company = org;
+                }
+            }
+            VCardProperty::Email | VCardProperty::Tel | VCardProperty::Adr => {
+                channels.push((is_preferred(e), e));
+            }
+            VCardProperty::Categories => {
+                for t in texts(e) {
+                    card.add_tag(&fix(&t));
+                }
+            }
+            VCardProperty::Bday => {
+                if let Some(b) = birthday(e) {
+                    card.set_field("birthday", &b);
+                }
+            }
+            VCardProperty::Uid => {
+                let uid = text_of(e);
+                if !uid.trim().is_empty() {
+                    card.uid = Some(uid.trim().to_string());
+                }
+            }
+            VCardProperty::Other(name) => other_property(&mut card, name, &fix(&text_of(e))),
+            prop => {
+                if let Some((key, _)) = FIELD_PROPERTIES.iter().find(|(_, p)| p == prop) {
+                    let value = fix(&texts(e).join(", "));
+                    card.set_field(key, &value);
+                }
+                // PHOTO, LOGO, SOUND, KEY and the rest are not kept.
+            }
+        }
+    }
+    // The preferred email/phone/address becomes the contact's own, the rest profile fields.
+    channels.sort_by_key(|(pref, _)| !pref);
+    for (_, e) in channels {
+        let label = e
+            .group
+            .as_deref()
+            .and_then(|g| labels.get(g).cloned())
+            .or_else(|| type_label(e));
+        let label = label.as_deref();
+        match e.name {
+            VCardProperty::Email => card.add_email(&fix(&text_of(e)), label),
+            VCardProperty::Tel => card.add_phone(&fix(&text_of(e)), label),
+            _ => {
+                let parts: Vec<String> = texts(e).iter().map(|s| fix(s)).collect();
+                let address = parts
+                    .iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                card.add_address(&address, label);
+            }
+        }
+    }
+    let name = full_name
+        .filter(|n| !n.trim().is_empty())
+        .or(structured.filter(|n: &String| !n.is_empty()));
+    match name {
+        Some(n) => card.name = n.trim().to_string(),
+        None => match &card.company {
+            Some(org) => {
+                card.name = org.clone();
+                card.kind = Some(ContactKind::Company);
+            }
+            None => return Err("has no name (no FN, N or ORG)".to_string()),
+        },
+    }
+    if card.kind == Some(ContactKind::Company) && card.company.as_deref() == Some(&card.name) {
+        card.company = None;
+    }
+    Ok(card)
+}
+
+/// tend's own properties, and the company marker Apple uses in 3.0.
+fn other_property(card: &mut Card, name: &str, value: &str) {
+    let value = value.trim();
+    match name.to_ascii_uppercase().as_str() {
+        "X-TEND-STATUS" => card.status = value.parse().ok(),
+        "X-TEND-SOURCE" if !value.is_empty() => card.source = Some(value.to_string()),
+        "X-TEND-REFERRED-BY" if !value.is_empty() => card.referred_by = Some(value.to_string()),
+        "X-TEND-ARCHIVED" => card.archived = Some(value.eq_ignore_ascii_case("true")),
+        "X-TEND-FIELD" => {
+            if let Some((k, v)) = value.split_once('=') {
+                card.set_field(k, v);
+            }
+        }
+        "X-ABSHOWAS" if value.eq_ignore_ascii_case("COMPANY") => {
+            card.kind = Some(ContactKind::Company)
+        }
+        _ => {}
+    }
+}
+
+/// "Given Additional Family" from N's parts (family; given; additional; prefix; suffix).
+fn name_from_parts(parts: &[String]) -> String {
+    let at = |i: usize| parts.get(i).map(|s| s.trim()).unwrap_or("");
+    [at(3), at(1), at(2), at(0), at(4)]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Each value of an entry as text (N, ADR and ORG have several; CATEGORIES a list).
+fn texts(e: &VCardEntry) -> Vec<String> {
+    e.values
+        .iter()
+        .flat_map(|v| match v {
+            VCardValue::Text(t) => vec![t.clone()],
+            VCardValue::Component(parts) => parts.clone(),
+            VCardValue::Integer(i) => vec![i.to_string()],
+            VCardValue::Float(f) => vec![f.to_string()],
+            VCardValue::PartialDateTime(d) => vec![date_text(d).unwrap_or_default()],
+            _ => vec![],
+        })
+        .collect()
+}
+
+fn text_of(e: &VCardEntry) -> String {
+    texts(e).join(" ").trim().to_string()
+}
+
+/// TYPE=pref (3.0), PREF=1 (4.0), or a bare PREF (2.1).
+fn is_preferred(e: &VCardEntry) -> bool {
+    e.params.iter().any(|p| match (&p.name, &p.value) {
+        (VCardParameterName::Pref, _) => true,
+        (VCardParameterName::Type, VCardParameterValue::Text(t)) => t.eq_ignore_ascii_case("pref"),
+        (VCardParameterName::Other(n), _) => n.eq_ignore_ascii_case("pref"),
+        _ => false,
+    })
+}
+
+/// The label a person would give a channel, from its TYPE parameters: work, home, mobile, fax…
+/// Technical types (internet, voice, pref) say nothing and are left out.
+fn type_label(e: &VCardEntry) -> Option<String> {
+    e.params.iter().find_map(|p| {
+        let label = match (&p.name, &p.value) {
+            (VCardParameterName::Type, VCardParameterValue::Type(t)) => match t {
+                VCardType::Cell => "mobile".to_string(),
+                VCardType::Voice | VCardType::Text => return None,
+                other => calcard::common::IanaString::as_str(other).to_lowercase(),
+            },
+            (VCardParameterName::Type, VCardParameterValue::Text(t)) => t.to_lowercase(),
+            // vCard 2.1 writes types bare: TEL;CELL;WORK:…
+            (VCardParameterName::Other(n), VCardParameterValue::Null) => n.to_lowercase(),
+            _ => return None,
+        };
+        let label = if label == "cell" {
+            "mobile".to_string()
+        } else {
+            label
+        };
+        (!matches!(
+            label.as_str(),
+            "internet" | "pref" | "voice" | "x400" | "text" | "charset" | "encoding"
+        ))
+        .then_some(label)
+    })
+}
+
+/// Apple's built-in labels look like `_$!<Mobile>!$_`; a person's own label is plain text.
+fn apple_label(raw: &str) -> String {
+    let l = raw.trim();
+    let l = l
+        .strip_prefix("_$!<")
+        .and_then(|l| l.strip_suffix(">!$_"))
+        .unwrap_or(l);
+    l.to_lowercase()
+}
+
+/// The year Apple writes for a birthday without one, with `X-APPLE-OMIT-YEAR=1604`.
+const APPLE_NO_YEAR: u16 = 1604;
+
+fn birthday(e: &VCardEntry) -> Option<String> {
+    let omit_year = e.params.iter().any(|p| {
+        matches!(&p.name, VCardParameterName::Other(n) if n.eq_ignore_ascii_case("X-APPLE-OMIT-YEAR"))
+    });
+    match e.values.first()? {
+        VCardValue::PartialDateTime(d) if omit_year => date_text(&PartialDateTime {
+            year: None,
+            ..d.clone()
+        }),
+        VCardValue::PartialDateTime(d) => date_text(d),
+        VCardValue::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+        _ => None,
+    }
+}
+
+/// 1980-04-01, or --04-01 for a birthday without a year.
+fn date_text(d: &PartialDateTime) -> Option<String> {
+    match (d.year, d.month, d.day) {
+        (Some(y), Some(m), Some(day)) => Some(format!("{y:04}-{m:02}-{day:02}")),
+        (None, Some(m), Some(day)) => Some(format!("--{m:02}-{day:02}")),
+        _ => None,
+    }
+}
+
+fn parse_date_text(s: &str) -> Option<PartialDateTime> {
+    let s = s.trim();
+    if let Some(md) = s.strip_prefix("--") {
+        let d = chrono::NaiveDate::parse_from_str(&format!("2000-{md}"), "%Y-%m-%d").ok()?;
+        return Some(PartialDateTime {
+            month: Some(chrono::Datelike::month(&d) as u8),
+            day: Some(chrono::Datelike::day(&d) as u8),
+            ..PartialDateTime::default()
+        });
+    }
+    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
+    Some(PartialDateTime {
+        year: Some(chrono::Datelike::year(&d) as u16),
+        month: Some(chrono::Datelike::month(&d) as u8),
+        day: Some(chrono::Datelike::day(&d) as u8),
+        ..PartialDateTime::default()
+    })
+}
+
+/// One card as vCard text, CRLF line endings, folded at 75 octets.
+pub fn write(card: &Card, version: Version, out: &mut String) {
+    let v4 = version == Version::V4;
+    let mut e: Vec<VCardEntry> = Vec::new();
+    let text = |prop: VCardProperty, value: &str| {
+        VCardEntry::new(prop).with_value(VCardValue::Text(value.to_string()))
+    };
+    let company = card.kind == Some(ContactKind::Company);
+    if v4 && company {
+        e.push(VCardEntry::new(VCardProperty::Kind).with_value(VCardKind::Org));
+    }
+    if let Some(uid) = &card.uid {
+        e.push(text(VCardProperty::Uid, uid));
+    }
+    e.push(text(VCardProperty::Fn, &card.name));
+    let n = if company {
+        vec![String::new(); 5]
+    } else {
+        let (given, family) = match card.name.trim().rsplit_once(' ') {
+            Some((g, f)) => (g.to_string(), f.to_string()),
+            None => (card.name.trim().to_string(), String::new()),
+        };
+        vec![family, given, String::new(), String::new(), String::new()]
+    };
+    e.push(
+        VCardEntry::new(VCardProperty::N)
+            .with_values(n.into_iter().map(VCardValue::Text).collect()),
+    );
+    match (company, &card.company) {
+        (true, _) => {
+            e.push(text(VCardProperty::Org, &card.name));
+            if !v4 {
+                e.push(text(VCardProperty::Other("X-ABShowAs".into()), "COMPANY"));
+            }
+        }
+        (false, Some(c)) => e.push(text(VCardProperty::Org, c)),
+        (false, None) => {}
+    }
+    let pref = |entry: VCardEntry| {
+        if v4 {
+            entry.with_param(VCardParameter::pref(1u32))
+        } else {
+            entry.with_param(VCardParameter::typ(VCardParameterValue::Text(
+                "pref".into(),
+            )))
+        }
+    };
+    if let Some(email) = &card.email {
+        e.push(pref(text(VCardProperty::Email, email)));
+    }
+    if let Some(phone) = &card.phone {
+        e.push(pref(text(VCardProperty::Tel, phone)));
+    }
+    if let Some(address) = &card.address {
+        e.push(pref(address_entry(address)));
+    }
+    let mut extra = Vec::new();
+    for (key, value) in &card.fields {
+        if let Some((base, label)) = channel_key(key) {
+            let entry = match base {
+                "email" => text(VCardProperty::Email, value),
+                "phone" => text(VCardProperty::Tel, value),
+                _ => address_entry(value),
+            };
+            e.push(match label {
+                Some(l) => entry.with_param(VCardParameter::typ(type_param(l))),
+                None => entry,
+            });
+        } else if let Some((_, prop)) = FIELD_PROPERTIES.iter().find(|(k, _)| k == key) {
+            e.push(text(prop.clone(), value));
+        } else if let Some(mut date) = (key == "birthday")
+            .then(|| parse_date_text(value))
+            .flatten()
+        {
+            let mut bday = VCardEntry::new(VCardProperty::Bday);
+            if !v4 && date.year.is_none() {
+                // 3.0 has no year-less dates; Apple's convention is a marker year.
+                date.year = Some(APPLE_NO_YEAR);
+                bday.add_param(VCardParameter::new(
+                    VCardParameterName::Other("X-APPLE-OMIT-YEAR".into()),
+                    VCardParameterValue::Text(APPLE_NO_YEAR.to_string()),
+                ));
+            }
+            e.push(bday.with_value(VCardValue::PartialDateTime(date)));
+        } else {
+            extra.push(text(
+                VCardProperty::Other("X-TEND-FIELD".into()),
+                &format!("{key}={value}"),
+            ));
+        }
+    }
+    if !card.tags.is_empty() {
+        e.push(
+            VCardEntry::new(VCardProperty::Categories)
+                .with_values(card.tags.iter().cloned().map(VCardValue::Text).collect()),
+        );
+    }
+    if let Some(s) = card.status {
+        e.push(text(
+            VCardProperty::Other("X-TEND-STATUS".into()),
+            s.as_str(),
+        ));
+    }
+    if let Some(s) = &card.source {
+        e.push(text(VCardProperty::Other("X-TEND-SOURCE".into()), s));
+    }
+    if let Some(r) = &card.referred_by {
+        e.push(text(VCardProperty::Other("X-TEND-REFERRED-BY".into()), r));
+    }
+    if card.archived == Some(true) {
+        e.push(text(VCardProperty::Other("X-TEND-ARCHIVED".into()), "true"));
+    }
+    e.extend(extra);
+    let vcard = VCard { entries: e };
+    let version = if v4 {
+        VCardVersion::V4_0
+    } else {
+        VCardVersion::V3_0
+    };
+    // Writing into a String cannot fail.
+    let _ = vcard.write_to(out, version);
+}
+
+/// The whole set of cards as one .vcf file.
+pub fn write_all<'a>(cards: impl IntoIterator<Item = &'a Card>, version: Version) -> String {
+    let mut out = String::new();
+    for c in cards {
+        write(c, version, &mut out);
+    }
+    out
+}
+
+/// "email (work)" → ("email", Some("work")); "phone 2" → ("phone", None).
+fn channel_key(key: &str) -> Option<(&'static str, Option<&str>)> {
+    for base in ["email", "phone", "address"] {
+        let Some(rest) = key.strip_prefix(base) else {
+            continue;
+        };
+        let rest = rest.trim();
+        if let Some(label) = rest.strip_prefix('(').and_then(|r| r.split_once(')')) {
+            let base: &'static str = match base {
+                "email" => "email",
+                "phone" => "phone",
+                _ => "address",
+            };
+            return Some((base, Some(label.0)));
+        }
+        if rest.chars().all(|c| c.is_ascii_digit()) && !rest.is_empty() {
+            return Some(match base {
+                "email" => ("email", None),
+                "phone" => ("phone", None),
+                _ => ("address", None),
+            });
+        }
+    }
+    None
+}
+
+fn type_param(label: &str) -> VCardParameterValue {
+    match label {
+        "work" => VCardParameterValue::Type(VCardType::Work),
+        "home" => VCardParameterValue::Type(VCardType::Home),
+        "mobile" => VCardParameterValue::Type(VCardType::Cell),
+        "fax" => VCardParameterValue::Type(VCardType::Fax),
+        "pager" => VCardParameterValue::Type(VCardType::Pager),
+        other => VCardParameterValue::Text(other.to_string()),
+    }
+}
+
+/// tend keeps an address as one line; a vCard ADR has seven parts. The line goes in the street
+/// part, which every reader shows, and comes back unchanged.
+fn address_entry(address: &str) -> VCardEntry {
+    let mut parts = vec![String::new(); 7];
+    parts[2] = address.to_string();
+    VCardEntry::new(VCardProperty::Adr)
+        .with_values(parts.into_iter().map(VCardValue::Text).collect())
+}
+
+/// What `tend import vcard` says about a file that holds no cards at all.
+pub fn describe_empty(text: &str) -> String {
+    let mut s = String::from("no BEGIN:VCARD found");
+    if text.trim_start().starts_with("BEGIN:VCALENDAR") {
+        let _ = write!(s, "; this is an iCalendar file");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Card {
+        let mut all = parse(text);
+        assert_eq!(all.len(), 1, "{all:?}");
+        all.remove(0).card.unwrap()
+    }
+
+    #[test]
+    fn a_phone_s_vcard_2_1_with_quoted_printable_and_bare_types() {
+        let c = one(concat!(
+            "BEGIN:VCARD\r\nVERSION:2.1\r\n",
+            "N;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=BCrgen;;;\r\n",
+            "FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:J=C3=BCrgen M=C3=BCller\r\n",
+            "TEL;CELL;PREF:+49 151 000\r\nTEL;WORK;VOICE:+49 30 111\r\n",
+            "EMAIL;INTERNET:j@example.de\r\n",
+            "NOTE;ENCODING=QUOTED-PRINTABLE:likes =C3=A4pfel=0D=0Aand pears=\r\n but not plums\r\n",
+            "PHOTO;ENCODING=BASE64;TYPE=JPEG:\r\n /9j/4AAQSkZJRgABAQ\r\n AAAQABAAD\r\n\r\n",
+            "END:VCARD\r\n"
+        ));
+        assert_eq!(c.name, "Jürgen Müller");
+        assert_eq!(c.phone.as_deref(), Some("+49 151 000"));
+        assert_eq!(c.fields["phone (work)"], "+49 30 111");
+        assert_eq!(c.email.as_deref(), Some("j@example.de"));
+        assert_eq!(c.fields["note"], "likes äpfel, and pears but not plums");
+    }
+
+    #[test]
+    fn apple_s_vcard_3_0_with_item_groups_categories_and_birthday() {
+        let c = one(concat!(
+            "BEGIN:VCARD\nVERSION:3.0\nPRODID:-//Apple Inc.//iPhone OS 17.0//EN\n",
+            "N:Apple;Ann;;;\nFN:Ann Apple\nORG:Apple Bakery;Kitchen\nTITLE:Head baker\n",
+            "item1.EMAIL;type=INTERNET:ann@home.test\nitem1.X-ABLabel:_$!<Other>!$_\n",
+            "EMAIL;type=INTERNET;type=WORK;type=pref:ann@bakery.test\n",
+            "item2.TEL:+44 7700 900\nitem2.X-ABLabel:Shop floor\n",
+            "item3.ADR;type=HOME:;;1 Mill Lane;Bath;;BA1 1AA;UK\n",
+            "CATEGORIES:VIP,Wholesale\nBDAY:1980-04-01\nUID:ABC-123\n",
+            "NOTE:folded long\n  line\\, with a comma\n",
+            "END:VCARD\n"
+        ));
+        assert_eq!(c.name, "Ann Apple");
+        assert_eq!(c.uid.as_deref(), Some("ABC-123"));
+        assert_eq!(c.company.as_deref(), Some("Apple Bakery"));
+        assert_eq!(c.email.as_deref(), Some("ann@bakery.test"), "the pref one");
+        assert_eq!(c.fields["email (other)"], "ann@home.test");
+        assert_eq!(c.phone.as_deref(), Some("+44 7700 900"));
+        assert_eq!(c.address.as_deref(), Some("1 Mill Lane, Bath, BA1 1AA, UK"));
+        assert_eq!(c.tags, ["vip", "wholesale"]);
+        assert_eq!(c.fields["birthday"], "1980-04-01");
+        assert_eq!(c.fields["title"], "Head baker");
+        assert_eq!(c.fields["note"], "folded long line, with a comma");
+    }
+
+    #[test]
+    fn a_vcard_4_0_company_and_a_card_without_a_name() {
+        let all = parse(concat!(
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:Acme Ltd\r\nORG:Acme Ltd\r\n",
+            "TEL;VALUE=uri;TYPE=work:tel:+1-555-0100\r\nBDAY:--0704\r\nEND:VCARD\r\n",
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nEMAIL:nobody@x.test\r\nEND:VCARD\r\n",
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Cut Off\r\n",
+        ));
+        assert_eq!(all.len(), 3);
+        let acme = all[0].card.as_ref().unwrap();
+        assert_eq!(acme.kind, Some(ContactKind::Company));
+        assert_eq!(acme.company, None);
+        assert_eq!(acme.phone.as_deref(), Some("+1-555-0100"));
+        assert_eq!(acme.fields["birthday"], "--07-04");
+        assert!(all[1].card.as_ref().unwrap_err().contains("no name"));
+        // A file cut off inside its last card still gives what that card had.
+        assert_eq!(all[2].position, "card 3");
+        assert_eq!(all[2].card.as_ref().unwrap().name, "Cut Off");
+    }
+
+    #[test]
+    fn what_tend_writes_it_reads_back_the_same_in_both_versions() {
+        let mut card = Card {
+            uid: Some("0190-abc".into()),
+            name: "Zoë O'Brien".into(),
+            kind: Some(ContactKind::Person),
+            company: Some("Crumbs; & Co".into()),
+            email: Some("zoe@crumbs.test".into()),
+            phone: Some("+44 1".into()),
+            address: Some("2 High St, Frome, BA11".into()),
+            status: Some(Status::Client),
+            source: Some("market stall".into()),
+            referred_by: Some("Ann Apple".into()),
+            archived: Some(false),
+            ..Card::default()
+        };
+        card.add_tag("wedding cakes");
+        card.set_field("likes", "lemon; drizzle = yes");
+        card.set_field("birthday", "--02-29");
+        card.set_field("note", "a very long note that goes on and on well past the seventy-five octets at which lines fold");
+        card.add_email("z@home.test", Some("home"));
+        card.add_phone("+44 2", Some("mobile"));
+        card.add_phone("+44 3", None);
+        for version in [Version::V4, Version::V3] {
+            let text = write_all([&card], version);
+            assert!(text.lines().all(|l| l.len() <= 75), "{text}");
+            let mut back = one(&text);
+            back.archived = Some(false);
+            back.kind.get_or_insert(ContactKind::Person);
+            assert_eq!(back, card, "{version:?}\n{text}");
+        }
+    }
+}
