@@ -360,12 +360,12 @@ fn describe_report(r: &ImportReport, path: &Path) -> String {
                 let changed = if i.changed.is_empty() {
                     String::new()
                 } else {
-                    format!(" ({})", i.changed.join(", "))
+                    format!(" ({})", one_line(&i.changed.join(", ")))
                 };
                 out.push_str(&format!(
                     "  would {verb} {}{}  [{}]\n",
                     one_line(&i.name),
-                    one_line(&changed),
+                    changed,
                     i.position
                 ));
             }

@@ -96,6 +96,12 @@ impl Card {
     }
 
     fn add_channel(&mut self, base: &str, value: &str, label: Option<&str>) {
+        self.add_channel_as(base, value, label, true)
+    }
+
+    /// Add an email, phone or address; with `promote` false it becomes a profile field even
+    /// when the contact has no main one (what tend's own exports mean by a non-preferred one).
+    pub fn add_channel_as(&mut self, base: &str, value: &str, label: Option<&str>, promote: bool) {
         if value.is_empty() {
             return;
         }
@@ -107,7 +113,7 @@ impl Card {
         if primary.as_deref() == Some(value) || self.fields.values().any(|v| v == value) {
             return;
         }
-        if primary.is_none() {
+        if primary.is_none() && promote {
             *primary = Some(value.to_string());
             return;
         }
@@ -170,24 +176,31 @@ impl Card {
 }
 
 /// Text of a file in whatever encoding an old exporter used: UTF-8 (a byte-order mark is
-/// dropped), else Windows-1252/Latin-1, which is what old phones and Outlook write.
+/// dropped), else Windows-1252, which is what old phones and Outlook write (`encoding_rs`,
+/// Mozilla's, does the table).
 pub fn decode(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
-        Err(_) => bytes.iter().map(|&b| b as char).collect(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
     }
 }
 
-/// Repair text that was UTF-8 but got read as Latin-1 ("JÃ¼rgen" → "Jürgen"), which is what a
-/// vCard 2.1 quoted-printable value without a CHARSET turns into. Real Latin-1 text is left
-/// alone: its bytes are not valid UTF-8.
+/// Repair text that was UTF-8 but got read as Windows-1252 ("JÃ¼rgen" → "Jürgen"), which is
+/// what a vCard 2.1 quoted-printable value without a CHARSET turns into. Real Windows-1252
+/// text is left alone: its bytes are not valid UTF-8.
 pub fn repair_mojibake(s: &str) -> String {
-    if s.is_ascii() || s.chars().any(|c| c as u32 > 0xFF) {
+    if s.is_ascii() {
         return s.to_string();
     }
-    let bytes: Vec<u8> = s.chars().map(|c| c as u32 as u8).collect();
-    match String::from_utf8(bytes) {
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(s);
+    if unmappable {
+        return s.to_string();
+    }
+    match String::from_utf8(bytes.into_owned()) {
         Ok(fixed) => fixed,
         Err(_) => s.to_string(),
     }
@@ -264,6 +277,8 @@ mod tests {
         assert_eq!(decode(b"M\xfcller"), "Müller");
         assert_eq!(decode("\u{feff}Müller".as_bytes()), "Müller");
         assert_eq!(repair_mojibake("JÃ¼rgen"), "Jürgen");
+        assert_eq!(repair_mojibake("Ã„pfel"), "Äpfel");
+        assert_eq!(decode(b"caf\x80 \x93ok\x94"), "caf€ “ok”");
         assert_eq!(repair_mojibake("Müller"), "Müller");
         assert_eq!(repair_mojibake("Zoë ☕"), "Zoë ☕");
     }

@@ -23,6 +23,9 @@ use crate::model::contact::ContactKind;
 #[cfg(test)]
 use crate::model::contact::Status;
 
+/// tend's PRODID starts so; it tells a file tend wrote from another program's.
+const PRODID_PREFIX: &str = "-//tend//";
+
 /// Which vCard version an export writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Version {
@@ -147,27 +150,27 @@ fn to_card(v: &VCard) -> Result<Card, String> {
     }
     // The preferred email/phone/address becomes the contact's own, the rest profile fields.
     channels.sort_by_key(|(pref, _)| !pref);
-    for (_, e) in channels {
+    // tend marks the contact's own email, phone and address PREF; in its own files the others
+    // are profile fields even when there is no main one.
+    let ours = v
+        .entries
+        .iter()
+        .any(|e| e.name == VCardProperty::Prodid && text_of(e).starts_with(PRODID_PREFIX));
+    for (pref, e) in channels {
         let label = e
             .group
             .as_deref()
             .and_then(|g| labels.get(g).cloned())
             .or_else(|| type_label(e));
-        let label = label.as_deref();
-        match e.name {
-            VCardProperty::Email => card.add_email(&fix(&text_of(e)), label),
-            VCardProperty::Tel => card.add_phone(&fix(&text_of(e)), label),
-            _ => {
-                let parts: Vec<String> = texts(e).iter().map(|s| fix(s)).collect();
-                let address = parts
-                    .iter()
-                    .map(|s| s.trim())
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                card.add_address(&address, label);
-            }
-        }
+        let (base, value) = match e.name {
+            VCardProperty::Email => ("email", fix(&text_of(e))),
+            VCardProperty::Tel => ("phone", fix(&text_of(e))),
+            _ => ("address", joined_address(&texts(e), &fix)),
+        };
+        let value = value
+            .trim_start_matches("mailto:")
+            .trim_start_matches("tel:");
+        card.add_channel_as(base, value.trim(), label.as_deref(), pref || !ours);
     }
     let name = full_name
         .filter(|n| !n.trim().is_empty())
@@ -186,6 +189,16 @@ fn to_card(v: &VCard) -> Result<Card, String> {
         card.company = None;
     }
     Ok(card)
+}
+
+/// An ADR's parts (PO box; extended; street; city; region; postcode; country) on one line.
+fn joined_address(parts: &[String], fix: &dyn Fn(&str) -> String) -> String {
+    parts
+        .iter()
+        .map(|s| fix(s.trim()))
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// tend's own properties, and the company marker Apple uses in 3.0.
@@ -340,6 +353,10 @@ pub fn write(card: &Card, version: Version, out: &mut String) {
         VCardEntry::new(prop).with_value(VCardValue::Text(value.to_string()))
     };
     let company = card.kind == Some(ContactKind::Company);
+    e.push(text(
+        VCardProperty::Prodid,
+        &format!("{PRODID_PREFIX}tend CRM//EN"),
+    ));
     if v4 && company {
         e.push(VCardEntry::new(VCardProperty::Kind).with_value(VCardKind::Org));
     }
