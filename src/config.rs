@@ -43,8 +43,19 @@ pub struct Settings {
     pub new_clients_per_quarter: Option<u32>,
     /// A lead with no interaction for this long is stale.
     pub stale_lead_days: u32,
+    /// Make a copy of the database once a day, in `backups/daily` beside it.
+    pub daily_backup: bool,
+    /// How many daily copies to keep; older ones are removed.
+    pub backups_kept: usize,
     pub path: Option<PathBuf>,
 }
+
+/// A week of daily copies until you say otherwise.
+pub const DEFAULT_BACKUPS_KEPT: usize = 7;
+
+/// `TEND_DAILY_BACKUP=off` turns the daily copy off for one run (scripts, tests), whatever
+/// config.toml says.
+pub const DAILY_BACKUP_VAR: &str = "TEND_DAILY_BACKUP";
 
 /// £30 an hour until you say otherwise.
 pub const DEFAULT_HOURLY_COST: i64 = 3_000;
@@ -59,6 +70,8 @@ impl Default for Settings {
             monthly_revenue_goal: None,
             new_clients_per_quarter: None,
             stale_lead_days: DEFAULT_STALE_LEAD_DAYS,
+            daily_backup: true,
+            backups_kept: DEFAULT_BACKUPS_KEPT,
             path: None,
         }
     }
@@ -72,6 +85,15 @@ struct File {
     stale_lead_days: Option<u32>,
     #[serde(default)]
     goals: Goals,
+    #[serde(default)]
+    backup: BackupSection,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct BackupSection {
+    daily: Option<bool>,
+    keep: Option<usize>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -164,6 +186,20 @@ impl Settings {
         s.new_clients_per_quarter = f.goals.new_clients_per_quarter;
         if let Some(d) = f.stale_lead_days {
             s.stale_lead_days = d;
+        }
+        if let Some(d) = f.backup.daily {
+            s.daily_backup = d;
+        }
+        match f.backup.keep {
+            Some(0) => {
+                return Err(bad(
+                    None,
+                    "backup.keep must be 1 or more; to stop daily copies, set backup.daily = false"
+                        .into(),
+                ));
+            }
+            Some(k) => s.backups_kept = k,
+            None => {}
         }
         Ok(s)
     }

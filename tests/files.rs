@@ -204,3 +204,85 @@ fn a_broken_document_restores_nothing() {
         .unwrap();
     assert_eq!(n, 0, "all or nothing");
 }
+
+#[test]
+fn a_daily_copy_is_made_in_the_background_and_only_a_week_is_kept() {
+    let env = Env::new();
+    env.ok(&["add", "Ann Apple"]);
+    let daily = env.db.parent().unwrap().join("backups").join("daily");
+    let today = daily.join("tend-2026-11-23.db");
+    assert!(!today.exists(), "TEND_DAILY_BACKUP=off made no copy");
+
+    let out = env
+        .tend()
+        .env_remove("TEND_DAILY_BACKUP")
+        .args(["add", "Bob Baker"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // The copy is made by a process of its own, after `tend add` has already answered.
+    let start = std::time::Instant::now();
+    while !today.exists() && start.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(today.exists(), "no daily copy at {}", today.display());
+    let copy = rusqlite::Connection::open(&today).unwrap();
+    let n: i64 = copy
+        .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2);
+    drop(copy);
+
+    // Nine older copies: `backup --daily` keeps today's and the six before it.
+    for day in 10..=18 {
+        std::fs::copy(&today, daily.join(format!("tend-2026-11-{day}.db"))).unwrap();
+    }
+    std::fs::write(daily.join("notes.txt"), "mine").unwrap();
+    let out = env.ok(&["backup", "--daily"]);
+    assert!(out.contains("Today's copy is already there"), "{out}");
+    assert!(out.contains("tend-2026-11-10.db"), "{out}");
+    let mut left: Vec<String> = std::fs::read_dir(&daily)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            "notes.txt",
+            "tend-2026-11-13.db",
+            "tend-2026-11-14.db",
+            "tend-2026-11-15.db",
+            "tend-2026-11-16.db",
+            "tend-2026-11-17.db",
+            "tend-2026-11-18.db",
+            "tend-2026-11-23.db",
+        ],
+        "other files in the folder are never touched"
+    );
+}
+
+#[test]
+fn the_daily_copy_can_be_turned_off_or_kept_longer() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    let config = env.config_dir().join("config.toml");
+    std::fs::write(&config, "[backup]\ndaily = false\n").unwrap();
+    let out = env
+        .tend()
+        .env_remove("TEND_DAILY_BACKUP")
+        .args(["add", "Ann Apple"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let daily = env.db.parent().unwrap().join("backups").join("daily");
+    assert!(!daily.exists(), "backup.daily = false made a copy");
+
+    std::fs::write(&config, "[backup]\nkeep = 0\n").unwrap();
+    let err = env.fails(&["backup", "--daily"]);
+    assert!(err.contains("backup.keep must be 1 or more"), "{err}");
+    std::fs::write(&config, "[backup]\nkeep = 30\n").unwrap();
+    let out = env.ok(&["backup", "--daily"]);
+    assert!(out.contains("Today's copy: "), "{out}");
+}

@@ -1,11 +1,14 @@
 //! `tend backup`, `tend completions`, `tend man`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
 
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
 use super::{Cli, Ctx, json};
+use crate::clock::Clock;
+use crate::config::{self, Settings};
 use crate::error::{Error, Result};
 use crate::store::backup;
 
@@ -13,11 +16,48 @@ use crate::store::backup;
 pub struct BackupArgs {
     /// Where to write the copy [default: backups/tend-DATE.db beside the database]
     pub path: Option<PathBuf>,
+    /// Make today's automatic copy (backups/daily/tend-DATE.db) if it is not there yet, and
+    /// keep only the newest (7, or backup.keep in config.toml). tend runs this by itself once
+    /// a day; it is here for cron and for when backup.daily = false.
+    #[arg(long, conflicts_with = "path")]
+    pub daily: bool,
     #[arg(long)]
     pub json: bool,
 }
 
+/// After a command that went well, once a day: start `tend backup --daily` as a process of its
+/// own, so the copy never holds up the command that triggered it (`tend note` stays instant).
+/// Costs one file-exists check on the other runs of the day.
+pub fn start_daily_backup(db: &Path, clock: &Clock) {
+    if std::env::var(config::DAILY_BACKUP_VAR)
+        .is_ok_and(|v| matches!(v.as_str(), "off" | "0" | "false"))
+    {
+        return;
+    }
+    if backup::daily_path(db, clock.today()).exists() || !db.exists() {
+        return;
+    }
+    // A config.toml that does not read is reported by the commands that need it.
+    if !Settings::load().is_ok_and(|s| s.daily_backup) {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let _ = std::process::Command::new(exe)
+        .arg("--db")
+        .arg(db)
+        .args(["backup", "--daily"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+}
+
 pub fn backup_run(a: BackupArgs, ctx: &mut Ctx) -> Result<String> {
+    if a.daily {
+        return daily(a.json, ctx);
+    }
     let target = match a.path {
         Some(p) => p,
         None => {
@@ -42,6 +82,37 @@ pub fn backup_run(a: BackupArgs, ctx: &mut Ctx) -> Result<String> {
         b.path.display(),
         b.bytes.div_ceil(1024)
     ))
+}
+
+/// `tend backup --daily`: today's copy if it is missing, then the oldest beyond `keep` go.
+fn daily(as_json: bool, ctx: &mut Ctx) -> Result<String> {
+    let settings = Settings::load()?;
+    let target = backup::daily_path(ctx.store.path(), ctx.clock.today());
+    let made = if target.exists() {
+        None
+    } else {
+        Some(backup::backup(&ctx.store, &target)?)
+    };
+    let removed = backup::rotate(ctx.store.path(), settings.backups_kept)?;
+    if as_json {
+        return json(&serde_json::json!({
+            "path": target,
+            "made": made.is_some(),
+            "removed": removed,
+        }));
+    }
+    let mut out = match made {
+        Some(b) => format!(
+            "Today's copy: {} ({} KB, checked).\n",
+            b.path.display(),
+            b.bytes.div_ceil(1024)
+        ),
+        None => format!("Today's copy is already there: {}\n", target.display()),
+    };
+    for r in removed {
+        out.push_str(&format!("Removed an old copy: {}\n", r.display()));
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Args)]

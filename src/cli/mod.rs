@@ -181,12 +181,13 @@ pub fn run(cli: Cli) -> Result<String> {
         eprintln!("{} {}", style.dim("hint:"), config::SYNC_ADVICE);
     }
     let store = Store::open(&path)?;
+    let daily = !matches!(cli.command, Some(Command::Backup(_) | Command::Dev(_)));
     let mut ctx = Ctx {
         store,
         clock,
         style: Style::for_stdout(),
     };
-    match cli.command {
+    let out = match cli.command {
         // At a terminal, `tend` opens the full-screen app; in a pipe or a script it prints
         // the agenda, so `tend | less` and cron jobs still work.
         None if tui::is_interactive() => {
@@ -225,7 +226,11 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Tick(a)) => recipe::tick(a, &mut ctx),
         Some(Command::Checklist(a)) => recipe::checklist(a, &mut ctx),
         Some(Command::Dev(a)) => dev::run(a, &mut ctx),
+    }?;
+    if daily {
+        files::start_daily_backup(&path, &ctx.clock);
     }
+    Ok(out)
 }
 
 /// `tend demo`: a sample business in a temporary database, removed afterwards.

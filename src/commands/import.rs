@@ -16,7 +16,7 @@ use crate::store::{Store, all_or_nothing};
 
 /// How many cards go into one transaction: big enough to be fast, small enough that other
 /// writers (a `tend note` in another window) wait a moment at most.
-const BATCH: usize = 500;
+const BATCH: usize = 1000;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ImportOptions {

@@ -76,3 +76,46 @@ pub fn backup(store: &Store, target: &Path) -> Result<Backup> {
         bytes: std::fs::metadata(target).map(|m| m.len()).unwrap_or(0),
     })
 }
+
+/// Where the automatic copy of `day` goes: `backups/daily/tend-DATE.db` beside the database.
+pub fn daily_path(db: &Path, day: chrono::NaiveDate) -> PathBuf {
+    daily_dir(db).join(format!("tend-{}.db", day.format("%Y-%m-%d")))
+}
+
+fn daily_dir(db: &Path) -> PathBuf {
+    db.parent()
+        .unwrap_or(Path::new("."))
+        .join("backups")
+        .join("daily")
+}
+
+/// Remove all but the newest `keep` daily copies; returns the ones removed.
+pub fn rotate(db: &Path, keep: usize) -> Result<Vec<PathBuf>> {
+    let dir = daily_dir(db);
+    let mut copies: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(is_daily_name)
+            })
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) => return Err(e.into()),
+    };
+    // tend-YYYY-MM-DD.db sorts by date.
+    copies.sort();
+    let excess = copies.len().saturating_sub(keep);
+    let old: Vec<PathBuf> = copies.into_iter().take(excess).collect();
+    for p in &old {
+        std::fs::remove_file(p)?;
+    }
+    Ok(old)
+}
+
+fn is_daily_name(name: &str) -> bool {
+    name.strip_prefix("tend-")
+        .and_then(|r| r.strip_suffix(".db"))
+        .is_some_and(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok())
+}

@@ -33,6 +33,8 @@ impl Env {
             .env_remove("VISUAL")
             .env("HOME", self.dir.path())
             .env("TEND_CONFIG_DIR", self.config_dir())
+            // The daily copy runs as a process of its own; tests that want it turn it on.
+            .env("TEND_DAILY_BACKUP", "off")
             .write_stdin("");
         c
     }

@@ -1,0 +1,105 @@
+//! Import and export at scale, through the real binary: 10,000 vCards as an iPhone or Google
+//! writes them (folded notes, itemN groups, several emails and phones), into an empty
+//! database and again into the filled one (every card found, nothing new); and the exports
+//! of a design-scale database.
+//!
+//! Run: `cargo bench --bench interop`. The figures go in BENCHMARKS.md.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+
+const TEND: &str = env!("CARGO_BIN_EXE_tend");
+const NOW: &str = "2026-11-23T10:00:00";
+const CARDS: usize = 10_000;
+
+fn tend(db: &Path, args: &[&str]) {
+    let status = Command::new(TEND)
+        .args(args)
+        .env("TEND_DB", db)
+        .env("TEND_NOW", NOW)
+        .env("TEND_CONFIG_DIR", db.with_extension("config"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .expect("tend runs");
+    assert!(status.success(), "tend {args:?} failed");
+}
+
+const FIRST: [&str; 12] = [
+    "Ann", "Bob", "Cara", "Dev", "Ema", "Finn", "Gail", "Hugo", "Isla", "Jon", "Kemi", "Zoë",
+];
+const LAST: [&str; 10] = [
+    "Apple", "Baker", "Crumb", "Dough", "Ember", "Flour", "Grain", "Honey", "Icing", "Müller",
+];
+
+fn vcards(n: usize) -> String {
+    let mut s = String::with_capacity(n * 600);
+    for i in 0..n {
+        let (f, l) = (FIRST[i % FIRST.len()], LAST[(i / FIRST.len()) % LAST.len()]);
+        let _ = write!(
+            s,
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//iPhone OS 17.0//EN\r\n\
+N:{l};{f};;;\r\nFN:{f} {l} {i}\r\nORG:{l} & Co {o};\r\nTITLE:Owner\r\n\
+item1.EMAIL;type=INTERNET;type=pref:{f}.{i}@example.test\r\nitem1.X-ABLabel:_$!<Work>!$_\r\n\
+item2.EMAIL;type=INTERNET:{f}{i}@home.test\r\nitem2.X-ABLabel:_$!<Home>!$_\r\n\
+TEL;type=CELL;type=VOICE;type=pref:+44 7700 {i:06}\r\nTEL;type=WORK:+44 1225 {i:06}\r\n\
+item3.ADR;type=WORK;type=pref:;;{i} Mill Lane;Bath;;BA1 1AA;United Kingdom\r\n\
+BDAY:19{y:02}-0{m}-1{d}\r\nCATEGORIES:wholesale,tier-{t}\r\n\
+NOTE:Met at the market in spring; orders sourdough and rye every week\\, pays on \r\n time. Prefers email.\r\n\
+UID:card-{i}\r\nEND:VCARD\r\n",
+            o = i % 700,
+            y = 50 + i % 50,
+            m = 1 + i % 9,
+            d = i % 9,
+            t = i % 4,
+        );
+    }
+    s
+}
+
+fn import(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("contacts.vcf");
+    std::fs::write(&file, vcards(CARDS)).unwrap();
+    let file = file.to_str().unwrap().to_string();
+
+    let mut g = c.benchmark_group("interop");
+    g.sample_size(10);
+    let mut n = 0;
+    g.bench_function("import 10,000 vCards into an empty database", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                dir.path().join(format!("fresh-{n}.db"))
+            },
+            |db| tend(&db, &["import", "vcard", &file]),
+            BatchSize::PerIteration,
+        )
+    });
+    let full = dir.path().join("full.db");
+    tend(&full, &["import", "vcard", &file]);
+    g.bench_function("import the same 10,000 vCards again (all unchanged)", |b| {
+        b.iter(|| tend(&full, &["import", "vcard", &file]))
+    });
+
+    let seeded = dir.path().join("seeded.db");
+    tend(&seeded, &["dev", "seed"]);
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    for (label, format) in [
+        ("export vcard (design scale, 10,000 contacts)", "vcard"),
+        ("export csv (design scale)", "csv"),
+        ("export ics (design scale, open follow-ups)", "ics"),
+    ] {
+        g.bench_function(label, |b| {
+            b.iter(|| tend(&seeded, &["export", format, "-o", out]))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, import);
+criterion_main!(benches);
