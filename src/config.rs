@@ -244,6 +244,13 @@ pub fn sync_risk(path: &std::path::Path) -> Option<String> {
                 dir.display()
             ));
         }
+        if let Some(fs) = network_filesystem_at(dir) {
+            return Some(format!(
+                "{} is on a {fs} filesystem ({}), where file locking cannot be trusted",
+                path.display(),
+                dir.display()
+            ));
+        }
         if dir.join(".stfolder").exists() {
             return Some(format!(
                 "{} is in a Syncthing folder ({})",
@@ -255,12 +262,60 @@ pub fn sync_risk(path: &std::path::Path) -> Option<String> {
     None
 }
 
+/// The network or FUSE filesystem holding `dir`, if it is one. Only the nearest folder that
+/// exists is asked (one `statfs`), so this costs microseconds on every run.
+fn network_filesystem_at(dir: &std::path::Path) -> Option<&'static str> {
+    if !dir.exists() || dir.parent().and_then(|p| p.parent()).is_none() {
+        return None;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let st = rustix::fs::statfs(dir).ok()?;
+        #[allow(clippy::unnecessary_cast)] // f_type's width differs between targets
+        network_filesystem(st.f_type as i64)
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
+/// Linux filesystem magic numbers (statfs(2)) of filesystems where SQLite's locks are unsafe:
+/// network shares, and FUSE, which is how sshfs, rclone and most cloud mounts appear.
+pub fn network_filesystem(magic: i64) -> Option<&'static str> {
+    Some(match magic {
+        0x6969 => "NFS",
+        0xFF53_4D42 => "SMB/CIFS",
+        0xFE53_4D42 => "SMB2",
+        0x517B => "SMB",
+        0x0102_1997 => "9p",
+        0x6573_5546 => "FUSE (sshfs, rclone or a cloud mount)",
+        0x5346_414F => "AFS",
+        0x7375_7245 => "Coda",
+        0x564C => "NCP",
+        0x00C3_6400 => "Ceph",
+        0x4750_4653 => "GPFS",
+        0x0BD0_0BD0 => "Lustre",
+        _ => return None,
+    })
+}
+
 /// The advice that goes with `sync_risk`.
 pub const SYNC_ADVICE: &str = "keep the database on a local disk (the default needs no --db) and sync backups or exports instead";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn network_filesystems_are_known_by_their_magic_and_local_ones_are_not() {
+        assert_eq!(network_filesystem(0x6969), Some("NFS"));
+        assert_eq!(network_filesystem(0xFF53_4D42), Some("SMB/CIFS"));
+        assert!(network_filesystem(0x6573_5546).unwrap().starts_with("FUSE"));
+        assert_eq!(network_filesystem(0xEF53), None, "ext4");
+        assert_eq!(network_filesystem(0x0102_1994), None, "tmpfs");
+        // This machine's temp folder is local.
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(sync_risk(&dir.path().join("tend.db")), None);
+    }
 
     #[test]
     fn settings_read_amounts_in_any_form_and_name_bad_lines() {

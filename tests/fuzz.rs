@@ -102,3 +102,98 @@ proptest! {
         prop_assert!(!block.chars().any(|c| c.is_control() && c != '\n'));
     }
 }
+
+/// Lines a vCard is made of, some well-formed, some broken, in any order.
+fn vcard_lines() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("BEGIN:VCARD".to_string()),
+        Just("END:VCARD".to_string()),
+        Just("VERSION:2.1".to_string()),
+        Just("VERSION:4.0".to_string()),
+        "FN:[^\r\n]{0,20}",
+        "N:[a-z;]{0,12}",
+        "EMAIL(;TYPE=[a-z,]{0,8})?:[^\r\n]{0,16}",
+        "TEL;[A-Z=;]{0,12}:[0-9 +]{0,10}",
+        "ADR:[a-z;,\\\\]{0,16}",
+        "item[0-9]\\.X-ABLabel:_\\$!<[A-Za-z]{0,6}>!\\$_",
+        "NOTE;ENCODING=QUOTED-PRINTABLE:[=0-9A-F a-z]{0,20}",
+        "BDAY(;X-APPLE-OMIT-YEAR=1604)?:[0-9\\-]{0,10}",
+        "CATEGORIES:[a-z,]{0,12}",
+        " [^\r\n]{0,10}",
+        "[^\r\n]{0,20}",
+    ];
+    proptest::collection::vec(line, 0..24).prop_map(|l| l.join("\r\n"))
+}
+
+proptest! {
+    #[test]
+    fn vcard_files_never_panic_and_every_entry_is_a_card_or_a_reason(
+        s in prop_oneof![vcard_lines(), any::<String>()]
+    ) {
+        for p in tend::interop::vcard::parse(&s) {
+            if let Ok(card) = p.card {
+                prop_assert!(!card.name.trim().is_empty(), "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn csv_files_never_panic(
+        header in "[a-zA-Z ,;\\-\"0-9]{0,40}",
+        rows in proptest::collection::vec("[^\r\n]{0,40}", 0..6),
+    ) {
+        let text = format!("{header}\n{}", rows.join("\n"));
+        if let Ok((_, parsed)) = tend::interop::csv::parse(&text, &[]) {
+            for p in parsed {
+                if let Ok(card) = p.card {
+                    prop_assert!(!card.name.trim().is_empty(), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn csv_maps_never_panic(s in any::<String>()) {
+        let _ = tend::interop::csv::parse_map(&s);
+    }
+
+    #[test]
+    fn bytes_in_any_encoding_decode(b in proptest::collection::vec(any::<u8>(), 0..64)) {
+        let text = tend::interop::decode(&b);
+        let _ = tend::interop::repair_mojibake(&text);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// A JSON document that is not quite a tend export restores nothing and never panics.
+    #[test]
+    fn json_imports_never_panic_and_fail_whole(
+        doc in prop_oneof![
+            any::<String>(),
+            "\\{\"format\":\"tend\",\"version\":1,\"tables\":\\{\"contacts\":\\[\\{\"uid\":\"[a-z]{0,3}\",\"name\":[\"a-z0-9]{0,5}(,\"status\":\"[a-z]{0,6}\")?\\}\\]\\}\\}",
+        ]
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("doc.json");
+        std::fs::write(&file, &doc).unwrap();
+        let db = dir.path().join("t.db");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tend"))
+            .args(["import", "json"])
+            .arg(&file)
+            .env("TEND_DB", &db)
+            .env("TEND_DAILY_BACKUP", "off")
+            .env("TEND_CONFIG_DIR", dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        prop_assert!(!stderr.contains("panicked"), "{doc:?}: {stderr}");
+        if !out.status.success() {
+            prop_assert!(stderr.starts_with("error: "), "{stderr}");
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            let n: i64 = conn.query_row("SELECT count(*) FROM contacts", [], |r| r.get(0)).unwrap();
+            prop_assert_eq!(n, 0, "a failed restore left rows behind");
+        }
+    }
+}

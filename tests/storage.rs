@@ -188,3 +188,32 @@ fn the_app_stays_open_and_live_while_four_processes_capture() {
         "the open app shows the newest notes"
     );
 }
+
+/// Another program holds the write lock for longer than tend's 10 s busy timeout: the capture
+/// gives up with a message that says what to do, saves nothing half-way, and works once the
+/// lock is gone.
+#[test]
+fn a_lock_held_past_the_busy_timeout_gets_a_clear_message_and_loses_nothing() {
+    let env = Env::new();
+    env.ok(&["add", "Ann Apple"]);
+    let holder = env.conn();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let started = std::time::Instant::now();
+    let err = env.fails(&["note", "Ann", "called", "--next", "fri: send quote"]);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(9),
+        "tend waited for the lock before giving up"
+    );
+    assert!(
+        err.contains("the database is busy: another program held it for longer than 10 s"),
+        "{err}"
+    );
+    assert!(err.contains("hint:"), "{err}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    assert_eq!(env.count("notes"), 0);
+    assert_eq!(env.count("follow_ups"), 0);
+    env.ok(&["note", "Ann", "called", "--next", "fri: send quote"]);
+    assert_eq!(env.count("notes"), 1);
+    assert_eq!(env.count("follow_ups"), 1);
+}
