@@ -226,6 +226,10 @@ fn a_daily_copy_is_made_in_the_background_and_only_a_week_is_kept() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert!(today.exists(), "no daily copy at {}", today.display());
+    assert!(
+        daily.join(".started-2026-11-23").exists(),
+        "the day's start is claimed, so the commands that follow do not start more copies"
+    );
     let copy = rusqlite::Connection::open(&today).unwrap();
     let n: i64 = copy
         .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
@@ -249,6 +253,7 @@ fn a_daily_copy_is_made_in_the_background_and_only_a_week_is_kept() {
     assert_eq!(
         left,
         [
+            ".started-2026-11-23",
             "notes.txt",
             "tend-2026-11-13.db",
             "tend-2026-11-14.db",

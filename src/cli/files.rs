@@ -41,6 +41,11 @@ pub fn start_daily_backup(db: &Path, clock: &Clock) {
     if !Settings::load().is_ok_and(|s| s.daily_backup) {
         return;
     }
+    // One start a day: while the copy is being made, the commands that follow must not start
+    // another (a busy morning of `tend note` would otherwise start dozens).
+    if !backup::claim_daily(db, clock.today()) {
+        return;
+    }
     let Ok(exe) = std::env::current_exe() else {
         return;
     };

@@ -89,6 +89,24 @@ fn daily_dir(db: &Path) -> PathBuf {
         .join("daily")
 }
 
+/// Claim the start of `day`'s automatic copy: true for the first caller of the day only (a
+/// marker file made with `create_new`, which the file system makes atomic).
+pub fn claim_daily(db: &Path, day: chrono::NaiveDate) -> bool {
+    let dir = daily_dir(db);
+    if std::fs::create_dir_all(&dir).is_err() {
+        return false;
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(dir.join(marker_name(day)))
+        .is_ok()
+}
+
+fn marker_name(day: chrono::NaiveDate) -> String {
+    format!(".started-{}", day.format("%Y-%m-%d"))
+}
+
 /// Remove all but the newest `keep` daily copies; returns the ones removed.
 pub fn rotate(db: &Path, keep: usize) -> Result<Vec<PathBuf>> {
     let dir = daily_dir(db);
@@ -106,6 +124,21 @@ pub fn rotate(db: &Path, keep: usize) -> Result<Vec<PathBuf>> {
     };
     // tend-YYYY-MM-DD.db sorts by date.
     copies.sort();
+    // Markers of earlier days have done their job.
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with(".started-")
+                && copies.last().is_none_or(|newest| {
+                    !newest
+                        .to_string_lossy()
+                        .ends_with(&format!("{}.db", &name[".started-".len()..]))
+                })
+            {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
     let excess = copies.len().saturating_sub(keep);
     let old: Vec<PathBuf> = copies.into_iter().take(excess).collect();
     for p in &old {
