@@ -217,3 +217,50 @@ fn a_lock_held_past_the_busy_timeout_gets_a_clear_message_and_loses_nothing() {
     assert_eq!(env.count("notes"), 1);
     assert_eq!(env.count("follow_ups"), 1);
 }
+
+/// The disk fills up in the middle of a capture: SQLite's page limit stands in for a full disk
+/// (it fails the write with the same SQLITE_FULL). The note is refused whole, the message says
+/// what to do, and everything saved before is intact.
+#[test]
+fn a_full_disk_refuses_the_capture_whole_and_keeps_what_was_there() {
+    use tend::commands::notes::{AddNote, add};
+    use tend::model::note::NoteKind;
+
+    let env = Env::new();
+    env.ok(&["add", "Ann Apple"]);
+    env.ok(&["note", "Ann", "first call"]);
+    let clock = tend::clock::Clock::parse(common::NOW).unwrap();
+    let mut store = tend::store::Store::open(&env.db).unwrap();
+    let pages: i64 = store
+        .conn()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    store
+        .conn()
+        .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
+        .unwrap();
+    let err = add(
+        &mut store,
+        &clock,
+        AddNote {
+            contact_id: 1,
+            kind: NoteKind::Note,
+            body: "x".repeat(200_000),
+            at: None,
+            next: None,
+        },
+    )
+    .unwrap_err();
+    let text = format!("{err} {}", err.hint().unwrap_or_default());
+    assert!(text.contains("is full; nothing was saved"), "{text}");
+    assert!(text.contains("free some space"), "{text}");
+    drop(store);
+    assert_eq!(env.count("notes"), 1);
+    let check: String = env
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    env.ok(&["note", "Ann", "after space was freed"]);
+    assert_eq!(env.count("notes"), 2);
+}
