@@ -205,3 +205,28 @@ fn contacts_are_found_by_email_prefix_word_and_id() {
         assert_eq!(v["contact"]["name"], "Alice Smith", "{who}");
     }
 }
+
+#[test]
+fn the_start_of_any_word_finds_a_contact_whatever_its_case_and_accents() {
+    let env = Env::new();
+    env.ok(&["add", "Zoë O'Brien"]);
+    env.ok(&["add", "Ann Apple"]);
+    env.ok(&["add", "Åsa Öberg"]);
+    for (typed, found) in [
+        ("zoe", "Zoë O'Brien"),
+        ("o'bri", "Zoë O'Brien"),
+        ("BRIEN", "Zoë O'Brien"),
+        ("ann app", "Ann Apple"),
+        ("app", "Ann Apple"),
+        ("asa", "Åsa Öberg"),
+        ("oberg", "Åsa Öberg"),
+    ] {
+        let out = env.ok(&["show", typed]);
+        assert!(out.starts_with(found), "{typed}: {out}");
+    }
+    // Punctuation or quotes alone are not a query, and never an error from the index.
+    let err = env.fails(&["show", "\"\"*"]);
+    assert!(err.contains("no contact matches"), "{err}");
+    let out = env.ok(&["show", "ann \"apple"]);
+    assert!(out.starts_with("Ann Apple"), "{out}");
+}

@@ -370,16 +370,21 @@ pub fn everyone(conn: &Connection) -> Result<Vec<Contact>> {
     Ok(all)
 }
 
-/// Contacts whose name, or any word of it, starts with `q` (ASCII case folded).
+/// Contacts with a word of their name starting with `q` ("ann", "o'bri"; several words are
+/// matched in order: "ann app"), any case and accent, from the full-text index of names.
 pub fn prefix(conn: &Connection, q: &str) -> Result<Vec<Candidate>> {
+    if !q.chars().any(char::is_alphanumeric) {
+        return Ok(Vec::new());
+    }
+    // One FTS5 phrase whose last word is a prefix: the tokenizer splits it as it split names.
+    let phrase = format!("\"{}\"*", q.trim().replace('"', "\"\""));
     let sql = format!(
         "SELECT {CANDIDATE_COLUMNS} FROM contacts
-          WHERE name LIKE ?1 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\'
+          WHERE id IN (SELECT rowid FROM contact_names WHERE contact_names MATCH ?1)
           ORDER BY archived_at IS NOT NULL, name LIMIT 50"
     );
-    let e = like_escape(q.trim());
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([format!("{e}%"), format!("% {e}%")], candidate_from_row)?;
+    let rows = stmt.query_map([phrase], candidate_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

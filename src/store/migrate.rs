@@ -27,9 +27,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 3,
         sql: include_str!("migrations/0003_hygiene_indexes.sql"),
     },
+    Migration {
+        version: 4,
+        sql: include_str!("migrations/0004_contact_names.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 3;
+pub const LATEST_VERSION: i64 = 4;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);
@@ -130,6 +134,10 @@ mod tests {
             )
             .unwrap();
         assert_eq!(history, ("client".into(), "2026-01-01T00:00:00Z".into()));
+        // Version 4's index of names covers the contacts that were already there.
+        let found = crate::store::contacts::prefix(c, "ali").unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].name, "Alice");
         assert!(dir.path().join("t.db.v1-backup").exists());
     }
 

@@ -13,9 +13,11 @@ mod migrate;
 pub mod notes;
 pub mod reports;
 
+use std::collections::BTreeSet;
 use std::fs::{self, OpenOptions};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
@@ -89,6 +91,33 @@ impl Store {
         let out = f(&tx).map_err(|e| explain(&path, e))?;
         tx.rollback().map_err(|e| explain(&path, e.into()))?;
         Ok(out)
+    }
+
+    /// From now on, remember the text of every distinct statement this connection runs
+    /// (with its parameters as `?N`). For checking query plans of whole commands in tests.
+    pub fn record_statements(&mut self) -> Arc<Mutex<BTreeSet<String>>> {
+        let seen = Arc::new(Mutex::new(BTreeSet::new()));
+        let sink = Arc::clone(&seen);
+        let _ = self.conn.trace_v2(
+            rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+            Some(move |e: rusqlite::trace::TraceEvent<'_>| {
+                if let rusqlite::trace::TraceEvent::Stmt(stmt, _) = e
+                    && let Ok(mut s) = sink.lock()
+                {
+                    s.insert(stmt.sql().into_owned());
+                }
+            }),
+        );
+        seen
+    }
+
+    /// SQLite's plan for `sql`, one line per step ("SEARCH c USING INDEX ...").
+    pub fn query_plan(&self, sql: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        // The plan does not depend on the values; every parameter is bound to NULL.
+        let nulls = vec![rusqlite::types::Value::Null; stmt.parameter_count()];
+        let rows = stmt.query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Changes whenever another connection commits: the TUI polls it to refresh.
