@@ -264,3 +264,43 @@ fn a_full_disk_refuses_the_capture_whole_and_keeps_what_was_there() {
     env.ok(&["note", "Ann", "after space was freed"]);
     assert_eq!(env.count("notes"), 2);
 }
+
+/// The disk fills up during an import: it stops with where and why, and the batch it was in
+/// is rolled back whole (no half-written contact), with a hint that running it again is safe.
+#[test]
+fn a_full_disk_stops_an_import_cleanly() {
+    use tend::commands::import::{ImportOptions, import};
+
+    let env = Env::new();
+    env.ok(&["add", "Ann Apple"]);
+    let clock = tend::clock::Clock::parse(common::NOW).unwrap();
+    let mut store = tend::store::Store::open(&env.db).unwrap();
+    let pages: i64 = store
+        .conn()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    store
+        .conn()
+        .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
+        .unwrap();
+    let big = "x".repeat(3000);
+    let cards: String = (0..50)
+        .map(|i| format!("BEGIN:VCARD\nVERSION:3.0\nFN:Person {i}\nNOTE:{big}\nEND:VCARD\n"))
+        .collect();
+    let err = import(
+        &mut store,
+        &clock,
+        tend::interop::vcard::parse(&cards),
+        ImportOptions::default(),
+        &mut |_, _| {},
+    )
+    .unwrap_err();
+    let text = format!("{err} / {}", err.hint().unwrap_or_default());
+    assert!(text.contains("the import stopped at card "), "{text}");
+    assert!(text.contains("is full"), "{text}");
+    assert!(text.contains("nothing was saved"), "{text}");
+    assert!(text.contains("run the same import again"), "{text}");
+    drop(store);
+    assert_eq!(env.count("contacts"), 1);
+    assert_eq!(env.count("contact_fields"), 0);
+}

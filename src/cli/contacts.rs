@@ -124,12 +124,26 @@ pub fn show(a: ShowArgs, ctx: &mut Ctx) -> Result<String> {
         c.status,
         if c.archived { "  (archived)" } else { "" }
     );
-    for (label, value) in c.details() {
-        out.push_str(&format!("  {:<12} {}\n", s.dim(&label), one_line(&value)));
+    // Labels padded before styling, so colour codes do not count as width, and wide enough
+    // for the longest ("email (allotment)").
+    let details = c.details();
+    let width = details
+        .iter()
+        .map(|(l, _)| unicode_width::UnicodeWidthStr::width(one_line(l).as_str()))
+        .max()
+        .unwrap_or(0)
+        .max(12);
+    let pad = |label: &str| {
+        let label = one_line(label);
+        let fill = width.saturating_sub(unicode_width::UnicodeWidthStr::width(label.as_str()));
+        format!("{label}{}", " ".repeat(fill))
+    };
+    for (label, value) in &details {
+        out.push_str(&format!("  {} {}\n", s.dim(&pad(label)), one_line(value)));
     }
     out.push_str(&format!(
-        "  {:<12} {}\n",
-        s.dim("last contact"),
+        "  {} {}\n",
+        s.dim(&pad("last contact")),
         last_contact(c.last_note_at.as_deref(), today, offset)
     ));
     if !p.members.is_empty() {

@@ -120,10 +120,21 @@ pub fn import(
                     reason: reason(&e),
                 }),
                 Err(e) => {
+                    // This batch's transaction is rolled back with it; earlier batches stay.
+                    let first = chunk.first().map_or("", |c| c.position.as_str());
+                    let saved = if opts.dry_run {
+                        "nothing was written (dry run)".to_string()
+                    } else if std::ptr::eq(chunk.as_ptr(), entries.as_ptr()) {
+                        "nothing was saved".to_string()
+                    } else {
+                        format!("what came before {first} is saved, nothing from it on")
+                    };
                     return Err(Error::invalid_with_hint(
                         format!("the import stopped at {}: {e}", p.position),
-                        "what came before it is saved; fix the problem and run the same \
-                         import again: contacts already imported are recognised, not doubled",
+                        format!(
+                            "{saved}; fix the problem and run the same import again: contacts \
+                             already imported are recognised, not doubled"
+                        ),
                     ));
                 }
             }

@@ -274,7 +274,12 @@ pub fn all_or_nothing<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Re
             Ok(v)
         }
         Err(e) => {
-            conn.execute_batch("ROLLBACK TO one_row; RELEASE one_row")?;
+            // Some failures (a full disk, an I/O error) make SQLite roll the whole
+            // transaction back by itself, savepoint included; then there is nothing left to
+            // undo here, and the caller must hear about the failure, not the missing savepoint.
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK TO one_row; RELEASE one_row");
+            }
             Err(e)
         }
     }
