@@ -2,9 +2,13 @@
 //! of the name or of any word in it, then a fuzzy match. One clear match is used; several are
 //! an error that lists them; none is an error that suggests the closest names.
 
+use std::borrow::Cow;
+
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use rusqlite::Connection;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 use crate::error::{Candidate, Error, Result};
 use crate::store::contacts;
@@ -90,11 +94,12 @@ fn is_archived(c: &Candidate) -> bool {
 /// kept, so one strong match is not made ambiguous by a long tail of weak ones.
 pub fn fuzzy(q: &str, all: &[Candidate]) -> Vec<Candidate> {
     let matcher = SkimMatcherV2::default().ignore_case();
+    let q = fold(q);
     let pattern: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
     let mut scored: Vec<(i64, &Candidate)> = all
         .iter()
         .filter(|c| is_subsequence(&pattern, &c.name))
-        .filter_map(|c| matcher.fuzzy_match(&c.name, q).map(|s| (s, c)))
+        .filter_map(|c| matcher.fuzzy_match(&fold(&c.name), &q).map(|s| (s, c)))
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
     let Some(&(best, _)) = scored.first() else {
@@ -114,12 +119,13 @@ pub fn filter(q: &str, names: &[&str]) -> Vec<usize> {
         return (0..names.len()).collect();
     }
     let matcher = SkimMatcherV2::default().ignore_case();
+    let q = fold(q);
     let pattern: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
     let mut scored: Vec<(i64, usize)> = names
         .iter()
         .enumerate()
         .filter(|(_, n)| is_subsequence(&pattern, n))
-        .filter_map(|(i, n)| matcher.fuzzy_match(n, q).map(|s| (s, i)))
+        .filter_map(|(i, n)| matcher.fuzzy_match(&fold(n), &q).map(|s| (s, i)))
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().map(|(_, i)| i).collect()
@@ -130,7 +136,7 @@ pub fn filter(q: &str, names: &[&str]) -> Vec<usize> {
 /// plausible few of 10,000 names reach the scorer.
 fn is_subsequence(pattern: &[char], name: &str) -> bool {
     let mut want = pattern.iter().peekable();
-    for c in name.chars().flat_map(char::to_lowercase) {
+    for c in fold(name).chars().flat_map(char::to_lowercase) {
         match want.peek() {
             Some(&&w) if w == c => {
                 want.next();
@@ -140,6 +146,16 @@ fn is_subsequence(pattern: &[char], name: &str) -> bool {
         }
     }
     want.peek().is_none()
+}
+
+/// Text without its accents, so "zoe" finds Zoë and "muller" Müller, as the CLI's index of
+/// names does: canonical decomposition (`unicode-normalization`), combining marks dropped.
+/// Plain ASCII, most names, is passed through without copying.
+pub fn fold(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.nfd().filter(|c| !is_combining_mark(*c)).collect())
 }
 
 /// Up to three names that look like what was typed (a typo, a swapped letter).
@@ -169,6 +185,15 @@ fn suggest(q: &str, all: &[Candidate]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filtering_ignores_accents_both_ways() {
+        let names = ["Zoë Müller", "Zoe Mull", "Åsa Öberg", "Bob"];
+        assert_eq!(filter("zoe mul", &names), [0, 1]);
+        assert_eq!(filter("oberg", &names), [2]);
+        assert_eq!(filter("zoë", &names).len(), 2);
+        assert_eq!(fold("Crème brûlée"), "Creme brulee");
+    }
 
     fn cands(names: &[&str]) -> Vec<Candidate> {
         names
