@@ -197,3 +197,27 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Whatever the cards say, importing them twice never panics, the second time creates
+    /// nothing, every entry is counted once, and the database stays sound.
+    #[test]
+    fn importing_any_cards_twice_is_sound_and_idempotent(text in vcard_lines()) {
+        use tend::commands::import::{ImportOptions, import};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = tend::store::Store::open(&dir.path().join("t.db")).unwrap();
+        let clock = tend::clock::Clock::parse("2026-11-23T10:00:00").unwrap();
+        let entries = tend::interop::vcard::parse(&text);
+        let n = entries.len();
+        let first = import(&mut store, &clock, entries, ImportOptions::default(), &mut |_, _| {}).unwrap();
+        prop_assert_eq!(first.created.len() + first.updated.len() + first.unchanged + first.skipped.len(), n);
+        let again = import(&mut store, &clock, tend::interop::vcard::parse(&text), ImportOptions::default(), &mut |_, _| {}).unwrap();
+        prop_assert!(again.created.is_empty(), "{text:?}: {again:?}");
+        let check: String = store.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        prop_assert_eq!(check, "ok");
+        let fk: i64 = store.conn().query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+        prop_assert_eq!(fk, 0);
+    }
+}
