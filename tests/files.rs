@@ -226,6 +226,11 @@ fn a_daily_copy_is_made_in_the_background_and_only_a_week_is_kept() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert!(today.exists(), "no daily copy at {}", today.display());
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&today), 0o600, "a copy is as private as the database");
+    assert_eq!(mode(&daily), 0o700);
+    assert_eq!(mode(daily.parent().unwrap()), 0o700);
     assert!(
         daily.join(".started-2026-11-23").exists(),
         "the day's start is claimed, so the commands that follow do not start more copies"

@@ -190,12 +190,16 @@ pub fn run(cli: Cli) -> Result<String> {
     let out = match cli.command {
         // At a terminal, `tend` opens the full-screen app; in a pipe or a script it prints
         // the agenda, so `tend | less` and cron jobs still work.
+        // The app may stay open for days: its daily copy starts when it opens.
         None if tui::is_interactive() => {
-            tui::run(ctx.store, ctx.clock, tui::Start::Today, false).map(|()| String::new())
+            files::start_daily_backup(&path, &ctx.clock);
+            tui::run(ctx.store, ctx.clock.clone(), tui::Start::Today, false).map(|()| String::new())
         }
         None => today::run(today::TodayArgs::default(), &mut ctx),
         Some(Command::Review) => {
-            tui::run(ctx.store, ctx.clock, tui::Start::Review, false).map(|()| String::new())
+            files::start_daily_backup(&path, &ctx.clock);
+            tui::run(ctx.store, ctx.clock.clone(), tui::Start::Review, false)
+                .map(|()| String::new())
         }
         Some(Command::Demo | Command::Completions(_) | Command::Man) => {
             unreachable!("answered before opening the store")

@@ -4,6 +4,7 @@
 //! final name.
 
 use std::fs::File;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
@@ -35,7 +36,12 @@ pub fn backup(store: &Store, target: &Path) -> Result<Backup> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| fail("cannot create its folder", &e))?;
+    // Private like the database itself: a copy holds the same clients' details.
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| fail("cannot create its folder", &e))?;
     let partial = dir.join(format!(
         ".{}.partial-{}",
         target
@@ -50,6 +56,8 @@ pub fn backup(store: &Store, target: &Path) -> Result<Backup> {
             .conn()
             .execute("VACUUM INTO ?1", [partial.to_string_lossy()])
             .map_err(|e| fail("the copy failed", &e))?;
+        std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| fail("cannot make the copy private", &e))?;
         let copy = Connection::open(&partial).map_err(|e| fail("cannot open the copy", &e))?;
         let check: String = copy
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
@@ -93,7 +101,12 @@ fn daily_dir(db: &Path) -> PathBuf {
 /// marker file made with `create_new`, which the file system makes atomic).
 pub fn claim_daily(db: &Path, day: chrono::NaiveDate) -> bool {
     let dir = daily_dir(db);
-    if std::fs::create_dir_all(&dir).is_err() {
+    if std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)
+        .is_err()
+    {
         return false;
     }
     std::fs::OpenOptions::new()
