@@ -193,13 +193,12 @@ pub fn run(cli: Cli) -> Result<String> {
         // The app may stay open for days: its daily copy starts when it opens.
         None if tui::is_interactive() => {
             files::start_daily_backup(&path, &ctx.clock);
-            tui::run(ctx.store, ctx.clock.clone(), tui::Start::Today, false).map(|()| String::new())
+            tui::run(ctx.store, ctx.clock, tui::Start::Today, false).map(|()| String::new())
         }
         None => today::run(today::TodayArgs::default(), &mut ctx),
         Some(Command::Review) => {
             files::start_daily_backup(&path, &ctx.clock);
-            tui::run(ctx.store, ctx.clock.clone(), tui::Start::Review, false)
-                .map(|()| String::new())
+            tui::run(ctx.store, ctx.clock, tui::Start::Review, false).map(|()| String::new())
         }
         Some(Command::Demo | Command::Completions(_) | Command::Man) => {
             unreachable!("answered before opening the store")
