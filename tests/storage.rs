@@ -304,3 +304,40 @@ fn a_full_disk_stops_an_import_cleanly() {
     assert_eq!(env.count("contacts"), 1);
     assert_eq!(env.count("contact_fields"), 0);
 }
+
+/// The search indexes drift from the data (another program wrote to the file): doctor says
+/// so, and `--rebuild-indexes` mends them without touching the data.
+#[test]
+fn doctor_finds_search_indexes_out_of_step_and_rebuilds_them() {
+    let env = Env::new();
+    env.ok(&["add", "Ann Apple"]);
+    env.ok(&["note", "Ann", "asked about the sourdough"]);
+    let out = env.ok(&["doctor"]);
+    assert!(!out.contains("Search indexes out of step"), "{out}");
+    env.conn()
+        .execute_batch(
+            "INSERT INTO notes_fts(rowid, body) VALUES (999, 'ghost');
+             INSERT INTO contact_names(contact_names, rowid, name) VALUES ('delete', 1, 'Ann Apple');",
+        )
+        .unwrap();
+    let out = env.ok(&["doctor"]);
+    assert!(
+        out.contains("Search indexes out of step: tend doctor --rebuild-indexes"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the search index of notes is out of step"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the search index of contact names is out of step"),
+        "{out}"
+    );
+    let out = env.ok(&["doctor", "--rebuild-indexes"]);
+    assert!(out.contains("they match the data"), "{out}");
+    let out = env.ok(&["doctor"]);
+    assert!(!out.contains("Search indexes out of step"), "{out}");
+    assert!(env.ok(&["search", "sourdough"]).contains("Ann Apple"));
+    assert!(env.ok(&["show", "appl"]).starts_with("Ann Apple"));
+    assert_eq!(env.count("notes"), 1);
+}

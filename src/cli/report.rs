@@ -347,9 +347,26 @@ fn profit_csv(r: &reports::ProfitReport) -> Result<String> {
 pub struct DoctorArgs {
     #[arg(long)]
     pub json: bool,
+    /// Build the search indexes (of notes and of names) again from the data, when the
+    /// checkup says they are out of step
+    #[arg(long)]
+    pub rebuild_indexes: bool,
 }
 
 pub fn doctor_run(a: DoctorArgs, ctx: &mut Ctx) -> Result<String> {
+    if a.rebuild_indexes {
+        let left = doctor::rebuild_indexes(&mut ctx.store)?;
+        if !left.is_empty() {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "the search indexes are still out of step: {}",
+                    left.join("; ")
+                ),
+                "copy the file somewhere safe, then restore the newest backup (backups/daily/)",
+            ));
+        }
+        return Ok("Rebuilt the search indexes of notes and names; they match the data.\n".into());
+    }
     let settings = Settings::load()?;
     let c = doctor::checkup(ctx.store.conn(), &ctx.clock, settings.stale_lead_days, true)?;
     if a.json {
@@ -452,6 +469,12 @@ pub fn doctor_run(a: DoctorArgs, ctx: &mut Ctx) -> Result<String> {
             ],
         );
     }
+    if !c.search_indexes.is_empty() {
+        section(
+            "Search indexes out of step: tend doctor --rebuild-indexes mends them".into(),
+            c.search_indexes.clone(),
+        );
+    }
     if c.integrity.is_empty() {
         out.push_str(&format!("{}\n", s.good("Database integrity: ok")));
     } else {
@@ -462,7 +485,7 @@ pub fn doctor_run(a: DoctorArgs, ctx: &mut Ctx) -> Result<String> {
         print!("{out}");
         return Err(Error::invalid_with_hint(
             "the database failed its integrity check",
-            "copy the file somewhere safe, then restore the newest backup (tend.db.vN-backup) or export what you can",
+            "copy the file somewhere safe, then restore the newest backup (backups/daily/ beside the database, or tend.db.vN-backup after an upgrade) or export what you can",
         ));
     }
     if c.problems() == 0 {

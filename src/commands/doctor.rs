@@ -29,6 +29,8 @@ pub struct Checkup {
     pub duplicates: Vec<Duplicate>,
     pub overdue_deals: Vec<Deal>,
     pub integrity: Vec<String>,
+    /// Full-text indexes out of step with what they index (mended by a rebuild).
+    pub search_indexes: Vec<String>,
     /// Set when the database sits in a live-synced folder.
     pub location: Option<String>,
 }
@@ -41,6 +43,7 @@ impl Checkup {
             + self.duplicates.len()
             + self.overdue_deals.len()
             + self.integrity.len()
+            + self.search_indexes.len()
     }
 }
 
@@ -67,6 +70,11 @@ pub fn checkup(
             .and_then(|p| crate::config::sync_risk(std::path::Path::new(p))),
         integrity: if with_integrity {
             reports::integrity(conn)?
+        } else {
+            Vec::new()
+        },
+        search_indexes: if with_integrity {
+            reports::search_index_problems(conn)?
         } else {
             Vec::new()
         },
@@ -231,4 +239,11 @@ mod tests {
             ]
         );
     }
+}
+
+/// Rebuild the full-text indexes from the notes and names they index (`tend doctor
+/// --rebuild-indexes`); returns what is still wrong afterwards (nothing, normally).
+pub fn rebuild_indexes(store: &mut crate::store::Store) -> Result<Vec<String>> {
+    store.write(|tx| reports::rebuild_search_indexes(tx))?;
+    reports::search_index_problems(store.conn())
 }
