@@ -203,6 +203,13 @@ pub fn summary_line(
     Ok((!parts.is_empty()).then(|| format!("{}: tend doctor", parts.join(", "))))
 }
 
+/// Rebuild the full-text indexes from the notes and names they index (`tend doctor
+/// --rebuild-indexes`); returns what is still wrong afterwards (nothing, normally).
+pub fn rebuild_indexes(store: &mut crate::store::Store) -> Result<Vec<String>> {
+    store.write(|tx| reports::rebuild_search_indexes(tx))?;
+    reports::search_index_problems(store.conn())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,11 +246,4 @@ mod tests {
             ]
         );
     }
-}
-
-/// Rebuild the full-text indexes from the notes and names they index (`tend doctor
-/// --rebuild-indexes`); returns what is still wrong afterwards (nothing, normally).
-pub fn rebuild_indexes(store: &mut crate::store::Store) -> Result<Vec<String>> {
-    store.write(|tx| reports::rebuild_search_indexes(tx))?;
-    reports::search_index_problems(store.conn())
 }
