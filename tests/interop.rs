@@ -438,3 +438,32 @@ fn exports_to_a_file_replace_it_whole_and_bad_paths_are_refused() {
     let err = env.fails(&["import", "vcard", not_cards.to_str().unwrap()]);
     assert!(err.contains("no BEGIN:VCARD found"), "{err}");
 }
+
+#[test]
+fn cards_and_sheets_can_come_from_standard_input() {
+    let env = Env::new();
+    let out = env
+        .tend()
+        .args(["import", "vcard", "-"])
+        .write_stdin(APPLE_30)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Imported standard input: 1 created"));
+    let out = env
+        .tend()
+        .args(["import", "csv", "-"])
+        .write_stdin("name,email\nBob Baker,bob@x.test\n")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(contact(&env, "Bob")["email"], "bob@x.test");
+}

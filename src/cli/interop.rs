@@ -62,13 +62,14 @@ pub enum ImportFormat {
     Json { file: PathBuf },
     /// Contacts from vCard files (2.1, 3.0, 4.0): a .vcf file or a folder of them
     Vcard {
-        /// A .vcf file, or a folder whose .vcf files are all read
+        /// A .vcf file, a folder whose .vcf files are all read, or - for standard input
         path: PathBuf,
         #[command(flatten)]
         how: HowToImport,
     },
     /// Contacts from a CSV file: Google Contacts, Outlook, or any sheet with a name column
     Csv {
+        /// The file, or - for standard input
         file: PathBuf,
         /// Say what a column holds, overriding the guess: --map "Full Name=name"
         /// (name, first, last, email, phone, company, address, tags, note, birthday, status,
@@ -250,7 +251,14 @@ pub fn import_run(a: ImportArgs, ctx: &mut Ctx) -> Result<String> {
     }
 }
 
+/// A file's text, or standard input's for `-` (`curl … | tend import vcard -`).
 fn read_text(path: &Path) -> Result<String> {
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| Error::invalid(format!("cannot read standard input: {e}")))?;
+        return Ok(decode(&bytes));
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         Error::invalid_with_hint(
             format!("cannot read {}: {e}", path.display()),
@@ -329,6 +337,15 @@ fn import_entries(
     Ok(describe_report(&report, path))
 }
 
+/// The file as a report names it.
+fn source_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
 /// How many names a dry run lists before it just counts.
 const LISTED: usize = 20;
 
@@ -337,7 +354,7 @@ fn describe_report(r: &ImportReport, path: &Path) -> String {
     let head = if r.dry_run {
         format!(
             "Dry run of {}: would create {}, update {}; {} already here unchanged; {} skipped. Nothing was written.\n",
-            path.display(),
+            source_name(path),
             r.created.len(),
             r.updated.len(),
             r.unchanged,
@@ -346,7 +363,7 @@ fn describe_report(r: &ImportReport, path: &Path) -> String {
     } else {
         format!(
             "Imported {}: {} created, {} updated, {} unchanged, {} skipped.\n",
-            path.display(),
+            source_name(path),
             r.created.len(),
             r.updated.len(),
             r.unchanged,
