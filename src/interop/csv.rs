@@ -373,7 +373,7 @@ fn row_card(layout: &Layout, r: &::csv::StringRecord) -> Result<Card, String> {
     let mut name = None;
     let (mut first, mut middle, mut last) = (None, None, None);
     let mut addresses: Vec<AddressGroup> = Vec::new();
-    let cell = |i: usize| r.get(i).map(str::trim).unwrap_or("");
+    let cell = |i: usize| r.get(i).map(|v| undefuse(v.trim())).unwrap_or("");
     for (i, col) in layout.columns.iter().enumerate() {
         let v = cell(i);
         if v.is_empty() {
@@ -477,6 +477,33 @@ fn google_label(raw: &str) -> String {
     raw.trim().trim_start_matches("* ").trim().to_lowercase()
 }
 
+/// A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula, so a contact
+/// named `=HYPERLINK(…)` in an imported card would run when the export is opened (CSV
+/// injection). Such cells get a leading `'`, which spreadsheets show as text; phone numbers
+/// and amounts (`+44 7700 900`, `-12.50`) are left alone.
+fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = match cell.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => !cell
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().,/".contains(c)),
+        _ => false,
+    };
+    if risky {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// A cell as `defuse` wrote it, back to its value.
+fn undefuse(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '@', '+', '-', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
 /// The base columns of tend's own CSV, in order; profile fields follow, one column each.
 const BASE: [&str; 12] = [
     "uid",
@@ -524,7 +551,7 @@ pub fn write(cards: &[Card]) -> String {
             keys.iter()
                 .map(|k| c.fields.get(*k).cloned().unwrap_or_default()),
         );
-        let _ = w.write_record(&row);
+        let _ = w.write_record(row.iter().map(|cell| defuse(cell).into_owned()));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -684,8 +711,21 @@ mod tests {
         ] {
             card.fields.insert(k.into(), v.into());
         }
+        card.fields
+            .insert("motto".into(), "=HYPERLINK(\"http://x\",\"click\")".into());
+        card.fields.insert("balance".into(), "-12.50".into());
+        card.phone = Some("+44 7700 900".into());
         let text = write(std::slice::from_ref(&card));
         assert!(text.contains("field:status"), "{text}");
+        assert!(
+            text.contains("\"'=HYPERLINK("),
+            "a formula is written as text: {text}"
+        );
+        assert!(
+            text.contains(",+44 7700 900,"),
+            "a phone number is left alone: {text}"
+        );
+        assert!(text.contains(",-12.50,"), "{text}");
         assert_eq!(cards(&text), [card]);
     }
 }
