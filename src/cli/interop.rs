@@ -212,8 +212,7 @@ pub fn import_run(a: ImportArgs, ctx: &mut Ctx) -> Result<String> {
             Ok(out)
         }
         ImportFormat::Json { file } => {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| Error::invalid(format!("cannot read {}: {e}", file.display())))?;
+            let text = read_text(&file)?;
             let doc: serde_json::Value = serde_json::from_str(&text)
                 .map_err(|e| Error::invalid(format!("{} is not JSON: {e}", file.display())))?;
             if doc.get("format").and_then(|f| f.as_str()) != Some("tend") {
