@@ -12,6 +12,10 @@ fn first_run_on_an_empty_database_says_what_to_do() {
         out.contains("Nothing here yet") && out.contains("tend add"),
         "{out}"
     );
+    assert!(
+        out.contains("tend import vcard"),
+        "a newcomer learns they can bring contacts in"
+    );
     assert!(env.db.exists(), "the database was created");
 }
 

@@ -38,7 +38,8 @@ pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
         if crate::store::contacts::count(ctx.store.conn())? == 0 {
             out.push_str(
                 "\nNothing here yet. Add your first contact:\n  tend add \"Alice Smith\" --email alice@example.com\n\
-                 then log what happened and what comes next:\n  tend note alice \"called, wants a quote\" --next \"fri: send quote\"\n",
+                 then log what happened and what comes next:\n  tend note alice \"called, wants a quote\" --next \"fri: send quote\"\n\
+                 Contacts in your phone or a spreadsheet? Bring them in:\n  tend import vcard contacts.vcf   or   tend import csv contacts.csv --dry-run\n",
             );
         } else {
             out.push_str(&s.good("\nAll clear: nothing due, and everyone has a next step.\n"));

@@ -141,6 +141,7 @@ fn welcome(frame: &mut Frame, app: &App, area: Rect) {
         Line::raw("Or from the shell:"),
         Line::raw("  tend add \"Alice Smith\" --email alice@example.com"),
         Line::raw("  tend note alice \"called, wants a quote\" --next \"fri: send quote\""),
+        Line::raw("  tend import vcard contacts.vcf    (or import csv sheet.csv) to bring them in"),
         Line::raw("  tend demo      a throwaway database full of sample clients to try"),
     ];
     let block = Block::bordered()
