@@ -274,7 +274,7 @@ fn read_vcards(path: &Path) -> Result<Vec<Parsed>> {
         let entries = vcard::parse(&text);
         if entries.is_empty() {
             return Err(Error::invalid_with_hint(
-                format!("{}: {}", path.display(), vcard::describe_empty(&text)),
+                format!("{}: no BEGIN:VCARD found", path.display()),
                 "a vCard file has BEGIN:VCARD … END:VCARD blocks; export one from your address book",
             ));
         }

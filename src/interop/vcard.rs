@@ -9,7 +9,6 @@
 //! vCard properties and tend's contact.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use calcard::common::PartialDateTime;
 use calcard::vcard::{
@@ -484,24 +483,14 @@ pub fn write_all<'a>(cards: impl IntoIterator<Item = &'a Card>, version: Version
 /// "email (work)" → ("email", Some("work")); "phone 2" → ("phone", None).
 fn channel_key(key: &str) -> Option<(&'static str, Option<&str>)> {
     for base in ["email", "phone", "address"] {
-        let Some(rest) = key.strip_prefix(base) else {
+        let Some(rest) = key.strip_prefix(base).map(str::trim) else {
             continue;
         };
-        let rest = rest.trim();
-        if let Some(label) = rest.strip_prefix('(').and_then(|r| r.split_once(')')) {
-            let base: &'static str = match base {
-                "email" => "email",
-                "phone" => "phone",
-                _ => "address",
-            };
-            return Some((base, Some(label.0)));
+        if let Some((label, _)) = rest.strip_prefix('(').and_then(|r| r.split_once(')')) {
+            return Some((base, Some(label)));
         }
-        if rest.chars().all(|c| c.is_ascii_digit()) && !rest.is_empty() {
-            return Some(match base {
-                "email" => ("email", None),
-                "phone" => ("phone", None),
-                _ => ("address", None),
-            });
+        if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) {
+            return Some((base, None));
         }
     }
     None
@@ -525,15 +514,6 @@ fn address_entry(address: &str) -> VCardEntry {
     parts[2] = address.to_string();
     VCardEntry::new(VCardProperty::Adr)
         .with_values(parts.into_iter().map(VCardValue::Text).collect())
-}
-
-/// What `tend import vcard` says about a file that holds no cards at all.
-pub fn describe_empty(text: &str) -> String {
-    let mut s = String::from("no BEGIN:VCARD found");
-    if text.trim_start().starts_with("BEGIN:VCALENDAR") {
-        let _ = write!(s, "; this is an iCalendar file");
-    }
-    s
 }
 
 #[cfg(test)]
