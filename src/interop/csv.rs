@@ -291,11 +291,26 @@ pub fn describe(layout: &Layout) -> Vec<String> {
         .iter()
         .map(|c| {
             let what = match &c.target {
-                Target::Field(k) => format!("profile field '{k}'"),
-                Target::Address(_) => "address".to_string(),
-                Target::Ignore => "ignored".to_string(),
-                Target::Label => "label of the column beside it".to_string(),
-                t => format!("{t:?}").to_lowercase(),
+                Target::Name => "name",
+                Target::First => "first name",
+                Target::Middle => "middle name",
+                Target::Last => "last name",
+                Target::Email => "email",
+                Target::Phone => "phone",
+                Target::Company => "company",
+                Target::Address(_) => "address",
+                Target::Label => "label of the column beside it",
+                Target::Tags => "tags",
+                Target::Note => "note",
+                Target::Birthday => "birthday",
+                Target::Status => "status",
+                Target::Source => "source",
+                Target::Uid => "uid (matches on re-import)",
+                Target::Kind => "kind",
+                Target::ReferredBy => "referred by",
+                Target::Archived => "archived",
+                Target::Field(k) => return format!("{} → profile field '{k}'", c.header),
+                Target::Ignore => "ignored",
             };
             format!("{} → {what}", c.header)
         })
