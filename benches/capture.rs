@@ -4,34 +4,12 @@
 //!
 //! Run: `cargo bench --bench capture`. The figures go in BENCHMARKS.md.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
 
+use std::path::Path;
+
+use common::{seeded, tend};
 use criterion::{Criterion, criterion_group, criterion_main};
-
-const TEND: &str = env!("CARGO_BIN_EXE_tend");
-const NOW: &str = "2026-11-23T10:00:00";
-
-fn tend(db: &Path, args: &[&str]) {
-    let status = Command::new(TEND)
-        .args(args)
-        .env("TEND_DB", db)
-        .env("TEND_NOW", NOW)
-        // The default settings, whatever the machine's own config says.
-        .env("TEND_CONFIG_DIR", db.with_extension("config"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .status()
-        .expect("tend runs");
-    assert!(status.success(), "tend {args:?} failed");
-}
-
-/// A database at the design scale, made once per run with `tend dev seed`.
-fn seeded(dir: &Path) -> PathBuf {
-    let db = dir.join("tend.db");
-    tend(&db, &["dev", "seed"]);
-    db
-}
 
 fn contact_name(db: &Path, id: i64) -> String {
     let conn = rusqlite::Connection::open(db).unwrap();

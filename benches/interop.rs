@@ -5,28 +5,14 @@
 //!
 //! Run: `cargo bench --bench interop`. The figures go in BENCHMARKS.md.
 
-use std::fmt::Write as _;
-use std::path::Path;
-use std::process::{Command, Stdio};
+mod common;
 
+use std::fmt::Write as _;
+
+use common::{seeded, tend};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
-const TEND: &str = env!("CARGO_BIN_EXE_tend");
-const NOW: &str = "2026-11-23T10:00:00";
 const CARDS: usize = 10_000;
-
-fn tend(db: &Path, args: &[&str]) {
-    let status = Command::new(TEND)
-        .args(args)
-        .env("TEND_DB", db)
-        .env("TEND_NOW", NOW)
-        .env("TEND_CONFIG_DIR", db.with_extension("config"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .status()
-        .expect("tend runs");
-    assert!(status.success(), "tend {args:?} failed");
-}
 
 const FIRST: [&str; 12] = [
     "Ann", "Bob", "Cara", "Dev", "Ema", "Finn", "Gail", "Hugo", "Isla", "Jon", "Kemi", "Zoë",
@@ -85,8 +71,7 @@ fn import(c: &mut Criterion) {
         b.iter(|| tend(&full, &["import", "vcard", &file]))
     });
 
-    let seeded = dir.path().join("seeded.db");
-    tend(&seeded, &["dev", "seed"]);
+    let seeded = seeded(dir.path());
     let out = dir.path().join("out");
     let out = out.to_str().unwrap();
     for (label, format) in [

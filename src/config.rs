@@ -244,13 +244,6 @@ pub fn sync_risk(path: &std::path::Path) -> Option<String> {
                 dir.display()
             ));
         }
-        if let Some(fs) = network_filesystem_at(dir) {
-            return Some(format!(
-                "{} is on a {fs} filesystem ({}), where file locking cannot be trusted",
-                path.display(),
-                dir.display()
-            ));
-        }
         if dir.join(".stfolder").exists() {
             return Some(format!(
                 "{} is in a Syncthing folder ({})",
@@ -259,15 +252,21 @@ pub fn sync_risk(path: &std::path::Path) -> Option<String> {
             ));
         }
     }
+    // A mount covers everything below it: the nearest folder that exists tells.
+    if let Some(dir) = abs.ancestors().skip(1).find(|d| d.exists())
+        && let Some(fs) = network_filesystem_at(dir)
+    {
+        return Some(format!(
+            "{} is on a {fs} filesystem ({}), where file locking cannot be trusted",
+            path.display(),
+            dir.display()
+        ));
+    }
     None
 }
 
-/// The network or FUSE filesystem holding `dir`, if it is one. Only the nearest folder that
-/// exists is asked (one `statfs`), so this costs microseconds on every run.
+/// The network or FUSE filesystem holding `dir`, if it is one: one `statfs`, microseconds.
 fn network_filesystem_at(dir: &std::path::Path) -> Option<&'static str> {
-    if !dir.exists() || dir.parent().and_then(|p| p.parent()).is_none() {
-        return None;
-    }
     #[cfg(target_os = "linux")]
     {
         let st = rustix::fs::statfs(dir).ok()?;

@@ -237,7 +237,7 @@ Business Postal Code,Business Country/Region,Business Phone,Mobile Phone,E-mail 
     let err = env.fails(&["import", "csv", f]);
     assert!(err.contains("no column holds a name"), "{err}");
     assert!(err.contains("--map"), "{err}");
-    let out = env.ok(&[
+    let mapped = [
         "import",
         "csv",
         f,
@@ -245,34 +245,18 @@ Business Postal Code,Business Country/Region,Business Phone,Mobile Phone,E-mail 
         "Who=name",
         "--map",
         "Stage=status",
-        "-n",
-    ]);
+    ];
+    let out = env.ok(&[&mapped[..], &["-n"]].concat());
     assert!(out.contains("Who → name"), "{out}");
     assert!(out.contains("Likes → profile field 'Likes'"), "{out}");
     assert!(out.contains("would create Pat Plum"), "{out}");
-    env.ok(&[
-        "import",
-        "csv",
-        f,
-        "--map",
-        "Who=name",
-        "--map",
-        "Stage=status",
-    ]);
+    env.ok(&mapped);
     let p = contact(&env, "Pat");
     assert_eq!(p["status"], "client");
     assert_eq!(p["email"], "pat@plum.test");
     assert_eq!(p["phone"], "0123");
     assert_eq!(p["fields"]["likes"], "lemon, drizzle");
-    let again = env.ok(&[
-        "import",
-        "csv",
-        f,
-        "--map",
-        "Who=name",
-        "--map",
-        "Stage=status",
-    ]);
+    let again = env.ok(&mapped);
     assert!(
         again.contains("0 created, 0 updated, 1 unchanged"),
         "{again}"

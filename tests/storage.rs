@@ -218,6 +218,21 @@ fn a_lock_held_past_the_busy_timeout_gets_a_clear_message_and_loses_nothing() {
     assert_eq!(env.count("follow_ups"), 1);
 }
 
+/// The store on this database, on a "disk" with no room left: SQLite's page limit set to the
+/// file's size fails the next write that needs a page with SQLITE_FULL, as a full disk does.
+fn full_disk(env: &Env) -> tend::store::Store {
+    let store = tend::store::Store::open(&env.db).unwrap();
+    let pages: i64 = store
+        .conn()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    store
+        .conn()
+        .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
+        .unwrap();
+    store
+}
+
 /// The disk fills up in the middle of a capture: SQLite's page limit stands in for a full disk
 /// (it fails the write with the same SQLITE_FULL). The note is refused whole, the message says
 /// what to do, and everything saved before is intact.
@@ -230,15 +245,7 @@ fn a_full_disk_refuses_the_capture_whole_and_keeps_what_was_there() {
     env.ok(&["add", "Ann Apple"]);
     env.ok(&["note", "Ann", "first call"]);
     let clock = tend::clock::Clock::parse(common::NOW).unwrap();
-    let mut store = tend::store::Store::open(&env.db).unwrap();
-    let pages: i64 = store
-        .conn()
-        .query_row("PRAGMA page_count", [], |r| r.get(0))
-        .unwrap();
-    store
-        .conn()
-        .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
-        .unwrap();
+    let mut store = full_disk(&env);
     let err = add(
         &mut store,
         &clock,
@@ -274,15 +281,7 @@ fn a_full_disk_stops_an_import_cleanly() {
     let env = Env::new();
     env.ok(&["add", "Ann Apple"]);
     let clock = tend::clock::Clock::parse(common::NOW).unwrap();
-    let mut store = tend::store::Store::open(&env.db).unwrap();
-    let pages: i64 = store
-        .conn()
-        .query_row("PRAGMA page_count", [], |r| r.get(0))
-        .unwrap();
-    store
-        .conn()
-        .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
-        .unwrap();
+    let mut store = full_disk(&env);
     let big = "x".repeat(3000);
     let cards: String = (0..50)
         .map(|i| format!("BEGIN:VCARD\nVERSION:3.0\nFN:Person {i}\nNOTE:{big}\nEND:VCARD\n"))
