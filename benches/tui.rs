@@ -42,8 +42,8 @@ fn tui(c: &mut Criterion) {
 
     g.bench_function("first frame (open store, load Today, draw)", |b| {
         b.iter(|| {
-            let app = open(&db);
-            term.draw(|f| views::draw(f, &app)).unwrap();
+            let mut app = open(&db);
+            term.draw(|f| views::draw(f, &mut app)).unwrap();
         })
     });
 
@@ -51,7 +51,7 @@ fn tui(c: &mut Criterion) {
     g.bench_function("Today: move the selection (j) and draw", |b| {
         b.iter(|| {
             press(&mut app, KeyCode::Char('j'));
-            term.draw(|f| views::draw(f, &app)).unwrap();
+            term.draw(|f| views::draw(f, &mut app)).unwrap();
         })
     });
 
@@ -62,7 +62,7 @@ fn tui(c: &mut Criterion) {
                 || open(&db),
                 |mut app| {
                     press(&mut app, KeyCode::Char('3'));
-                    term.draw(|f| views::draw(f, &app)).unwrap();
+                    term.draw(|f| views::draw(f, &mut app)).unwrap();
                     app
                 },
                 BatchSize::LargeInput,
@@ -75,7 +75,7 @@ fn tui(c: &mut Criterion) {
     g.bench_function("switch tabs (views loaded) and draw", |b| {
         b.iter(|| {
             press(&mut app, KeyCode::Tab);
-            term.draw(|f| views::draw(f, &app)).unwrap();
+            term.draw(|f| views::draw(f, &mut app)).unwrap();
         })
     });
 
@@ -91,7 +91,7 @@ fn tui(c: &mut Criterion) {
                         app.background = true;
                         let start = std::time::Instant::now();
                         press(&mut app, KeyCode::Char(key));
-                        term.draw(|f| views::draw(f, &app)).unwrap();
+                        term.draw(|f| views::draw(f, &mut app)).unwrap();
                         total += start.elapsed();
                         // Let the figures finish outside the timing, so runs do not pile up.
                         while app.busy() {
@@ -113,7 +113,7 @@ fn tui(c: &mut Criterion) {
                     || open(&db),
                     |mut app| {
                         press(&mut app, KeyCode::Char(key));
-                        term.draw(|f| views::draw(f, &app)).unwrap();
+                        term.draw(|f| views::draw(f, &mut app)).unwrap();
                         app
                     },
                     BatchSize::LargeInput,
@@ -130,7 +130,7 @@ fn tui(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 press(&mut app, KeyCode::Char('a'));
-                term.draw(|f| views::draw(f, &app)).unwrap();
+                term.draw(|f| views::draw(f, &mut app)).unwrap();
                 press(&mut app, KeyCode::Backspace);
             })
         },
@@ -144,7 +144,7 @@ fn tui(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 press(&mut app, KeyCode::Char('l'));
-                term.draw(|f| views::draw(f, &app)).unwrap();
+                term.draw(|f| views::draw(f, &mut app)).unwrap();
                 press(&mut app, KeyCode::Backspace);
             })
         },
@@ -155,7 +155,7 @@ fn tui(c: &mut Criterion) {
     g.bench_function("Pipeline: move the selection and draw", |b| {
         b.iter(|| {
             press(&mut app, KeyCode::Char('j'));
-            term.draw(|f| views::draw(f, &app)).unwrap();
+            term.draw(|f| views::draw(f, &mut app)).unwrap();
         })
     });
 
@@ -164,7 +164,7 @@ fn tui(c: &mut Criterion) {
     g.bench_function("review: next card (loads the card) and draw", |b| {
         b.iter(|| {
             press(&mut app, KeyCode::Char(' '));
-            term.draw(|f| views::draw(f, &app)).unwrap();
+            term.draw(|f| views::draw(f, &mut app)).unwrap();
         })
     });
 
@@ -173,7 +173,7 @@ fn tui(c: &mut Criterion) {
     g.bench_function("open a profile (200-note timeline) and draw", |b| {
         b.iter(|| {
             press(&mut app, KeyCode::Enter);
-            term.draw(|f| views::draw(f, &app)).unwrap();
+            term.draw(|f| views::draw(f, &mut app)).unwrap();
             press(&mut app, KeyCode::Esc);
         })
     });

@@ -319,6 +319,16 @@ pub fn describe(date: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
+/// A date for a narrow column (at most 11 columns): "today", "yesterday", "Fri 27 Nov" this
+/// year, "4 Oct 2025" in another.
+pub fn short(date: NaiveDate, today: NaiveDate) -> String {
+    if date.year() == today.year() {
+        describe(date, today)
+    } else {
+        date.format("%-d %b %Y").to_string()
+    }
+}
+
 /// "3 days late", "due today", "in 4 days".
 pub fn relative_phrase(date: NaiveDate, today: NaiveDate) -> String {
     let days = (date - today).num_days();
@@ -339,6 +349,21 @@ pub fn ago(date: NaiveDate, today: NaiveDate) -> String {
         1 => "yesterday".into(),
         d if d > 1 => format!("{d} days ago"),
         d => format!("in {} days", -d),
+    }
+}
+
+#[cfg(test)]
+mod short_tests {
+    use super::*;
+
+    #[test]
+    fn dates_of_other_years_fit_eleven_columns() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let old = NaiveDate::from_ymd_opt(2025, 10, 4).unwrap();
+        assert_eq!(short(old, today), "4 Oct 2025");
+        assert_eq!(short(today, today), "today");
+        let far = NaiveDate::from_ymd_opt(2019, 12, 31).unwrap();
+        assert!(short(far, today).chars().count() <= 11);
     }
 }
 

@@ -259,7 +259,8 @@ pub fn edit(a: EditArgs, ctx: &mut Ctx) -> Result<String> {
             set_fields: a.fields,
             unset_fields: a.unset.iter().map(|k| k.trim().to_lowercase()).collect(),
         },
-    )?;
+    )?
+    .contact;
     if a.json {
         return json(&c);
     }

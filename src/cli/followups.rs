@@ -59,7 +59,8 @@ pub fn next(a: NextArgs, ctx: &mut Ctx) -> Result<String> {
         &ctx.clock,
         contact_id,
         NextStep { when, text, every },
-    )?;
+    )?
+    .follow_up;
     if a.json {
         return json(&f);
     }

@@ -111,7 +111,8 @@ pub fn run(a: RecipeArgs, ctx: &mut Ctx) -> Result<String> {
             let book = book();
             let recipe = book.get(&name)?.recipe.clone();
             let contact_id = ctx.contact(&who)?;
-            let list = cmd::apply(&mut ctx.store, &ctx.clock, contact_id, &recipe, start)?;
+            let list =
+                cmd::apply(&mut ctx.store, &ctx.clock, contact_id, &recipe, start)?.checklist;
             if as_json {
                 return json(&list);
             }

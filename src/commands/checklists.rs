@@ -22,7 +22,7 @@ pub fn apply(
     contact_id: i64,
     recipe: &Recipe,
     start: NaiveDate,
-) -> Result<Checklist> {
+) -> Result<Applied> {
     let now = clock.stamp();
     let dates = schedule(&recipe.steps, start);
     let id = store.write(|tx| {
@@ -49,7 +49,17 @@ pub fn apply(
         }
         Ok(id)
     })?;
-    get(store.conn(), contact_id, id)
+    Ok(Applied {
+        checklist: get(store.conn(), contact_id, id)?,
+        undo: Undo::DeleteChecklist { checklist_id: id },
+    })
+}
+
+/// A checklist just started from a recipe, and how to take it back.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub checklist: Checklist,
+    pub undo: Undo,
 }
 
 fn get(conn: &Connection, contact_id: i64, id: i64) -> Result<Checklist> {

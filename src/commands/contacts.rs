@@ -3,6 +3,7 @@
 use rusqlite::Connection;
 use serde::Serialize;
 
+use super::undo::Undo;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::model::contact::{Contact, ContactKind, Status, normalize_tag};
@@ -31,6 +32,14 @@ pub struct Added {
     pub contact: Contact,
     /// Things worth a second look, e.g. a contact with the same name already exists.
     pub warnings: Vec<String>,
+}
+
+impl Added {
+    pub fn undo(&self) -> Undo {
+        Undo::DeleteContact {
+            contact_id: self.contact.id,
+        }
+    }
 }
 
 pub fn add(store: &mut Store, clock: &Clock, input: AddContact) -> Result<Added> {
@@ -148,7 +157,14 @@ pub struct EditContact {
     pub unset_fields: Vec<String>,
 }
 
-pub fn edit(store: &mut Store, clock: &Clock, id: i64, e: EditContact) -> Result<Contact> {
+/// A contact as an edit left it, and how to put it back.
+#[derive(Debug, Clone)]
+pub struct Edited {
+    pub contact: Contact,
+    pub undo: Undo,
+}
+
+pub fn edit(store: &mut Store, clock: &Clock, id: i64, e: EditContact) -> Result<Edited> {
     if let Some(n) = &e.name {
         crate::commands::required_text(n, "the new name", "give a name, or leave --name out")?;
     }
@@ -160,8 +176,9 @@ pub fn edit(store: &mut Store, clock: &Clock, id: i64, e: EditContact) -> Result
         None => None,
     };
     let now = clock.stamp();
-    store.write(|tx| {
+    let undo = store.write(|tx| {
         let current = store_contacts::get(tx, id)?;
+        let mark = store_contacts::status_mark(tx, id)?;
         let company_id = match e.company.as_deref().map(str::trim) {
             Some("") => Some(None),
             Some(c) => Some(Some(company(tx, c, current.status, &now)?)),
@@ -197,9 +214,15 @@ pub fn edit(store: &mut Store, clock: &Clock, id: i64, e: EditContact) -> Result
                 return Err(Error::invalid(format!("{} has no field '{k}'; nothing was changed", current.name)));
             }
         }
-        Ok(())
+        Ok(Undo::RestoreContact {
+            before: Box::new(current),
+            mark,
+        })
     })?;
-    store_contacts::get(store.conn(), id)
+    Ok(Edited {
+        contact: store_contacts::get(store.conn(), id)?,
+        undo,
+    })
 }
 
 /// Add and remove tags; returns the contact as it now is.

@@ -17,7 +17,7 @@ pub fn add(
     title: &str,
     value_minor: i64,
     stage: Stage,
-) -> Result<Deal> {
+) -> Result<Moved> {
     let title = super::required_text(title, "the deal's title", "e.g. kitchen refit 4,500")?;
     let now = clock.stamp();
     let id = store.write(|tx| {
@@ -35,13 +35,40 @@ pub fn add(
             &now,
         )
     })?;
-    get(store.conn(), id)
+    Ok(Moved {
+        deal: get(store.conn(), id)?,
+        undo: Undo::DeleteDeal { deal_id: id },
+    })
+}
+
+/// Set or clear when a deal is expected to close.
+pub fn set_expected_close(
+    store: &mut Store,
+    clock: &Clock,
+    id: i64,
+    date: Option<chrono::NaiveDate>,
+) -> Result<Moved> {
+    let now = clock.stamp();
+    let undo = store.write(|tx| {
+        let before = deals::get(tx, id)?
+            .ok_or_else(|| Error::invalid(format!("deal #{id} does not exist")))?;
+        deals::set_expected_close(tx, id, date, &now)?;
+        Ok(Undo::RestoreClose {
+            deal_id: id,
+            expected_close: before.expected_close,
+        })
+    })?;
+    Ok(Moved {
+        deal: get(store.conn(), id)?,
+        undo,
+    })
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Deal> {
     deals::get(conn, id)?.ok_or_else(|| Error::invalid(format!("deal #{id} does not exist")))
 }
 
+/// A deal as a change left it, and how to put it back.
 #[derive(Debug, Clone, Serialize)]
 pub struct Moved {
     pub deal: Deal,

@@ -35,12 +35,19 @@ pub(crate) fn insert_next(
     )
 }
 
+/// A next step just set, and how to take it back.
+#[derive(Debug, Clone)]
+pub struct NextSet {
+    pub follow_up: FollowUp,
+    pub undo: Undo,
+}
+
 pub fn set_next(
     store: &mut Store,
     clock: &Clock,
     contact_id: i64,
     next: NextStep,
-) -> Result<FollowUp> {
+) -> Result<NextSet> {
     let text = required_text(
         &next.text,
         "the next step",
@@ -51,7 +58,36 @@ pub fn set_next(
         contacts::get(tx, contact_id)?;
         insert_next(tx, contact_id, &next, &text, &now)
     })?;
-    open(store.conn(), id)
+    Ok(NextSet {
+        follow_up: open(store.conn(), id)?,
+        undo: Undo::DeleteFollowUp { follow_up_id: id },
+    })
+}
+
+/// Replace an open follow-up's text and date (an overdue step that is now something else);
+/// its undo puts the old ones back.
+pub fn replace(store: &mut Store, id: i64, when: When, text: &str) -> Result<NextSet> {
+    let text = required_text(
+        text,
+        "the next step",
+        "say what to do, e.g. fri: send quote",
+    )?;
+    let undo = store.write(|tx| {
+        let before = followups::get(tx, id)?
+            .filter(|f| f.done_at.is_none())
+            .ok_or(Error::NoSuchFollowUp(id))?;
+        followups::rewrite(tx, id, &text, when.date, when.time)?;
+        Ok(Undo::Rewrite {
+            follow_up_id: id,
+            text: before.text,
+            date: before.due_date,
+            time: before.due_time,
+        })
+    })?;
+    Ok(NextSet {
+        follow_up: open(store.conn(), id)?,
+        undo,
+    })
 }
 
 fn open(conn: &Connection, id: i64) -> Result<FollowUp> {

@@ -1,5 +1,5 @@
-//! Undo: every change the TUI makes is described by the operation that reverses it. `apply`
-//! runs that operation in one transaction.
+//! Undo: every write command returns the operation that reverses it, so the app (and later
+//! the CLI) never builds one itself. `apply` runs that operation in one transaction.
 
 use chrono::{NaiveDate, NaiveTime};
 
@@ -53,6 +53,22 @@ pub enum Undo {
     DeleteChecklist {
         checklist_id: i64,
     },
+    /// Undo of an edit: the contact as it was, and its status history up to `mark`.
+    RestoreContact {
+        before: Box<crate::model::Contact>,
+        mark: i64,
+    },
+    /// Undo of a replaced next step: its old text and date.
+    Rewrite {
+        follow_up_id: i64,
+        text: String,
+        date: NaiveDate,
+        time: Option<NaiveTime>,
+    },
+    RestoreClose {
+        deal_id: i64,
+        expected_close: Option<NaiveDate>,
+    },
 }
 
 impl Undo {
@@ -69,6 +85,9 @@ impl Undo {
             Undo::DeleteContact { .. } => "contact added",
             Undo::Untick { .. } => "step ticked",
             Undo::DeleteChecklist { .. } => "recipe applied",
+            Undo::RestoreContact { .. } => "contact edited",
+            Undo::Rewrite { .. } => "next step replaced",
+            Undo::RestoreClose { .. } => "expected close set",
         }
     }
 }
@@ -142,6 +161,19 @@ pub fn apply(store: &mut Store, clock: &Clock, undo: &Undo) -> Result<()> {
                 }
             }
             Undo::DeleteChecklist { checklist_id } => checklists::delete(tx, *checklist_id)?,
+            Undo::RestoreContact { before, mark } => contacts::restore(tx, before, *mark, &now)?,
+            Undo::Rewrite {
+                follow_up_id,
+                text,
+                date,
+                time,
+            } => {
+                followups::rewrite(tx, *follow_up_id, text, *date, *time)?;
+            }
+            Undo::RestoreClose {
+                deal_id,
+                expected_close,
+            } => deals::set_expected_close(tx, *deal_id, *expected_close, &now)?,
         }
         Ok(())
     })

@@ -159,6 +159,9 @@ pub struct ContactRow {
     pub next_due: Option<String>,
     pub last_note_at: Option<String>,
     pub archived: bool,
+    /// Active, with no open follow-up: the store's one rule (`store::contacts::NO_NEXT_STEP`),
+    /// which also leaves out a company whose people are looked after.
+    pub needs_next_step: bool,
 }
 
 /// Normalise a tag as typed: trimmed, lower case, inner spaces as dashes, no leading '#'.

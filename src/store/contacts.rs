@@ -457,7 +457,7 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ContactRow>> {
     // contact for its tags cost more than all of that together.
     let sql = format!(
         "SELECT c.id, c.kind, c.name, c.status, c.email, c.phone, c.company_id, c.next_due,
-                c.last_note_at, c.archived_at IS NOT NULL
+                c.last_note_at, c.archived_at IS NOT NULL, ({NO_NEXT_STEP})
            FROM contacts c NOT INDEXED {filter}"
     );
     let mut tags = all_tags(conn)?;
@@ -478,6 +478,7 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ContactRow>> {
             next_due: r.get(7)?,
             last_note_at: r.get(8)?,
             archived: r.get(9)?,
+            needs_next_step: r.get(10)?,
         })
     })?;
     let mut rows: Vec<ContactRow> = rows.collect::<rusqlite::Result<_>>()?;
@@ -548,6 +549,69 @@ pub fn without_next_step(conn: &Connection, limit: Option<usize>) -> Result<Vec<
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Whether this one contact has no next step, by the same rule as Today's list.
+pub fn needs_next_step(conn: &Connection, id: i64) -> Result<bool> {
+    let sql = format!("SELECT ({NO_NEXT_STEP}) FROM contacts c WHERE c.id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], |r| r.get::<_, bool>(0))
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// Every tag in use, with how many unarchived contacts carry it, most used first.
+pub fn tag_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.tag, count(*) FROM contact_tags t JOIN contacts c ON c.id = t.contact_id
+          WHERE c.archived_at IS NULL GROUP BY t.tag ORDER BY count(*) DESC, t.tag",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The newest row of a contact's status history (0 for none), taken before an edit so that
+/// undoing it can drop what the edit added.
+pub fn status_mark(conn: &Connection, id: i64) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(max(id), 0) FROM contact_status_history WHERE contact_id = ?1",
+        )?
+        .query_row([id], |r| r.get(0))?)
+}
+
+/// Put a contact's details back as `before` had them (undo of an edit): every column an edit
+/// can change, the profile fields as a whole, and the status history as it was at `mark`.
+pub fn restore(conn: &Connection, before: &Contact, mark: i64, now: &str) -> Result<()> {
+    update(
+        conn,
+        before.id,
+        &ContactPatch {
+            name: Some(before.name.clone()),
+            kind: Some(before.kind),
+            company_id: Some(before.company_id),
+            email: Some(before.email.clone()),
+            phone: Some(before.phone.clone()),
+            address: Some(before.address.clone()),
+            status: Some(before.status),
+            source: Some(before.source.clone()),
+            referred_by_id: Some(before.referred_by_id),
+        },
+        now,
+    )?;
+    conn.execute(
+        "DELETE FROM contact_fields WHERE contact_id = ?1",
+        [before.id],
+    )?;
+    for (k, v) in &before.fields {
+        set_field(conn, before.id, k, v)?;
+    }
+    conn.execute(
+        "DELETE FROM contact_status_history WHERE contact_id = ?1 AND id > ?2",
+        params![before.id, mark],
+    )?;
+    Ok(())
+}
+
 pub fn count_without_next_step(conn: &Connection) -> Result<usize> {
     let sql = format!(
         "SELECT count(*) FROM contacts c INDEXED BY contacts_no_next_step WHERE {NO_NEXT_STEP}"
@@ -593,9 +657,10 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
 /// are left empty. Half the work of `list` at 10,000 contacts.
 pub fn roster(conn: &Connection) -> Result<Vec<ContactRow>> {
     let mut tags = all_tags(conn)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, kind, name, status, next_due FROM contacts NOT INDEXED WHERE archived_at IS NULL",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT c.id, c.kind, c.name, c.status, c.next_due, ({NO_NEXT_STEP})
+                    FROM contacts c NOT INDEXED WHERE c.archived_at IS NULL"
+    ))?;
     let rows = stmt.query_map([], |r| {
         let id: i64 = r.get(0)?;
         Ok(ContactRow {
@@ -610,6 +675,7 @@ pub fn roster(conn: &Connection) -> Result<Vec<ContactRow>> {
             next_due: r.get(4)?,
             last_note_at: None,
             archived: false,
+            needs_next_step: r.get(5)?,
         })
     })?;
     let mut rows: Vec<ContactRow> = rows.collect::<rusqlite::Result<_>>()?;

@@ -135,6 +135,20 @@ pub fn restore(
     Ok(())
 }
 
+/// Set (or clear) when a deal is expected to close.
+pub fn set_expected_close(
+    conn: &Connection,
+    id: i64,
+    date: Option<NaiveDate>,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE deals SET expected_close = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, date, now],
+    )?;
+    Ok(())
+}
+
 pub fn delete(conn: &Connection, id: i64) -> Result<()> {
     conn.execute("DELETE FROM deals WHERE id = ?1", [id])?;
     Ok(())

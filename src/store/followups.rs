@@ -94,6 +94,21 @@ pub fn reschedule(
     )? > 0)
 }
 
+/// Give an open follow-up new text and a new date (a replaced next step), or put the old ones
+/// back (its undo).
+pub fn rewrite(
+    conn: &Connection,
+    id: i64,
+    text: &str,
+    date: NaiveDate,
+    time: Option<NaiveTime>,
+) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE follow_ups SET text = ?2, due_date = ?3, due_time = ?4 WHERE id = ?1 AND done_at IS NULL",
+        params![id, text, date, time.map(|t| t.format("%H:%M").to_string())],
+    )? > 0)
+}
+
 /// Open follow-ups of one contact, soonest first.
 pub fn open_for(conn: &Connection, contact_id: i64) -> Result<Vec<FollowUp>> {
     let sql = format!(

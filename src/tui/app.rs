@@ -1,247 +1,113 @@
-//! The app: which tab and overlay are showing, what each view holds, and what every key does.
-//! Every change goes through the command layer (the same code as the CLI) and is pushed on the
-//! undo stack.
+//! The app: a router. It knows which tab, view and pop-up has the keys, hands each key to it,
+//! and applies the effect that comes back: a pop-up to open, a view to show, or a change to
+//! run through the command layer (whose undo it keeps). Each view lives in its own module.
 
-use chrono::{Datelike, Days, Weekday};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 
-use super::input::TextInput;
-use super::keymap::{self, Action, Context};
-use super::state::{
-    ClientsState, InsightsData, InsightsState, PipelineState, ProfileState, ProfitState,
-    ReviewItem, ReviewState, Row, TodayState,
-};
+use super::context::Env;
+use super::effect::{Ask, Effect, Tab};
+use super::jobs::{self, Jobs, Loaded};
+use super::keymap::{self, Action, Binding, Context};
+use super::popups::Popup;
 use super::theme::Theme;
-use crate::clock::Clock;
-use crate::commands::checklists as checklist_cmds;
-use crate::commands::contacts::{self as contact_cmds, AddContact, EditContact};
-use crate::commands::undo::{self, Undo};
-use crate::commands::{
-    NextStep, deals as deal_cmds, followups as followup_cmds, notes as note_cmds,
+use super::views::{
+    clients::Clients, insights::Insights, insights::InsightsData, pipeline::Pipeline,
+    profile::Profile, profit::Profit, review::Review, today::Today,
 };
-use crate::error::{Candidate, Error, Result};
-use crate::find;
-use crate::model::contact::parse_field;
-use crate::model::money::parse_amount;
-use crate::model::{NoteKind, Stage, Status};
-use crate::recipes::{self, Book};
+use super::writes::{self, Event, Outcome};
+use crate::clock::Clock;
+use crate::commands::undo::{self, Undo};
+use crate::error::{Error, Result};
+use crate::recipes;
 use crate::store::Store;
-use crate::store::contacts;
-use crate::when::{self, Direction, When};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Today,
-    Pipeline,
-    Clients,
-    Profit,
-    Insights,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 5] = [
-        Tab::Today,
-        Tab::Pipeline,
-        Tab::Clients,
-        Tab::Profit,
-        Tab::Insights,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Today => "Today",
-            Tab::Pipeline => "Pipeline",
-            Tab::Clients => "Clients",
-            Tab::Profit => "Profit",
-            Tab::Insights => "Insights",
-        }
-    }
-
-    fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-}
-
-/// What a text prompt's answer is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    Note { contact_id: i64 },
-    NextStep { contact_id: i64, after_done: bool },
-    AddContact,
-    AddDeal,
-    LostReason { deal_id: i64 },
-    EditField { contact_id: i64 },
-    SnoozeDate { follow_up_id: i64 },
-    TagFilter,
-}
-
-#[derive(Debug, Clone)]
-pub struct Prompt {
-    pub title: String,
-    pub hint: String,
-    pub input: TextInput,
-    pub purpose: Purpose,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChoicePurpose {
-    Snooze { follow_up_id: i64 },
-    Status { contact_id: i64 },
-    Recipe { contact_id: i64 },
-}
-
-#[derive(Debug, Clone)]
-pub struct Choice {
-    pub title: String,
-    pub options: Vec<(char, String)>,
-    pub selected: usize,
-    pub purpose: ChoicePurpose,
-}
-
-/// The contact search lists at most this many matches.
-pub const SEARCH_SHOWN: usize = 200;
-
-/// `:` runs any of these by name.
-pub const COMMANDS: &[(&str, Action)] = &[
-    ("review the day", Action::Review),
-    ("add contact", Action::AddContact),
-    ("add deal", Action::AddDeal),
-    ("add note", Action::Note),
-    ("set next step", Action::NextStep),
-    ("done", Action::Done),
-    ("snooze", Action::Snooze),
-    ("find contact", Action::Search),
-    ("undo", Action::Undo),
-    ("today", Action::Tab(0)),
-    ("pipeline", Action::Tab(1)),
-    ("clients", Action::Tab(2)),
-    ("profit", Action::Tab(3)),
-    ("insights", Action::Tab(4)),
-    ("help", Action::Help),
-    ("quit", Action::Quit),
-];
-
-#[derive(Debug, Clone)]
-pub enum Modal {
-    Help,
-    Prompt(Prompt),
-    Choice(Choice),
-    Palette {
-        input: TextInput,
-        selected: usize,
-    },
-    Search {
-        input: TextInput,
-        names: Vec<Candidate>,
-        hits: Vec<usize>,
-        selected: usize,
-    },
-    Text {
-        title: String,
-        body: String,
-    },
-}
-
-/// Figures worked out on another thread.
-enum Loaded {
-    Profit(crate::commands::reports::ProfitReport),
-    Insights(Box<InsightsData>),
-}
-
-struct Job {
-    generation: u64,
-    rx: std::sync::mpsc::Receiver<Result<Loaded>>,
-}
 
 /// A request for the event loop: leave the screen, edit this text in $EDITOR, come back.
 #[derive(Debug, Clone)]
 pub struct EditorRequest {
     pub text: String,
-    pub purpose: Purpose,
+    pub ask: Ask,
 }
 
 pub struct App {
-    pub store: Store,
-    pub clock: Clock,
-    pub theme: Theme,
+    pub env: Env,
     pub tab: Tab,
-    pub today: TodayState,
-    pub clients: ClientsState,
-    pub pipeline: PipelineState,
-    pub profit: ProfitState,
-    pub insights: InsightsState,
-    /// Today's hygiene line (quiet leads, duplicates, overdue deals), if any.
-    pub hygiene: Option<String>,
-    pub profile: Option<ProfileState>,
-    pub review: Option<ReviewState>,
-    pub modal: Option<Modal>,
+    pub today: Today,
+    pub pipeline: Pipeline,
+    pub clients: Clients,
+    pub profit: Profit,
+    pub insights: Insights,
+    pub profile: Option<Profile>,
+    pub review: Option<Review>,
+    pub popup: Option<Popup>,
+    /// A line for the status bar, and whether it is an error.
     pub status: Option<(String, bool)>,
-    pub undo: Vec<Undo>,
+    /// Changes made here, newest last, each with its sequence number.
+    undo: Vec<(u64, Undo)>,
+    seq: u64,
     pub quit: bool,
+    /// Ctrl-Z: the event loop gives the terminal back and stops the process.
+    pub suspend: bool,
     pub editor: Option<EditorRequest>,
     /// The title bar says so: a throwaway demo database.
     pub demo: bool,
-    /// Where the user's own recipes are read from.
-    pub recipes_dir: Option<std::path::PathBuf>,
-    /// Work the Profit and Insights figures out on another thread, so the key that opens them
-    /// gets its frame at once (the event loop sets this; tests keep it off and get the
-    /// figures straight away).
+    /// Work the Profit and Insights figures out on another thread (the event loop sets this;
+    /// tests keep it off and get the figures straight away).
     pub background: bool,
-    jobs: Vec<Job>,
-    generation: u64,
-    /// The generation of the newest Profit and Insights jobs.
-    latest: [u64; 2],
+    jobs: Jobs,
     data_version: i64,
+    /// Which tabs must load again before they are shown, by `Tab::index`.
     stale: [bool; 5],
+    /// Where each tab's label was drawn in the tab bar, for clicks.
+    pub tab_spans: Vec<(u16, u16, Tab)>,
 }
-
-const TODAY_VIEW: usize = 0;
-const CLIENTS_VIEW: usize = 1;
-const PIPELINE_VIEW: usize = 2;
-const PROFIT_VIEW: usize = 3;
-const INSIGHTS_VIEW: usize = 4;
 
 impl App {
     pub fn new(store: Store, clock: Clock) -> Result<App> {
         let data_version = store.data_version()?;
-        let mut app = App {
+        let env = Env {
             store,
             clock,
             theme: Theme::from_env(),
+            settings: crate::config::Settings::load()?,
+            recipes_dir: recipes::user_dir(),
+        };
+        let mut app = App {
+            env,
             tab: Tab::Today,
-            today: TodayState::default(),
-            clients: ClientsState::default(),
-            pipeline: PipelineState::default(),
-            profit: ProfitState::default(),
-            insights: InsightsState::default(),
-            hygiene: None,
+            today: Today::default(),
+            pipeline: Pipeline::default(),
+            clients: Clients::default(),
+            profit: Profit::default(),
+            insights: Insights::default(),
             profile: None,
             review: None,
-            modal: None,
+            popup: None,
             status: None,
             undo: Vec::new(),
+            seq: 0,
             quit: false,
+            suspend: false,
             editor: None,
             demo: false,
-            recipes_dir: recipes::user_dir(),
             background: false,
-            jobs: Vec::new(),
-            generation: 0,
-            latest: [0; 2],
+            jobs: Jobs::default(),
             data_version,
             stale: [true; 5],
+            tab_spans: Vec::new(),
         };
-        let settings = crate::config::Settings::load()?;
-        app.profit.settings = settings.clone();
-        app.insights.settings = settings;
         app.refresh_visible()?;
         Ok(app)
+    }
+
+    /// The review, while it is showing cards (not its summary).
+    fn reviewing(&self) -> bool {
+        self.profile.is_none() && self.review.as_ref().is_some_and(|r| !r.is_over())
     }
 
     pub fn context(&self) -> Context {
         if self.profile.is_some() {
             Context::Profile
-        } else if self.review.as_ref().is_some_and(|r| r.summary.is_none()) {
+        } else if self.reviewing() {
             Context::Review
         } else {
             match self.tab {
@@ -254,77 +120,143 @@ impl App {
         }
     }
 
+    /// The keys of the view that has them now, and whether each does something now.
+    pub fn bindings(&self) -> Vec<(&'static Binding, bool)> {
+        let table: &'static [Binding] = match self.context() {
+            Context::Profile => self.profile.as_ref().map_or(&[][..], Profile::keys),
+            Context::Review => self.review.as_ref().map_or(&[][..], Review::keys),
+            Context::Today => self.today.keys(),
+            Context::Pipeline => self.pipeline.keys(),
+            Context::Clients => self.clients.keys(),
+            Context::Profit => self.profit.keys(),
+            Context::Insights => self.insights.keys(),
+        };
+        table.iter().map(|b| (b, self.applies(b.action))).collect()
+    }
+
+    fn applies(&self, action: Action) -> bool {
+        match self.context() {
+            Context::Profile => self.profile.as_ref().is_some_and(|p| p.applies(action)),
+            Context::Review => self.review.as_ref().is_some_and(|r| r.applies(action)),
+            Context::Today => self.today.applies(action),
+            Context::Pipeline => self.pipeline.applies(action),
+            Context::Clients => self.clients.applies(action),
+            Context::Profit => self.profit.applies(action),
+            Context::Insights => true,
+        }
+    }
+
+    /// Whether the view that has the keys has a row selected (tests check it is on screen).
+    pub fn has_selection(&self) -> bool {
+        match self.context() {
+            Context::Today => self.today.has_selection(),
+            Context::Pipeline => self.pipeline.has_selection(),
+            Context::Clients => self.clients.has_selection(),
+            Context::Profit => self.profit.has_selection(),
+            _ => false,
+        }
+    }
+
     // ----- loading -------------------------------------------------------------------------
 
-    /// Load what is on screen if it is stale; the other views wait until they are shown.
+    /// Load what is on screen if it is stale; the other tabs wait until they are shown.
     fn refresh_visible(&mut self) -> Result<()> {
-        let conn = self.store.conn();
-        let today = self.clock.today();
+        let i = self.tab.index();
+        if !self.stale[i] {
+            return Ok(());
+        }
+        self.stale[i] = false;
+        let env = &self.env;
         match self.tab {
-            Tab::Today if self.stale[TODAY_VIEW] => {
-                self.today.load(conn, today)?;
-                self.hygiene = crate::commands::doctor::summary_line(
-                    conn,
-                    &self.clock,
-                    self.profit.settings.stale_lead_days,
-                )?;
-                self.stale[TODAY_VIEW] = false;
-            }
-            Tab::Clients if self.stale[CLIENTS_VIEW] => {
-                self.clients.load(conn)?;
-                self.stale[CLIENTS_VIEW] = false;
-            }
-            Tab::Pipeline if self.stale[PIPELINE_VIEW] => {
-                self.pipeline.load(conn, today)?;
-                self.stale[PIPELINE_VIEW] = false;
-            }
-            Tab::Profit if self.stale[PROFIT_VIEW] => {
-                self.stale[PROFIT_VIEW] = false;
-                if self.background {
-                    self.spawn_profit();
-                } else {
-                    self.profit.load(conn, today)?;
-                }
-            }
-            Tab::Insights if self.stale[INSIGHTS_VIEW] => {
-                self.stale[INSIGHTS_VIEW] = false;
-                if self.background {
-                    self.spawn_insights();
-                } else {
-                    self.insights.load(conn, today, &self.clock.stamp())?;
-                }
-            }
-            _ => {}
+            Tab::Today => self.today.load(env)?,
+            Tab::Clients => self.clients.load(env)?,
+            Tab::Pipeline => self.pipeline.load(env)?,
+            Tab::Profit => self.load_profit()?,
+            Tab::Insights => self.load_insights()?,
         }
         Ok(())
+    }
+
+    fn load_profit(&mut self) -> Result<()> {
+        let (period, sort) = (self.profit.period, self.profit.sort);
+        let (today, settings) = (self.env.today(), self.env.settings.clone());
+        if self.background {
+            self.profit.loading = true;
+            let path = self.env.store.path().to_path_buf();
+            self.jobs.spawn(jobs::PROFIT, path, move |store| {
+                Profit::compute(period, sort, store.conn(), today, &settings).map(Loaded::Profit)
+            });
+        } else {
+            let r = Profit::compute(period, sort, self.env.store.conn(), today, &settings)?;
+            self.profit.apply(r, &settings);
+        }
+        Ok(())
+    }
+
+    fn load_insights(&mut self) -> Result<()> {
+        let (today, now) = (self.env.today(), self.env.clock.stamp());
+        let settings = self.env.settings.clone();
+        if self.background {
+            self.insights.loading = true;
+            let path = self.env.store.path().to_path_buf();
+            self.jobs.spawn(jobs::INSIGHTS, path, move |store| {
+                let d = InsightsData::compute(store.conn(), today, &now, &settings)?;
+                Ok(Loaded::Insights(Box::new(d)))
+            });
+        } else {
+            let d = InsightsData::compute(self.env.store.conn(), today, &now, &settings)?;
+            self.insights.data = Some(d);
+        }
+        Ok(())
+    }
+
+    /// Figures still being worked out.
+    pub fn busy(&self) -> bool {
+        self.jobs.busy()
+    }
+
+    /// Take in whatever background work has finished; true when something changed on screen.
+    pub fn collect(&mut self) -> bool {
+        let done = self.jobs.collect();
+        let changed = !done.is_empty();
+        for result in done {
+            match result {
+                Ok(Loaded::Profit(r)) => self.profit.apply(r, &self.env.settings),
+                Ok(Loaded::Insights(d)) => {
+                    self.insights.data = Some(*d);
+                    self.insights.loading = false;
+                }
+                Err(e) => {
+                    self.profit.loading = false;
+                    self.insights.loading = false;
+                    self.fail(&e);
+                }
+            }
+        }
+        changed
     }
 
     /// After a change: everything is stale; reload what shows, keeping selections.
     fn changed(&mut self) -> Result<()> {
         self.stale = [true; 5];
         self.refresh_visible()?;
-        if let Some(p) = &self.profile {
-            let selected = p.selected_note;
-            let mut fresh = ProfileState::load(self.store.conn(), p.contact_id())?;
-            fresh.selected_note = selected.min(fresh.profile.recent_notes.len().saturating_sub(1));
-            self.profile = Some(fresh);
+        if let Some(p) = &mut self.profile {
+            p.reload(&self.env)?;
         }
-        if let Some(r) = &mut self.review
-            && r.summary.is_none()
-        {
-            r.load_card(self.store.conn())?;
+        if let Some(r) = &mut self.review {
+            r.refresh(&self.env)?;
         }
-        self.data_version = self.store.data_version()?;
+        self.data_version = self.env.store.data_version()?;
         Ok(())
     }
 
     /// Called between events: picks up writes from other processes (`tend note` in another
     /// terminal) and a new day.
     pub fn tick(&mut self) -> Result<()> {
-        let before = self.clock.today();
-        self.clock.tick();
-        let version = self.store.data_version()?;
-        if version != self.data_version || self.clock.today() != before {
+        let before = self.env.today();
+        self.env.clock.tick();
+        let version = self.env.store.data_version()?;
+        if version != self.data_version || self.env.today() != before {
             self.changed()?;
         }
         Ok(())
@@ -335,11 +267,7 @@ impl App {
     }
 
     fn fail(&mut self, e: &Error) {
-        let msg = match e.hint() {
-            Some(h) => format!("{e} ({h})"),
-            None => e.to_string(),
-        };
-        self.status = Some((crate::model::text::one_line(&msg), true));
+        self.status = Some((describe(e), true));
     }
 
     // ----- keys ----------------------------------------------------------------------------
@@ -348,998 +276,324 @@ impl App {
         if key.kind != KeyEventKind::Press {
             return;
         }
-        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-            self.quit = true;
-            return;
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('c') if ctrl => return self.quit = true,
+            KeyCode::Char('z') if ctrl => return self.suspend = true,
+            _ => {}
         }
         self.status = None;
-        let result = if let Some(modal) = self.modal.take() {
-            self.modal_key(modal, key)
-        } else if self.tab == Tab::Clients && self.clients.filtering && self.profile.is_none() {
-            self.filter_key(key);
-            Ok(())
-        } else if let Some(r) = &self.review
-            && r.summary.is_some()
-            && self.profile.is_none()
-        {
-            // Any key closes the summary.
-            self.review = None;
-            self.changed()
-        } else {
-            match keymap::lookup(self.context(), key) {
-                Some(action) => self.act(action),
-                None => Ok(()),
+        if let Some(popup) = self.popup.take() {
+            let mut open = popup.clone();
+            match open.handle_key(key) {
+                None => self.popup = Some(open),
+                Some(effect) => self.apply_from(effect, popup),
             }
-        };
+            return;
+        }
+        let result = self.route_key(key);
         if let Err(e) = result {
             self.fail(&e);
         }
     }
 
-    fn filter_key(&mut self, key: KeyEvent) {
-        match key.code {
-            KeyCode::Enter | KeyCode::Down => self.clients.filtering = false,
-            KeyCode::Esc => {
-                self.clients.filtering = false;
-                self.clients.filter = TextInput::default();
-                self.clients.refilter();
+    fn route_key(&mut self, key: KeyEvent) -> Result<()> {
+        if self.profile.is_none() && self.review.is_none() && self.tab == Tab::Clients {
+            if self.clients.filter_key(key) {
+                return Ok(());
             }
-            _ => {
-                if self.clients.filter.handle(key) {
-                    self.clients.selected = 0;
-                    self.clients.refilter();
+        }
+        if self.profile.is_none()
+            && let Some(r) = self.review.as_mut().filter(|r| r.is_over())
+        {
+            let effect = r.summary_key(key);
+            return self.apply(effect);
+        }
+        match keymap::lookup(self.context(), key) {
+            Some(action) => self.act(action),
+            None => Ok(()),
+        }
+    }
+
+    /// Apply what a pop-up asked for; a refused answer puts the prompt back with the reason.
+    fn apply_from(&mut self, effect: Effect, popup: Popup) {
+        let answer = matches!(effect, Effect::Answer(..));
+        if let Err(e) = self.apply(effect) {
+            if answer && self.popup.is_none() {
+                self.popup = Some(popup.with_error(describe(&e)));
+            }
+            self.fail(&e);
+        }
+    }
+
+    pub fn mouse(&mut self, m: MouseEvent) {
+        let result = self.route_mouse(m);
+        if let Err(e) = result {
+            self.fail(&e);
+        }
+    }
+
+    fn route_mouse(&mut self, m: MouseEvent) -> Result<()> {
+        if let Some(mut popup) = self.popup.take() {
+            let before = popup.clone();
+            match popup.mouse(m) {
+                None => self.popup = Some(popup),
+                Some(effect) => self.apply_from(effect, before),
+            }
+            return Ok(());
+        }
+        if m.row == 0 && matches!(m.kind, crossterm::event::MouseEventKind::Down(_)) {
+            let hit = self
+                .tab_spans
+                .iter()
+                .find(|(a, b, _)| (*a..*b).contains(&m.column));
+            if let Some(&(_, _, tab)) = hit {
+                return self.switch_tab(tab);
+            }
+        }
+        let effect = match self.context() {
+            Context::Profile => {
+                if let Some(p) = &mut self.profile {
+                    p.mouse(m);
                 }
+                Effect::None
             }
-        }
+            Context::Review => {
+                if let Some(r) = &mut self.review {
+                    r.mouse(m);
+                }
+                Effect::None
+            }
+            Context::Today => self.today.mouse(&self.env, m)?,
+            Context::Clients => self.clients.mouse(m),
+            Context::Pipeline => {
+                self.pipeline.mouse(m);
+                Effect::None
+            }
+            Context::Profit => {
+                self.profit.mouse(m);
+                Effect::None
+            }
+            Context::Insights => {
+                let down = m.kind == crossterm::event::MouseEventKind::ScrollDown;
+                let up = m.kind == crossterm::event::MouseEventKind::ScrollUp;
+                if down || up {
+                    self.insights.scroll(if down { 3 } else { -3 });
+                }
+                Effect::None
+            }
+        };
+        self.apply(effect)
     }
 
-    /// The contact the current view is about: the selected row, card or profile.
-    fn focused_contact(&self) -> Option<i64> {
-        if let Some(p) = &self.profile {
-            return Some(p.contact_id());
-        }
-        if let Some(r) = &self.review {
-            return r.current().map(ReviewItem::contact_id);
-        }
-        match self.tab {
-            Tab::Today => self.today.selected_row().and_then(Row::contact_id),
-            Tab::Clients => self.clients.selected_row().map(|r| r.id),
-            Tab::Pipeline => self.pipeline.selected().map(|d| d.contact_id),
-            Tab::Profit => self.profit.selected_id(),
-            _ => None,
-        }
-    }
-
-    /// The follow-up the current view is about.
-    fn focused_follow_up(&self) -> Option<i64> {
-        if let Some(p) = &self.profile {
-            return p.profile.open_follow_ups.first().map(|f| f.id);
-        }
-        if let Some(r) = &self.review {
-            return match r.current() {
-                Some(ReviewItem::FollowUp(f)) => Some(f.id),
-                _ => None,
-            };
-        }
-        match self.tab {
-            Tab::Today => self
-                .today
-                .selected_row()
-                .and_then(Row::follow_up)
-                .map(|f| f.id),
-            _ => None,
-        }
-    }
-
+    /// Do what `action` means here: a global key, or the focused view's.
     fn act(&mut self, action: Action) -> Result<()> {
-        let ctx = self.context();
         match action {
             Action::Quit => self.quit = true,
-            Action::Help => self.modal = Some(Modal::Help),
-            Action::Palette => {
-                self.modal = Some(Modal::Palette {
-                    input: TextInput::default(),
-                    selected: 0,
-                })
+            Action::Help => {
+                let view: &'static [Binding] = keymap::table(self.context());
+                self.popup = Some(Popup::help(view, keymap::GLOBAL));
             }
-            Action::Search => self.open_search()?,
+            Action::Palette => self.popup = Some(Popup::palette()),
+            Action::Search => self.popup = Some(Popup::search(&self.env)?),
             Action::Undo => self.undo_last()?,
-            Action::Tab(i) => self.switch_tab(Tab::ALL[i.min(4)])?,
-            Action::NextTab => self.switch_tab(Tab::ALL[(self.tab.index() + 1) % 5])?,
-            Action::PrevTab => self.switch_tab(Tab::ALL[(self.tab.index() + 4) % 5])?,
-            Action::Review => self.start_review()?,
-            Action::Note => match self.focused_contact() {
-                Some(id) => self.prompt_note(id)?,
-                None => self.flash("Pick a contact first"),
-            },
-            Action::NextStep => match self.focused_contact() {
-                Some(id) => self.prompt_next(id, false)?,
-                None => self.flash("Pick a contact first"),
-            },
-            Action::Done => match self.focused_follow_up() {
-                Some(id) => self.complete(id)?,
-                None => self.flash("Nothing to complete here: x sets a next step"),
-            },
-            Action::Snooze => match self.focused_follow_up() {
-                Some(id) => self.choose_snooze(id),
-                None => self.flash("Nothing to snooze here"),
-            },
-            Action::Open => self.open(ctx)?,
-            Action::Back => match ctx {
-                Context::Profile => self.profile = None,
-                Context::Review => self
-                    .review
-                    .as_mut()
-                    .map_or(Ok(()), |r| r.finish(self.store.conn()))?,
-                _ => {}
-            },
-            Action::Up | Action::Down => {
-                let delta = if action == Action::Up { -1 } else { 1 };
-                self.move_selection(ctx, delta)?;
+            Action::Tab(i) => self.switch_tab(Tab::ALL[i.min(Tab::ALL.len() - 1)])?,
+            Action::NextTab => self.switch_tab(self.tab.step(1))?,
+            Action::PrevTab => self.switch_tab(self.tab.step(-1))?,
+            _ => {
+                let effect = self.view_act(action)?;
+                let effect = match effect {
+                    Effect::None => self.fallback(action),
+                    e => e,
+                };
+                self.apply(effect)?;
             }
-            Action::Top | Action::Bottom => {
-                let end = action == Action::Bottom;
-                match ctx {
-                    Context::Today => {
-                        self.today.jump(end);
-                        self.today.load_card(self.store.conn())?;
-                    }
-                    Context::Clients => {
-                        self.clients.selected = if end {
-                            self.clients.visible.len().saturating_sub(1)
-                        } else {
-                            0
-                        }
-                    }
-                    _ => {}
+        }
+        Ok(())
+    }
+
+    fn view_act(&mut self, action: Action) -> Result<Effect> {
+        let env = &self.env;
+        Ok(match self.context() {
+            Context::Profile => match &mut self.profile {
+                Some(p) => p.act(action, env)?,
+                None => Effect::None,
+            },
+            Context::Review => match &mut self.review {
+                Some(r) => r.act(action, env)?,
+                None => Effect::None,
+            },
+            Context::Today => self.today.act(action, env)?,
+            Context::Pipeline => self.pipeline.act(action, env)?,
+            Context::Clients => self.clients.act(action, env)?,
+            Context::Profit => {
+                let (effect, reload) = self.profit.act(action);
+                if reload {
+                    self.stale[Tab::Profit.index()] = true;
+                    self.refresh_visible()?;
+                }
+                effect
+            }
+            Context::Insights => {
+                self.insights.act(action);
+                Effect::None
+            }
+        })
+    }
+
+    /// What the palette's commands do in a view that has no key of its own for them.
+    fn fallback(&self, action: Action) -> Effect {
+        let contact = self.focused_contact();
+        match (action, contact) {
+            (Action::Review, _) => Effect::Review,
+            (Action::AddContact, _) => Effect::popup(Popup::ask(Ask::AddContact, "")),
+            (Action::AddDeal, c) => {
+                let contact = c.and_then(|id| {
+                    crate::store::contacts::by_id(self.env.store.conn(), id)
+                        .ok()
+                        .flatten()
+                        .map(|c| (c.id, c.name))
+                });
+                Effect::popup(Popup::ask(Ask::AddDeal { contact }, ""))
+            }
+            (Action::Note, Some(id)) => Effect::popup(Popup::note(&self.env, id)),
+            (Action::NextStep, Some(id)) => {
+                Effect::popup(Popup::next_step(&self.env, id, None, false))
+            }
+            (Action::Note | Action::NextStep, None) => Effect::Flash("Pick a contact first".into()),
+            (Action::Done | Action::Snooze, _) => {
+                Effect::Flash("Nothing to complete or snooze here".into())
+            }
+            _ => Effect::None,
+        }
+    }
+
+    /// The contact the current view is about: the profile, the review's card, the selected row.
+    fn focused_contact(&self) -> Option<i64> {
+        match self.context() {
+            Context::Profile => self.profile.as_ref().map(Profile::contact_id),
+            Context::Review => self.review.as_ref()?.current().map(|i| i.contact_id()),
+            Context::Today => self.today.focused_contact(),
+            Context::Pipeline => self.pipeline.focused_contact(),
+            Context::Clients => self.clients.focused_contact(),
+            Context::Profit => self.profit.selected_id(),
+            Context::Insights => None,
+        }
+    }
+
+    pub fn apply(&mut self, effect: Effect) -> Result<()> {
+        match effect {
+            Effect::None => {}
+            Effect::Flash(msg) => self.flash(msg),
+            Effect::Popup(p) => self.popup = Some(*p),
+            Effect::Profile(id) => self.profile = Some(Profile::load(&self.env, id)?),
+            Effect::Back => self.back()?,
+            Effect::Tab(tab) => self.switch_tab(tab)?,
+            Effect::Review => {
+                self.profile = None;
+                self.review = Some(Review::start(&self.env)?);
+            }
+            Effect::Write(w) => {
+                let outcome = writes::run(&mut self.env, &w)?;
+                self.record(outcome)?;
+            }
+            Effect::Answer(ask, text) => {
+                let outcome = writes::answer(&mut self.env, &ask, &text)?;
+                self.record(outcome)?;
+            }
+            Effect::TagFilter(tag) => self.clients.set_tag(tag),
+            Effect::ReviewNext => {
+                if let Some(r) = self.review.as_mut().filter(|r| !r.is_over()) {
+                    r.advance(&self.env)?;
                 }
             }
-            Action::CyclePeriod => {
-                self.profit.period = self.profit.period.next();
-                self.stale[PROFIT_VIEW] = true;
-                self.refresh_visible()?;
+            Effect::Editor(ask, text) => self.editor = Some(EditorRequest { text, ask }),
+            Effect::Global(action) => self.act(action)?,
+        }
+        Ok(())
+    }
+
+    fn back(&mut self) -> Result<()> {
+        if self.profile.take().is_some() {
+            return self.changed();
+        }
+        if let Some(r) = &mut self.review {
+            if r.is_over() {
+                self.review = None;
+                return self.changed();
             }
-            Action::CycleSort => {
-                self.profit.sort = self.profit.sort.next();
-                self.profit.resort();
-            }
-            Action::Left => self.pipeline.move_column(-1),
-            Action::Right => self.pipeline.move_column(1),
-            Action::Skip => self.review_step(true)?,
-            Action::Previous => self.review_step(false)?,
-            Action::Filter => self.clients.filtering = true,
-            Action::FilterStatus => self.clients.cycle_status(),
-            Action::FilterTag => {
-                let current = self.clients.tag.clone().unwrap_or_default();
-                self.prompt(
-                    Purpose::TagFilter,
-                    "Show contacts tagged",
-                    "a tag, e.g. vip · empty shows everyone",
-                    &current,
-                )
-            }
-            Action::AddContact => self.prompt(
-                Purpose::AddContact,
-                "Add a contact",
-                "Name, optionally: Name <email>  (status lead)",
-                "",
-            ),
-            Action::AddDeal => {
-                let who = self
-                    .focused_contact()
-                    .and_then(|id| contacts::get(self.store.conn(), id).ok())
-                    .map(|c| format!("{}: ", c.name))
-                    .unwrap_or_default();
-                self.prompt(
-                    Purpose::AddDeal,
-                    "Add a deal",
-                    "WHO: TITLE VALUE, e.g. alice: kitchen cakes 1,200",
-                    &who,
-                )
-            }
-            Action::StageForward | Action::StageBack | Action::Won | Action::Lost => {
-                self.move_deal(action)?
-            }
-            Action::EditField => {
-                if let Some(id) = self.focused_contact() {
-                    self.prompt(
-                        Purpose::EditField { contact_id: id },
-                        "Edit a field",
-                        "key=value: email=…, phone=…, name=…, likes=lemon cake (empty value removes a profile field)",
-                        "",
-                    )
-                }
-            }
-            Action::Tick => match self.focused_contact() {
-                Some(id) => self.tick_step(id)?,
-                None => self.flash("Pick a contact first"),
-            },
-            Action::ApplyRecipe => {
-                if let Some(id) = self.focused_contact() {
-                    let book = Book::load(self.recipes_dir.as_deref());
-                    let keys = "123456789abcdefghijklmnoprsuvwyz";
-                    let options = book
-                        .entries
-                        .values()
-                        .zip(keys.chars())
-                        .map(|(e, k)| (k, format!("{}  {}", e.recipe.name, e.recipe.title)))
-                        .collect();
-                    self.modal = Some(Modal::Choice(Choice {
-                        title: "Apply a recipe (starts today)".into(),
-                        options,
-                        selected: 0,
-                        purpose: ChoicePurpose::Recipe { contact_id: id },
-                    }));
-                }
-            }
-            Action::ShowRecipe => {
-                if let Some(id) = self.focused_contact() {
-                    let lists = checklist_cmds::for_contact(self.store.conn(), id)?;
-                    match lists
-                        .iter()
-                        .find(|l| l.completed_at.is_none())
-                        .or(lists.first())
-                    {
-                        Some(l) => {
-                            let book = Book::load(self.recipes_dir.as_deref());
-                            let body = match book.get(&l.recipe) {
-                                Ok(e) => recipes::describe(&e.recipe),
-                                Err(e) => e.to_string(),
-                            };
-                            self.modal = Some(Modal::Text {
-                                title: format!("Recipe: {}", l.recipe),
-                                body,
-                            });
-                        }
-                        None => self.flash("No checklist yet: A applies a recipe"),
-                    }
-                }
-            }
-            Action::Status => {
-                if let Some(id) = self.focused_contact() {
-                    let options = Status::ALL
-                        .iter()
-                        .map(|s| {
-                            (
-                                s.as_str().chars().next().unwrap_or('?'),
-                                s.as_str().to_string(),
-                            )
-                        })
-                        .map(|(c, s)| (if s == "lost" { 'x' } else { c }, s))
-                        .collect();
-                    self.modal = Some(Modal::Choice(Choice {
-                        title: "Change status".into(),
-                        options,
-                        selected: 0,
-                        purpose: ChoicePurpose::Status { contact_id: id },
-                    }));
-                }
-            }
+            r.finish(&self.env)?;
         }
         Ok(())
     }
 
     fn switch_tab(&mut self, tab: Tab) -> Result<()> {
         self.profile = None;
+        if self.review.as_ref().is_some_and(Review::is_over) {
+            self.review = None;
+        }
         self.tab = tab;
         self.refresh_visible()
     }
 
-    fn move_selection(&mut self, ctx: Context, delta: isize) -> Result<()> {
-        match ctx {
-            Context::Today => {
-                self.today.step(delta);
-                self.today.load_card(self.store.conn())?;
-            }
-            Context::Clients => {
-                let len = self.clients.visible.len();
-                if len > 0 {
-                    self.clients.selected = (self.clients.selected as isize + delta)
-                        .clamp(0, len as isize - 1)
-                        as usize;
-                }
-            }
-            Context::Pipeline => self.pipeline.move_row(delta),
-            Context::Profit => {
-                let len = self.profit.report.as_ref().map_or(0, |r| r.rows.len());
-                if len > 0 {
-                    self.profit.selected =
-                        (self.profit.selected as isize + delta).clamp(0, len as isize - 1) as usize;
-                }
-            }
-            Context::Profile => {
-                if let Some(p) = &mut self.profile {
-                    let len = p.profile.recent_notes.len();
-                    if len > 0 {
-                        p.selected_note =
-                            (p.selected_note as isize + delta).clamp(0, len as isize - 1) as usize;
-                    }
-                }
+    // ----- changes -------------------------------------------------------------------------
+
+    /// Keep a change's undo, count it in the review, reload, and follow up on what happened.
+    fn record(&mut self, outcome: Outcome) -> Result<()> {
+        let Outcome {
+            undo,
+            message,
+            event,
+        } = outcome;
+        self.seq += 1;
+        self.undo.push((self.seq, undo));
+        let in_review = self.reviewing();
+        let advance = in_review
+            && self
+                .review
+                .as_mut()
+                .is_some_and(|r| r.on_write(self.seq, &event));
+        self.flash(format!("{message}  (u undoes)"));
+        self.changed()?;
+        match event {
+            // Nobody leaves without a next step: ask for one when none is left.
+            Event::Completed {
+                contact_id,
+                left_open: false,
+            } => self.popup = Some(Popup::next_step(&self.env, contact_id, None, true)),
+            Event::ContactAdded { contact_id } => {
+                self.profile = Some(Profile::load(&self.env, contact_id)?)
             }
             _ => {}
         }
-        Ok(())
-    }
-
-    fn open(&mut self, ctx: Context) -> Result<()> {
-        if ctx == Context::Profile {
-            if let Some(p) = &self.profile
-                && let Some(n) = p.profile.recent_notes.get(p.selected_note)
-            {
-                self.modal = Some(Modal::Text {
-                    title: format!(
-                        "{} · {} · {}",
-                        n.contact,
-                        n.kind,
-                        n.at.get(..10).unwrap_or("")
-                    ),
-                    body: n.body.clone(),
-                });
-            }
-            return Ok(());
+        if advance && let Some(r) = &mut self.review {
+            r.advance(&self.env)?;
         }
-        match self.focused_contact() {
-            Some(id) => self.open_profile(id),
-            None => Ok(()),
-        }
-    }
-
-    pub fn open_profile(&mut self, contact_id: i64) -> Result<()> {
-        self.profile = Some(ProfileState::load(self.store.conn(), contact_id)?);
         Ok(())
-    }
-
-    fn open_search(&mut self) -> Result<()> {
-        let names = contacts::all_names(self.store.conn())?;
-        let hits = (0..names.len().min(SEARCH_SHOWN)).collect();
-        self.modal = Some(Modal::Search {
-            input: TextInput::default(),
-            names,
-            hits,
-            selected: 0,
-        });
-        Ok(())
-    }
-
-    // ----- background figures --------------------------------------------------------------
-
-    /// Start `work` on its own thread and connection; returns its generation.
-    fn spawn(&mut self, work: impl FnOnce(&Store) -> Result<Loaded> + Send + 'static) -> u64 {
-        self.generation += 1;
-        let generation = self.generation;
-        let path = self.store.path().to_path_buf();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            // A connection of its own: SQLite in WAL mode lets it read while the app writes.
-            let result = Store::open(&path).and_then(|store| work(&store));
-            let _ = tx.send(result);
-        });
-        self.jobs.push(Job { generation, rx });
-        generation
-    }
-
-    fn spawn_profit(&mut self) {
-        let today = self.clock.today();
-        let (period, sort, settings) = (
-            self.profit.period,
-            self.profit.sort,
-            self.profit.settings.clone(),
-        );
-        self.profit.loading = true;
-        self.latest[0] = self.spawn(move |store| {
-            let r = crate::commands::reports::profit(store.conn(), today, period, sort, &settings)?;
-            Ok(Loaded::Profit(r))
-        });
-    }
-
-    fn spawn_insights(&mut self) {
-        let today = self.clock.today();
-        let now = self.clock.stamp();
-        let settings = self.insights.settings.clone();
-        self.insights.loading = true;
-        self.latest[1] = self.spawn(move |store| {
-            Ok(Loaded::Insights(Box::new(InsightsData::compute(
-                store.conn(),
-                today,
-                &now,
-                &settings,
-            )?)))
-        });
-    }
-
-    /// Figures still being worked out.
-    pub fn busy(&self) -> bool {
-        !self.jobs.is_empty()
-    }
-
-    /// Take in whatever background work has finished; true when something changed on screen.
-    pub fn collect(&mut self) -> bool {
-        let mut changed = false;
-        let mut pending = Vec::new();
-        for job in std::mem::take(&mut self.jobs) {
-            match job.rx.try_recv() {
-                Ok(result) => {
-                    changed = true;
-                    match result {
-                        // Only the newest job of each kind counts: an older one may have read
-                        // data that has changed since.
-                        Ok(Loaded::Profit(r)) if job.generation == self.latest[0] => {
-                            self.profit.apply(r)
-                        }
-                        Ok(Loaded::Insights(data)) if job.generation == self.latest[1] => {
-                            self.insights.data = Some(*data);
-                            self.insights.loading = false;
-                        }
-                        Ok(_) => {}
-                        Err(e) => {
-                            self.profit.loading = false;
-                            self.insights.loading = false;
-                            self.fail(&e);
-                        }
-                    }
-                }
-                Err(std::sync::mpsc::TryRecvError::Empty) => pending.push(job),
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => changed = true,
-            }
-        }
-        self.jobs = pending;
-        changed
-    }
-
-    // ----- changes -------------------------------------------------------------------------
-
-    fn record(&mut self, undo: Undo, msg: String) -> Result<()> {
-        self.undo.push(undo);
-        self.flash(format!("{msg}  (u undoes)"));
-        self.changed()
     }
 
     fn undo_last(&mut self) -> Result<()> {
-        match self.undo.pop() {
-            Some(u) => {
-                undo::apply(&mut self.store, &self.clock, &u)?;
-                self.flash(format!("Undid: {}", u.describe()));
-                self.changed()
-            }
-            None => {
-                self.flash("Nothing to undo");
-                Ok(())
-            }
-        }
-    }
-
-    fn complete(&mut self, follow_up_id: i64) -> Result<()> {
-        let c = followup_cmds::done(&mut self.store, &self.clock, follow_up_id)?;
-        let contact_id = c.done.contact_id;
-        let msg = match &c.next {
-            Some(n) => format!(
-                "Done: {}. Next time: {}",
-                c.done.text,
-                when::describe(n.due_date, self.clock.today())
-            ),
-            None => format!("Done: {}", c.done.text),
-        };
-        let undo = c.undo();
-        if let Some(r) = &mut self.review {
-            r.stats.done += 1;
-            r.handled[r.pos] = true;
-        }
-        self.record(undo, msg)?;
-        // Nobody leaves without a next step: ask for one when none is left.
-        if crate::store::followups::open_for(self.store.conn(), contact_id)?.is_empty() {
-            self.prompt_next(contact_id, true)?;
-        } else if self.review.is_some() {
-            self.review_step(true)?;
-        }
-        Ok(())
-    }
-
-    fn tick_step(&mut self, contact_id: i64) -> Result<()> {
-        let t = checklist_cmds::tick(
-            &mut self.store,
-            &self.clock,
-            checklist_cmds::Tick {
-                contact_id,
-                which: checklist_cmds::Which::Next,
-                checklist: None,
-                force: false,
-                note: None,
-            },
-        )?;
-        let msg = match t.checklist.next_step() {
-            Some(n) => format!("Ticked: {}. Next: {}", t.step.text, n.text),
-            None => format!(
-                "Ticked: {}. '{}' is complete",
-                t.step.text, t.checklist.title
-            ),
-        };
-        self.record(t.undo, msg)
-    }
-
-    fn choose_snooze(&mut self, follow_up_id: i64) {
-        self.modal = Some(Modal::Choice(Choice {
-            title: "Snooze until".into(),
-            options: vec![
-                ('1', "tomorrow".into()),
-                ('w', "in a week".into()),
-                ('m', "next Monday".into()),
-                ('t', "type a date…".into()),
-            ],
-            selected: 0,
-            purpose: ChoicePurpose::Snooze { follow_up_id },
-        }));
-    }
-
-    fn snooze(&mut self, follow_up_id: i64, until: When) -> Result<()> {
-        let s = followup_cmds::snooze(&mut self.store, follow_up_id, until)?;
-        let msg = format!(
-            "Snoozed to {}: {}",
-            when::describe(until.date, self.clock.today()),
-            s.follow_up.text
-        );
-        if let Some(r) = &mut self.review {
-            r.stats.snoozed += 1;
-            r.handled[r.pos] = true;
-        }
-        self.record(s.undo, msg)?;
-        if self.review.is_some() {
-            self.review_step(true)?;
-        }
-        Ok(())
-    }
-
-    fn move_deal(&mut self, action: Action) -> Result<()> {
-        let Some(deal) = self.pipeline.selected().cloned() else {
-            self.flash("No deal selected: a adds one");
+        let Some((seq, u)) = self.undo.pop() else {
+            self.flash("Nothing to undo");
             return Ok(());
         };
-        let to = match action {
-            Action::StageForward => deal.stage.next(),
-            Action::StageBack => deal.stage.previous(),
-            Action::Won => Some(Stage::Won),
-            _ => {
-                self.prompt(
-                    Purpose::LostReason { deal_id: deal.id },
-                    &format!("Why was '{}' lost?", deal.title),
-                    "e.g. went with a cheaper quote",
-                    "",
-                );
-                return Ok(());
-            }
-        };
-        let Some(to) = to else {
-            self.flash(format!("'{}' cannot move further that way", deal.title));
-            return Ok(());
-        };
-        let moved = deal_cmds::move_to(&mut self.store, &self.clock, deal.id, to, None)?;
-        self.record(
-            moved.undo,
-            format!("'{}' moved to {}", moved.deal.title, to.title()),
-        )
-    }
-
-    fn start_review(&mut self) -> Result<()> {
-        self.profile = None;
-        let r = ReviewState::start(self.store.conn(), self.clock.today())?;
-        self.review = Some(r);
-        Ok(())
-    }
-
-    fn review_step(&mut self, forward: bool) -> Result<()> {
-        let conn = self.store.conn();
-        if let Some(r) = &mut self.review
-            && r.summary.is_none()
-        {
-            if forward {
-                r.advance(conn)?
-            } else {
-                r.back(conn)?
-            }
+        if let Err(e) = undo::apply(&mut self.env.store, &self.env.clock, &u) {
+            self.undo.push((seq, u));
+            return Err(e);
         }
-        Ok(())
-    }
-
-    // ----- prompts -------------------------------------------------------------------------
-
-    fn prompt(&mut self, purpose: Purpose, title: &str, hint: &str, value: &str) {
-        self.modal = Some(Modal::Prompt(Prompt {
-            title: title.into(),
-            hint: hint.into(),
-            input: TextInput::with_value(value),
-            purpose,
-        }));
-    }
-
-    fn contact_name(&self, id: i64) -> String {
-        contacts::by_id(self.store.conn(), id)
-            .ok()
-            .flatten()
-            .map_or_else(|| format!("#{id}"), |c| c.name)
-    }
-
-    fn prompt_note(&mut self, contact_id: i64) -> Result<()> {
-        let name = self.contact_name(contact_id);
-        self.prompt(
-            Purpose::Note { contact_id },
-            &format!("Note about {name}"),
-            "what happened; start with call:, email: or meeting: for the kind · Ctrl-O opens $EDITOR",
-            "",
-        );
-        Ok(())
-    }
-
-    fn prompt_next(&mut self, contact_id: i64, after_done: bool) -> Result<()> {
-        let name = self.contact_name(contact_id);
-        let title = if after_done {
-            format!("{name} has no next step now. What and when?")
-        } else {
-            format!("Next step for {name}")
-        };
-        self.prompt(
-            Purpose::NextStep {
-                contact_id,
-                after_done,
-            },
-            &title,
-            "WHEN: WHAT, e.g. fri: send quote · Esc to leave it",
-            "",
-        );
-        Ok(())
-    }
-
-    fn modal_key(&mut self, modal: Modal, key: KeyEvent) -> Result<()> {
-        match modal {
-            Modal::Help | Modal::Text { .. } => Ok(()),
-            Modal::Prompt(mut p) => match key.code {
-                KeyCode::Esc => {
-                    if let Purpose::NextStep {
-                        after_done: true, ..
-                    } = p.purpose
-                        && self.review.is_some()
-                    {
-                        self.review_step(true)?;
-                    }
-                    Ok(())
-                }
-                KeyCode::Enter => {
-                    let text = p.input.value().to_string();
-                    match self.submit(p.purpose, &text) {
-                        Ok(()) => Ok(()),
-                        Err(e) => {
-                            // Keep what was typed: show the error and let them fix it.
-                            self.modal = Some(Modal::Prompt(p));
-                            Err(e)
-                        }
-                    }
-                }
-                KeyCode::Char('o')
-                    if key.modifiers.contains(KeyModifiers::CONTROL)
-                        && matches!(p.purpose, Purpose::Note { .. }) =>
-                {
-                    self.editor = Some(EditorRequest {
-                        text: p.input.value().to_string(),
-                        purpose: p.purpose,
-                    });
-                    Ok(())
-                }
-                _ => {
-                    p.input.handle(key);
-                    self.modal = Some(Modal::Prompt(p));
-                    Ok(())
-                }
-            },
-            Modal::Choice(mut c) => match key.code {
-                KeyCode::Esc => Ok(()),
-                KeyCode::Down | KeyCode::Char('j') | KeyCode::Up | KeyCode::Char('k') => {
-                    let code = if matches!(key.code, KeyCode::Down | KeyCode::Char('j')) {
-                        KeyCode::Down
-                    } else {
-                        KeyCode::Up
-                    };
-                    c.selected = step(c.selected, code, c.options.len());
-                    self.modal = Some(Modal::Choice(c));
-                    Ok(())
-                }
-                KeyCode::Enter => self.choose(c.purpose, c.selected),
-                KeyCode::Char(ch) => match c.options.iter().position(|(k, _)| *k == ch) {
-                    Some(i) => self.choose(c.purpose, i),
-                    None => {
-                        self.modal = Some(Modal::Choice(c));
-                        Ok(())
-                    }
-                },
-                _ => {
-                    self.modal = Some(Modal::Choice(c));
-                    Ok(())
-                }
-            },
-            Modal::Palette {
-                mut input,
-                mut selected,
-            } => {
-                let matches = palette_matches(input.value());
-                match key.code {
-                    KeyCode::Esc => return Ok(()),
-                    KeyCode::Enter => {
-                        return match matches.get(selected) {
-                            Some(&(_, action)) => self.act(action),
-                            None => Ok(()),
-                        };
-                    }
-                    KeyCode::Down | KeyCode::Up => {
-                        selected = step(selected, key.code, matches.len())
-                    }
-                    _ => {
-                        if input.handle(key) {
-                            selected = 0;
-                        }
-                    }
-                }
-                self.modal = Some(Modal::Palette { input, selected });
-                Ok(())
-            }
-            Modal::Search {
-                mut input,
-                names,
-                mut hits,
-                mut selected,
-            } => {
-                match key.code {
-                    KeyCode::Esc => return Ok(()),
-                    KeyCode::Enter => {
-                        return match hits.get(selected) {
-                            Some(&i) => self.open_profile(names[i].id),
-                            None => Ok(()),
-                        };
-                    }
-                    KeyCode::Down | KeyCode::Up => selected = step(selected, key.code, hits.len()),
-                    _ => {
-                        if input.handle(key) {
-                            let list: Vec<&str> = names.iter().map(|c| c.name.as_str()).collect();
-                            hits = find::filter(input.value(), &list);
-                            hits.truncate(SEARCH_SHOWN);
-                            selected = 0;
-                        }
-                    }
-                }
-                self.modal = Some(Modal::Search {
-                    input,
-                    names,
-                    hits,
-                    selected,
-                });
-                Ok(())
-            }
+        if let Some(r) = &mut self.review {
+            r.on_undo(seq);
         }
-    }
-
-    fn choose(&mut self, purpose: ChoicePurpose, index: usize) -> Result<()> {
-        let today = self.clock.today();
-        match purpose {
-            ChoicePurpose::Snooze { follow_up_id } => {
-                let date = match index {
-                    0 => today.succ_opt(),
-                    1 => today.checked_add_days(Days::new(7)),
-                    2 => {
-                        let ahead = 7 - u64::from(today.weekday().num_days_from_monday());
-                        today.checked_add_days(Days::new(if today.weekday() == Weekday::Mon {
-                            7
-                        } else {
-                            ahead
-                        }))
-                    }
-                    _ => {
-                        self.prompt(
-                            Purpose::SnoozeDate { follow_up_id },
-                            "Snooze until",
-                            when::EXAMPLES,
-                            "",
-                        );
-                        return Ok(());
-                    }
-                };
-                match date {
-                    Some(date) => self.snooze(follow_up_id, When { date, time: None }),
-                    None => Ok(()),
-                }
-            }
-            ChoicePurpose::Recipe { contact_id } => {
-                let book = Book::load(self.recipes_dir.as_deref());
-                let Some(entry) = book.entries.values().nth(index) else {
-                    return Ok(());
-                };
-                let recipe = entry.recipe.clone();
-                let list = checklist_cmds::apply(
-                    &mut self.store,
-                    &self.clock,
-                    contact_id,
-                    &recipe,
-                    today,
-                )?;
-                self.record(
-                    Undo::DeleteChecklist {
-                        checklist_id: list.id,
-                    },
-                    format!("Started '{}' ({} steps)", list.title, list.steps.len()),
-                )
-            }
-            ChoicePurpose::Status { contact_id } => {
-                let status = Status::ALL[index.min(Status::ALL.len() - 1)];
-                let before = contacts::get(self.store.conn(), contact_id)?.status;
-                let c = contact_cmds::edit(
-                    &mut self.store,
-                    &self.clock,
-                    contact_id,
-                    EditContact {
-                        status: Some(status),
-                        ..EditContact::default()
-                    },
-                )?;
-                self.record(
-                    Undo::RestoreStatus {
-                        contact_id,
-                        status: before,
-                    },
-                    format!("{} is now a {}", c.name, status),
-                )
-            }
-        }
-    }
-
-    /// Act on a prompt's answer; an error keeps the prompt open with the text.
-    pub fn submit(&mut self, purpose: Purpose, text: &str) -> Result<()> {
-        let today = self.clock.today();
-        match purpose {
-            Purpose::Note { contact_id } => {
-                let (kind, body) = split_kind(text);
-                let added = note_cmds::add(
-                    &mut self.store,
-                    &self.clock,
-                    note_cmds::AddNote {
-                        contact_id,
-                        kind,
-                        body: body.to_string(),
-                        at: None,
-                        next: None,
-                    },
-                )?;
-                if let Some(r) = &mut self.review {
-                    r.stats.notes += 1;
-                }
-                let undo = added.undo();
-                self.record(undo, format!("Noted for {}", added.contact))
-            }
-            Purpose::NextStep {
-                contact_id,
-                after_done,
-            } => {
-                let (when, what) = when::parse_next(text, today).map_err(Error::invalid)?;
-                let f = followup_cmds::set_next(
-                    &mut self.store,
-                    &self.clock,
-                    contact_id,
-                    NextStep {
-                        when,
-                        text: what,
-                        every: None,
-                    },
-                )?;
-                let mut advance = after_done;
-                if let Some(r) = &mut self.review {
-                    r.stats.new_next_steps += 1;
-                    if matches!(r.current(), Some(ReviewItem::NoNextStep(_))) {
-                        r.handled[r.pos] = true;
-                        advance = true;
-                    }
-                }
-                self.record(
-                    Undo::DeleteFollowUp { follow_up_id: f.id },
-                    format!(
-                        "Next step for {}: {} ({})",
-                        f.contact,
-                        f.text,
-                        when::describe(f.due_date, today)
-                    ),
-                )?;
-                if advance && self.review.is_some() {
-                    self.review_step(true)?;
-                }
-                Ok(())
-            }
-            Purpose::TagFilter => {
-                self.clients.tag = crate::model::contact::normalize_tag(text);
-                self.clients.selected = 0;
-                self.clients.refilter();
-                Ok(())
-            }
-            Purpose::SnoozeDate { follow_up_id } => {
-                let until = when::parse(text, today, Direction::Future).map_err(Error::invalid)?;
-                self.snooze(follow_up_id, until)
-            }
-            Purpose::AddContact => {
-                let (name, email) = match text.split_once('<') {
-                    Some((n, rest)) => (
-                        n.trim(),
-                        Some(rest.trim_end_matches('>').trim().to_string()),
-                    ),
-                    None => (text.trim(), None),
-                };
-                let added = contact_cmds::add(
-                    &mut self.store,
-                    &self.clock,
-                    AddContact {
-                        name: name.to_string(),
-                        email,
-                        ..AddContact::default()
-                    },
-                )?;
-                let id = added.contact.id;
-                self.record(
-                    Undo::DeleteContact { contact_id: id },
-                    format!("Added {}", added.contact.name),
-                )?;
-                self.open_profile(id)
-            }
-            Purpose::AddDeal => {
-                let (who, rest) = text.split_once(':').ok_or_else(|| {
-                    Error::invalid("write it as WHO: TITLE VALUE, e.g. alice: kitchen cakes 1,200")
-                })?;
-                let contact = find::resolve(self.store.conn(), who)?;
-                let rest = rest.trim();
-                let (title, value) = match rest.rsplit_once(' ') {
-                    Some((t, v)) if parse_amount(v).is_ok() => (t, parse_amount(v).unwrap_or(0)),
-                    _ => (rest, 0),
-                };
-                let deal = deal_cmds::add(
-                    &mut self.store,
-                    &self.clock,
-                    contact.id,
-                    title,
-                    value,
-                    Stage::New,
-                )?;
-                self.record(
-                    Undo::DeleteDeal { deal_id: deal.id },
-                    format!("Added deal '{}' for {}", deal.title, deal.contact),
-                )
-            }
-            Purpose::LostReason { deal_id } => {
-                let moved = deal_cmds::move_to(
-                    &mut self.store,
-                    &self.clock,
-                    deal_id,
-                    Stage::Lost,
-                    Some(text),
-                )?;
-                self.record(moved.undo, format!("'{}' marked lost", moved.deal.title))
-            }
-            Purpose::EditField { contact_id } => {
-                let (key, value) = parse_field(text).map_err(Error::invalid)?;
-                let mut edit = EditContact::default();
-                match key.as_str() {
-                    "name" => edit.name = Some(value),
-                    "email" => edit.email = Some(value),
-                    "phone" => edit.phone = Some(value),
-                    "address" => edit.address = Some(value),
-                    "source" => edit.source = Some(value),
-                    "company" => edit.company = Some(value),
-                    _ if value.is_empty() => edit.unset_fields.push(key.clone()),
-                    _ => edit.set_fields.push((key.clone(), value)),
-                }
-                let c = contact_cmds::edit(&mut self.store, &self.clock, contact_id, edit)?;
-                self.flash(format!("Updated {} of {}", key, c.name));
-                self.changed()
-            }
-        }
+        self.flash(format!("Undid: {}", u.describe()));
+        self.changed()
     }
 
     /// The event loop hands back what the editor produced.
     pub fn editor_done(&mut self, req: EditorRequest, text: Option<String>) {
         match text {
             Some(t) if !t.trim().is_empty() => {
-                if let Err(e) = self.submit(req.purpose, &t) {
-                    self.fail(&e);
-                }
+                let prompt = Popup::ask(req.ask.clone(), &t);
+                self.apply_from(Effect::Answer(req.ask, t), prompt);
             }
             Some(_) => self.flash("Empty note: nothing saved"),
             None => self.flash("The editor failed: nothing saved"),
@@ -1347,53 +601,11 @@ impl App {
     }
 }
 
-/// Move a list selection one row with Down or Up, staying within `len` rows.
-fn step(selected: usize, code: KeyCode, len: usize) -> usize {
-    match code {
-        KeyCode::Down => (selected + 1).min(len.saturating_sub(1)),
-        _ => selected.saturating_sub(1),
-    }
-}
-
-/// "call: rang back" is a call; plain text is a note.
-fn split_kind(text: &str) -> (NoteKind, &str) {
-    if let Some((head, rest)) = text.split_once(':')
-        && let Ok(kind) = head.parse::<NoteKind>()
-    {
-        return (kind, rest.trim());
-    }
-    (NoteKind::Note, text)
-}
-
-/// Palette entries whose name contains every typed word.
-pub fn palette_matches(typed: &str) -> Vec<(&'static str, Action)> {
-    let words: Vec<String> = typed.split_whitespace().map(str::to_lowercase).collect();
-    COMMANDS
-        .iter()
-        .filter(|(name, _)| words.iter().all(|w| name.contains(w.as_str())))
-        .copied()
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn note_kinds_can_lead_the_text() {
-        assert_eq!(split_kind("call: rang back"), (NoteKind::Call, "rang back"));
-        assert_eq!(
-            split_kind("time: 14:00 works"),
-            (NoteKind::Note, "time: 14:00 works")
-        );
-        assert_eq!(split_kind("plain"), (NoteKind::Note, "plain"));
-    }
-
-    #[test]
-    fn the_palette_filters_by_words() {
-        let names: Vec<&str> = palette_matches("add").iter().map(|(n, _)| *n).collect();
-        assert_eq!(names, ["add contact", "add deal", "add note"]);
-        assert_eq!(palette_matches("rev day")[0].1, Action::Review);
-        assert!(palette_matches("zzz").is_empty());
-    }
+/// An error as one line, with its hint.
+fn describe(e: &Error) -> String {
+    let msg = match e.hint() {
+        Some(h) => format!("{e} ({h})"),
+        None => e.to_string(),
+    };
+    crate::model::text::one_line(&msg)
 }

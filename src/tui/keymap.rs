@@ -45,6 +45,12 @@ pub enum Action {
     ShowRecipe,
     CyclePeriod,
     CycleSort,
+    PageUp,
+    PageDown,
+    /// Move between a view's panes (the profile's details and timeline).
+    SwitchPane,
+    CloseDate,
+    ClearFilter,
 }
 
 /// Where the keys are pressed.
@@ -59,7 +65,7 @@ pub enum Context {
     Insights,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Binding {
     pub keys: &'static [KeyCode],
     /// How the key is written in help: "d", "↑/k".
@@ -94,11 +100,26 @@ const fn b(
     }
 }
 
-use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, Left, Right, Tab as TabKey, Up};
+use KeyCode::{
+    BackTab, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab as TabKey, Up,
+};
 
-const MOVE: [Binding; 2] = [
+const MOVE: [Binding; 4] = [
     b(&[Down, Char('j')], "↓/j", Action::Down, "next item", false),
     b(&[Up, Char('k')], "↑/k", Action::Up, "previous item", false),
+    b(&[PageDown], "PgDn", Action::PageDown, "a page down", false),
+    b(&[PageUp], "PgUp", Action::PageUp, "a page up", false),
+];
+
+const ENDS: [Binding; 2] = [
+    b(&[Home, Char('g')], "g", Action::Top, "to the top", false),
+    b(
+        &[End, Char('G')],
+        "G",
+        Action::Bottom,
+        "to the bottom",
+        false,
+    ),
 ];
 
 pub const GLOBAL: &[Binding] = &[
@@ -133,6 +154,8 @@ pub const GLOBAL: &[Binding] = &[
 pub const TODAY: &[Binding] = &[
     MOVE[0],
     MOVE[1],
+    MOVE[2],
+    MOVE[3],
     b(
         &[Char('r')],
         "r",
@@ -146,8 +169,8 @@ pub const TODAY: &[Binding] = &[
     b(&[Char('x')], "x", Action::NextStep, "next step", true),
     b(&[Enter, Char('o')], "Enter", Action::Open, "open", true),
     b(&[Char('a')], "a", Action::AddContact, "add contact", false),
-    b(&[Home, Char('g')], "g", Action::Top, "first item", false),
-    b(&[End, Char('G')], "G", Action::Bottom, "last item", false),
+    ENDS[0],
+    ENDS[1],
 ];
 
 pub const REVIEW: &[Binding] = &[
@@ -160,8 +183,24 @@ pub const REVIEW: &[Binding] = &[
     ),
     b(&[Char('s')], "s", Action::Snooze, "snooze", true),
     b(&[Char('n')], "n", Action::Note, "note", true),
-    b(&[Char('x')], "x", Action::NextStep, "next step", true),
+    b(
+        &[Char('x')],
+        "x",
+        Action::NextStep,
+        "next step (replaces an overdue one)",
+        true,
+    ),
     b(&[Char('o'), Enter], "o", Action::Open, "open", true),
+    b(
+        &[Down, Char('j')],
+        "↓/j",
+        Action::Down,
+        "scroll the card",
+        false,
+    ),
+    b(&[Up, Char('k')], "↑/k", Action::Up, "scroll back", false),
+    MOVE[2],
+    MOVE[3],
     b(
         &[Char(' '), Right, Char('l')],
         "Space",
@@ -182,6 +221,8 @@ pub const REVIEW: &[Binding] = &[
 pub const CLIENTS: &[Binding] = &[
     MOVE[0],
     MOVE[1],
+    MOVE[2],
+    MOVE[3],
     b(&[Enter, Char('o')], "Enter", Action::Open, "open", true),
     b(&[Char('f')], "f", Action::Filter, "filter", true),
     b(
@@ -192,29 +233,47 @@ pub const CLIENTS: &[Binding] = &[
         true,
     ),
     b(&[Char('t')], "t", Action::FilterTag, "tag filter", true),
+    b(
+        &[Esc],
+        "Esc",
+        Action::ClearFilter,
+        "clear the filters",
+        true,
+    ),
     b(&[Char('a')], "a", Action::AddContact, "add contact", true),
     b(&[Char('n')], "n", Action::Note, "note", false),
     b(&[Char('x')], "x", Action::NextStep, "next step", false),
-    b(&[Home, Char('g')], "g", Action::Top, "first contact", false),
-    b(
-        &[End, Char('G')],
-        "G",
-        Action::Bottom,
-        "last contact",
-        false,
-    ),
+    ENDS[0],
+    ENDS[1],
 ];
 
 pub const PROFILE: &[Binding] = &[
-    b(&[Down, Char('j')], "↓/j", Action::Down, "next note", false),
-    b(&[Up, Char('k')], "↑/k", Action::Up, "previous note", false),
     b(
-        &[Enter],
-        "Enter",
-        Action::Open,
-        "read the whole note",
+        &[Down, Char('j')],
+        "↓/j",
+        Action::Down,
+        "scroll down (details) or next note (timeline)",
         false,
     ),
+    b(
+        &[Up, Char('k')],
+        "↑/k",
+        Action::Up,
+        "scroll up or previous note",
+        false,
+    ),
+    MOVE[2],
+    MOVE[3],
+    ENDS[0],
+    ENDS[1],
+    b(
+        &[Left, Right, Char('h'), Char('l')],
+        "←/→",
+        Action::SwitchPane,
+        "details or timeline",
+        true,
+    ),
+    b(&[Enter], "Enter", Action::Open, "read the whole note", true),
     b(&[Char('n')], "n", Action::Note, "note", true),
     b(&[Char('x')], "x", Action::NextStep, "add follow-up", true),
     b(
@@ -291,6 +350,13 @@ pub const PIPELINE: &[Binding] = &[
     b(&[Char('x')], "x", Action::Lost, "lost (asks why)", true),
     b(&[Char('a')], "a", Action::AddDeal, "add deal", true),
     b(
+        &[Char('c')],
+        "c",
+        Action::CloseDate,
+        "expected close date",
+        true,
+    ),
+    b(
         &[Enter, Char('o')],
         "Enter",
         Action::Open,
@@ -302,6 +368,10 @@ pub const PIPELINE: &[Binding] = &[
 pub const PROFIT: &[Binding] = &[
     MOVE[0],
     MOVE[1],
+    MOVE[2],
+    MOVE[3],
+    ENDS[0],
+    ENDS[1],
     b(&[Char('p')], "p", Action::CyclePeriod, "period", true),
     b(&[Char('s')], "s", Action::CycleSort, "sort", true),
     b(
@@ -313,7 +383,18 @@ pub const PROFIT: &[Binding] = &[
     ),
 ];
 
-pub const INSIGHTS: &[Binding] = &[];
+pub const INSIGHTS: &[Binding] = &[
+    b(
+        &[Down, Char('j')],
+        "↓/j",
+        Action::Down,
+        "scroll down",
+        false,
+    ),
+    b(&[Up, Char('k')], "↑/k", Action::Up, "scroll up", false),
+    MOVE[2],
+    MOVE[3],
+];
 
 pub fn table(ctx: Context) -> &'static [Binding] {
     match ctx {
@@ -375,6 +456,8 @@ mod tests {
             Context::Clients,
             Context::Profile,
             Context::Pipeline,
+            Context::Profit,
+            Context::Insights,
         ] {
             let keys: Vec<&KeyCode> = table(ctx).iter().flat_map(|b| b.keys.iter()).collect();
             for (i, k) in keys.iter().enumerate() {

@@ -1,24 +1,32 @@
-//! The full-screen app: `tend` at a terminal. The event loop lives here; the app state and
-//! what keys do are in `app`, the drawing in `views`.
+//! The full-screen app: `tend` at a terminal. This file holds the event loop and the terminal
+//! (raw mode, mouse, suspend on Ctrl-Z, SIGTERM and SIGHUP); `app` routes keys to the views,
+//! each of which lives in its own module under `views` and `popups`.
 
 pub mod app;
+pub mod context;
+pub mod effect;
 pub mod input;
+pub mod jobs;
 pub mod keymap;
-pub mod state;
+pub mod popups;
 pub mod theme;
 pub mod views;
+pub mod widgets;
+pub mod writes;
 
 use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crossterm::event::{self, Event};
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use app::{App, EditorRequest};
 
-/// How often the app looks for changes made by other processes.
+/// How often the app looks for changes made by other processes (and for SIGTERM).
 const TICK: Duration = Duration::from_millis(500);
 /// How often it looks for figures being worked out in the background.
 const BUSY_TICK: Duration = Duration::from_millis(10);
@@ -45,37 +53,55 @@ pub fn run(store: Store, clock: Clock, start: Start, demo: bool) -> Result<()> {
     let mut app = App::new(store, clock)?;
     app.demo = demo;
     app.background = true;
-    if let Some(risk) = crate::config::sync_risk(app.store.path()) {
-        app.status = Some((
-            format!(
-                "{risk}: it can be corrupted there; {}",
-                crate::config::SYNC_ADVICE
-            ),
-            true,
-        ));
+    if let Some(risk) = crate::config::sync_risk(app.env.store.path()) {
+        let advice = crate::config::SYNC_ADVICE;
+        app.status = Some((format!("{risk}: it can be corrupted there; {advice}"), true));
     }
     if start == Start::Review {
-        app.handle_key(event::KeyEvent::new(
-            event::KeyCode::Char('r'),
-            event::KeyModifiers::NONE,
-        ));
+        app.apply(effect::Effect::Review)?;
     }
-    // ratatui::init installs a panic hook that restores the terminal before the message.
-    let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, &mut app);
-    ratatui::restore();
+    // SIGTERM and SIGHUP end the app the way q does, so the terminal is put back.
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    let mut terminal = enter();
+    let result = event_loop(&mut terminal, &mut app, &stop);
+    leave();
     result
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
-    while !app.quit {
+/// Take the terminal: raw mode, the alternate screen (ratatui::init, whose panic hook puts
+/// them back), and the mouse, which the panic hook is taught to release too.
+fn enter() -> ratatui::DefaultTerminal {
+    let terminal = ratatui::init();
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+        hook(info);
+    }));
+    let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+    terminal
+}
+
+fn leave() {
+    let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    stop: &AtomicBool,
+) -> Result<()> {
+    while !app.quit && !stop.load(Ordering::Relaxed) {
         terminal.draw(|f| views::draw(f, app))?;
         // While figures are being worked out, look for them often; otherwise wait for keys.
         let wait = if app.busy() { BUSY_TICK } else { TICK };
         if event::poll(wait)? {
             match event::read()? {
                 Event::Key(key) => app.handle_key(key),
-                Event::Resize(_, _) => {}
+                Event::Mouse(m) => app.mouse(m),
                 _ => {}
             }
         } else if !app.busy()
@@ -85,10 +111,17 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
         }
         app.collect();
         if let Some(req) = app.editor.take() {
-            ratatui::restore();
+            leave();
             let text = edit(&req);
-            *terminal = ratatui::init();
+            *terminal = enter();
             app.editor_done(req, text);
+        }
+        if std::mem::take(&mut app.suspend) {
+            leave();
+            // Stop as Ctrl-Z does outside raw mode; `fg` carries on from here.
+            signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+            *terminal = enter();
+            terminal.clear()?;
         }
     }
     Ok(())

@@ -1,270 +1,262 @@
-//! Profit and Insights: the profitability table with a bar per client, and the "is it working"
-//! pictures: funnel, win rate, revenue by month against the goal, sources and referrers.
+//! Insights, "is it working?": the funnel and win rate, revenue by month against the goal,
+//! the best lead sources and referrers. Four panes on a large terminal (with a bar chart of
+//! the months), one page that scrolls on a smaller one; j/k scroll either.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
+use rusqlite::Connection;
 
-use super::window;
-use crate::model::duration::format_minutes;
+use crate::commands::reports::{self as r, Funnel, Month, PipelineReport, Ranked};
+use crate::config::Settings;
+use crate::error::Result;
+use crate::model::profit::Period;
 use crate::model::text::{fit, one_line};
-use crate::tui::app::App;
+use crate::tui::context::Ui;
+use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::widgets::{Scroll, bar, panel, scroll_text};
 
-/// A bar of `width` cells for `value` out of `max`.
-fn bar(value: i64, max: i64, width: usize) -> String {
-    if max <= 0 || value <= 0 {
-        return String::new();
-    }
-    let n = ((value as f64 / max as f64) * width as f64).round() as usize;
-    "█".repeat(n.clamp(1, width))
+/// Everything the Insights tab shows, worked out in one go.
+#[derive(Debug, Clone)]
+pub struct InsightsData {
+    pub funnel: Funnel,
+    pub pipeline: PipelineReport,
+    pub months: Vec<Month>,
+    pub sources: Vec<Ranked>,
+    pub referrers: Vec<Ranked>,
+    pub goal: Option<i64>,
 }
 
-pub fn profit(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
-    let p = &app.profit;
-    let cur = &p.settings.currency;
-    let title = format!(
-        " Profit · {} · sorted by {} · time at {}/h{}{} ",
-        p.period.title(),
-        p.sort.title(),
-        cur.format(p.settings.hourly_cost),
-        if p.settings.hourly_cost_is_default {
-            " (default: set hourly_cost)"
-        } else {
-            ""
-        },
-        if p.loading { " · updating…" } else { "" }
-    );
-    let block = Block::bordered()
-        .border_style(t.border())
-        .title(Span::styled(title, t.title()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let Some(r) = &p.report else {
-        frame.render_widget(Paragraph::new("Working out the figures…"), inner);
-        return;
-    };
-    if r.rows.is_empty() {
-        frame.render_widget(
-            Paragraph::new("No money or time in this period. p changes the period; record with tend income, tend expense, tend time."),
-            inner,
-        );
-        return;
-    }
-    let [head, body, foot] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    let name_w = (inner.width as usize / 5).clamp(10, 24);
-    let bar_w = (inner.width as usize).saturating_sub(name_w + 62).min(30);
-    let header = format!(
-        "{} {:>10} {:>9} {:>6} {:>10} {:>6} {:>9}  {}",
-        fit("client", name_w),
-        "revenue",
-        "expenses",
-        "hours",
-        "profit",
-        "margin",
-        "rate/h",
-        if bar_w > 0 { "profit" } else { "" }
-    );
-    frame.render_widget(Line::from(Span::styled(header, t.heading())), head);
-    let max = r.rows.iter().map(|c| c.profit).max().unwrap_or(0);
-    let (start, end) = window(r.rows.len(), p.selected, body.height as usize);
-    let pct = |m: Option<f64>| m.map_or("—".into(), |m| format!("{m:.0}%"));
-    let lines: Vec<Line> = r.rows[start..end]
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let losing = c.profit < 0;
-            let line = Line::from(vec![
-                Span::raw(format!(
-                    "{} {:>10} {:>9} {:>6} ",
-                    fit(&one_line(&c.name), name_w),
-                    cur.format(c.revenue),
-                    cur.format(c.expenses),
-                    format_minutes(c.minutes)
-                )),
-                Span::styled(
-                    format!("{:>10}", cur.format(c.profit)),
-                    if losing { t.overdue() } else { Style::new() },
-                ),
-                Span::raw(format!(
-                    " {:>6} {:>9}  ",
-                    pct(c.margin),
-                    c.hourly_rate.map_or("—".into(), |h| cur.format(h))
-                )),
-                Span::styled(
-                    if losing {
-                        "losing money".to_string()
-                    } else {
-                        bar(c.profit, max, bar_w)
-                    },
-                    if losing { t.overdue() } else { t.good() },
-                ),
-            ]);
-            if start + i == p.selected {
-                line.style(t.selected())
-            } else {
-                line
-            }
+impl InsightsData {
+    pub fn compute(
+        conn: &Connection,
+        today: chrono::NaiveDate,
+        now: &str,
+        settings: &Settings,
+    ) -> Result<InsightsData> {
+        let funnel = r::funnel(conn, today, now, settings)?;
+        let pipeline = r::pipeline_with(conn, today, funnel.deals.clone())?;
+        let (sources, referrers) =
+            r::sources_and_referrals(conn, today, Period::Last12Months, settings)?;
+        Ok(InsightsData {
+            funnel,
+            pipeline,
+            months: r::revenue_by_month(conn, today)?,
+            sources,
+            referrers,
+            goal: settings.monthly_revenue_goal,
         })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), body);
-    let total = &r.total;
-    frame.render_widget(
-        Line::from(Span::styled(
-            format!(
-                "{} {:>10} {:>9} {:>6} {:>10} {:>6}   {} clients",
-                fit("Total", name_w),
-                cur.format(total.revenue),
-                cur.format(total.expenses),
-                format_minutes(total.minutes),
-                cur.format(total.profit),
-                pct(total.margin),
-                r.rows.len()
-            ),
-            t.heading(),
-        )),
-        foot,
-    );
+    }
 }
 
-pub fn insights(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
-    let state = &app.insights;
-    let cur = &state.settings.currency;
-    let Some(s) = &state.data else {
-        let block = Block::bordered()
-            .border_style(t.border())
-            .title(Span::styled(" Insights ", t.title()));
-        frame.render_widget(
-            Paragraph::new("Working out the figures…").block(block),
-            area,
+/// The panes: funnel, revenue, sources, referrers.
+#[derive(Debug, Default)]
+pub struct Insights {
+    pub data: Option<InsightsData>,
+    pub loading: bool,
+    scrolls: [Scroll; 4],
+}
+
+impl Insights {
+    pub fn keys(&self) -> &'static [Binding] {
+        keymap::INSIGHTS
+    }
+
+    pub fn act(&mut self, action: Action) {
+        for s in &mut self.scrolls {
+            match action {
+                Action::Down => s.by(1),
+                Action::Up => s.by(-1),
+                Action::PageDown => s.page(true),
+                Action::PageUp => s.page(false),
+                _ => {}
+            }
+        }
+    }
+
+    pub fn scroll(&mut self, delta: isize) {
+        for s in &mut self.scrolls {
+            s.by(delta);
+        }
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let t = ui.theme;
+        let Some(d) = &self.data else {
+            let inner = panel(frame, area, "Insights", t.border(), t);
+            frame.render_widget(Paragraph::new("Working out the figures…"), inner);
+            return;
+        };
+        let updating = if self.loading { " · updating…" } else { "" };
+        if area.width < 100 || area.height < 24 {
+            let inner = panel(frame, area, &format!("Insights{updating}"), t.border(), t);
+            let w = inner.width.saturating_sub(1) as usize;
+            let mut lines = funnel_lines(d, w, ui);
+            lines.push(Line::raw(""));
+            lines.extend(month_lines(d, w, ui));
+            for (title, rows) in [
+                ("Lead sources (12 months)", &d.sources),
+                ("Best referrers (12 months)", &d.referrers),
+            ] {
+                lines.push(Line::raw(""));
+                lines.push(Line::from(Span::styled(title, t.heading())));
+                lines.extend(ranked_lines(rows, w, ui));
+            }
+            return scroll_text(frame, inner, lines, &mut self.scrolls[0]);
+        }
+        let [top, bottom] =
+            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+        let [funnel_area, revenue_area] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
+        let [sources_area, referrers_area] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(bottom);
+        let [s0, s1, s2, _] = &mut self.scrolls;
+        let inner = panel(
+            frame,
+            funnel_area,
+            &format!("Funnel and pipeline{updating}"),
+            t.border(),
+            t,
         );
-        return;
-    };
-    let [top, bottom] =
-        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
-    let [funnel_area, revenue_area] =
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
-    let [sources_area, referrers_area] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
-    let pct = |m: Option<f64>| m.map_or("—".into(), |m| format!("{m:.0}%"));
-
-    // Funnel: contacts who were leads, and deals through the stages.
-    let mut lines = Vec::new();
-    {
-        let f = &s.funnel;
-        let w = (funnel_area.width as usize).saturating_sub(30).max(4);
-        let max = f.ever_leads.max(1);
-        lines.push(Line::from(Span::styled("Leads → clients", t.heading())));
-        for (label, n) in [
-            ("leads", f.ever_leads),
-            ("prospects", f.became_prospects),
-            ("clients", f.became_clients),
+        scroll_text(frame, inner, funnel_lines(d, inner.width as usize, ui), s0);
+        revenue_chart(frame, revenue_area, d, ui);
+        for (title, rows, area, scroll) in [
+            ("Lead sources (12 months)", &d.sources, sources_area, s1),
+            (
+                "Best referrers (12 months)",
+                &d.referrers,
+                referrers_area,
+                s2,
+            ),
         ] {
-            lines.push(Line::from(vec![
-                Span::raw(format!("{label:<12}{n:>6} ")),
-                Span::styled(bar(n, max, w), t.good()),
-            ]));
+            let inner = panel(frame, area, title, t.border(), t);
+            scroll_text(
+                frame,
+                inner,
+                ranked_lines(rows, inner.width as usize, ui),
+                scroll,
+            );
         }
-        let goal = f
-            .new_clients_goal
-            .map_or(String::new(), |g| format!(" of {g}"));
-        lines.push(Line::raw(format!(
-            "lead → client {} · new clients this quarter {}{goal}",
-            pct(f.lead_to_client),
-            f.new_clients_this_quarter
-        )));
-        lines.push(Line::from(Span::styled("Deals", t.heading())));
-        let max = f.deals.stages.first().map_or(1, |s| s.reached.max(1)) as i64;
-        for st in &f.deals.stages {
-            lines.push(Line::from(vec![
-                Span::raw(format!("{:<12}{:>6} ", st.stage.title(), st.reached)),
-                Span::styled(bar(st.reached as i64, max, w.saturating_sub(6)), t.good()),
-                Span::styled(format!(" {}", pct(st.conversion)), t.dim()),
-            ]));
-        }
-        let days = f
-            .deals
-            .avg_days_to_close
-            .map_or("—".into(), |d| format!("{d:.0} days"));
-        lines.push(Line::raw(format!(
-            "win rate {} · to close {days}",
-            pct(f.deals.win_rate)
-        )));
     }
-    {
-        let p = &s.pipeline;
-        lines.push(Line::raw(format!(
-            "open {} · weighted {} · this month {}",
-            cur.format(p.open_value),
-            cur.format(p.weighted_value),
-            cur.format(p.expected_this_month)
-        )));
-    }
-    let title = if state.loading {
-        " Funnel and pipeline · updating… "
-    } else {
-        " Funnel and pipeline "
-    };
-    let block = Block::bordered()
-        .border_style(t.border())
-        .title(Span::styled(title, t.title()));
-    frame.render_widget(Paragraph::new(lines).block(block), funnel_area);
+}
 
-    // Revenue per month against the goal: bars at or over the goal are green.
-    let goal = state.settings.monthly_revenue_goal;
-    let title = match goal {
-        Some(g) => format!(" Revenue by month · goal {} (green: met) ", cur.format(g)),
-        None => " Revenue by month · set goals.monthly_revenue to see the goal ".to_string(),
-    };
-    let bars: Vec<Bar> = s
+fn pct(m: Option<f64>) -> String {
+    m.map_or("—".into(), |m| format!("{m:.0}%"))
+}
+
+/// Leads → clients, the deals through their stages, win rate and the pipeline's value.
+fn funnel_lines(d: &InsightsData, width: usize, ui: &Ui) -> Vec<Line<'static>> {
+    let t = ui.theme;
+    let f = &d.funnel;
+    let w = width.saturating_sub(20);
+    let mut lines = vec![Line::from(Span::styled("Leads → clients", t.heading()))];
+    let max = f.ever_leads.max(1);
+    for (label, n) in [
+        ("leads", f.ever_leads),
+        ("prospects", f.became_prospects),
+        ("clients", f.became_clients),
+    ] {
+        lines.push(Line::from(vec![
+            Span::raw(format!("{label:<12}{n:>6} ")),
+            Span::styled(bar(n, max, w), t.good()),
+        ]));
+    }
+    let goal = f
+        .new_clients_goal
+        .map_or(String::new(), |g| format!(" of {g}"));
+    lines.push(Line::raw(format!(
+        "lead → client {} · new clients this quarter {}{goal}",
+        pct(f.lead_to_client),
+        f.new_clients_this_quarter
+    )));
+    lines.push(Line::from(Span::styled("Deals", t.heading())));
+    let max = f.deals.stages.first().map_or(1, |s| s.reached.max(1)) as i64;
+    for st in &f.deals.stages {
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<12}{:>6} ", st.stage.title(), st.reached)),
+            Span::styled(bar(st.reached as i64, max, w.saturating_sub(6)), t.good()),
+            Span::styled(format!(" {}", pct(st.conversion)), t.dim()),
+        ]));
+    }
+    let days = f
+        .deals
+        .avg_days_to_close
+        .map_or("—".into(), |d| format!("{d:.0} days"));
+    lines.push(Line::raw(format!(
+        "win rate {} · to close {days}",
+        pct(f.deals.win_rate)
+    )));
+    let p = &d.pipeline;
+    lines.push(Line::raw(format!(
+        "open {} · weighted {} · this month {}",
+        ui.money(p.open_value),
+        ui.money(p.weighted_value),
+        ui.money(p.expected_this_month)
+    )));
+    lines
+}
+
+fn month_label(m: &Month) -> String {
+    chrono::NaiveDate::parse_from_str(&format!("{}-01", m.month), "%Y-%m-%d")
+        .map(|d| d.format("%b").to_string())
+        .unwrap_or_default()
+}
+
+fn goal_title(d: &InsightsData, ui: &Ui) -> String {
+    match d.goal {
+        Some(g) => format!("Revenue by month · goal {} (green: met)", ui.money(g)),
+        None => "Revenue by month · set goals.monthly_revenue to see the goal".to_string(),
+    }
+}
+
+/// Revenue per month as lines of text bars, for the page that scrolls.
+fn month_lines(d: &InsightsData, width: usize, ui: &Ui) -> Vec<Line<'static>> {
+    let t = ui.theme;
+    let mut lines = vec![Line::from(Span::styled(goal_title(d, ui), t.heading()))];
+    let amounts: Vec<String> = d.months.iter().map(|m| ui.money(m.revenue)).collect();
+    let amount_w = amounts.iter().map(|a| a.chars().count()).max().unwrap_or(0);
+    let max = d.months.iter().map(|m| m.revenue).max().unwrap_or(0);
+    let w = width.saturating_sub(amount_w + 6);
+    for (m, a) in d.months.iter().zip(&amounts) {
+        let met = d.goal.is_some_and(|g| m.revenue >= g);
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<4}{a:>amount_w$} ", month_label(m))),
+            Span::styled(
+                bar(m.revenue, max, w),
+                if met { t.good() } else { t.today() },
+            ),
+        ]));
+    }
+    lines
+}
+
+fn revenue_chart(frame: &mut Frame, area: Rect, d: &InsightsData, ui: &Ui) {
+    let t = ui.theme;
+    let bars: Vec<Bar> = d
         .months
         .iter()
         .map(|m| {
-            let met = goal.is_some_and(|g| m.revenue >= g);
-            let label = chrono::NaiveDate::parse_from_str(&format!("{}-01", m.month), "%Y-%m-%d")
-                .map(|d| d.format("%b").to_string())
-                .unwrap_or_default();
+            let met = d.goal.is_some_and(|g| m.revenue >= g);
             Bar::default()
                 .value((m.revenue.max(0) / 100) as u64)
-                .label(Line::from(label))
+                .label(Line::from(month_label(m)))
                 .text_value(compact(m.revenue))
                 .style(if met { t.good() } else { t.today() })
         })
         .collect();
-    let width = revenue_area.width.saturating_sub(2) / 12;
+    let width = area.width.saturating_sub(2) / 12;
     let chart = BarChart::default()
         .block(
             Block::bordered()
                 .border_style(t.border())
-                .title(Span::styled(title, t.title())),
+                .title(Span::styled(format!(" {} ", goal_title(d, ui)), t.title())),
         )
         .data(BarGroup::default().bars(&bars))
         .bar_width(width.saturating_sub(1).max(1))
         .bar_gap(1);
-    frame.render_widget(chart, revenue_area);
-
-    ranked(
-        frame,
-        app,
-        " Lead sources (12 months) ",
-        &s.sources,
-        sources_area,
-    );
-    ranked(
-        frame,
-        app,
-        " Best referrers (12 months) ",
-        &s.referrers,
-        referrers_area,
-    );
+    frame.render_widget(chart, area);
 }
 
 /// "12k", "950", "1.2m" for a bar's label (amounts in minor units).
@@ -278,28 +270,31 @@ fn compact(minor: i64) -> String {
     }
 }
 
-fn ranked(
-    frame: &mut Frame,
-    app: &App,
-    title: &str,
-    rows: &[crate::commands::reports::Ranked],
-    area: Rect,
-) {
-    let t = app.theme;
-    let cur = &app.insights.settings.currency;
-    let block = Block::bordered()
-        .border_style(t.border())
-        .title(Span::styled(title.to_string(), t.title()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+fn ranked_lines(rows: &[Ranked], width: usize, ui: &Ui) -> Vec<Line<'static>> {
+    let t = ui.theme;
     if rows.is_empty() {
-        frame.render_widget(Span::styled("Nothing yet.", t.dim()), inner);
-        return;
+        return vec![Line::from(Span::styled("Nothing yet.", t.dim()))];
     }
-    let name_w = (inner.width as usize).saturating_sub(30).clamp(8, 24);
+    let money: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (ui.money(r.group.revenue), ui.money(r.profit)))
+        .collect();
+    let rev_w = money
+        .iter()
+        .map(|m| m.0.chars().count())
+        .chain([7])
+        .max()
+        .unwrap_or(7);
+    let pro_w = money
+        .iter()
+        .map(|m| m.1.chars().count())
+        .chain([6])
+        .max()
+        .unwrap_or(6);
+    let name_w = width.saturating_sub(rev_w + pro_w + 11).clamp(4, 24);
     let mut lines = vec![Line::from(Span::styled(
         format!(
-            "{} {:>7} {:>10} {:>10}",
+            "{} {:>7} {:>rev_w$} {:>pro_w$}",
             fit("", name_w),
             "clients",
             "revenue",
@@ -307,16 +302,14 @@ fn ranked(
         ),
         t.dim(),
     ))];
-    for r in rows.iter().take(inner.height.saturating_sub(1) as usize) {
+    for (r, (rev, pro)) in rows.iter().zip(&money) {
         lines.push(Line::raw(format!(
-            "{} {:>7} {:>10} {:>10}",
+            "{} {:>7} {rev:>rev_w$} {pro:>pro_w$}",
             fit(&one_line(&r.group.name), name_w),
             r.group.clients,
-            cur.format(r.group.revenue),
-            cur.format(r.profit)
         )));
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    lines
 }
 
 #[cfg(test)]
@@ -324,10 +317,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bars_and_labels() {
-        assert_eq!(bar(5, 10, 10), "█████");
-        assert_eq!(bar(1, 1000, 10), "█", "anything above zero shows");
-        assert_eq!(bar(-5, 10, 10), "");
+    fn labels_are_compact() {
         assert_eq!(compact(1_234_500), "12k");
         assert_eq!(compact(250_000), "2.5k");
         assert_eq!(compact(95_000), "950");

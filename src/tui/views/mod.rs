@@ -1,162 +1,161 @@
-//! Drawing: the frame (tabs, body, status line) and the overlays. Views read the app state and
-//! draw it; they change nothing.
+//! Drawing the frame: the tab bar, the view that has the keys, the status line (only keys that
+//! do something now, or the pop-up's), and the pop-up. Each view draws itself from its state.
 
-mod insights;
-mod modal;
-mod pipeline;
-mod profile;
-mod review;
-mod tables;
-mod today;
+pub mod card;
+pub mod clients;
+pub mod insights;
+pub mod pipeline;
+pub mod profile;
+pub mod profit;
+pub mod review;
+pub mod today;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
-use super::app::{App, Tab};
+use super::app::App;
+use super::effect::Tab;
 use super::keymap::{self, Context};
 use crate::model::text::one_line;
 
-/// The smallest terminal tend draws into.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 15;
+/// Below this the app says how big it needs to be instead of drawing.
+pub const MIN_WIDTH: u16 = 20;
+pub const MIN_HEIGHT: u16 = 5;
 
-pub fn draw(frame: &mut Frame, app: &App) {
+pub fn draw(frame: &mut Frame, app: &mut App) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!(
-            "tend needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT} (this one is {}×{}). Make it bigger, or press q to quit.",
+            "tend needs at least {MIN_WIDTH}×{MIN_HEIGHT} (this is {}×{}): make the window bigger, or q quits.",
             area.width, area.height
         );
-        frame.render_widget(
-            Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }),
-            area,
-        );
+        frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
         return;
     }
+    let status_h = status_height(app, area);
     let [top, body, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
-        Constraint::Length(1),
+        Constraint::Length(status_h),
     ])
     .areas(area);
     draw_tabs(frame, app, top);
-    if let Some(r) = &app.review
-        && app.profile.is_none()
-    {
-        review::draw(frame, app, r, body);
-    } else if let Some(p) = &app.profile {
-        profile::draw(frame, app, p, body);
-    } else {
-        match app.tab {
-            Tab::Today => today::draw(frame, app, body),
-            Tab::Clients => tables::clients(frame, app, body),
-            Tab::Pipeline => pipeline::draw(frame, app, body),
-            Tab::Profit => insights::profit(frame, app, body),
-            Tab::Insights => insights::insights(frame, app, body),
+    let env = &app.env;
+    let ui = env.ui();
+    match app.context() {
+        Context::Profile => {
+            if let Some(p) = &mut app.profile {
+                p.draw(frame, body, &ui);
+            }
         }
+        _ if app.review.is_some() => {
+            if let Some(r) = &mut app.review {
+                r.draw(frame, body, &ui);
+            }
+        }
+        _ => match app.tab {
+            Tab::Today => app.today.draw(frame, body, &ui),
+            Tab::Clients => app.clients.draw(frame, body, &ui),
+            Tab::Pipeline => app.pipeline.draw(frame, body, &ui),
+            Tab::Profit => app.profit.draw(frame, body, &ui),
+            Tab::Insights => app.insights.draw(frame, body, &ui),
+        },
     }
     draw_status(frame, app, bottom);
-    if let Some(m) = &app.modal {
-        modal::draw(frame, app, m, body);
+    if let Some(p) = &mut app.popup {
+        p.draw(frame, body, &ui);
     }
 }
 
-fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
+fn draw_tabs(frame: &mut Frame, app: &mut App, area: Rect) {
+    let t = app.env.theme;
     let mut spans = vec![Span::styled(" tend ", t.title())];
     if app.demo {
         spans.push(Span::styled("DEMO ", t.today()));
     }
+    let on_tab = app.profile.is_none() && app.review.is_none();
+    // Whole names when they fit, numbers and the current one's name when not.
+    let full: usize = Tab::ALL.iter().map(|tab| tab.title().len() + 4).sum();
+    let room = (area.width as usize).saturating_sub(spans.iter().map(|s| s.width()).sum());
+    app.tab_spans.clear();
+    let mut x: usize = spans.iter().map(|s| s.width()).sum();
     for (i, tab) in Tab::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, tab.title());
-        let style = if *tab == app.tab && app.profile.is_none() && app.review.is_none() {
+        let current = *tab == app.tab;
+        let label = if current || full + 11 <= room {
+            format!(" {} {} ", i + 1, tab.title())
+        } else {
+            format!(" {} ", i + 1)
+        };
+        let style = if current && on_tab {
             t.selected()
         } else {
             t.dim()
         };
+        let w = label.width();
+        app.tab_spans.push((x as u16, (x + w) as u16, *tab));
+        x += w;
         spans.push(Span::styled(label, style));
     }
-    let date = app.clock.today().format("%a %-d %b ").to_string();
+    let date = app.env.today().format("%a %-d %b ").to_string();
     let used: usize = spans.iter().map(|s| s.width()).sum();
-    let pad = (area.width as usize).saturating_sub(used + date.len());
-    spans.push(Span::raw(" ".repeat(pad)));
-    spans.push(Span::styled(date, t.dim()));
-    frame.render_widget(Line::from(spans), area);
+    if used + date.len() <= area.width as usize {
+        spans.push(Span::raw(
+            " ".repeat(area.width as usize - used - date.len()),
+        ));
+        spans.push(Span::styled(date, t.dim()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A message that does not fit on one line gets more (up to a third of the screen), so it is
+/// read whole rather than cut.
+fn status_height(app: &App, area: Rect) -> u16 {
+    let Some((msg, _)) = &app.status else {
+        return 1;
+    };
+    let needed = Paragraph::new(format!(" {}", one_line(msg)))
+        .wrap(Wrap { trim: false })
+        .line_count(area.width);
+    (needed as u16).clamp(1, (area.height / 3).max(1))
 }
 
 fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
+    let t = app.env.theme;
     if let Some((msg, error)) = &app.status {
         let style = if *error { t.error() } else { t.good() };
         frame.render_widget(
-            Line::from(Span::styled(format!(" {}", one_line(msg)), style)),
+            Paragraph::new(Span::styled(format!(" {}", one_line(msg)), style))
+                .wrap(Wrap { trim: false }),
             area,
         );
         return;
     }
-    let ctx = app.context();
-    if app.review.as_ref().is_some_and(|r| r.summary.is_some()) && app.profile.is_none() {
-        frame.render_widget(
-            Line::from(Span::styled(" any key: back to Today", t.dim())),
-            area,
-        );
-        return;
-    }
-    let mut spans = vec![Span::raw(" ")];
-    let extra: &[_] = if ctx == Context::Clients && app.clients.filtering {
-        &[]
+    let hint = |s: &str| Line::from(Span::styled(format!(" {s}"), t.dim()));
+    let line = if let Some(p) = &app.popup {
+        hint(p.hints())
+    } else if app.profile.is_none() && app.review.as_ref().is_some_and(|r| r.is_over()) {
+        hint("↑/↓ scroll · any other key: back to Today")
+    } else if app.context() == Context::Clients && app.clients.filtering {
+        hint("type to filter · Enter keep · Esc clear")
     } else {
-        keymap::table(ctx)
+        let ctx = app.context();
+        let mut spans = vec![Span::raw(" ")];
+        let view = app
+            .bindings()
+            .into_iter()
+            .filter(|(b, applies)| b.status && *applies)
+            .map(|(b, _)| b);
+        let globals = keymap::GLOBAL
+            .iter()
+            .filter(|b| b.status && !(ctx == Context::Review && b.label == "q"));
+        for b in view.chain(globals) {
+            spans.push(Span::styled(b.label, t.key()));
+            spans.push(Span::styled(format!(" {}  ", b.short()), t.dim()));
+        }
+        Line::from(spans)
     };
-    let globals = keymap::GLOBAL
-        .iter()
-        .filter(|b| b.status && !(ctx == Context::Review && b.label == "q"));
-    for b in extra.iter().filter(|b| b.status).chain(globals) {
-        spans.push(Span::styled(b.label, t.key()));
-        spans.push(Span::styled(format!(" {}  ", b.short()), t.dim()));
-    }
-    if ctx == Context::Clients && app.clients.filtering {
-        spans = vec![Span::styled(
-            " type to filter · Enter keep · Esc clear",
-            t.dim(),
-        )];
-    }
-    frame.render_widget(Line::from(spans), area);
-}
-
-/// The rows `[start, end)` to draw so that `selected` shows in a list of `len` rows that has
-/// `height` lines.
-pub fn window(len: usize, selected: usize, height: usize) -> (usize, usize) {
-    if len <= height {
-        return (0, len);
-    }
-    let start = selected.saturating_sub(height / 3).min(len - height);
-    (start, start + height)
-}
-
-/// A rectangle of at most `w`×`h`, centred in `area`.
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_window_keeps_the_selection_in_view() {
-        assert_eq!(window(5, 4, 10), (0, 5));
-        assert_eq!(window(100, 0, 10), (0, 10));
-        assert_eq!(window(100, 50, 9), (47, 56));
-        assert_eq!(window(100, 99, 10), (90, 100));
-    }
+    frame.render_widget(Paragraph::new(line), area);
 }

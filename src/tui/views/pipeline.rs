@@ -1,83 +1,306 @@
-//! The pipeline as a board: a column per stage with its total and weighted total.
+//! The pipeline as a board: a column per stage with its total and weighted total, as many
+//! columns as fit around the focused one, ◀ ▶ where more are hidden.
 
+use crossterm::event::{MouseEvent, MouseEventKind};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
-use super::window;
-use crate::model::Stage;
-use crate::model::money::{format_amount, weighted};
+use crate::error::Result;
+use crate::model::money::weighted;
 use crate::model::text::{one_line, truncate};
-use crate::tui::app::App;
+use crate::model::{Deal, Stage};
+use crate::store::deals;
+use crate::tui::context::{Env, Ui};
+use crate::tui::effect::{Ask, Effect, Write};
+use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::popups::Popup;
+use crate::tui::widgets::panel;
+use crate::when;
 
-pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
-    let p = &app.pipeline;
-    if p.deals.is_empty() {
-        let block = Block::bordered()
-            .border_style(t.border())
-            .title(Span::styled(" Pipeline ", t.title()));
-        frame.render_widget(
-            Paragraph::new("No deals yet: a adds one (WHO: TITLE VALUE).").block(block),
-            area,
-        );
-        return;
-    }
-    // As many columns as fit at 20 wide, around the focused one.
-    let fit = (area.width / 20).clamp(1, Stage::ALL.len() as u16) as usize;
-    let first = p.column.saturating_sub(fit / 2).min(Stage::ALL.len() - fit);
-    let areas = Layout::horizontal(vec![Constraint::Ratio(1, fit as u32); fit]).split(area);
-    for (slot, col) in (first..first + fit).enumerate() {
-        let stage = Stage::ALL[col];
-        let ids = &p.columns[col];
-        let total: i64 = ids.iter().map(|&i| p.deals[i].value_minor).sum();
-        let weight: i64 = ids
+/// Closed deals stay on the board this long.
+pub const CLOSED_SHOWN_DAYS: u64 = 30;
+/// The narrowest a column is drawn.
+const COLUMN_WIDTH: u16 = 20;
+
+#[derive(Debug, Default)]
+pub struct Pipeline {
+    pub deals: Vec<Deal>,
+    pub columns: Vec<Vec<usize>>,
+    pub column: usize,
+    pub lists: Vec<ListState>,
+    /// Where each shown column's cards were drawn: (stage index, area).
+    areas: Vec<(usize, Rect)>,
+}
+
+impl Pipeline {
+    pub fn load(&mut self, env: &Env) -> Result<()> {
+        let today = env.today();
+        let keep = self.selected().map(|d| d.id);
+        let since = today
+            .checked_sub_days(chrono::Days::new(CLOSED_SHOWN_DAYS))
+            .unwrap_or(today)
+            .to_string();
+        self.deals = deals::pipeline(env.store.conn(), &since)?;
+        self.columns = Stage::ALL
             .iter()
-            .map(|&i| weighted(p.deals[i].value_minor, p.deals[i].probability()))
-            .sum();
-        let focused = col == p.column;
-        let title = format!(" {} ({}) ", stage.title(), ids.len());
-        let block = Block::bordered()
-            .border_style(if focused { t.title() } else { t.border() })
-            .title(Span::styled(
-                title,
-                if focused { t.title() } else { t.heading() },
-            ));
-        let inner = block.inner(areas[slot]);
-        frame.render_widget(block, areas[slot]);
+            .map(|s| {
+                (0..self.deals.len())
+                    .filter(|&i| self.deals[i].stage == *s)
+                    .collect()
+            })
+            .collect();
+        self.lists.resize(Stage::ALL.len(), ListState::default());
+        if let Some(id) = keep {
+            for (c, col) in self.columns.iter().enumerate() {
+                if let Some(r) = col.iter().position(|&i| self.deals[i].id == id) {
+                    self.column = c;
+                    self.lists[c].select(Some(r));
+                }
+            }
+        }
+        for (c, col) in self.columns.iter().enumerate() {
+            let last = col.len().checked_sub(1);
+            let s = self.lists[c].selected().unwrap_or(0);
+            self.lists[c].select(last.map(|l| s.min(l)));
+        }
+        Ok(())
+    }
+
+    pub fn selected(&self) -> Option<&Deal> {
+        let col = self.columns.get(self.column)?;
+        let row = self.lists.get(self.column)?.selected()?;
+        col.get(row).map(|&i| &self.deals[i])
+    }
+
+    pub fn focused_contact(&self) -> Option<i64> {
+        self.selected().map(|d| d.contact_id)
+    }
+
+    pub fn has_selection(&self) -> bool {
+        self.selected().is_some()
+    }
+
+    pub fn keys(&self) -> &'static [Binding] {
+        keymap::PIPELINE
+    }
+
+    pub fn applies(&self, action: Action) -> bool {
+        let d = self.selected();
+        match action {
+            Action::StageForward => d.is_some_and(|d| d.stage.next().is_some()),
+            Action::StageBack => d.is_some_and(|d| d.stage.previous().is_some()),
+            Action::Won | Action::Lost | Action::Open | Action::CloseDate => d.is_some(),
+            _ => true,
+        }
+    }
+
+    fn move_row(&mut self, delta: isize) {
+        let len = self.columns.get(self.column).map_or(0, Vec::len);
+        if let (Some(last), Some(list)) = (len.checked_sub(1), self.lists.get_mut(self.column)) {
+            let s = list.selected().unwrap_or(0);
+            list.select(Some(s.saturating_add_signed(delta).min(last)));
+        }
+    }
+
+    fn move_column(&mut self, delta: isize) {
+        self.column = self
+            .column
+            .saturating_add_signed(delta)
+            .min(Stage::ALL.len() - 1);
+    }
+
+    pub fn act(&mut self, action: Action, _env: &Env) -> Result<Effect> {
+        let deal = self.selected().cloned();
+        Ok(match action {
+            Action::Left => self.moved(|p| p.move_column(-1)),
+            Action::Right => self.moved(|p| p.move_column(1)),
+            Action::Down => self.moved(|p| p.move_row(1)),
+            Action::Up => self.moved(|p| p.move_row(-1)),
+            Action::AddDeal => {
+                let contact = deal.map(|d| (d.contact_id, d.contact));
+                Effect::popup(Popup::ask(Ask::AddDeal { contact }, ""))
+            }
+            _ => match deal {
+                Some(d) => deal_action(action, d),
+                None => match action {
+                    Action::StageForward
+                    | Action::StageBack
+                    | Action::Won
+                    | Action::Lost
+                    | Action::CloseDate => Effect::Flash("No deal selected: a adds one".into()),
+                    _ => Effect::None,
+                },
+            },
+        })
+    }
+
+    fn moved(&mut self, f: impl FnOnce(&mut Pipeline)) -> Effect {
+        f(self);
+        Effect::None
+    }
+
+    pub fn mouse(&mut self, m: MouseEvent) {
+        let Some(&(col, area)) = self
+            .areas
+            .iter()
+            .find(|(_, a)| a.contains(Position::new(m.column, m.row)))
+        else {
+            return;
+        };
+        self.column = col;
+        match m.kind {
+            MouseEventKind::ScrollDown => self.move_row(1),
+            MouseEventKind::ScrollUp => self.move_row(-1),
+            MouseEventKind::Down(_) => {
+                // Two lines a card.
+                let row = self.lists[col].offset() + (m.row - area.y) as usize / 2;
+                if row < self.columns[col].len() {
+                    self.lists[col].select(Some(row));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let t = ui.theme;
+        self.areas.clear();
+        if self.deals.is_empty() {
+            let inner = panel(frame, area, "Pipeline", t.border(), t);
+            frame.render_widget(
+                Paragraph::new("No deals yet: a adds one (WHO: TITLE VALUE).")
+                    .wrap(ratatui::widgets::Wrap { trim: false }),
+                inner,
+            );
+            return;
+        }
+        let all = Stage::ALL.len();
+        let fit = ((area.width / COLUMN_WIDTH) as usize).clamp(1, all);
+        let first = self.column.saturating_sub(fit / 2).min(all - fit);
+        let slots = Layout::horizontal(vec![Constraint::Ratio(1, fit as u32); fit]).split(area);
+        for (slot, col) in (first..first + fit).enumerate() {
+            let mut title = format!("{} ({})", Stage::ALL[col].title(), self.columns[col].len());
+            if slot == 0 && first > 0 {
+                title = format!("◀ {title}");
+            }
+            if slot + 1 == fit && first + fit < all {
+                title.push_str(" ▶");
+            }
+            self.draw_column(frame, slots[slot], col, &title, ui);
+        }
+    }
+
+    fn draw_column(&mut self, frame: &mut Frame, area: Rect, col: usize, title: &str, ui: &Ui) {
+        let t = ui.theme;
+        let focused = col == self.column;
+        let border = if focused { t.title() } else { t.border() };
+        let inner = panel(frame, area, title, border, t);
+        let ids = &self.columns[col];
+        let total = ids
+            .iter()
+            .fold(0i64, |s, &i| s.saturating_add(self.deals[i].value_minor));
+        let weight = ids.iter().fold(0i64, |s, &i| {
+            let d = &self.deals[i];
+            s.saturating_add(weighted(d.value_minor, d.probability()))
+        });
+        let [head, cards] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
         let w = inner.width as usize;
-        let mut lines = vec![Line::from(Span::styled(
-            truncate(
-                &format!("{} · w {}", format_amount(total), format_amount(weight)),
-                w,
-            ),
-            t.dim(),
-        ))];
-        let per_card = 3;
-        let room = (inner.height as usize).saturating_sub(1) / per_card;
-        let (start, end) = window(ids.len(), p.rows[col], room.max(1));
-        for (k, &i) in ids[start..end].iter().enumerate() {
-            let d = &p.deals[i];
-            let selected = focused && start + k == p.rows[col];
-            let style = if selected { t.selected() } else { t.heading() };
-            lines.push(Line::from(Span::styled(
-                truncate(&one_line(&d.title), w),
-                style,
-            )));
-            lines.push(Line::from(Span::styled(
+        frame.render_widget(
+            Paragraph::new(Span::styled(
                 truncate(
-                    &format!(
-                        "{} · {}",
-                        one_line(&d.contact),
-                        format_amount(d.value_minor)
-                    ),
+                    &format!("{} · weighted {}", ui.money(total), ui.money(weight)),
                     w,
                 ),
-                if selected { t.selected() } else { t.dim() },
-            )));
-            lines.push(Line::raw(""));
+                t.dim(),
+            )),
+            head,
+        );
+        self.areas.push((col, cards));
+        let items: Vec<ListItem> = ids
+            .iter()
+            .map(|&i| ListItem::new(card(&self.deals[i], w, ui)))
+            .collect();
+        let highlight = if focused { t.selected() } else { t.heading() };
+        frame.render_stateful_widget(
+            List::new(items).highlight_style(highlight),
+            cards,
+            &mut self.lists[col],
+        );
+    }
+}
+
+/// A deal's card: its title, then who, how much, and when it closes or why it was lost.
+fn card(d: &Deal, w: usize, ui: &Ui) -> Text<'static> {
+    let t = ui.theme;
+    let mut second = format!("{} · {}", one_line(&d.contact), ui.money(d.value_minor));
+    if let Some(r) = &d.lost_reason {
+        second.push_str(&format!(" · {}", one_line(r)));
+    } else if let Some(c) = d.expected_close.filter(|_| !d.stage.is_closed()) {
+        second.push_str(&format!(" · close {}", when::short(c, ui.today)));
+    }
+    Text::from(vec![
+        Line::from(Span::styled(
+            truncate(&format!("d#{} {}", d.id, one_line(&d.title)), w),
+            t.heading(),
+        )),
+        Line::from(Span::styled(truncate(&second, w), t.dim())),
+    ])
+}
+
+/// What a key does to the selected deal; winning or losing a closed one asks first.
+fn deal_action(action: Action, d: Deal) -> Effect {
+    let write = |to: Stage| {
+        Effect::Write(Write::MoveDeal {
+            deal_id: d.id,
+            to,
+            reason: None,
+        })
+    };
+    let lost = Effect::popup(Popup::titled(
+        Ask::LostReason { deal_id: d.id },
+        format!("Why was '{}' lost?", one_line(&d.title)),
+        "e.g. went with a cheaper quote",
+    ));
+    let closed = d.stage.is_closed();
+    match action {
+        Action::StageForward => match d.stage.next() {
+            Some(to) => write(to),
+            None => Effect::Flash(format!("'{}' cannot move further that way", d.title)),
+        },
+        Action::StageBack => match d.stage.previous() {
+            Some(to) => write(to),
+            None => Effect::Flash(format!("'{}' cannot move further that way", d.title)),
+        },
+        Action::Won if d.stage == Stage::Won => {
+            Effect::Flash(format!("'{}' is already won", d.title))
         }
-        frame.render_widget(Paragraph::new(lines), inner);
+        Action::Won if closed => Effect::popup(Popup::confirm(
+            format!("'{}' was lost. Mark it won?", one_line(&d.title)),
+            "yes, it was won",
+            write(Stage::Won),
+        )),
+        Action::Won => write(Stage::Won),
+        Action::Lost if d.stage == Stage::Lost => {
+            Effect::Flash(format!("'{}' is already lost", d.title))
+        }
+        Action::Lost if closed => Effect::popup(Popup::confirm(
+            format!("'{}' was won. Mark it lost?", one_line(&d.title)),
+            "yes, it was lost",
+            lost,
+        )),
+        Action::Lost => lost,
+        Action::CloseDate => {
+            let now = d.expected_close.map(|c| c.to_string()).unwrap_or_default();
+            let mut p = Popup::ask(Ask::CloseDate { deal_id: d.id }, &now);
+            if let Popup::Prompt(prompt) = &mut p {
+                prompt.title = format!("When should '{}' close?", one_line(&d.title));
+            }
+            Effect::popup(p)
+        }
+        Action::Open => Effect::Profile(d.contact_id),
+        _ => Effect::None,
     }
 }

@@ -1,131 +1,333 @@
-//! Today: overdue, due today, the coming week and "no next step", with the selected
-//! contact's card beside it on a wide terminal.
+//! Today: overdue, due today, the coming week and "no next step", with the selected contact's
+//! card beside the list on a wide terminal.
 
+use crossterm::event::{MouseEvent, MouseEventKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
-use super::review::card_lines;
-use super::window;
-use crate::model::followup::Urgency;
+use super::card::Card;
+use crate::commands::agenda;
+use crate::error::Result;
+use crate::model::followup::{FollowUp, Urgency, urgency};
 use crate::model::text::{fit, one_line};
-use crate::tui::app::App;
-use crate::tui::state::Row;
+use crate::store::contacts::{self, Neglected};
+use crate::tui::context::{Env, Ui};
+use crate::tui::effect::{Ask, Effect, Write};
+use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::popups::Popup;
+use crate::tui::widgets::{self, Scroll, end_selectable, panel, row_at, step_selectable};
 use crate::when;
 
-pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    let state = &app.today;
-    if state.contacts_total == 0 {
-        return welcome(frame, app, area);
-    }
-    let (list_area, card_area) = if area.width >= 100 {
-        let [l, r] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
-            .areas(area);
-        (l, Some(r))
-    } else {
-        (area, None)
-    };
-    let t = app.theme;
-    let today = app.clock.today();
-    let block = Block::bordered()
-        .border_style(t.border())
-        .title(Span::styled(" Today ", t.title()));
-    let inner = block.inner(list_area);
-    frame.render_widget(block, list_area);
-    let width = inner.width as usize;
-    let name_w = (width / 4).clamp(10, 24);
-    let (start, end) = window(state.rows.len(), state.selected, inner.height as usize);
-    let lines: Vec<Line> = state.rows[start..end]
-        .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let selected = start + i == state.selected;
-            let line = match row {
-                Row::Header(h) => Line::from(Span::styled(h.clone(), t.heading())),
-                Row::Empty(msg) => Line::from(Span::styled(msg.clone(), t.good())),
-                Row::FollowUp(f, u) => {
-                    let mut date = when::describe(f.due_date, today);
-                    if let Some(tm) = f.due_time {
-                        date.push_str(&tm.format(" %H:%M").to_string());
-                    }
-                    let style = match u {
-                        Urgency::Overdue => t.overdue(),
-                        Urgency::Today => t.today(),
-                        Urgency::Upcoming => t.dim(),
-                    };
-                    let late = match u {
-                        Urgency::Overdue => {
-                            format!("  {}", when::relative_phrase(f.due_date, today))
-                        }
-                        _ => String::new(),
-                    };
-                    Line::from(vec![
-                        Span::styled(format!("  {date:<16}"), style),
-                        Span::raw(format!("{} ", fit(&one_line(&f.contact), name_w))),
-                        Span::raw(one_line(&f.text)),
-                        Span::styled(late, t.dim()),
-                    ])
-                }
-                Row::Neglected(n) => {
-                    let last = match n
-                        .last_note_at
-                        .as_deref()
-                        .and_then(|s| crate::clock::local(s, app.clock.offset()))
-                    {
-                        Some(at) => format!("last contact {}", when::ago(at.date_naive(), today)),
-                        None => "never contacted".into(),
-                    };
-                    Line::from(vec![
-                        Span::styled(format!("  {:<16}", n.status.as_str()), t.dim()),
-                        Span::raw(format!("{} ", fit(&one_line(&n.name), name_w))),
-                        Span::styled(last, t.dim()),
-                    ])
-                }
-            };
-            if selected {
-                line.style(t.selected())
-            } else {
-                line
-            }
-        })
-        .collect();
-    let (list, hygiene) = match &app.hygiene {
-        Some(h) if inner.height > 3 => {
-            let [l, f] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
-            (l, Some((f, h)))
+/// One line of Today: a section heading or something to act on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    Header(String),
+    FollowUp(FollowUp, Urgency),
+    Neglected(Neglected),
+    Empty(String),
+}
+
+impl Row {
+    pub fn contact_id(&self) -> Option<i64> {
+        match self {
+            Row::FollowUp(f, _) => Some(f.contact_id),
+            Row::Neglected(n) => Some(n.id),
+            _ => None,
         }
-        _ => (inner, None),
-    };
-    frame.render_widget(Paragraph::new(lines), list);
-    if let Some((f, h)) = hygiene {
-        frame.render_widget(
-            Line::from(vec![
-                Span::styled("Hygiene: ", t.heading()),
-                Span::styled(one_line(h), t.dim()),
-            ]),
-            f,
-        );
     }
-    if let (Some(card_area), Some(card)) = (card_area, &state.card) {
-        let block = Block::bordered()
-            .border_style(t.border())
-            .title(Span::styled(
-                format!(" {} ", one_line(&card.contact.name)),
-                t.title(),
-            ));
-        let inner = block.inner(card_area);
-        frame.render_widget(block, card_area);
-        frame.render_widget(
-            Paragraph::new(card_lines(card, app)).wrap(Wrap { trim: false }),
-            inner,
-        );
+
+    pub fn follow_up(&self) -> Option<&FollowUp> {
+        match self {
+            Row::FollowUp(f, _) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// What identifies the row across reloads.
+    fn key(&self) -> Option<(bool, i64)> {
+        match self {
+            Row::FollowUp(f, _) => Some((true, f.id)),
+            Row::Neglected(n) => Some((false, n.id)),
+            _ => None,
+        }
     }
 }
 
-fn welcome(frame: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme;
-    let lines = vec![
+#[derive(Debug, Default)]
+pub struct Today {
+    pub rows: Vec<Row>,
+    pub list: ListState,
+    pub card: Option<Card>,
+    card_scroll: Scroll,
+    pub contacts_total: i64,
+    /// Quiet leads, duplicates, overdue deals, if any.
+    pub hygiene: Option<String>,
+    list_area: Rect,
+}
+
+impl Today {
+    pub fn load(&mut self, env: &Env) -> Result<()> {
+        let conn = env.store.conn();
+        let today = env.today();
+        let keep = self.selected_row().and_then(Row::key);
+        let ag = agenda::agenda(conn, today, None)?;
+        let mut rows = Vec::new();
+        let sections: [(&str, &Vec<FollowUp>); 3] = [
+            ("Overdue", &ag.overdue),
+            ("Due today", &ag.due_today),
+            ("Coming up", &ag.upcoming),
+        ];
+        for (title, items) in sections {
+            if !items.is_empty() {
+                rows.push(Row::Header(format!("{title} ({})", items.len())));
+                rows.extend(
+                    items
+                        .iter()
+                        .map(|f| Row::FollowUp(f.clone(), urgency(f.due_date, today))),
+                );
+            }
+        }
+        if !ag.no_next_step.is_empty() {
+            rows.push(Row::Header(format!(
+                "No next step ({})",
+                ag.no_next_step.len()
+            )));
+            rows.extend(ag.no_next_step.iter().cloned().map(Row::Neglected));
+        }
+        self.contacts_total = contacts::count(conn)?;
+        if rows.is_empty() {
+            rows.push(Row::Empty(if self.contacts_total == 0 {
+                "No contacts yet.".into()
+            } else {
+                "All clear: nothing due, and everyone has a next step.".into()
+            }));
+        }
+        let before = self.list.selected();
+        self.rows = rows;
+        let found = keep.and_then(|k| self.rows.iter().position(|r| r.key() == Some(k)));
+        let at = found.or(before.map(|b| b.min(self.rows.len().saturating_sub(1))));
+        self.list.select(step_selectable(&self.selectable(), at, 0));
+        self.hygiene =
+            crate::commands::doctor::summary_line(conn, &env.clock, env.settings.stale_lead_days)?;
+        self.load_card(env)
+    }
+
+    fn load_card(&mut self, env: &Env) -> Result<()> {
+        let id = self.selected_row().and_then(Row::contact_id);
+        if self.card.as_ref().map(|c| c.contact.id) != id {
+            self.card_scroll = Scroll::default();
+        }
+        self.card = match id {
+            Some(id) => Some(Card::load(env.store.conn(), id)?),
+            None => None,
+        };
+        Ok(())
+    }
+
+    fn selectable(&self) -> Vec<bool> {
+        self.rows.iter().map(|r| r.contact_id().is_some()).collect()
+    }
+
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.list
+            .selected()
+            .and_then(|i| self.rows.get(i))
+            .filter(|r| r.contact_id().is_some())
+    }
+
+    pub fn focused_contact(&self) -> Option<i64> {
+        self.selected_row().and_then(Row::contact_id)
+    }
+
+    pub fn has_selection(&self) -> bool {
+        self.selected_row().is_some()
+    }
+
+    pub fn keys(&self) -> &'static [Binding] {
+        keymap::TODAY
+    }
+
+    /// Whether a key does something on the selected row now.
+    pub fn applies(&self, action: Action) -> bool {
+        let row = self.selected_row();
+        match action {
+            Action::Done | Action::Snooze => row.and_then(Row::follow_up).is_some(),
+            Action::Note | Action::NextStep | Action::Open => row.is_some(),
+            _ => true,
+        }
+    }
+
+    fn select(&mut self, env: &Env, to: Option<usize>) -> Result<Effect> {
+        self.list.select(to);
+        self.load_card(env)?;
+        Ok(Effect::None)
+    }
+
+    pub fn act(&mut self, action: Action, env: &Env) -> Result<Effect> {
+        let sel = self.selectable();
+        let page = self.list_area.height.saturating_sub(1).max(1) as isize;
+        let contact = self.focused_contact();
+        let follow_up = self.selected_row().and_then(Row::follow_up).map(|f| f.id);
+        Ok(match action {
+            Action::Down => {
+                return self.select(env, step_selectable(&sel, self.list.selected(), 1));
+            }
+            Action::Up => return self.select(env, step_selectable(&sel, self.list.selected(), -1)),
+            Action::PageDown => {
+                return self.select(env, step_selectable(&sel, self.list.selected(), page));
+            }
+            Action::PageUp => {
+                return self.select(env, step_selectable(&sel, self.list.selected(), -page));
+            }
+            Action::Top => return self.select(env, end_selectable(&sel, false)),
+            Action::Bottom => return self.select(env, end_selectable(&sel, true)),
+            Action::Review => Effect::Review,
+            Action::AddContact => Effect::popup(Popup::ask(Ask::AddContact, "")),
+            Action::Open => contact.map_or(Effect::None, Effect::Profile),
+            Action::Note => match contact {
+                Some(id) => Effect::popup(Popup::note(env, id)),
+                None => Effect::Flash("Pick a contact first".into()),
+            },
+            Action::NextStep => match contact {
+                Some(id) => Effect::popup(Popup::next_step(env, id, None, false)),
+                None => Effect::Flash("Pick a contact first".into()),
+            },
+            Action::Done => match follow_up {
+                Some(id) => Effect::Write(Write::Done { follow_up_id: id }),
+                None => Effect::Flash("Nothing to complete here: x sets a next step".into()),
+            },
+            Action::Snooze => match follow_up {
+                Some(id) => Effect::popup(Popup::snooze(env.today(), id)),
+                None => Effect::Flash("Nothing to snooze here".into()),
+            },
+            _ => Effect::None,
+        })
+    }
+
+    pub fn mouse(&mut self, env: &Env, m: MouseEvent) -> Result<Effect> {
+        match m.kind {
+            MouseEventKind::ScrollDown if self.card_scroll.contains(m.column, m.row) => {
+                self.card_scroll.by(3)
+            }
+            MouseEventKind::ScrollUp if self.card_scroll.contains(m.column, m.row) => {
+                self.card_scroll.by(-3)
+            }
+            MouseEventKind::ScrollDown => return self.act(Action::Down, env),
+            MouseEventKind::ScrollUp => return self.act(Action::Up, env),
+            MouseEventKind::Down(_) => {
+                let hit = row_at(self.list_area, self.list.offset(), m.column, m.row);
+                if let Some(i) = hit.filter(|&i| self.selectable().get(i) == Some(&true)) {
+                    return self.select(env, Some(i));
+                }
+            }
+            _ => {}
+        }
+        Ok(Effect::None)
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let t = ui.theme;
+        if self.contacts_total == 0 {
+            let inner = panel(frame, area, "Today", t.border(), t);
+            let mut scroll = Scroll::default();
+            return widgets::scroll_text(frame, inner, welcome(ui), &mut scroll);
+        }
+        let (list_area, card_area) = if area.width >= 100 {
+            let [l, r] =
+                Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+                    .areas(area);
+            (l, Some(r))
+        } else {
+            (area, None)
+        };
+        let inner = panel(frame, list_area, "Today", t.border(), t);
+        let (list, hygiene) = match &self.hygiene {
+            Some(h) if inner.height > 3 => {
+                let [l, f] =
+                    Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+                (l, Some((f, h)))
+            }
+            _ => (inner, None),
+        };
+        self.list_area = list;
+        let name_w = (list.width as usize / 4).clamp(6, 24);
+        let date_w = if list.width >= 50 { 16 } else { 11 };
+        let items: Vec<ListItem> = self
+            .rows
+            .iter()
+            .map(|r| ListItem::new(row_line(r, ui, name_w, date_w)))
+            .collect();
+        frame.render_stateful_widget(
+            List::new(items).highlight_style(t.selected()),
+            list,
+            &mut self.list,
+        );
+        if let Some((f, h)) = hygiene {
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled("Hygiene: ", t.heading()),
+                    Span::styled(one_line(h), t.dim()),
+                ])),
+                f,
+            );
+        }
+        if let (Some(card_area), Some(card)) = (card_area, &self.card) {
+            let inner = panel(frame, card_area, &card.contact.name, t.border(), t);
+            widgets::scroll_text(frame, inner, card.lines(ui), &mut self.card_scroll);
+        }
+    }
+}
+
+fn row_line(row: &Row, ui: &Ui, name_w: usize, date_w: usize) -> Line<'static> {
+    let t = ui.theme;
+    let today = ui.today;
+    match row {
+        Row::Header(h) => Line::from(Span::styled(h.clone(), t.heading())),
+        Row::Empty(msg) => Line::from(Span::styled(msg.clone(), t.good())),
+        Row::FollowUp(f, u) => {
+            let mut date = when::short(f.due_date, today);
+            if let Some(tm) = f.due_time {
+                date.push_str(&tm.format(" %H:%M").to_string());
+            }
+            let style = match u {
+                Urgency::Overdue => t.overdue(),
+                Urgency::Today => t.today(),
+                Urgency::Upcoming => t.dim(),
+            };
+            let late = match u {
+                Urgency::Overdue => format!("  {}", when::relative_phrase(f.due_date, today)),
+                _ => String::new(),
+            };
+            Line::from(vec![
+                Span::styled(format!("  {} ", fit(&date, date_w)), style),
+                Span::raw(format!("{} ", fit(&one_line(&f.contact), name_w))),
+                Span::raw(one_line(&f.text)),
+                Span::styled(late, t.dim()),
+            ])
+        }
+        Row::Neglected(n) => {
+            let last = match n
+                .last_note_at
+                .as_deref()
+                .and_then(|s| crate::clock::local(s, ui.offset))
+            {
+                Some(at) => format!("last contact {}", when::ago(at.date_naive(), today)),
+                None => "never contacted".into(),
+            };
+            Line::from(vec![
+                Span::styled(format!("  {} ", fit(n.status.as_str(), date_w)), t.dim()),
+                Span::raw(format!("{} ", fit(&one_line(&n.name), name_w))),
+                Span::styled(last, t.dim()),
+            ])
+        }
+    }
+}
+
+fn welcome(ui: &Ui) -> Vec<Line<'static>> {
+    let t = ui.theme;
+    vec![
         Line::from(Span::styled("Welcome to tend.", t.title())),
         Line::raw(""),
         Line::raw("Nobody here yet. To begin:"),
@@ -143,14 +345,5 @@ fn welcome(frame: &mut Frame, app: &App, area: Rect) {
         Line::raw("  tend note alice \"called, wants a quote\" --next \"fri: send quote\""),
         Line::raw("  tend import vcard contacts.vcf    (or import csv sheet.csv) to bring them in"),
         Line::raw("  tend demo      a throwaway database full of sample clients to try"),
-    ];
-    let block = Block::bordered()
-        .border_style(t.border())
-        .title(Span::styled(" Today ", t.title()));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    ]
 }

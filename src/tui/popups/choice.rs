@@ -1,0 +1,115 @@
+//! A choice: a titled list of options, each with a letter and the effect it has. The list
+//! scrolls, so a long one (every tag in use) keeps its selection on screen.
+
+use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, ListState};
+use unicode_width::UnicodeWidthStr;
+
+use crate::model::text::one_line;
+use crate::tui::context::Ui;
+use crate::tui::effect::Effect;
+use crate::tui::widgets::{centered, popup, row_at};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub title: String,
+    pub options: Vec<(char, String, Effect)>,
+    pub list: ListState,
+    area: Rect,
+}
+
+impl Choice {
+    pub fn new(title: &str, options: Vec<(char, String, Effect)>) -> Choice {
+        Choice {
+            title: title.to_string(),
+            options,
+            list: ListState::default().with_selected(Some(0)),
+            area: Rect::default(),
+        }
+    }
+
+    fn chosen(&self, i: usize) -> Option<Effect> {
+        self.options.get(i).map(|(_, _, e)| e.clone())
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> Option<Effect> {
+        match key.code {
+            KeyCode::Esc => Some(Effect::None),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.list.select_next();
+                self.clamp();
+                None
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.list.select_previous();
+                None
+            }
+            KeyCode::Enter => self.chosen(self.list.selected().unwrap_or(0)),
+            KeyCode::Char(ch) if ch != ' ' => {
+                let i = self.options.iter().position(|(k, _, _)| *k == ch)?;
+                self.chosen(i)
+            }
+            _ => None,
+        }
+    }
+
+    fn clamp(&mut self) {
+        let last = self.options.len().saturating_sub(1);
+        if self.list.selected().is_some_and(|s| s > last) {
+            self.list.select(Some(last));
+        }
+    }
+
+    pub fn mouse(&mut self, m: MouseEvent) -> Option<Effect> {
+        match m.kind {
+            MouseEventKind::ScrollDown => {
+                self.list.select_next();
+                self.clamp();
+                None
+            }
+            MouseEventKind::ScrollUp => {
+                self.list.select_previous();
+                None
+            }
+            MouseEventKind::Down(_) => {
+                let i = row_at(self.area, self.list.offset(), m.column, m.row)?;
+                self.chosen(i)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame, body: Rect, ui: &Ui) {
+        let t = ui.theme;
+        let widest = self
+            .options
+            .iter()
+            .map(|(_, l, _)| l.width())
+            .chain([self.title.width()])
+            .max()
+            .unwrap_or(0);
+        let w = (widest.saturating_add(8)).clamp(30, 80) as u16;
+        let h = (self.options.len() + 2).min(u16::MAX as usize) as u16;
+        let area = centered(body, w, h);
+        let inner = popup(frame, area, &self.title, t);
+        self.area = inner;
+        let items: Vec<ListItem> = self
+            .options
+            .iter()
+            .map(|(k, label, _)| {
+                ListItem::new(Line::from(vec![
+                    Span::styled(format!(" {k} "), t.key()),
+                    Span::raw(one_line(label)),
+                ]))
+            })
+            .collect();
+        frame.render_stateful_widget(
+            List::new(items).highlight_style(t.selected()),
+            inner,
+            &mut self.list,
+        );
+    }
+}

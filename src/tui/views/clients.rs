@@ -1,0 +1,338 @@
+//! Clients: everyone, filtered as you type, by status and by tag, in a table whose columns are
+//! measured in display width and give way on a narrow terminal.
+
+use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+use crate::error::Result;
+use crate::find;
+use crate::model::text::{fit, one_line};
+use crate::model::{ContactKind, ContactRow, Status};
+use crate::store::contacts;
+use crate::tui::context::{Env, Ui};
+use crate::tui::effect::{Ask, Effect};
+use crate::tui::input::TextInput;
+use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::popups::Popup;
+use crate::tui::widgets::{cut, panel, row_at};
+use crate::when;
+
+#[derive(Debug, Default)]
+pub struct Clients {
+    pub rows: Vec<ContactRow>,
+    pub visible: Vec<usize>,
+    pub table: TableState,
+    pub filter: TextInput,
+    pub filtering: bool,
+    pub status: Option<Status>,
+    pub tag: Option<String>,
+    /// Where the rows were drawn (below the header), for the mouse.
+    rows_area: Rect,
+}
+
+impl Clients {
+    pub fn load(&mut self, env: &Env) -> Result<()> {
+        let keep = self.selected_row().map(|r| r.id);
+        self.rows = contacts::roster(env.store.conn())?;
+        self.refilter();
+        if let Some(id) = keep
+            && let Some(pos) = self.visible.iter().position(|&i| self.rows[i].id == id)
+        {
+            self.table.select(Some(pos));
+        }
+        Ok(())
+    }
+
+    pub fn refilter(&mut self) {
+        let candidates: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| self.status.is_none_or(|s| self.rows[i].status == s))
+            .filter(|&i| {
+                self.tag
+                    .as_ref()
+                    .is_none_or(|t| self.rows[i].tags.contains(t))
+            })
+            .collect();
+        let names: Vec<&str> = candidates
+            .iter()
+            .map(|&i| self.rows[i].name.as_str())
+            .collect();
+        self.visible = find::filter(self.filter.value(), &names)
+            .into_iter()
+            .map(|j| candidates[j])
+            .collect();
+        let last = self.visible.len().checked_sub(1);
+        let sel = match (self.table.selected(), last) {
+            (_, None) => None,
+            (Some(s), Some(l)) => Some(s.min(l)),
+            (None, Some(_)) => Some(0),
+        };
+        self.table.select(sel);
+    }
+
+    fn refilter_from_top(&mut self) {
+        self.table.select(Some(0));
+        *self.table.offset_mut() = 0;
+        self.refilter();
+    }
+
+    pub fn selected_row(&self) -> Option<&ContactRow> {
+        self.table
+            .selected()
+            .and_then(|s| self.visible.get(s))
+            .map(|&i| &self.rows[i])
+    }
+
+    pub fn focused_contact(&self) -> Option<i64> {
+        self.selected_row().map(|r| r.id)
+    }
+
+    pub fn has_selection(&self) -> bool {
+        self.selected_row().is_some()
+    }
+
+    fn filtered(&self) -> bool {
+        !self.filter.value().is_empty() || self.status.is_some() || self.tag.is_some()
+    }
+
+    pub fn set_tag(&mut self, tag: Option<String>) {
+        self.tag = tag;
+        self.refilter_from_top();
+    }
+
+    fn cycle_status(&mut self) {
+        self.status = match self.status {
+            None => Some(Status::Lead),
+            Some(Status::Lead) => Some(Status::Prospect),
+            Some(Status::Prospect) => Some(Status::Client),
+            Some(Status::Client) => Some(Status::Former),
+            Some(Status::Former) => Some(Status::Lost),
+            Some(Status::Lost) => None,
+        };
+        self.refilter_from_top();
+    }
+
+    pub fn keys(&self) -> &'static [Binding] {
+        keymap::CLIENTS
+    }
+
+    pub fn applies(&self, action: Action) -> bool {
+        match action {
+            Action::Open | Action::Note | Action::NextStep => self.has_selection(),
+            Action::ClearFilter => self.filtered(),
+            _ => true,
+        }
+    }
+
+    /// Keys while typing a filter; false when not typing (the key is the view's).
+    pub fn filter_key(&mut self, key: KeyEvent) -> bool {
+        if !self.filtering {
+            return false;
+        }
+        match key.code {
+            KeyCode::Enter | KeyCode::Down => self.filtering = false,
+            KeyCode::Esc => {
+                self.filtering = false;
+                self.filter = TextInput::default();
+                self.refilter_from_top();
+            }
+            _ => {
+                if self.filter.handle(key) {
+                    self.refilter_from_top();
+                }
+            }
+        }
+        true
+    }
+
+    fn step(&mut self, delta: isize) {
+        if let Some(last) = self.visible.len().checked_sub(1) {
+            let s = self.table.selected().unwrap_or(0);
+            self.table
+                .select(Some(s.saturating_add_signed(delta).min(last)));
+        }
+    }
+
+    pub fn act(&mut self, action: Action, env: &Env) -> Result<Effect> {
+        let page = self.rows_area.height.max(1) as isize;
+        let contact = self.focused_contact();
+        Ok(match action {
+            Action::Down => {
+                self.step(1);
+                Effect::None
+            }
+            Action::Up => {
+                self.step(-1);
+                Effect::None
+            }
+            Action::PageDown => {
+                self.step(page);
+                Effect::None
+            }
+            Action::PageUp => {
+                self.step(-page);
+                Effect::None
+            }
+            Action::Top => {
+                self.step(isize::MIN / 2);
+                Effect::None
+            }
+            Action::Bottom => {
+                self.step(isize::MAX / 2);
+                Effect::None
+            }
+            Action::Open => contact.map_or(Effect::None, Effect::Profile),
+            Action::Filter => {
+                self.filtering = true;
+                Effect::None
+            }
+            Action::FilterStatus => {
+                self.cycle_status();
+                Effect::None
+            }
+            Action::FilterTag => Effect::popup(Popup::tags(env)?),
+            Action::ClearFilter => {
+                self.filter = TextInput::default();
+                self.status = None;
+                self.tag = None;
+                self.refilter_from_top();
+                Effect::None
+            }
+            Action::AddContact => Effect::popup(Popup::ask(Ask::AddContact, "")),
+            Action::Note => contact.map_or(Effect::None, |id| Effect::popup(Popup::note(env, id))),
+            Action::NextStep => contact.map_or(Effect::None, |id| {
+                Effect::popup(Popup::next_step(env, id, None, false))
+            }),
+            _ => Effect::None,
+        })
+    }
+
+    pub fn mouse(&mut self, m: MouseEvent) -> Effect {
+        match m.kind {
+            MouseEventKind::ScrollDown => self.step(3),
+            MouseEventKind::ScrollUp => self.step(-3),
+            MouseEventKind::Down(_) => {
+                if let Some(i) = row_at(self.rows_area, self.table.offset(), m.column, m.row)
+                    .filter(|&i| i < self.visible.len())
+                {
+                    self.table.select(Some(i));
+                }
+            }
+            _ => {}
+        }
+        Effect::None
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let t = ui.theme;
+        let status = self.status.map_or("all".to_string(), |s| s.to_string());
+        let tag = self
+            .tag
+            .as_ref()
+            .map_or(String::new(), |t| format!(" · tag: #{}", one_line(t)));
+        let title = format!(
+            "Clients · {} of {} · status: {status}{tag}",
+            self.visible.len(),
+            self.rows.len()
+        );
+        let inner = panel(frame, area, &title, t.border(), t);
+        let [filter_area, table_area] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+        self.draw_filter(frame, filter_area, ui);
+        if self.visible.is_empty() {
+            let msg = if self.rows.is_empty() {
+                "No contacts yet: a adds one."
+            } else {
+                "Nobody matches: Esc clears the filters."
+            };
+            frame.render_widget(Paragraph::new(Span::styled(msg, t.dim())), table_area);
+            return;
+        }
+        let width = table_area.width as usize;
+        // Which columns fit: the name always; then next step, status, tags as room allows.
+        let next_w = if width >= 40 { 18 } else { 12 };
+        let show_status = width >= 50;
+        let show_tags = width >= 70;
+        let status_w = 9;
+        let fixed = next_w + if show_status { status_w + 1 } else { 0 } + 1;
+        let name_w = width
+            .saturating_sub(fixed)
+            .min(if show_tags { 32 } else { usize::MAX })
+            .max(4);
+        let tags_w = width.saturating_sub(name_w + fixed + 1);
+        let mut widths = vec![Constraint::Length(name_w as u16)];
+        let mut header = vec![Cell::from("name")];
+        if show_status {
+            widths.push(Constraint::Length(status_w as u16));
+            header.push(Cell::from("status"));
+        }
+        widths.push(Constraint::Length(next_w as u16));
+        header.push(Cell::from("next step"));
+        if show_tags {
+            widths.push(Constraint::Min(0));
+            header.push(Cell::from("tags"));
+        }
+        let rows = self.visible.iter().map(|&i| {
+            let r = &self.rows[i];
+            let marker = if r.kind == ContactKind::Company {
+                " ▪"
+            } else {
+                ""
+            };
+            let mut cells = vec![Cell::from(fit(
+                &format!("{}{marker}", one_line(&r.name)),
+                name_w,
+            ))];
+            if show_status {
+                cells.push(Cell::from(Span::styled(r.status.as_str(), t.dim())));
+            }
+            let next = match r.next_due.as_deref().and_then(|d| d.parse().ok()) {
+                Some(d) => Span::styled(when::short(d, ui.today), t.dim()),
+                None if r.needs_next_step => Span::styled("no next step", t.overdue()),
+                None => Span::raw(""),
+            };
+            cells.push(Cell::from(next));
+            if show_tags {
+                let tags: Vec<String> = r.tags.iter().map(|t| format!("#{t}")).collect();
+                cells.push(Cell::from(Span::styled(
+                    fit(&one_line(&tags.join(" ")), tags_w),
+                    t.dim(),
+                )));
+            }
+            Row::new(cells)
+        });
+        let table = Table::new(rows, widths)
+            .header(Row::new(header).style(t.heading()))
+            .row_highlight_style(t.selected());
+        self.rows_area = Rect {
+            y: table_area.y.saturating_add(1),
+            height: table_area.height.saturating_sub(1),
+            ..table_area
+        };
+        frame.render_stateful_widget(table, table_area, &mut self.table);
+    }
+
+    fn draw_filter(&self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let t = ui.theme;
+        let room = area.width.saturating_sub(9) as usize;
+        let (shown, col) = self.filter.visible(room.saturating_sub(1));
+        let line = if self.filtering || !self.filter.value().is_empty() {
+            Line::from(vec![
+                Span::styled("filter: ", t.key()),
+                Span::raw(cut(&shown, room)),
+            ])
+        } else {
+            Line::from(Span::styled(
+                "f filter · S status · t tag · a add · Enter open",
+                t.dim(),
+            ))
+        };
+        frame.render_widget(Paragraph::new(line), area);
+        let x = area.x + 8 + col as u16;
+        if self.filtering && area.height > 0 && x < area.right() {
+            frame.set_cursor_position((x, area.y));
+        }
+    }
+}

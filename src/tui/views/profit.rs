@@ -1,0 +1,286 @@
+//! Profit: each client's revenue, expenses, hours, profit, margin and effective hourly rate
+//! for a period, with a bar. Columns are as wide as their figures and the least needed ones
+//! give way first on a narrow terminal.
+
+use crossterm::event::{MouseEvent, MouseEventKind};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::Span;
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use rusqlite::Connection;
+use unicode_width::UnicodeWidthStr;
+
+use crate::commands::reports::{self, ProfitReport};
+use crate::config::Settings;
+use crate::error::Result;
+use crate::model::duration::format_minutes;
+use crate::model::profit::{ClientProfit, Period, SortBy, sort};
+use crate::model::text::{fit, one_line};
+use crate::tui::context::Ui;
+use crate::tui::effect::Effect;
+use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::widgets::{bar, panel, row_at};
+
+#[derive(Debug)]
+pub struct Profit {
+    pub period: Period,
+    pub sort: SortBy,
+    pub report: Option<ProfitReport>,
+    pub table: TableState,
+    /// Figures are being worked out in the background.
+    pub loading: bool,
+    /// The hourly cost the figures were worked out with, and whether it is tend's default.
+    hourly: Option<(i64, bool)>,
+    rows_area: Rect,
+}
+
+impl Default for Profit {
+    fn default() -> Self {
+        Profit {
+            period: Period::Year,
+            sort: SortBy::Profit,
+            report: None,
+            table: TableState::default(),
+            loading: false,
+            hourly: None,
+            rows_area: Rect::default(),
+        }
+    }
+}
+
+/// The columns after the client's name, least needed last.
+const COLUMNS: [&str; 6] = ["profit", "revenue", "hours", "rate/h", "margin", "expenses"];
+
+impl Profit {
+    /// Work the report out (on whichever thread holds `conn`).
+    pub fn compute(
+        period: Period,
+        sort: SortBy,
+        conn: &Connection,
+        today: chrono::NaiveDate,
+        settings: &Settings,
+    ) -> Result<ProfitReport> {
+        reports::profit(conn, today, period, sort, settings)
+    }
+
+    /// Show a freshly worked-out report, keeping the selected client.
+    pub fn apply(&mut self, r: ProfitReport, settings: &Settings) {
+        self.hourly = Some((settings.hourly_cost, settings.hourly_cost_is_default));
+        let keep = self.selected_id();
+        self.install(r, keep);
+        self.loading = false;
+    }
+
+    /// Re-sort what is shown; nothing is worked out again.
+    fn resort(&mut self) {
+        let keep = self.selected_id();
+        if let Some(r) = self.report.take() {
+            self.install(r, keep);
+        }
+    }
+
+    fn install(&mut self, mut r: ProfitReport, keep: Option<i64>) {
+        sort(&mut r.rows, self.sort);
+        let at = keep
+            .and_then(|id| r.rows.iter().position(|c| c.contact_id == id))
+            .unwrap_or(0);
+        self.table
+            .select((!r.rows.is_empty()).then(|| at.min(r.rows.len() - 1)));
+        self.report = Some(r);
+    }
+
+    pub fn selected_id(&self) -> Option<i64> {
+        let r = self.report.as_ref()?;
+        r.rows.get(self.table.selected()?).map(|c| c.contact_id)
+    }
+
+    pub fn has_selection(&self) -> bool {
+        self.selected_id().is_some()
+    }
+
+    pub fn keys(&self) -> &'static [Binding] {
+        keymap::PROFIT
+    }
+
+    pub fn applies(&self, action: Action) -> bool {
+        action != Action::Open || self.has_selection()
+    }
+
+    fn step(&mut self, delta: isize) {
+        let len = self.report.as_ref().map_or(0, |r| r.rows.len());
+        if let Some(last) = len.checked_sub(1) {
+            let s = self.table.selected().unwrap_or(0);
+            self.table
+                .select(Some(s.saturating_add_signed(delta).min(last)));
+        }
+    }
+
+    /// `Effect::None` with `true` when the figures must be worked out again.
+    pub fn act(&mut self, action: Action) -> (Effect, bool) {
+        let page = self.rows_area.height.max(1) as isize;
+        match action {
+            Action::Down => self.step(1),
+            Action::Up => self.step(-1),
+            Action::PageDown => self.step(page),
+            Action::PageUp => self.step(-page),
+            Action::Top => self.step(isize::MIN / 2),
+            Action::Bottom => self.step(isize::MAX / 2),
+            Action::CyclePeriod => {
+                self.period = self.period.next();
+                return (Effect::None, true);
+            }
+            Action::CycleSort => {
+                self.sort = self.sort.next();
+                self.resort();
+            }
+            Action::Open => {
+                return (
+                    self.selected_id().map_or(Effect::None, Effect::Profile),
+                    false,
+                );
+            }
+            _ => {}
+        }
+        (Effect::None, false)
+    }
+
+    pub fn mouse(&mut self, m: MouseEvent) {
+        match m.kind {
+            MouseEventKind::ScrollDown => self.step(3),
+            MouseEventKind::ScrollUp => self.step(-3),
+            MouseEventKind::Down(_) => {
+                let len = self.report.as_ref().map_or(0, |r| r.rows.len());
+                if let Some(i) = row_at(self.rows_area, self.table.offset(), m.column, m.row)
+                    .filter(|&i| i < len)
+                {
+                    self.table.select(Some(i));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let t = ui.theme;
+        let hourly = match self.hourly {
+            Some((cost, default)) => format!(
+                " · time at {}/h{}",
+                ui.money(cost),
+                if default {
+                    " (default: set hourly_cost)"
+                } else {
+                    ""
+                }
+            ),
+            None => String::new(),
+        };
+        let title = format!(
+            "Profit · {} · sorted by {}{hourly}{}",
+            self.period.title(),
+            self.sort.title(),
+            if self.loading { " · updating…" } else { "" }
+        );
+        let inner = panel(frame, area, &title, t.border(), t);
+        let Some(r) = &self.report else {
+            frame.render_widget(Paragraph::new("Working out the figures…"), inner);
+            return;
+        };
+        if r.rows.is_empty() {
+            frame.render_widget(
+                Paragraph::new("No money or time in this period. p changes the period; record with tend income, tend expense, tend time.")
+                    .wrap(Wrap { trim: false }),
+                inner,
+            );
+            return;
+        }
+        let cells = |c: &ClientProfit| -> [String; 6] {
+            [
+                ui.money(c.profit),
+                ui.money(c.revenue),
+                format_minutes(c.minutes),
+                c.hourly_rate.map_or("—".into(), |h| ui.money(h)),
+                c.margin.map_or("—".into(), |m| format!("{m:.0}%")),
+                ui.money(c.expenses),
+            ]
+        };
+        let figures: Vec<[String; 6]> = r.rows.iter().map(cells).collect();
+        let total = cells(&r.total);
+        let widths: Vec<usize> = (0..COLUMNS.len())
+            .map(|k| {
+                figures
+                    .iter()
+                    .chain([&total])
+                    .map(|f| f[k].width())
+                    .chain([COLUMNS[k].width()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        // The name takes at least 8 columns; figures join while they fit; a bar takes the rest.
+        let room = inner.width as usize;
+        let mut used = 8;
+        let mut shown = Vec::new();
+        for (k, w) in widths.iter().enumerate() {
+            if used + 1 + w <= room {
+                used += 1 + w;
+                shown.push(k);
+            }
+        }
+        let spare = room.saturating_sub(used);
+        let name_w = 8 + spare.min(20);
+        let bar_w = spare.saturating_sub(20 + 1).min(30);
+        let max = r.rows.iter().map(|c| c.profit).max().unwrap_or(0);
+        let head = |s: &str, w: usize| Cell::from(format!("{s:>w$}"));
+        let mut header = vec![Cell::from("client")];
+        header.extend(shown.iter().map(|&k| head(COLUMNS[k], widths[k])));
+        let mut constraints = vec![Constraint::Length(name_w as u16)];
+        constraints.extend(shown.iter().map(|&k| Constraint::Length(widths[k] as u16)));
+        if bar_w > 0 {
+            header.push(Cell::from("profit"));
+            constraints.push(Constraint::Length(bar_w as u16));
+        }
+        let rows = r.rows.iter().zip(&figures).map(|(c, f)| {
+            let losing = c.profit < 0;
+            let mut row = vec![Cell::from(fit(&one_line(&c.name), name_w))];
+            for &k in &shown {
+                let style = if k == 0 && losing {
+                    t.overdue()
+                } else {
+                    Style::new()
+                };
+                row.push(Cell::from(Span::styled(
+                    format!("{:>w$}", f[k], w = widths[k]),
+                    style,
+                )));
+            }
+            if bar_w > 0 {
+                row.push(if losing {
+                    Cell::from(Span::styled("losing money", t.overdue()))
+                } else {
+                    Cell::from(Span::styled(bar(c.profit, max, bar_w), t.good()))
+                });
+            }
+            Row::new(row)
+        });
+        let mut foot = vec![Cell::from(fit(
+            &format!("Total · {}", r.rows.len()),
+            name_w,
+        ))];
+        foot.extend(
+            shown
+                .iter()
+                .map(|&k| Cell::from(format!("{:>w$}", total[k], w = widths[k]))),
+        );
+        let table = Table::new(rows, constraints)
+            .header(Row::new(header).style(t.heading()))
+            .footer(Row::new(foot).style(t.heading()))
+            .row_highlight_style(t.selected());
+        self.rows_area = Rect {
+            y: inner.y.saturating_add(1),
+            height: inner.height.saturating_sub(2),
+            ..inner
+        };
+        frame.render_stateful_widget(table, inner, &mut self.table);
+    }
+}

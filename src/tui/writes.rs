@@ -1,0 +1,358 @@
+//! Every change the app makes, run through the command layer (the same code as the CLI). Each
+//! returns the command's own undo, a line for the status bar, and what happened, so the review
+//! can count it and the app can ask for a next step when none is left.
+
+use crate::commands::checklists as checklist_cmds;
+use crate::commands::contacts::{self as contact_cmds, AddContact, EditContact};
+use crate::commands::undo::Undo;
+use crate::commands::{
+    NextStep, deals as deal_cmds, followups as followup_cmds, notes as note_cmds,
+};
+use crate::error::{Error, Result};
+use crate::find;
+use crate::model::contact::parse_field;
+use crate::model::money::parse_amount;
+use crate::model::{NoteKind, Stage};
+use crate::recipes::Book;
+use crate::store::followups;
+use crate::when::{self, Direction, When};
+
+use super::context::Env;
+use super::effect::{Ask, Write};
+
+/// What a change did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Noted {
+        contact_id: i64,
+    },
+    Completed {
+        contact_id: i64,
+        /// Something is still open for that contact after it.
+        left_open: bool,
+    },
+    Snoozed,
+    NextStepSet {
+        contact_id: i64,
+    },
+    ContactAdded {
+        contact_id: i64,
+    },
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub undo: Undo,
+    pub message: String,
+    pub event: Event,
+}
+
+fn outcome(undo: Undo, message: String, event: Event) -> Result<Outcome> {
+    Ok(Outcome {
+        undo,
+        message,
+        event,
+    })
+}
+
+pub fn run(env: &mut Env, write: &Write) -> Result<Outcome> {
+    let today = env.today();
+    match write {
+        Write::Done { follow_up_id } => {
+            let c = followup_cmds::done(&mut env.store, &env.clock, *follow_up_id)?;
+            let contact_id = c.done.contact_id;
+            let msg = match &c.next {
+                Some(n) => format!(
+                    "Done: {}. Next time: {}",
+                    c.done.text,
+                    when::describe(n.due_date, today)
+                ),
+                None => format!("Done: {}", c.done.text),
+            };
+            let left_open = !followups::open_for(env.store.conn(), contact_id)?.is_empty();
+            outcome(
+                c.undo(),
+                msg,
+                Event::Completed {
+                    contact_id,
+                    left_open,
+                },
+            )
+        }
+        Write::Snooze {
+            follow_up_id,
+            until,
+        } => snooze(env, *follow_up_id, *until),
+        Write::MoveDeal {
+            deal_id,
+            to,
+            reason,
+        } => {
+            let moved =
+                deal_cmds::move_to(&mut env.store, &env.clock, *deal_id, *to, reason.as_deref())?;
+            let msg = match to {
+                Stage::Lost => format!("'{}' marked lost", moved.deal.title),
+                _ => format!("'{}' moved to {}", moved.deal.title, to.title()),
+            };
+            outcome(moved.undo, msg, Event::Other)
+        }
+        Write::SetStatus { contact_id, status } => {
+            let e = contact_cmds::edit(
+                &mut env.store,
+                &env.clock,
+                *contact_id,
+                EditContact {
+                    status: Some(*status),
+                    ..EditContact::default()
+                },
+            )?;
+            let msg = format!("{} is now a {}", e.contact.name, status);
+            outcome(e.undo, msg, Event::Other)
+        }
+        Write::ApplyRecipe { contact_id, recipe } => {
+            let book = Book::load(env.recipes_dir.as_deref());
+            let recipe = book.get(recipe)?.recipe.clone();
+            let a = checklist_cmds::apply(&mut env.store, &env.clock, *contact_id, &recipe, today)?;
+            let msg = format!(
+                "Started '{}' ({} steps)",
+                a.checklist.title,
+                a.checklist.steps.len()
+            );
+            outcome(a.undo, msg, Event::Other)
+        }
+        Write::Tick { contact_id } => {
+            let t = checklist_cmds::tick(
+                &mut env.store,
+                &env.clock,
+                checklist_cmds::Tick {
+                    contact_id: *contact_id,
+                    which: checklist_cmds::Which::Next,
+                    checklist: None,
+                    force: false,
+                    note: None,
+                },
+            )?;
+            let msg = match t.checklist.next_step() {
+                Some(n) => format!("Ticked: {}. Next: {}", t.step.text, n.text),
+                None => format!(
+                    "Ticked: {}. '{}' is complete",
+                    t.step.text, t.checklist.title
+                ),
+            };
+            outcome(t.undo, msg, Event::Other)
+        }
+    }
+}
+
+fn snooze(env: &mut Env, follow_up_id: i64, until: When) -> Result<Outcome> {
+    let s = followup_cmds::snooze(&mut env.store, follow_up_id, until)?;
+    let msg = format!(
+        "Snoozed to {}: {}",
+        when::describe(until.date, env.today()),
+        s.follow_up.text
+    );
+    outcome(s.undo, msg, Event::Snoozed)
+}
+
+/// Act on a prompt's answer.
+pub fn answer(env: &mut Env, ask: &Ask, text: &str) -> Result<Outcome> {
+    let today = env.today();
+    match ask {
+        Ask::Note { contact_id } => {
+            let (kind, body) = split_kind(text);
+            let added = note_cmds::add(
+                &mut env.store,
+                &env.clock,
+                note_cmds::AddNote {
+                    contact_id: *contact_id,
+                    kind,
+                    body: body.to_string(),
+                    at: None,
+                    next: None,
+                },
+            )?;
+            let msg = format!("Noted for {}", added.contact);
+            outcome(
+                added.undo(),
+                msg,
+                Event::Noted {
+                    contact_id: *contact_id,
+                },
+            )
+        }
+        Ask::NextStep {
+            contact_id,
+            replaces,
+        } => {
+            let (when, what) = when::parse_next(text, today).map_err(Error::invalid)?;
+            let set = match replaces {
+                Some(id) => followup_cmds::replace(&mut env.store, *id, when, &what)?,
+                None => followup_cmds::set_next(
+                    &mut env.store,
+                    &env.clock,
+                    *contact_id,
+                    NextStep {
+                        when,
+                        text: what,
+                        every: None,
+                    },
+                )?,
+            };
+            let f = &set.follow_up;
+            let msg = format!(
+                "Next step for {}: {} ({})",
+                f.contact,
+                f.text,
+                when::describe(f.due_date, today)
+            );
+            outcome(
+                set.undo,
+                msg,
+                Event::NextStepSet {
+                    contact_id: *contact_id,
+                },
+            )
+        }
+        Ask::AddContact => {
+            let (name, email) = match text.split_once('<') {
+                Some((n, rest)) => (
+                    n.trim(),
+                    Some(rest.trim_end_matches('>').trim().to_string()),
+                ),
+                None => (text.trim(), None),
+            };
+            let added = contact_cmds::add(
+                &mut env.store,
+                &env.clock,
+                AddContact {
+                    name: name.to_string(),
+                    email,
+                    ..AddContact::default()
+                },
+            )?;
+            let contact_id = added.contact.id;
+            let msg = format!("Added {}", added.contact.name);
+            outcome(added.undo(), msg, Event::ContactAdded { contact_id })
+        }
+        Ask::AddDeal { contact } => {
+            let (contact_id, rest) = match text.split_once(':') {
+                Some((who, rest)) => (find::resolve(env.store.conn(), who)?.id, rest),
+                None => match contact {
+                    Some((id, _)) => (*id, text),
+                    None => {
+                        return Err(Error::invalid(
+                            "write it as WHO: TITLE VALUE, e.g. alice: kitchen cakes 1,200",
+                        ));
+                    }
+                },
+            };
+            let (title, value) = title_and_value(rest.trim());
+            let added = deal_cmds::add(
+                &mut env.store,
+                &env.clock,
+                contact_id,
+                title,
+                value,
+                Stage::New,
+            )?;
+            let msg = format!(
+                "Added deal '{}' for {} (c sets when it should close)",
+                added.deal.title, added.deal.contact
+            );
+            outcome(added.undo, msg, Event::Other)
+        }
+        Ask::LostReason { deal_id } => run(
+            env,
+            &Write::MoveDeal {
+                deal_id: *deal_id,
+                to: Stage::Lost,
+                reason: Some(text.to_string()),
+            },
+        ),
+        Ask::CloseDate { deal_id } => {
+            let date = match text.trim() {
+                "" | "-" | "none" => None,
+                t => Some(
+                    when::parse(t, today, Direction::Future)
+                        .map_err(Error::invalid)?
+                        .date,
+                ),
+            };
+            let moved = deal_cmds::set_expected_close(&mut env.store, &env.clock, *deal_id, date)?;
+            let msg = match date {
+                Some(d) => format!(
+                    "'{}' should close {}",
+                    moved.deal.title,
+                    when::describe(d, today)
+                ),
+                None => format!("'{}' has no expected close date", moved.deal.title),
+            };
+            outcome(moved.undo, msg, Event::Other)
+        }
+        Ask::EditField { contact_id } => {
+            let (key, value) = parse_field(text).map_err(Error::invalid)?;
+            let mut edit = EditContact::default();
+            match key.as_str() {
+                "name" => edit.name = Some(value),
+                "email" => edit.email = Some(value),
+                "phone" => edit.phone = Some(value),
+                "address" => edit.address = Some(value),
+                "source" => edit.source = Some(value),
+                "company" => edit.company = Some(value),
+                _ if value.is_empty() => edit.unset_fields.push(key.clone()),
+                _ => edit.set_fields.push((key.clone(), value)),
+            }
+            let e = contact_cmds::edit(&mut env.store, &env.clock, *contact_id, edit)?;
+            let msg = format!("Updated {} of {}", key, e.contact.name);
+            outcome(e.undo, msg, Event::Other)
+        }
+        Ask::SnoozeDate { follow_up_id } => {
+            let until = when::parse(text, today, Direction::Future).map_err(Error::invalid)?;
+            snooze(env, *follow_up_id, until)
+        }
+    }
+}
+
+/// "salon site 2,400" → ("salon site", 240000); a title without an amount is worth nothing yet.
+fn title_and_value(rest: &str) -> (&str, i64) {
+    match rest.rsplit_once(' ') {
+        Some((t, v)) => match parse_amount(v) {
+            Ok(value) => (t.trim(), value),
+            Err(_) => (rest, 0),
+        },
+        None => (rest, 0),
+    }
+}
+
+/// "call: rang back" is a call; plain text is a note.
+fn split_kind(text: &str) -> (NoteKind, &str) {
+    if let Some((head, rest)) = text.split_once(':')
+        && let Ok(kind) = head.parse::<NoteKind>()
+    {
+        return (kind, rest.trim());
+    }
+    (NoteKind::Note, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn note_kinds_can_lead_the_text() {
+        assert_eq!(split_kind("call: rang back"), (NoteKind::Call, "rang back"));
+        assert_eq!(
+            split_kind("time: 14:00 works"),
+            (NoteKind::Note, "time: 14:00 works")
+        );
+        assert_eq!(split_kind("plain"), (NoteKind::Note, "plain"));
+    }
+
+    #[test]
+    fn a_deal_ends_with_its_value() {
+        assert_eq!(title_and_value("salon site 2,400"), ("salon site", 240_000));
+        assert_eq!(title_and_value("salon site"), ("salon site", 0));
+        assert_eq!(title_and_value("cakes"), ("cakes", 0));
+    }
+}
