@@ -55,6 +55,18 @@ pub fn truncate(s: &str, max: usize) -> String {
     t
 }
 
+/// At most `width` terminal columns, ending in '…' when cut; never padded.
+pub fn clip(s: &str, width: usize) -> String {
+    let total: usize = s
+        .chars()
+        .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+        .sum();
+    if total <= width {
+        return s.to_string();
+    }
+    fit(s, width).trim_end().to_string()
+}
+
 /// Exactly `width` terminal columns: cut (ending in '…') or padded with spaces. Wide
 /// characters (CJK, emoji) count as two columns.
 pub fn fit(s: &str, width: usize) -> String {
@@ -106,6 +118,12 @@ mod tests {
         assert_eq!(fit("山田太郎", 6), "山田… ");
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("ab", 0), "");
+    }
+
+    #[test]
+    fn clip_cuts_by_columns_and_never_pads() {
+        assert_eq!(clip("山田太郎", 5), "山田…");
+        assert_eq!(clip("short", 10), "short");
     }
 
     #[test]

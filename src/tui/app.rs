@@ -148,6 +148,10 @@ impl App {
 
     /// Whether the view that has the keys has a row selected (tests check it is on screen).
     pub fn has_selection(&self) -> bool {
+        if self.profile.is_none() && self.review.is_some() {
+            // The review (or its summary) is drawn over the tab.
+            return false;
+        }
         match self.context() {
             Context::Today => self.today.has_selection(),
             Context::Pipeline => self.pipeline.has_selection(),

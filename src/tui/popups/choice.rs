@@ -3,9 +3,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, ListState};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use crate::model::text::one_line;
@@ -92,9 +92,25 @@ impl Choice {
             .max()
             .unwrap_or(0);
         let w = (widest.saturating_add(8)).clamp(30, 80) as u16;
-        let h = (self.options.len() + 2).min(u16::MAX as usize) as u16;
+        let w = w.min(body.width);
+        // A title too long for the border is written inside, wrapped, above the options.
+        let title = Paragraph::new(one_line(&self.title)).wrap(Wrap { trim: false });
+        let inside = if self.title.width() + 4 > w as usize {
+            title.line_count(w.saturating_sub(2).max(1))
+        } else {
+            0
+        };
+        let h = (self.options.len() + inside + 2).min(u16::MAX as usize) as u16;
         let area = centered(body, w, h);
-        let inner = popup(frame, area, &self.title, t);
+        let inner = popup(frame, area, if inside > 0 { "" } else { &self.title }, t);
+        // The options keep at least a line, however short the terminal.
+        let title_h = (inside.min(u16::MAX as usize) as u16).min(inner.height.saturating_sub(1));
+        let [title_area, list_area] =
+            Layout::vertical([Constraint::Length(title_h), Constraint::Min(0)]).areas(inner);
+        if inside > 0 {
+            frame.render_widget(title.style(t.heading()), title_area);
+        }
+        let inner = list_area;
         self.area = inner;
         let items: Vec<ListItem> = self
             .options

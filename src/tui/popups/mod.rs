@@ -62,6 +62,15 @@ impl Popup {
         }
     }
 
+    /// Whether it has a selected row (tests check it is on screen).
+    pub fn has_selection(&self) -> bool {
+        match self {
+            Popup::Choice(c) => c.list.selected().is_some(),
+            Popup::Finder(f) => f.list.selected().is_some(),
+            _ => false,
+        }
+    }
+
     /// The status line while it is open.
     pub fn hints(&self) -> &'static str {
         match self {

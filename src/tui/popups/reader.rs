@@ -48,7 +48,7 @@ impl Reader {
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => self.scroll.by(1),
             KeyCode::Up | KeyCode::Char('k') => self.scroll.by(-1),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll.page(true),
+            KeyCode::PageDown => self.scroll.page(true),
             KeyCode::PageUp => self.scroll.page(false),
             KeyCode::Home | KeyCode::Char('g') => self.scroll.top(),
             KeyCode::End | KeyCode::Char('G') => self.scroll.bottom(),

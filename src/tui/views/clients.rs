@@ -238,9 +238,15 @@ impl Clients {
             self.rows.len()
         );
         let inner = panel(frame, area, &title, t.border(), t);
+        // On a short terminal the filter line shows only while typing, the header only with
+        // room for rows below it.
+        let filter_h = u16::from(self.filtering || inner.height >= 4);
         let [filter_area, table_area] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
-        self.draw_filter(frame, filter_area, ui);
+            Layout::vertical([Constraint::Length(filter_h), Constraint::Min(0)]).areas(inner);
+        if filter_h > 0 {
+            self.draw_filter(frame, filter_area, ui);
+        }
+        let header_h = u16::from(table_area.height >= 3);
         if self.visible.is_empty() {
             let msg = if self.rows.is_empty() {
                 "No contacts yet: a adds one."
@@ -303,12 +309,13 @@ impl Clients {
             }
             Row::new(cells)
         });
-        let table = Table::new(rows, widths)
-            .header(Row::new(header).style(t.heading()))
-            .row_highlight_style(t.selected());
+        let mut table = Table::new(rows, widths).row_highlight_style(t.selected());
+        if header_h > 0 {
+            table = table.header(Row::new(header).style(t.heading()));
+        }
         self.rows_area = Rect {
-            y: table_area.y.saturating_add(1),
-            height: table_area.height.saturating_sub(1),
+            y: table_area.y.saturating_add(header_h),
+            height: table_area.height.saturating_sub(header_h),
             ..table_area
         };
         frame.render_stateful_widget(table, table_area, &mut self.table);

@@ -9,7 +9,7 @@ use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
 use crate::error::Result;
 use crate::model::money::weighted;
-use crate::model::text::{one_line, truncate};
+use crate::model::text::{clip, one_line};
 use crate::model::{Deal, Stage};
 use crate::store::deals;
 use crate::tui::context::{Env, Ui};
@@ -205,12 +205,13 @@ impl Pipeline {
             let d = &self.deals[i];
             s.saturating_add(weighted(d.value_minor, d.probability()))
         });
+        let head_h = u16::from(inner.height >= 4);
         let [head, cards] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+            Layout::vertical([Constraint::Length(head_h), Constraint::Min(0)]).areas(inner);
         let w = inner.width as usize;
         frame.render_widget(
             Paragraph::new(Span::styled(
-                truncate(
+                clip(
                     &format!("{} · weighted {}", ui.money(total), ui.money(weight)),
                     w,
                 ),
@@ -243,10 +244,10 @@ fn card(d: &Deal, w: usize, ui: &Ui) -> Text<'static> {
     }
     Text::from(vec![
         Line::from(Span::styled(
-            truncate(&format!("d#{} {}", d.id, one_line(&d.title)), w),
+            clip(&format!("d#{} {}", d.id, one_line(&d.title)), w),
             t.heading(),
         )),
-        Line::from(Span::styled(truncate(&second, w), t.dim())),
+        Line::from(Span::styled(clip(&second, w), t.dim())),
     ])
 }
 
@@ -278,7 +279,7 @@ fn deal_action(action: Action, d: Deal) -> Effect {
             Effect::Flash(format!("'{}' is already won", d.title))
         }
         Action::Won if closed => Effect::popup(Popup::confirm(
-            format!("'{}' was lost. Mark it won?", one_line(&d.title)),
+            format!("'{}' was lost. Mark it won?", clip(&one_line(&d.title), 40)),
             "yes, it was won",
             write(Stage::Won),
         )),
@@ -287,7 +288,7 @@ fn deal_action(action: Action, d: Deal) -> Effect {
             Effect::Flash(format!("'{}' is already lost", d.title))
         }
         Action::Lost if closed => Effect::popup(Popup::confirm(
-            format!("'{}' was won. Mark it lost?", one_line(&d.title)),
+            format!("'{}' was won. Mark it lost?", clip(&one_line(&d.title), 40)),
             "yes, it was lost",
             lost,
         )),

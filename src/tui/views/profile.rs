@@ -235,14 +235,12 @@ impl Profile {
                 t.border()
             }
         };
-        let title = if self.details.more_below() {
-            "Profile · ↓ more"
-        } else {
-            "Profile"
-        };
-        let inner = panel(frame, left, title, focus(Pane::Details), t);
+        let inner = panel(frame, left, "Profile", focus(Pane::Details), t);
         let lines = self.detail_lines(ui);
         scroll_text(frame, inner, lines, &mut self.details);
+        if self.details.more_below() {
+            panel(frame, left, "Profile · ↓ more", focus(Pane::Details), t);
+        }
         let n = self.profile.note_count;
         let title = format!("Timeline · {n} note{}", if n == 1 { "" } else { "s" });
         let inner = panel(frame, right, &title, focus(Pane::Timeline), t);

@@ -272,13 +272,18 @@ impl Profit {
                 .iter()
                 .map(|&k| Cell::from(format!("{:>w$}", total[k], w = widths[k]))),
         );
-        let table = Table::new(rows, constraints)
-            .header(Row::new(header).style(t.heading()))
-            .footer(Row::new(foot).style(t.heading()))
-            .row_highlight_style(t.selected());
+        // The header and the totals need room for rows between them.
+        let (header_h, footer_h) = (u16::from(inner.height >= 3), u16::from(inner.height >= 5));
+        let mut table = Table::new(rows, constraints).row_highlight_style(t.selected());
+        if header_h > 0 {
+            table = table.header(Row::new(header).style(t.heading()));
+        }
+        if footer_h > 0 {
+            table = table.footer(Row::new(foot).style(t.heading()));
+        }
         self.rows_area = Rect {
-            y: inner.y.saturating_add(1),
-            height: inner.height.saturating_sub(2),
+            y: inner.y.saturating_add(header_h),
+            height: inner.height.saturating_sub(header_h + footer_h),
             ..inner
         };
         frame.render_stateful_widget(table, inner, &mut self.table);
