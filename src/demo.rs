@@ -12,6 +12,43 @@ use crate::store::entries::{self, MoneyKind, NewMoney, NewTime};
 use crate::store::followups::{self, NewFollowUp};
 use crate::store::{Store, notes};
 
+/// What the demo's temporary folders are called, and the file in each that names the process
+/// that made it.
+pub const DIR_PREFIX: &str = "tend-demo-";
+pub const OWNER: &str = "owner.pid";
+
+/// Remove demo folders in `tmp` whose process is gone (a demo killed before it could clean
+/// up). Without /proc to ask, a folder older than a day is taken as stale. Best effort: a
+/// folder that cannot be read or removed is left alone.
+pub fn sweep_stale(tmp: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    let proc = std::path::Path::new("/proc/self").exists();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ours = entry.file_name().to_string_lossy().starts_with(DIR_PREFIX);
+        if !ours || !path.is_dir() {
+            continue;
+        }
+        let owner = std::fs::read_to_string(path.join(OWNER))
+            .ok()
+            .and_then(|p| p.trim().parse::<u32>().ok());
+        let stale = match owner {
+            Some(pid) if proc => !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+            _ => entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(86_400)),
+        };
+        if stale {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
 /// (name, company, status, source, email, tags, likes)
 type Person = (
     &'static str,
@@ -596,4 +633,32 @@ pub fn fill(store: &mut Store, clock: &Clock) -> Result<()> {
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod sweep_tests {
+    use super::*;
+
+    #[test]
+    fn a_killed_demos_folder_is_removed_and_a_running_ones_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let make = |name: &str, pid: u32| {
+            let d = tmp.path().join(format!("{DIR_PREFIX}{name}"));
+            std::fs::create_dir(&d).unwrap();
+            std::fs::write(d.join("demo.db"), b"x").unwrap();
+            std::fs::write(d.join(OWNER), pid.to_string()).unwrap();
+            d
+        };
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let gone = make("killed", dead);
+        let running = make("running", std::process::id());
+        let other = tmp.path().join("someone-elses");
+        std::fs::create_dir(&other).unwrap();
+        sweep_stale(tmp.path());
+        assert!(!gone.exists(), "the killed demo's folder is removed");
+        assert!(running.exists(), "a running demo's folder is kept");
+        assert!(other.exists(), "other folders are never touched");
+    }
 }

@@ -230,3 +230,20 @@ fn the_start_of_any_word_finds_a_contact_whatever_its_case_and_accents() {
     let out = env.ok(&["show", "ann \"apple"]);
     assert!(out.starts_with("Ann Apple"), "{out}");
 }
+
+#[test]
+fn list_lines_up_its_columns_by_display_width() {
+    let env = Env::new();
+    env.ok(&["add", "Alice Smith", "--email", "alice@example.com"]);
+    env.ok(&["add", "山田太郎", "--email", "taro@example.jp"]);
+    env.ok(&["add", "👩‍👩‍👧 Family Bakers", "--email", "fam@example.com"]);
+    let out = env.ok(&["list"]);
+    let column_of = |needle: &str| -> usize {
+        let line = out.lines().find(|l| l.contains(needle)).expect(needle);
+        let before = &line[..line.find("lead").expect("a status")];
+        unicode_width::UnicodeWidthStr::width(before)
+    };
+    let alice = column_of("Alice");
+    assert_eq!(column_of("山田"), alice, "{out}");
+    assert_eq!(column_of("Family"), alice, "{out}");
+}

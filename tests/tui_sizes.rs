@@ -121,7 +121,7 @@ fn hostile() -> Env {
             &clock(),
             i as i64 + 1,
             &"Grand ".repeat(30),
-            4_000_000_000_00,
+            400_000_000_000,
             Stage::New,
         )
         .unwrap();
@@ -220,10 +220,10 @@ fn the_keys_reach_the_states_they_are_named_for() {
 #[test]
 fn every_view_and_pop_up_draws_at_the_named_sizes() {
     for data in 0..3 {
-        for state in 0..STATES.len() {
+        for (state, (name, _)) in STATES.iter().enumerate() {
             let mut app = app_in(data, state);
             for (w, h) in NAMED {
-                check(&mut app, w, h, STATES[state].0);
+                check(&mut app, w, h, name);
             }
         }
     }

@@ -7,7 +7,7 @@ use super::{Ctx, json};
 use crate::commands::contacts::{self as cmd, EditContact};
 use crate::error::{Error, Result};
 use crate::model::contact::parse_field;
-use crate::model::text::{block, one_line, truncate};
+use crate::model::text::{block, fit, one_line};
 use crate::model::{ContactKind, Status};
 use crate::store::contacts::{self, ListFilter};
 use crate::when;
@@ -63,13 +63,16 @@ pub fn list(a: ListArgs, ctx: &mut Ctx) -> Result<String> {
     for r in &rows {
         let next = match r.next_due.as_deref().and_then(|d| d.parse().ok()) {
             Some(d) => format!("next {}", when::describe(d, today)),
-            None if r.status.is_active() && !r.archived => s.warn("no next step"),
+            None if r.needs_next_step => s.warn("no next step"),
             None => String::new(),
         };
-        let mut name = truncate(&one_line(&r.name), 28);
-        if r.kind == ContactKind::Company {
-            name.push_str(" ▪");
-        }
+        // Columns are measured in display width (CJK and emoji take two), not characters.
+        let marker = if r.kind == ContactKind::Company {
+            " ▪"
+        } else {
+            ""
+        };
+        let name = fit(&format!("{}{marker}", one_line(&r.name)), 30);
         let tags = if r.tags.is_empty() {
             String::new()
         } else {
@@ -77,11 +80,11 @@ pub fn list(a: ListArgs, ctx: &mut Ctx) -> Result<String> {
         };
         let archived = if r.archived { "  (archived)" } else { "" };
         out.push_str(&format!(
-            "{} {:<30} {:<9} {:<24} {}{}{}\n",
+            "{} {} {:<9} {} {}{}{}\n",
             s.dim(&format!("#{:<5}", r.id)),
             name,
             r.status.as_str(),
-            truncate(&one_line(r.email.as_deref().unwrap_or("")), 24),
+            fit(&one_line(r.email.as_deref().unwrap_or("")), 24),
             next,
             s.dim(&tags),
             archived,

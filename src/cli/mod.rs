@@ -244,7 +244,15 @@ fn demo(clock: Clock) -> Result<String> {
             "run `tend demo` in a terminal",
         ));
     }
-    let dir = tempfile::Builder::new().prefix("tend-demo-").tempdir()?;
+    // A demo that was killed (kill -9, a closed laptop lid) left its folder behind.
+    crate::demo::sweep_stale(&std::env::temp_dir());
+    let dir = tempfile::Builder::new()
+        .prefix(crate::demo::DIR_PREFIX)
+        .tempdir()?;
+    std::fs::write(
+        dir.path().join(crate::demo::OWNER),
+        std::process::id().to_string(),
+    )?;
     let mut store = Store::open(&dir.path().join("demo.db"))?;
     crate::demo::fill(&mut store, &clock)?;
     tui::run(store, clock, tui::Start::Today, true)?;

@@ -55,41 +55,46 @@ pub fn truncate(s: &str, max: usize) -> String {
     t
 }
 
-/// At most `width` terminal columns, ending in '…' when cut; never padded.
-pub fn clip(s: &str, width: usize) -> String {
-    let total: usize = s
-        .chars()
-        .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
-        .sum();
-    if total <= width {
-        return s.to_string();
-    }
-    fit(s, width).trim_end().to_string()
+/// The columns a terminal gives `s`: wide characters (CJK, emoji) take two, combining accents
+/// none, and an emoji sequence joined by ZWJ counts as the one picture it is drawn as.
+pub fn width(s: &str) -> usize {
+    use unicode_segmentation::UnicodeSegmentation;
+    s.graphemes(true)
+        .map(unicode_width::UnicodeWidthStr::width)
+        .sum()
 }
 
-/// Exactly `width` terminal columns: cut (ending in '…') or padded with spaces. Wide
-/// characters (CJK, emoji) count as two columns.
-pub fn fit(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
-    if total <= width {
-        return format!("{s}{}", " ".repeat(width - total));
+/// At most `width` terminal columns, ending in '…' when cut; never padded.
+pub fn clip(s: &str, columns: usize) -> String {
+    if width(s) <= columns {
+        return s.to_string();
+    }
+    fit(s, columns).trim_end().to_string()
+}
+
+/// Exactly `columns` terminal columns: cut (ending in '…') or padded with spaces, a whole
+/// grapheme at a time, so accents and emoji sequences are never split.
+pub fn fit(s: &str, columns: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    let total = width(s);
+    if total <= columns {
+        return format!("{s}{}", " ".repeat(columns - total));
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
+    for g in s.graphemes(true) {
+        let w = unicode_width::UnicodeWidthStr::width(g);
+        if used + w + 1 > columns {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
-    if width > 0 {
+    if columns > 0 {
         out.push('…');
         used += 1;
     }
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out.push_str(&" ".repeat(columns.saturating_sub(used)));
     out
 }
 
@@ -118,6 +123,14 @@ mod tests {
         assert_eq!(fit("山田太郎", 6), "山田… ");
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("ab", 0), "");
+    }
+
+    #[test]
+    fn graphemes_are_measured_and_cut_whole() {
+        assert_eq!(width("👩‍👩‍👧"), 2, "a ZWJ family is one picture");
+        assert_eq!(width("e\u{301}"), 1, "a combining accent takes no column");
+        assert_eq!(fit("👩‍👩‍👧 abc", 4), "👩‍👩‍👧 …");
+        assert_eq!(fit("ze\u{301}bra", 3), "ze\u{301}…");
     }
 
     #[test]

@@ -2,17 +2,17 @@
 //! and applies the effect that comes back: a pop-up to open, a view to show, or a change to
 //! run through the command layer (whose undo it keeps). Each view lives in its own module.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::context::Env;
 use super::effect::{Ask, Effect, Tab};
-use super::jobs::{self, Jobs, Loaded};
+use super::jobs::Jobs;
 use super::keymap::{self, Action, Binding, Context};
 use super::popups::Popup;
 use super::theme::Theme;
 use super::views::{
-    clients::Clients, insights::Insights, insights::InsightsData, pipeline::Pipeline,
-    profile::Profile, profit::Profit, review::Review, today::Today,
+    clients::Clients, insights::Insights, pipeline::Pipeline, profile::Profile, profit::Profit,
+    review::Review, today::Today,
 };
 use super::writes::{self, Event, Outcome};
 use crate::clock::Clock;
@@ -42,7 +42,7 @@ pub struct App {
     /// A line for the status bar, and whether it is an error.
     pub status: Option<(String, bool)>,
     /// Changes made here, newest last, each with its sequence number.
-    undo: Vec<(u64, Undo)>,
+    pub(super) undo: Vec<(u64, Undo)>,
     seq: u64,
     pub quit: bool,
     /// Ctrl-Z: the event loop gives the terminal back and stops the process.
@@ -53,10 +53,10 @@ pub struct App {
     /// Work the Profit and Insights figures out on another thread (the event loop sets this;
     /// tests keep it off and get the figures straight away).
     pub background: bool,
-    jobs: Jobs,
-    data_version: i64,
+    pub(super) jobs: Jobs,
+    pub(super) data_version: i64,
     /// Which tabs must load again before they are shown, by `Tab::index`.
-    stale: [bool; 5],
+    pub(super) stale: [bool; 5],
     /// Where each tab's label was drawn in the tab bar, for clicks.
     pub tab_spans: Vec<(u16, u16, Tab)>,
 }
@@ -161,116 +161,11 @@ impl App {
         }
     }
 
-    // ----- loading -------------------------------------------------------------------------
-
-    /// Load what is on screen if it is stale; the other tabs wait until they are shown.
-    fn refresh_visible(&mut self) -> Result<()> {
-        let i = self.tab.index();
-        if !self.stale[i] {
-            return Ok(());
-        }
-        self.stale[i] = false;
-        let env = &self.env;
-        match self.tab {
-            Tab::Today => self.today.load(env)?,
-            Tab::Clients => self.clients.load(env)?,
-            Tab::Pipeline => self.pipeline.load(env)?,
-            Tab::Profit => self.load_profit()?,
-            Tab::Insights => self.load_insights()?,
-        }
-        Ok(())
-    }
-
-    fn load_profit(&mut self) -> Result<()> {
-        let (period, sort) = (self.profit.period, self.profit.sort);
-        let (today, settings) = (self.env.today(), self.env.settings.clone());
-        if self.background {
-            self.profit.loading = true;
-            let path = self.env.store.path().to_path_buf();
-            self.jobs.spawn(jobs::PROFIT, path, move |store| {
-                Profit::compute(period, sort, store.conn(), today, &settings).map(Loaded::Profit)
-            });
-        } else {
-            let r = Profit::compute(period, sort, self.env.store.conn(), today, &settings)?;
-            self.profit.apply(r, &settings);
-        }
-        Ok(())
-    }
-
-    fn load_insights(&mut self) -> Result<()> {
-        let (today, now) = (self.env.today(), self.env.clock.stamp());
-        let settings = self.env.settings.clone();
-        if self.background {
-            self.insights.loading = true;
-            let path = self.env.store.path().to_path_buf();
-            self.jobs.spawn(jobs::INSIGHTS, path, move |store| {
-                let d = InsightsData::compute(store.conn(), today, &now, &settings)?;
-                Ok(Loaded::Insights(Box::new(d)))
-            });
-        } else {
-            let d = InsightsData::compute(self.env.store.conn(), today, &now, &settings)?;
-            self.insights.data = Some(d);
-        }
-        Ok(())
-    }
-
-    /// Figures still being worked out.
-    pub fn busy(&self) -> bool {
-        self.jobs.busy()
-    }
-
-    /// Take in whatever background work has finished; true when something changed on screen.
-    pub fn collect(&mut self) -> bool {
-        let done = self.jobs.collect();
-        let changed = !done.is_empty();
-        for result in done {
-            match result {
-                Ok(Loaded::Profit(r)) => self.profit.apply(r, &self.env.settings),
-                Ok(Loaded::Insights(d)) => {
-                    self.insights.data = Some(*d);
-                    self.insights.loading = false;
-                }
-                Err(e) => {
-                    self.profit.loading = false;
-                    self.insights.loading = false;
-                    self.fail(&e);
-                }
-            }
-        }
-        changed
-    }
-
-    /// After a change: everything is stale; reload what shows, keeping selections.
-    fn changed(&mut self) -> Result<()> {
-        self.stale = [true; 5];
-        self.refresh_visible()?;
-        if let Some(p) = &mut self.profile {
-            p.reload(&self.env)?;
-        }
-        if let Some(r) = &mut self.review {
-            r.refresh(&self.env)?;
-        }
-        self.data_version = self.env.store.data_version()?;
-        Ok(())
-    }
-
-    /// Called between events: picks up writes from other processes (`tend note` in another
-    /// terminal) and a new day.
-    pub fn tick(&mut self) -> Result<()> {
-        let before = self.env.today();
-        self.env.clock.tick();
-        let version = self.env.store.data_version()?;
-        if version != self.data_version || self.env.today() != before {
-            self.changed()?;
-        }
-        Ok(())
-    }
-
-    fn flash(&mut self, msg: impl Into<String>) {
+    pub(super) fn flash(&mut self, msg: impl Into<String>) {
         self.status = Some((msg.into(), false));
     }
 
-    fn fail(&mut self, e: &Error) {
+    pub(super) fn fail(&mut self, e: &Error) {
         self.status = Some((describe(e), true));
     }
 
@@ -302,10 +197,12 @@ impl App {
     }
 
     fn route_key(&mut self, key: KeyEvent) -> Result<()> {
-        if self.profile.is_none() && self.review.is_none() && self.tab == Tab::Clients {
-            if self.clients.filter_key(key) {
-                return Ok(());
-            }
+        if self.profile.is_none()
+            && self.review.is_none()
+            && self.tab == Tab::Clients
+            && self.clients.filter_key(key)
+        {
+            return Ok(());
         }
         if self.profile.is_none()
             && let Some(r) = self.review.as_mut().filter(|r| r.is_over())
@@ -320,7 +217,7 @@ impl App {
     }
 
     /// Apply what a pop-up asked for; a refused answer puts the prompt back with the reason.
-    fn apply_from(&mut self, effect: Effect, popup: Popup) {
+    pub(super) fn apply_from(&mut self, effect: Effect, popup: Popup) {
         let answer = matches!(effect, Effect::Answer(..));
         if let Err(e) = self.apply(effect) {
             if answer && self.popup.is_none() {
@@ -328,66 +225,6 @@ impl App {
             }
             self.fail(&e);
         }
-    }
-
-    pub fn mouse(&mut self, m: MouseEvent) {
-        let result = self.route_mouse(m);
-        if let Err(e) = result {
-            self.fail(&e);
-        }
-    }
-
-    fn route_mouse(&mut self, m: MouseEvent) -> Result<()> {
-        if let Some(mut popup) = self.popup.take() {
-            let before = popup.clone();
-            match popup.mouse(m) {
-                None => self.popup = Some(popup),
-                Some(effect) => self.apply_from(effect, before),
-            }
-            return Ok(());
-        }
-        if m.row == 0 && matches!(m.kind, crossterm::event::MouseEventKind::Down(_)) {
-            let hit = self
-                .tab_spans
-                .iter()
-                .find(|(a, b, _)| (*a..*b).contains(&m.column));
-            if let Some(&(_, _, tab)) = hit {
-                return self.switch_tab(tab);
-            }
-        }
-        let effect = match self.context() {
-            Context::Profile => {
-                if let Some(p) = &mut self.profile {
-                    p.mouse(m);
-                }
-                Effect::None
-            }
-            Context::Review => {
-                if let Some(r) = &mut self.review {
-                    r.mouse(m);
-                }
-                Effect::None
-            }
-            Context::Today => self.today.mouse(&self.env, m)?,
-            Context::Clients => self.clients.mouse(m),
-            Context::Pipeline => {
-                self.pipeline.mouse(m);
-                Effect::None
-            }
-            Context::Profit => {
-                self.profit.mouse(m);
-                Effect::None
-            }
-            Context::Insights => {
-                let down = m.kind == crossterm::event::MouseEventKind::ScrollDown;
-                let up = m.kind == crossterm::event::MouseEventKind::ScrollUp;
-                if down || up {
-                    self.insights.scroll(if down { 3 } else { -3 });
-                }
-                Effect::None
-            }
-        };
-        self.apply(effect)
     }
 
     /// Do what `action` means here: a global key, or the focused view's.
@@ -416,7 +253,7 @@ impl App {
         Ok(())
     }
 
-    fn view_act(&mut self, action: Action) -> Result<Effect> {
+    pub(super) fn view_act(&mut self, action: Action) -> Result<Effect> {
         let env = &self.env;
         Ok(match self.context() {
             Context::Profile => match &mut self.profile {
@@ -531,7 +368,7 @@ impl App {
         Ok(())
     }
 
-    fn switch_tab(&mut self, tab: Tab) -> Result<()> {
+    pub(super) fn switch_tab(&mut self, tab: Tab) -> Result<()> {
         self.profile = None;
         if self.review.as_ref().is_some_and(Review::is_over) {
             self.review = None;

@@ -59,27 +59,7 @@ fn outcome(undo: Undo, message: String, event: Event) -> Result<Outcome> {
 pub fn run(env: &mut Env, write: &Write) -> Result<Outcome> {
     let today = env.today();
     match write {
-        Write::Done { follow_up_id } => {
-            let c = followup_cmds::done(&mut env.store, &env.clock, *follow_up_id)?;
-            let contact_id = c.done.contact_id;
-            let msg = match &c.next {
-                Some(n) => format!(
-                    "Done: {}. Next time: {}",
-                    c.done.text,
-                    when::describe(n.due_date, today)
-                ),
-                None => format!("Done: {}", c.done.text),
-            };
-            let left_open = !followups::open_for(env.store.conn(), contact_id)?.is_empty();
-            outcome(
-                c.undo(),
-                msg,
-                Event::Completed {
-                    contact_id,
-                    left_open,
-                },
-            )
-        }
+        Write::Done { follow_up_id } => done(env, *follow_up_id),
         Write::Snooze {
             follow_up_id,
             until,
@@ -121,28 +101,53 @@ pub fn run(env: &mut Env, write: &Write) -> Result<Outcome> {
             );
             outcome(a.undo, msg, Event::Other)
         }
-        Write::Tick { contact_id } => {
-            let t = checklist_cmds::tick(
-                &mut env.store,
-                &env.clock,
-                checklist_cmds::Tick {
-                    contact_id: *contact_id,
-                    which: checklist_cmds::Which::Next,
-                    checklist: None,
-                    force: false,
-                    note: None,
-                },
-            )?;
-            let msg = match t.checklist.next_step() {
-                Some(n) => format!("Ticked: {}. Next: {}", t.step.text, n.text),
-                None => format!(
-                    "Ticked: {}. '{}' is complete",
-                    t.step.text, t.checklist.title
-                ),
-            };
-            outcome(t.undo, msg, Event::Other)
-        }
+        Write::Tick { contact_id } => tick(env, *contact_id),
     }
+}
+
+fn done(env: &mut Env, follow_up_id: i64) -> Result<Outcome> {
+    let today = env.today();
+    let c = followup_cmds::done(&mut env.store, &env.clock, follow_up_id)?;
+    let contact_id = c.done.contact_id;
+    let msg = match &c.next {
+        Some(n) => format!(
+            "Done: {}. Next time: {}",
+            c.done.text,
+            when::describe(n.due_date, today)
+        ),
+        None => format!("Done: {}", c.done.text),
+    };
+    let left_open = !followups::open_for(env.store.conn(), contact_id)?.is_empty();
+    outcome(
+        c.undo(),
+        msg,
+        Event::Completed {
+            contact_id,
+            left_open,
+        },
+    )
+}
+
+fn tick(env: &mut Env, contact_id: i64) -> Result<Outcome> {
+    let t = checklist_cmds::tick(
+        &mut env.store,
+        &env.clock,
+        checklist_cmds::Tick {
+            contact_id,
+            which: checklist_cmds::Which::Next,
+            checklist: None,
+            force: false,
+            note: None,
+        },
+    )?;
+    let msg = match t.checklist.next_step() {
+        Some(n) => format!("Ticked: {}. Next: {}", t.step.text, n.text),
+        None => format!(
+            "Ticked: {}. '{}' is complete",
+            t.step.text, t.checklist.title
+        ),
+    };
+    outcome(t.undo, msg, Event::Other)
 }
 
 fn snooze(env: &mut Env, follow_up_id: i64, until: When) -> Result<Outcome> {
@@ -157,111 +162,14 @@ fn snooze(env: &mut Env, follow_up_id: i64, until: When) -> Result<Outcome> {
 
 /// Act on a prompt's answer.
 pub fn answer(env: &mut Env, ask: &Ask, text: &str) -> Result<Outcome> {
-    let today = env.today();
     match ask {
-        Ask::Note { contact_id } => {
-            let (kind, body) = split_kind(text);
-            let added = note_cmds::add(
-                &mut env.store,
-                &env.clock,
-                note_cmds::AddNote {
-                    contact_id: *contact_id,
-                    kind,
-                    body: body.to_string(),
-                    at: None,
-                    next: None,
-                },
-            )?;
-            let msg = format!("Noted for {}", added.contact);
-            outcome(
-                added.undo(),
-                msg,
-                Event::Noted {
-                    contact_id: *contact_id,
-                },
-            )
-        }
+        Ask::Note { contact_id } => note(env, *contact_id, text),
         Ask::NextStep {
             contact_id,
             replaces,
-        } => {
-            let (when, what) = when::parse_next(text, today).map_err(Error::invalid)?;
-            let set = match replaces {
-                Some(id) => followup_cmds::replace(&mut env.store, *id, when, &what)?,
-                None => followup_cmds::set_next(
-                    &mut env.store,
-                    &env.clock,
-                    *contact_id,
-                    NextStep {
-                        when,
-                        text: what,
-                        every: None,
-                    },
-                )?,
-            };
-            let f = &set.follow_up;
-            let msg = format!(
-                "Next step for {}: {} ({})",
-                f.contact,
-                f.text,
-                when::describe(f.due_date, today)
-            );
-            outcome(
-                set.undo,
-                msg,
-                Event::NextStepSet {
-                    contact_id: *contact_id,
-                },
-            )
-        }
-        Ask::AddContact => {
-            let (name, email) = match text.split_once('<') {
-                Some((n, rest)) => (
-                    n.trim(),
-                    Some(rest.trim_end_matches('>').trim().to_string()),
-                ),
-                None => (text.trim(), None),
-            };
-            let added = contact_cmds::add(
-                &mut env.store,
-                &env.clock,
-                AddContact {
-                    name: name.to_string(),
-                    email,
-                    ..AddContact::default()
-                },
-            )?;
-            let contact_id = added.contact.id;
-            let msg = format!("Added {}", added.contact.name);
-            outcome(added.undo(), msg, Event::ContactAdded { contact_id })
-        }
-        Ask::AddDeal { contact } => {
-            let (contact_id, rest) = match text.split_once(':') {
-                Some((who, rest)) => (find::resolve(env.store.conn(), who)?.id, rest),
-                None => match contact {
-                    Some((id, _)) => (*id, text),
-                    None => {
-                        return Err(Error::invalid(
-                            "write it as WHO: TITLE VALUE, e.g. alice: kitchen cakes 1,200",
-                        ));
-                    }
-                },
-            };
-            let (title, value) = title_and_value(rest.trim());
-            let added = deal_cmds::add(
-                &mut env.store,
-                &env.clock,
-                contact_id,
-                title,
-                value,
-                Stage::New,
-            )?;
-            let msg = format!(
-                "Added deal '{}' for {} (c sets when it should close)",
-                added.deal.title, added.deal.contact
-            );
-            outcome(added.undo, msg, Event::Other)
-        }
+        } => next_step(env, *contact_id, *replaces, text),
+        Ask::AddContact => add_contact(env, text),
+        Ask::AddDeal { contact } => add_deal(env, contact.as_ref().map(|c| c.0), text),
         Ask::LostReason { deal_id } => run(
             env,
             &Write::MoveDeal {
@@ -270,48 +178,148 @@ pub fn answer(env: &mut Env, ask: &Ask, text: &str) -> Result<Outcome> {
                 reason: Some(text.to_string()),
             },
         ),
-        Ask::CloseDate { deal_id } => {
-            let date = match text.trim() {
-                "" | "-" | "none" => None,
-                t => Some(
-                    when::parse(t, today, Direction::Future)
-                        .map_err(Error::invalid)?
-                        .date,
-                ),
-            };
-            let moved = deal_cmds::set_expected_close(&mut env.store, &env.clock, *deal_id, date)?;
-            let msg = match date {
-                Some(d) => format!(
-                    "'{}' should close {}",
-                    moved.deal.title,
-                    when::describe(d, today)
-                ),
-                None => format!("'{}' has no expected close date", moved.deal.title),
-            };
-            outcome(moved.undo, msg, Event::Other)
-        }
-        Ask::EditField { contact_id } => {
-            let (key, value) = parse_field(text).map_err(Error::invalid)?;
-            let mut edit = EditContact::default();
-            match key.as_str() {
-                "name" => edit.name = Some(value),
-                "email" => edit.email = Some(value),
-                "phone" => edit.phone = Some(value),
-                "address" => edit.address = Some(value),
-                "source" => edit.source = Some(value),
-                "company" => edit.company = Some(value),
-                _ if value.is_empty() => edit.unset_fields.push(key.clone()),
-                _ => edit.set_fields.push((key.clone(), value)),
-            }
-            let e = contact_cmds::edit(&mut env.store, &env.clock, *contact_id, edit)?;
-            let msg = format!("Updated {} of {}", key, e.contact.name);
-            outcome(e.undo, msg, Event::Other)
-        }
+        Ask::CloseDate { deal_id } => close_date(env, *deal_id, text),
+        Ask::EditField { contact_id } => edit_field(env, *contact_id, text),
         Ask::SnoozeDate { follow_up_id } => {
-            let until = when::parse(text, today, Direction::Future).map_err(Error::invalid)?;
+            let until =
+                when::parse(text, env.today(), Direction::Future).map_err(Error::invalid)?;
             snooze(env, *follow_up_id, until)
         }
     }
+}
+
+fn note(env: &mut Env, contact_id: i64, text: &str) -> Result<Outcome> {
+    let (kind, body) = split_kind(text);
+    let added = note_cmds::add(
+        &mut env.store,
+        &env.clock,
+        note_cmds::AddNote {
+            contact_id,
+            kind,
+            body: body.to_string(),
+            at: None,
+            next: None,
+        },
+    )?;
+    let msg = format!("Noted for {}", added.contact);
+    outcome(added.undo(), msg, Event::Noted { contact_id })
+}
+
+fn next_step(env: &mut Env, contact_id: i64, replaces: Option<i64>, text: &str) -> Result<Outcome> {
+    let today = env.today();
+    let (when, what) = when::parse_next(text, today).map_err(Error::invalid)?;
+    let set = match replaces {
+        Some(id) => followup_cmds::replace(&mut env.store, id, when, &what)?,
+        None => followup_cmds::set_next(
+            &mut env.store,
+            &env.clock,
+            contact_id,
+            NextStep {
+                when,
+                text: what,
+                every: None,
+            },
+        )?,
+    };
+    let f = &set.follow_up;
+    let msg = format!(
+        "Next step for {}: {} ({})",
+        f.contact,
+        f.text,
+        when::describe(f.due_date, today)
+    );
+    outcome(set.undo, msg, Event::NextStepSet { contact_id })
+}
+
+fn add_contact(env: &mut Env, text: &str) -> Result<Outcome> {
+    let (name, email) = match text.split_once('<') {
+        Some((n, rest)) => (
+            n.trim(),
+            Some(rest.trim_end_matches('>').trim().to_string()),
+        ),
+        None => (text.trim(), None),
+    };
+    let added = contact_cmds::add(
+        &mut env.store,
+        &env.clock,
+        AddContact {
+            name: name.to_string(),
+            email,
+            ..AddContact::default()
+        },
+    )?;
+    let contact_id = added.contact.id;
+    let msg = format!("Added {}", added.contact.name);
+    outcome(added.undo(), msg, Event::ContactAdded { contact_id })
+}
+
+/// `WHO: TITLE VALUE`, or `TITLE VALUE` for `contact`.
+fn add_deal(env: &mut Env, contact: Option<i64>, text: &str) -> Result<Outcome> {
+    let (contact_id, rest) = match text.split_once(':') {
+        Some((who, rest)) => (find::resolve(env.store.conn(), who)?.id, rest),
+        None => match contact {
+            Some(id) => (id, text),
+            None => {
+                return Err(Error::invalid(
+                    "write it as WHO: TITLE VALUE, e.g. alice: kitchen cakes 1,200",
+                ));
+            }
+        },
+    };
+    let (title, value) = title_and_value(rest.trim());
+    let added = deal_cmds::add(
+        &mut env.store,
+        &env.clock,
+        contact_id,
+        title,
+        value,
+        Stage::New,
+    )?;
+    let msg = format!(
+        "Added deal '{}' for {} (c sets when it should close)",
+        added.deal.title, added.deal.contact
+    );
+    outcome(added.undo, msg, Event::Other)
+}
+
+fn close_date(env: &mut Env, deal_id: i64, text: &str) -> Result<Outcome> {
+    let today = env.today();
+    let date = match text.trim() {
+        "" | "-" | "none" => None,
+        t => Some(
+            when::parse(t, today, Direction::Future)
+                .map_err(Error::invalid)?
+                .date,
+        ),
+    };
+    let moved = deal_cmds::set_expected_close(&mut env.store, &env.clock, deal_id, date)?;
+    let msg = match date {
+        Some(d) => format!(
+            "'{}' should close {}",
+            moved.deal.title,
+            when::describe(d, today)
+        ),
+        None => format!("'{}' has no expected close date", moved.deal.title),
+    };
+    outcome(moved.undo, msg, Event::Other)
+}
+
+fn edit_field(env: &mut Env, contact_id: i64, text: &str) -> Result<Outcome> {
+    let (key, value) = parse_field(text).map_err(Error::invalid)?;
+    let mut edit = EditContact::default();
+    match key.as_str() {
+        "name" => edit.name = Some(value),
+        "email" => edit.email = Some(value),
+        "phone" => edit.phone = Some(value),
+        "address" => edit.address = Some(value),
+        "source" => edit.source = Some(value),
+        "company" => edit.company = Some(value),
+        _ if value.is_empty() => edit.unset_fields.push(key.clone()),
+        _ => edit.set_fields.push((key.clone(), value)),
+    }
+    let e = contact_cmds::edit(&mut env.store, &env.clock, contact_id, edit)?;
+    let msg = format!("Updated {} of {}", key, e.contact.name);
+    outcome(e.undo, msg, Event::Other)
 }
 
 /// "salon site 2,400" → ("salon site", 240000); a title without an amount is worth nothing yet.

@@ -309,7 +309,16 @@ impl Profile {
                 .collect();
             field("people", &names.join(", "));
         }
-        section(&mut lines, "Next steps", ui);
+        self.next_steps(&mut lines, ui);
+        self.checklist_lines(&mut lines, ui);
+        self.deal_lines(&mut lines, ui);
+        self.money_lines(&mut lines, ui);
+        lines
+    }
+
+    fn next_steps(&self, lines: &mut Vec<Line<'static>>, ui: &Ui) {
+        let t = ui.theme;
+        section(lines, "Next steps", ui);
         if self.profile.open_follow_ups.is_empty() {
             lines.push(Line::from(Span::styled("  none: x adds one", t.overdue())));
         }
@@ -327,8 +336,12 @@ impl Profile {
                 Span::raw(one_line(&f.text)),
             ]));
         }
+    }
+
+    fn checklist_lines(&self, lines: &mut Vec<Line<'static>>, ui: &Ui) {
+        let t = ui.theme;
         if !self.checklists.is_empty() {
-            section(&mut lines, "Checklists", ui);
+            section(lines, "Checklists", ui);
             for k in &self.checklists {
                 let next = k
                     .next_step
@@ -343,8 +356,12 @@ impl Profile {
                 lines.push(Line::from(Span::styled(format!("    {next}"), t.dim())));
             }
         }
+    }
+
+    fn deal_lines(&self, lines: &mut Vec<Line<'static>>, ui: &Ui) {
+        let t = ui.theme;
         if !self.deals.is_empty() {
-            section(&mut lines, "Deals", ui);
+            section(lines, "Deals", ui);
             for d in &self.deals {
                 lines.push(Line::from(vec![
                     Span::styled(format!("  d#{:<4} {:<11} ", d.id, d.stage.title()), t.dim()),
@@ -369,8 +386,12 @@ impl Profile {
                 }
             }
         }
+    }
+
+    fn money_lines(&self, lines: &mut Vec<Line<'static>>, ui: &Ui) {
+        let t = ui.theme;
         let m = &self.money;
-        section(&mut lines, "Money and time (all time)", ui);
+        section(lines, "Money and time (all time)", ui);
         if m.invoiced_minor == 0 && m.expense_minor == 0 && m.minutes == 0 {
             lines.push(Line::from(Span::styled(
                 "  nothing recorded yet (tend income, tend time)",
@@ -385,7 +406,6 @@ impl Profile {
                 format_minutes(m.minutes)
             )));
         }
-        lines
     }
 }
 
