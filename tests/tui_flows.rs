@@ -249,3 +249,52 @@ fn a_deal_is_filed_under_the_contact_typed_not_the_one_selected() {
     keys(&mut app, "n");
     assert_eq!(env.count("deals WHERE stage = 'won'"), 1);
 }
+
+fn mouse(
+    app: &mut tend::tui::app::App,
+    kind: crossterm::event::MouseEventKind,
+    column: u16,
+    row: u16,
+) {
+    app.mouse(crossterm::event::MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: crossterm::event::KeyModifiers::NONE,
+    });
+}
+
+#[test]
+fn a_click_selects_a_row_or_a_tab_and_the_wheel_scrolls_what_is_under_it() {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let env = day_to_review();
+    let mut app = app(&env);
+    let s = screen_at(&mut app, 80, 24);
+    // Today's rows: a heading, Alice, a heading, Bob, ...; click on Bob's line.
+    let bob = s.lines().position(|l| l.contains("Bob Jones")).unwrap() as u16;
+    mouse(&mut app, MouseEventKind::Down(MouseButton::Left), 10, bob);
+    key(&mut app, KeyCode::Enter);
+    assert_shows(&screen_at(&mut app, 80, 24), &["Bob Jones", "Profile"]);
+    key(&mut app, KeyCode::Esc);
+    // A click on "3 Clients" in the tab bar.
+    let tabs = screen_at(&mut app, 80, 24);
+    let col = tabs.lines().next().unwrap().find("3 Clients").unwrap() as u16;
+    mouse(
+        &mut app,
+        MouseEventKind::Down(MouseButton::Left),
+        col + 1,
+        0,
+    );
+    assert_shows(&screen_at(&mut app, 80, 24), &["Clients · 4 of 4"]);
+
+    // The wheel over a long profile scrolls it to its end.
+    let env = busy_contact();
+    let mut long = common::screen::app(&env);
+    keys(&mut long, "/alice");
+    key(&mut long, KeyCode::Enter);
+    screen_at(&mut long, 80, 24);
+    for _ in 0..30 {
+        mouse(&mut long, MouseEventKind::ScrollDown, 10, 5);
+    }
+    assert_shows(&screen_at(&mut long, 80, 24), &["invoiced £1,234.50"]);
+}

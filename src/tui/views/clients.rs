@@ -227,17 +227,7 @@ impl Clients {
 
     pub fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
         let t = ui.theme;
-        let status = self.status.map_or("all".to_string(), |s| s.to_string());
-        let tag = self
-            .tag
-            .as_ref()
-            .map_or(String::new(), |t| format!(" · tag: #{}", one_line(t)));
-        let title = format!(
-            "Clients · {} of {} · status: {status}{tag}",
-            self.visible.len(),
-            self.rows.len()
-        );
-        let inner = panel(frame, area, &title, t.border(), t);
+        let inner = panel(frame, area, &self.title(), t.border(), t);
         // On a short terminal the filter line shows only while typing, the header only with
         // room for rows below it.
         let filter_h = u16::from(self.filtering || inner.height >= 4);
@@ -256,59 +246,9 @@ impl Clients {
             frame.render_widget(Paragraph::new(Span::styled(msg, t.dim())), table_area);
             return;
         }
-        let width = table_area.width as usize;
-        // Which columns fit: the name always; then next step, status, tags as room allows.
-        let next_w = if width >= 40 { 18 } else { 12 };
-        let show_status = width >= 50;
-        let show_tags = width >= 70;
-        let status_w = 9;
-        let fixed = next_w + if show_status { status_w + 1 } else { 0 } + 1;
-        let name_w = width
-            .saturating_sub(fixed)
-            .min(if show_tags { 32 } else { usize::MAX })
-            .max(4);
-        let tags_w = width.saturating_sub(name_w + fixed + 1);
-        let mut widths = vec![Constraint::Length(name_w as u16)];
-        let mut header = vec![Cell::from("name")];
-        if show_status {
-            widths.push(Constraint::Length(status_w as u16));
-            header.push(Cell::from("status"));
-        }
-        widths.push(Constraint::Length(next_w as u16));
-        header.push(Cell::from("next step"));
-        if show_tags {
-            widths.push(Constraint::Min(0));
-            header.push(Cell::from("tags"));
-        }
-        let rows = self.visible.iter().map(|&i| {
-            let r = &self.rows[i];
-            let marker = if r.kind == ContactKind::Company {
-                " ▪"
-            } else {
-                ""
-            };
-            let mut cells = vec![Cell::from(fit(
-                &format!("{}{marker}", one_line(&r.name)),
-                name_w,
-            ))];
-            if show_status {
-                cells.push(Cell::from(Span::styled(r.status.as_str(), t.dim())));
-            }
-            let next = match r.next_due.as_deref().and_then(|d| d.parse().ok()) {
-                Some(d) => Span::styled(when::short(d, ui.today), t.dim()),
-                None if r.needs_next_step => Span::styled("no next step", t.overdue()),
-                None => Span::raw(""),
-            };
-            cells.push(Cell::from(next));
-            if show_tags {
-                let tags: Vec<String> = r.tags.iter().map(|t| format!("#{t}")).collect();
-                cells.push(Cell::from(Span::styled(
-                    fit(&one_line(&tags.join(" ")), tags_w),
-                    t.dim(),
-                )));
-            }
-            Row::new(cells)
-        });
+        let cols = Columns::for_width(table_area.width as usize);
+        let (header, widths) = cols.header();
+        let rows = self.visible.iter().map(|&i| cols.row(&self.rows[i], ui));
         let mut table = Table::new(rows, widths).row_highlight_style(t.selected());
         if header_h > 0 {
             table = table.header(Row::new(header).style(t.heading()));
@@ -319,6 +259,19 @@ impl Clients {
             ..table_area
         };
         frame.render_stateful_widget(table, table_area, &mut self.table);
+    }
+
+    fn title(&self) -> String {
+        let status = self.status.map_or("all".to_string(), |s| s.to_string());
+        let tag = self
+            .tag
+            .as_ref()
+            .map_or(String::new(), |t| format!(" · tag: #{}", one_line(t)));
+        format!(
+            "Clients · {} of {} · status: {status}{tag}",
+            self.visible.len(),
+            self.rows.len()
+        )
     }
 
     fn draw_filter(&self, frame: &mut Frame, area: Rect, ui: &Ui) {
@@ -341,5 +294,75 @@ impl Clients {
         if self.filtering && area.height > 0 && x < area.right() {
             frame.set_cursor_position((x, area.y));
         }
+    }
+}
+
+/// Which columns fit: the name always; the next step, the status and the tags as room allows.
+struct Columns {
+    name: usize,
+    status: bool,
+    next: usize,
+    tags: Option<usize>,
+}
+
+const STATUS_WIDTH: usize = 9;
+
+impl Columns {
+    fn for_width(width: usize) -> Columns {
+        let next = if width >= 40 { 18 } else { 12 };
+        let status = width >= 50;
+        let show_tags = width >= 70;
+        let fixed = next + if status { STATUS_WIDTH + 1 } else { 0 } + 1;
+        let cap = if show_tags { 32 } else { usize::MAX };
+        let name = width.saturating_sub(fixed).min(cap).max(4);
+        let tags = show_tags.then(|| width.saturating_sub(name + fixed + 1));
+        Columns {
+            name,
+            status,
+            next,
+            tags,
+        }
+    }
+
+    fn header(&self) -> (Vec<Cell<'static>>, Vec<Constraint>) {
+        let mut cells = vec![Cell::from("name")];
+        let mut widths = vec![Constraint::Length(self.name as u16)];
+        if self.status {
+            cells.push(Cell::from("status"));
+            widths.push(Constraint::Length(STATUS_WIDTH as u16));
+        }
+        cells.push(Cell::from("next step"));
+        widths.push(Constraint::Length(self.next as u16));
+        if self.tags.is_some() {
+            cells.push(Cell::from("tags"));
+            widths.push(Constraint::Min(0));
+        }
+        (cells, widths)
+    }
+
+    fn row(&self, r: &ContactRow, ui: &Ui) -> Row<'static> {
+        let t = ui.theme;
+        let marker = if r.kind == ContactKind::Company {
+            " ▪"
+        } else {
+            ""
+        };
+        let name = fit(&format!("{}{marker}", one_line(&r.name)), self.name);
+        let mut cells = vec![Cell::from(name)];
+        if self.status {
+            cells.push(Cell::from(Span::styled(r.status.as_str(), t.dim())));
+        }
+        let next = match r.next_due.as_deref().and_then(|d| d.parse().ok()) {
+            Some(d) => Span::styled(when::short(d, ui.today), t.dim()),
+            None if r.needs_next_step => Span::styled("no next step", t.overdue()),
+            None => Span::raw(""),
+        };
+        cells.push(Cell::from(next));
+        if let Some(w) = self.tags {
+            let tags: Vec<String> = r.tags.iter().map(|t| format!("#{t}")).collect();
+            let tags = fit(&one_line(&tags.join(" ")), w);
+            cells.push(Cell::from(Span::styled(tags, t.dim())));
+        }
+        Row::new(cells)
     }
 }

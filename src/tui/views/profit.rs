@@ -161,51 +161,77 @@ impl Profit {
         }
     }
 
-    pub fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
-        let t = ui.theme;
+    fn title(&self, ui: &Ui) -> String {
         let hourly = match self.hourly {
-            Some((cost, default)) => format!(
-                " · time at {}/h{}",
-                ui.money(cost),
-                if default {
+            Some((cost, default)) => {
+                let note = if default {
                     " (default: set hourly_cost)"
                 } else {
                     ""
-                }
-            ),
+                };
+                format!(" · time at {}/h{note}", ui.money(cost))
+            }
             None => String::new(),
         };
-        let title = format!(
-            "Profit · {} · sorted by {}{hourly}{}",
+        let updating = if self.loading { " · updating…" } else { "" };
+        format!(
+            "Profit · {} · sorted by {}{hourly}{updating}",
             self.period.title(),
             self.sort.title(),
-            if self.loading { " · updating…" } else { "" }
-        );
-        let inner = panel(frame, area, &title, t.border(), t);
+        )
+    }
+
+    pub fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
+        let t = ui.theme;
+        let inner = panel(frame, area, &self.title(ui), t.border(), t);
         let Some(r) = &self.report else {
             frame.render_widget(Paragraph::new("Working out the figures…"), inner);
             return;
         };
         if r.rows.is_empty() {
-            frame.render_widget(
-                Paragraph::new("No money or time in this period. p changes the period; record with tend income, tend expense, tend time.")
-                    .wrap(Wrap { trim: false }),
-                inner,
-            );
+            let msg = "No money or time in this period. p changes the period; record with tend income, tend expense, tend time.";
+            frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: false }), inner);
             return;
         }
-        let cells = |c: &ClientProfit| -> [String; 6] {
-            [
-                ui.money(c.profit),
-                ui.money(c.revenue),
-                format_minutes(c.minutes),
-                c.hourly_rate.map_or("—".into(), |h| ui.money(h)),
-                c.margin.map_or("—".into(), |m| format!("{m:.0}%")),
-                ui.money(c.expenses),
-            ]
+        // The header and the totals need room for rows between them.
+        let (header_h, footer_h) = (u16::from(inner.height >= 3), u16::from(inner.height >= 5));
+        let table = ProfitTable::new(r, inner.width as usize, ui).table(r, ui, header_h, footer_h);
+        self.rows_area = Rect {
+            y: inner.y.saturating_add(header_h),
+            height: inner.height.saturating_sub(header_h + footer_h),
+            ..inner
         };
-        let figures: Vec<[String; 6]> = r.rows.iter().map(cells).collect();
-        let total = cells(&r.total);
+        frame.render_stateful_widget(table, inner, &mut self.table);
+    }
+}
+
+/// The table's figures as text, and which columns fit.
+struct ProfitTable {
+    figures: Vec<[String; 6]>,
+    total: [String; 6],
+    /// Each column's width: its widest figure or heading.
+    widths: Vec<usize>,
+    /// The columns shown, by their place in `COLUMNS`.
+    shown: Vec<usize>,
+    name_w: usize,
+    bar_w: usize,
+}
+
+fn figures_of(c: &ClientProfit, ui: &Ui) -> [String; 6] {
+    [
+        ui.money(c.profit),
+        ui.money(c.revenue),
+        format_minutes(c.minutes),
+        c.hourly_rate.map_or("—".into(), |h| ui.money(h)),
+        c.margin.map_or("—".into(), |m| format!("{m:.0}%")),
+        ui.money(c.expenses),
+    ]
+}
+
+impl ProfitTable {
+    fn new(r: &ProfitReport, room: usize, ui: &Ui) -> ProfitTable {
+        let figures: Vec<[String; 6]> = r.rows.iter().map(|c| figures_of(c, ui)).collect();
+        let total = figures_of(&r.total, ui);
         let widths: Vec<usize> = (0..COLUMNS.len())
             .map(|k| {
                 figures
@@ -218,7 +244,6 @@ impl Profit {
             })
             .collect();
         // The name takes at least 8 columns; figures join while they fit; a bar takes the rest.
-        let room = inner.width as usize;
         let mut used = 8;
         let mut shown = Vec::new();
         for (k, w) in widths.iter().enumerate() {
@@ -228,52 +253,77 @@ impl Profit {
             }
         }
         let spare = room.saturating_sub(used);
-        let name_w = 8 + spare.min(20);
-        let bar_w = spare.saturating_sub(20 + 1).min(30);
-        let max = r.rows.iter().map(|c| c.profit).max().unwrap_or(0);
-        let head = |s: &str, w: usize| Cell::from(format!("{s:>w$}"));
-        let mut header = vec![Cell::from("client")];
-        header.extend(shown.iter().map(|&k| head(COLUMNS[k], widths[k])));
-        let mut constraints = vec![Constraint::Length(name_w as u16)];
-        constraints.extend(shown.iter().map(|&k| Constraint::Length(widths[k] as u16)));
-        if bar_w > 0 {
-            header.push(Cell::from("profit"));
-            constraints.push(Constraint::Length(bar_w as u16));
+        ProfitTable {
+            figures,
+            total,
+            widths,
+            shown,
+            name_w: 8 + spare.min(20),
+            bar_w: spare.saturating_sub(20 + 1).min(30),
         }
-        let rows = r.rows.iter().zip(&figures).map(|(c, f)| {
-            let losing = c.profit < 0;
-            let mut row = vec![Cell::from(fit(&one_line(&c.name), name_w))];
-            for &k in &shown {
-                let style = if k == 0 && losing {
-                    t.overdue()
-                } else {
-                    Style::new()
-                };
-                row.push(Cell::from(Span::styled(
-                    format!("{:>w$}", f[k], w = widths[k]),
-                    style,
-                )));
-            }
-            if bar_w > 0 {
-                row.push(if losing {
-                    Cell::from(Span::styled("losing money", t.overdue()))
-                } else {
-                    Cell::from(Span::styled(bar(c.profit, max, bar_w), t.good()))
-                });
-            }
-            Row::new(row)
-        });
+    }
+
+    fn cell(&self, k: usize, text: &str, style: Style) -> Cell<'static> {
+        Cell::from(Span::styled(
+            format!("{text:>w$}", w = self.widths[k]),
+            style,
+        ))
+    }
+
+    /// The table, with its header and totals rows when there is a line for each.
+    fn table(&self, r: &ProfitReport, ui: &Ui, header_h: u16, footer_h: u16) -> Table<'static> {
+        let t = ui.theme;
+        let mut header = vec![Cell::from("client")];
+        header.extend(
+            self.shown
+                .iter()
+                .map(|&k| self.cell(k, COLUMNS[k], Style::new())),
+        );
+        let mut constraints = vec![Constraint::Length(self.name_w as u16)];
+        constraints.extend(
+            self.shown
+                .iter()
+                .map(|&k| Constraint::Length(self.widths[k] as u16)),
+        );
+        if self.bar_w > 0 {
+            header.push(Cell::from("profit"));
+            constraints.push(Constraint::Length(self.bar_w as u16));
+        }
+        let max = r.rows.iter().map(|c| c.profit).max().unwrap_or(0);
+        let rows: Vec<Row> = r
+            .rows
+            .iter()
+            .zip(&self.figures)
+            .map(|(c, f)| {
+                let losing = c.profit < 0;
+                let mut row = vec![Cell::from(fit(&one_line(&c.name), self.name_w))];
+                for &k in &self.shown {
+                    let style = if k == 0 && losing {
+                        t.overdue()
+                    } else {
+                        Style::new()
+                    };
+                    row.push(self.cell(k, &f[k], style));
+                }
+                if self.bar_w > 0 {
+                    row.push(if losing {
+                        Cell::from(Span::styled("losing money", t.overdue()))
+                    } else {
+                        Cell::from(Span::styled(bar(c.profit, max, self.bar_w), t.good()))
+                    });
+                }
+                Row::new(row)
+            })
+            .collect();
         let mut foot = vec![Cell::from(fit(
             &format!("Total · {}", r.rows.len()),
-            name_w,
+            self.name_w,
         ))];
         foot.extend(
-            shown
+            self.shown
                 .iter()
-                .map(|&k| Cell::from(format!("{:>w$}", total[k], w = widths[k]))),
+                .map(|&k| self.cell(k, &self.total[k], Style::new())),
         );
-        // The header and the totals need room for rows between them.
-        let (header_h, footer_h) = (u16::from(inner.height >= 3), u16::from(inner.height >= 5));
         let mut table = Table::new(rows, constraints).row_highlight_style(t.selected());
         if header_h > 0 {
             table = table.header(Row::new(header).style(t.heading()));
@@ -281,11 +331,6 @@ impl Profit {
         if footer_h > 0 {
             table = table.footer(Row::new(foot).style(t.heading()));
         }
-        self.rows_area = Rect {
-            y: inner.y.saturating_add(header_h),
-            height: inner.height.saturating_sub(header_h + footer_h),
-            ..inner
-        };
-        frame.render_stateful_widget(table, inner, &mut self.table);
+        table
     }
 }
