@@ -543,9 +543,15 @@ pub fn parse_next(spec: &str, today: NaiveDate) -> Result<(When, String), String
     let words: Vec<String> = spec.split_whitespace().map(str::to_string).collect();
     match split_leading(&words, today, Direction::Future) {
         Some((w, text)) if !text.trim().is_empty() => Ok((w, text)),
-        _ => Err(format!(
-            "cannot read '{spec}' as a next step: write it as \"WHEN: WHAT\", e.g. \"fri: send quote\""
-        )),
+        // It has the WHEN: WHAT shape; what is wrong is the date.
+        _ => match spec.split_once(':') {
+            Some((when, what)) if !when.trim().is_empty() && !what.trim().is_empty() => Err(
+                format!("cannot read '{}' as a date: {EXAMPLES}", when.trim()),
+            ),
+            _ => Err(format!(
+                "cannot read '{spec}' as a next step: write it as \"WHEN: WHAT\", e.g. \"fri: send quote\""
+            )),
+        },
     }
 }
 
@@ -559,6 +565,14 @@ mod split_tests {
 
     fn words(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn a_bad_date_in_the_right_shape_says_the_date_is_the_problem() {
+        let e = parse_next("blorp: thing", today()).unwrap_err();
+        assert!(e.starts_with("cannot read 'blorp' as a date"), "{e}");
+        let e = parse_next("send the quote", today()).unwrap_err();
+        assert!(e.contains("WHEN: WHAT"), "{e}");
     }
 
     #[test]

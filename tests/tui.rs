@@ -11,15 +11,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tend::tui::views;
 
-/// Alice overdue (send invoice), Bob due today (call back), Carol with no next step.
-fn day_to_review() -> Env {
-    let env = Env::with_people();
-    env.ok(&["next", "alice", "3d ago", "send invoice"]);
-    env.ok(&["next", "bob", "today", "call back"]);
-    env.ok(&["note", "carol", "met at the market", "--at", "2d ago"]);
-    env
-}
-
 #[test]
 fn an_empty_database_says_what_to_do() {
     let env = Env::new();
@@ -32,7 +23,7 @@ fn an_empty_database_says_what_to_do() {
 
 #[test]
 fn today_shows_each_section_and_the_selected_contacts_card() {
-    let env = day_to_review();
+    let env = Env::day_to_review();
     let mut app = app(&env);
     let s = screen(&mut app);
     assert_shows(
@@ -54,7 +45,7 @@ fn today_shows_each_section_and_the_selected_contacts_card() {
 
 #[test]
 fn the_review_walks_every_card_and_ends_with_a_summary() {
-    let env = day_to_review();
+    let env = Env::day_to_review();
     let mut app = app(&env);
     keys(&mut app, "r");
     assert_shows(
@@ -94,7 +85,7 @@ fn the_review_walks_every_card_and_ends_with_a_summary() {
         &s,
         &[
             "Review done.",
-            "1 done, 1 snoozed, 1 notes, 2 new next steps",
+            "1 done, 1 snoozed, 1 note, 2 new next steps",
             "Everyone you saw has a next step",
         ],
     );
@@ -150,7 +141,7 @@ fn the_review_walks_every_card_and_ends_with_a_summary() {
 
 #[test]
 fn leaving_the_review_early_lists_who_still_has_no_next_step() {
-    let env = day_to_review();
+    let env = Env::day_to_review();
     let mut app = app(&env);
     keys(&mut app, "r q");
     assert_shows(
@@ -167,7 +158,7 @@ fn leaving_the_review_early_lists_who_still_has_no_next_step() {
 
 #[test]
 fn undo_reverses_a_note_a_completion_and_a_snooze() {
-    let env = day_to_review();
+    let env = Env::day_to_review();
     let mut app = app(&env);
     keys(&mut app, "n");
     answer(&mut app, "quick note");
@@ -203,7 +194,7 @@ fn the_pipeline_adds_moves_loses_and_undoes_deals() {
     keys(&mut app, "a");
     answer(&mut app, "alice: wedding cake 1,250.50");
     let s = screen_at(&mut app, 200, 32);
-    assert_shows(&s, &["New (1)", "wedding cake", "Alice Smith · £1,250.50"]);
+    assert_shows(&s, &["New (1)", "d#1 wedding cake", "Alice Smith", "£1,250.50"]);
     keys(&mut app, ">");
     assert_shows(
         &screen(&mut app),
@@ -346,7 +337,7 @@ fn search_palette_and_help_work_from_anywhere() {
 
 #[test]
 fn a_bad_answer_keeps_the_prompt_and_says_why() {
-    let env = day_to_review();
+    let env = Env::day_to_review();
     let mut app = app(&env);
     keys(&mut app, "x");
     answer(&mut app, "someday: call");
@@ -360,7 +351,7 @@ fn a_bad_answer_keeps_the_prompt_and_says_why() {
 
 #[test]
 fn writes_from_another_process_show_up_and_keep_the_selection() {
-    let env = day_to_review();
+    let env = Env::day_to_review();
     let mut app = app(&env);
     key(&mut app, KeyCode::Down); // Bob
     env.ok(&["next", "carol", "tomorrow", "send the samples"]);
@@ -381,7 +372,7 @@ fn writes_from_another_process_show_up_and_keep_the_selection() {
 
 #[test]
 fn every_size_draws_without_panicking_and_tiny_ones_say_so() {
-    let env = day_to_review();
+    let env = Env::day_to_review();
     let mut app = app(&env);
     assert_shows(&screen_at(&mut app, 60, 15), &["Today", "Overdue (1)"]);
     assert_shows(&screen_at(&mut app, 20, 5), &["Today"]);
@@ -420,7 +411,7 @@ fn wide_characters_and_escape_sequences_render_safely() {
 
 #[test]
 fn no_color_still_shows_the_selection() {
-    let env = day_to_review();
+    let env = Env::day_to_review();
     let mut app = app(&env);
     app.env.theme = tend::tui::theme::Theme::plain();
     let mut term = Terminal::new(TestBackend::new(100, 20)).unwrap();
@@ -443,7 +434,7 @@ fn no_color_still_shows_the_selection() {
 
 #[test]
 fn ctrl_o_hands_a_note_to_the_editor_and_saves_what_comes_back() {
-    let env = day_to_review();
+    let env = Env::day_to_review();
     let mut app = app(&env);
     keys(&mut app, "n");
     keys(&mut app, "draft");

@@ -136,18 +136,9 @@ fn u_undoes_a_field_edit_and_a_status_change() {
     assert_shows(&screen_at(&mut app, 100, 30), &["lemon cake"]);
 }
 
-/// Alice overdue, Bob due today, Carol with no next step.
-fn day_to_review() -> Env {
-    let env = Env::with_people();
-    env.ok(&["next", "alice", "3d ago", "send invoice"]);
-    env.ok(&["next", "bob", "today", "call back"]);
-    env.ok(&["note", "carol", "met at the market", "--at", "2d ago"]);
-    env
-}
-
 #[test]
 fn the_reviews_counts_and_marks_follow_undo() {
-    let env = day_to_review();
+    let env = Env::day_to_review();
     let mut app = app(&env);
     keys(&mut app, "r");
     // Snooze Alice: the review moves on to Bob.
@@ -177,7 +168,7 @@ fn the_reviews_counts_and_marks_follow_undo() {
 
 #[test]
 fn x_on_an_overdue_card_replaces_it_and_the_card_follows_other_windows() {
-    let env = day_to_review();
+    let env = Env::day_to_review();
     let mut app = app(&env);
     keys(&mut app, "r");
     keys(&mut app, "x");
@@ -232,10 +223,11 @@ fn a_deal_is_filed_under_the_contact_typed_not_the_one_selected() {
             .unwrap()
     };
     assert_eq!(owner("salon site"), "Bob Jones");
-    // Without WHO: it is for the selected deal's contact.
+    // The new deal is selected; without WHO: the next is for its contact.
     keys(&mut app, "a");
+    assert_shows(&screen_at(&mut app, 120, 30), &["Add a deal for Bob Jones"]);
     answer(&mut app, "tasting 300");
-    assert_eq!(owner("tasting"), "Alice Smith");
+    assert_eq!(owner("tasting"), "Bob Jones");
     // An expected close date, shown on the card.
     keys(&mut app, "c");
     answer(&mut app, "fri");
@@ -267,7 +259,7 @@ fn mouse(
 #[test]
 fn a_click_selects_a_row_or_a_tab_and_the_wheel_scrolls_what_is_under_it() {
     use crossterm::event::{MouseButton, MouseEventKind};
-    let env = day_to_review();
+    let env = Env::day_to_review();
     let mut app = app(&env);
     let s = screen_at(&mut app, 80, 24);
     // Today's rows: a heading, Alice, a heading, Bob, ...; click on Bob's line.

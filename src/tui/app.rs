@@ -221,9 +221,11 @@ impl App {
         let answer = matches!(effect, Effect::Answer(..));
         if let Err(e) = self.apply(effect) {
             if answer && self.popup.is_none() {
+                // The prompt shows why, and keeps what was typed.
                 self.popup = Some(popup.with_error(describe(&e)));
+            } else {
+                self.fail(&e);
             }
-            self.fail(&e);
         }
     }
 
@@ -405,6 +407,7 @@ impl App {
             Event::ContactAdded { contact_id } => {
                 self.profile = Some(Profile::load(&self.env, contact_id)?)
             }
+            Event::DealAdded { deal_id } => self.pipeline.focus(deal_id),
             _ => {}
         }
         if advance && let Some(r) = &mut self.review {

@@ -188,6 +188,12 @@ pub fn row_at(area: Rect, offset: usize, column: u16, row: u16) -> Option<usize>
         .then(|| offset + (row - area.y) as usize)
 }
 
+/// A list's offset after its rows or its room changed: no blank space below the last row (none
+/// at all when everything fits). The list widget then keeps the selection in view from there.
+pub fn settle(offset: &mut usize, len: usize, height: usize) {
+    *offset = (*offset).min(len.saturating_sub(height));
+}
+
 /// A list's offset that keeps `selected` in view in `height` rows, starting from `offset`.
 pub fn keep_in_view(offset: usize, selected: usize, height: usize) -> usize {
     let height = height.max(1);
@@ -228,6 +234,16 @@ mod tests {
         assert_eq!(step_selectable(&rows, Some(3), -1), Some(2));
         assert_eq!(step_selectable(&[false], None, 1), None);
         assert_eq!(end_selectable(&rows, true), Some(4));
+    }
+
+    #[test]
+    fn a_list_that_fits_starts_at_its_top() {
+        let mut offset = 7;
+        settle(&mut offset, 5, 10);
+        assert_eq!(offset, 0);
+        let mut offset = 40;
+        settle(&mut offset, 50, 20);
+        assert_eq!(offset, 30, "no blank space below the last row");
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub enum Event {
     ContactAdded {
         contact_id: i64,
     },
+    DealAdded {
+        deal_id: i64,
+    },
     Other,
 }
 
@@ -279,7 +282,8 @@ fn add_deal(env: &mut Env, contact: Option<i64>, text: &str) -> Result<Outcome> 
         "Added deal '{}' for {} (c sets when it should close)",
         added.deal.title, added.deal.contact
     );
-    outcome(added.undo, msg, Event::Other)
+    let deal_id = added.deal.id;
+    outcome(added.undo, msg, Event::DealAdded { deal_id })
 }
 
 fn close_date(env: &mut Env, deal_id: i64, text: &str) -> Result<Outcome> {

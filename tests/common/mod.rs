@@ -83,6 +83,16 @@ impl Env {
             .unwrap()
     }
 
+    /// The people of `with_people`, with a day to review: Alice overdue (send invoice), Bob
+    /// due today (call back), Carol with no next step.
+    pub fn day_to_review() -> Env {
+        let env = Env::with_people();
+        env.ok(&["next", "alice", "3d ago", "send invoice"]);
+        env.ok(&["next", "bob", "today", "call back"]);
+        env.ok(&["note", "carol", "met at the market", "--at", "2d ago"]);
+        env
+    }
+
     /// Alice (client, Acme Bakery), Bob (lead, referred by Alice), Carol (prospect).
     pub fn with_people() -> Env {
         let env = Env::new();

@@ -100,7 +100,8 @@ impl Choice {
         } else {
             0
         };
-        let h = (self.options.len() + inside + 2).min(u16::MAX as usize) as u16;
+        // At least four lines, so it has a whole frame.
+        let h = (self.options.len() + inside + 2).clamp(4, u16::MAX as usize) as u16;
         let area = centered(body, w, h);
         let inner = popup(frame, area, if inside > 0 { "" } else { &self.title }, t);
         // The options keep at least a line, however short the terminal.

@@ -175,7 +175,7 @@ impl Finder {
     pub fn draw(&mut self, frame: &mut Frame, body: Rect, ui: &Ui) {
         let t = ui.theme;
         let (title, mark, width, rows) = match &self.source {
-            Source::Commands => ("Command", ": ", 44, self.hits.len() as u16),
+            Source::Commands => ("Command", ": ", 44, self.hits.len().max(1) as u16),
             Source::Contacts(_) => ("Find a contact", "/ ", 60, body.height),
         };
         let area = centered(body, width, rows.saturating_add(3));
@@ -203,6 +203,11 @@ impl Finder {
         let x = input_area.x + 2 + col as u16;
         if input_area.height > 0 && x < input_area.right() {
             frame.set_cursor_position((x, input_area.y));
+        }
+        if self.hits.is_empty() {
+            let msg = Span::styled("  Nothing matches: Backspace to widen", t.dim());
+            frame.render_widget(Paragraph::new(msg), list_area);
+            return;
         }
         let items: Vec<ListItem> = self
             .hits

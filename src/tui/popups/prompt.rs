@@ -67,7 +67,11 @@ impl Prompt {
                 .line_count(inner_w)
         };
         let title_h = wrapped(&self.title);
-        let below = 1 + wrapped(&self.hint) + self.error.as_deref().map_or(0, wrapped);
+        // An error takes the hint's place (it says what to do itself).
+        let below = 1 + match &self.error {
+            Some(e) => wrapped(e),
+            None => wrapped(&self.hint),
+        };
         let height = (title_h + 1 + below + 2).min(u16::MAX as usize) as u16;
         let area = centered(body, width, height);
         let inner = popup(frame, area, "", t);
@@ -78,10 +82,10 @@ impl Prompt {
             Span::raw(cut(&shown, inner.width.saturating_sub(2) as usize)),
         ]));
         lines.push(Line::raw(""));
-        lines.push(Line::from(Span::styled(self.hint.clone(), t.dim())));
-        if let Some(e) = &self.error {
-            lines.push(Line::from(Span::styled(one_line(e), t.error())));
-        }
+        lines.push(match &self.error {
+            Some(e) => Line::from(Span::styled(one_line(e), t.error())),
+            None => Line::from(Span::styled(self.hint.clone(), t.dim())),
+        });
         // Keep the input line on screen when the pop-up is shorter than its text.
         let input_row = title_h;
         let skip = (input_row + 1).saturating_sub(inner.height as usize);

@@ -45,7 +45,7 @@ impl Card {
             .chain([9])
             .max()
             .unwrap_or(9)
-            .min(16);
+            .min(18);
         let mut field = |label: &str, value: &str| {
             lines.push(Line::from(vec![
                 Span::styled(

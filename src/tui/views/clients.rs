@@ -17,7 +17,7 @@ use crate::tui::effect::{Ask, Effect};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::popups::Popup;
-use crate::tui::widgets::{cut, panel, row_at};
+use crate::tui::widgets::{cut, panel, row_at, settle};
 use crate::when;
 
 #[derive(Debug, Default)]
@@ -258,6 +258,11 @@ impl Clients {
             height: table_area.height.saturating_sub(header_h),
             ..table_area
         };
+        settle(
+            self.table.offset_mut(),
+            self.visible.len(),
+            self.rows_area.height as usize,
+        );
         frame.render_stateful_widget(table, table_area, &mut self.table);
     }
 

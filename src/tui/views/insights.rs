@@ -70,6 +70,8 @@ impl Insights {
                 Action::Up => s.by(-1),
                 Action::PageDown => s.page(true),
                 Action::PageUp => s.page(false),
+                Action::Top => s.top(),
+                Action::Bottom => s.bottom(),
                 _ => {}
             }
         }

@@ -18,7 +18,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::app::App;
 use super::effect::Tab;
-use super::keymap::{self, Context};
+use super::keymap::{self, Action, Binding, Context};
 use crate::model::text::one_line;
 
 /// Below this the app says how big it needs to be instead of drawing.
@@ -110,6 +110,41 @@ fn draw_tabs(frame: &mut Frame, app: &mut App, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// The keys that do something now, as many as fit: the view's in their order, then find;
+/// help and the way out (quit, or end and back) are always kept.
+fn key_hints(app: &App, width: usize) -> Line<'static> {
+    let t = app.env.theme;
+    let ctx = app.context();
+    let view: Vec<&Binding> = app
+        .bindings()
+        .into_iter()
+        .filter(|(b, applies)| b.status && *applies)
+        .map(|(b, _)| b)
+        .collect();
+    let globals = keymap::GLOBAL
+        .iter()
+        .filter(|b| b.status && !(ctx == Context::Review && b.action == Action::Quit));
+    let (kept, rest): (Vec<&Binding>, Vec<&Binding>) = view
+        .into_iter()
+        .chain(globals)
+        .partition(|b| matches!(b.action, Action::Help | Action::Quit | Action::Back));
+    let cost = |b: &Binding| b.label.width() + b.short().width() + 3;
+    let mut room = width.saturating_sub(1 + kept.iter().map(|b| cost(b)).sum::<usize>());
+    let mut shown: Vec<&Binding> = Vec::new();
+    for b in rest {
+        if cost(b) <= room {
+            room -= cost(b);
+            shown.push(b);
+        }
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for b in shown.into_iter().chain(kept) {
+        spans.push(Span::styled(b.label, t.key()));
+        spans.push(Span::styled(format!(" {}  ", b.short()), t.dim()));
+    }
+    Line::from(spans)
+}
+
 /// A message that does not fit on one line gets more (up to a third of the screen), so it is
 /// read whole rather than cut.
 fn status_height(app: &App, area: Rect) -> u16 {
@@ -141,21 +176,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
     } else if app.context() == Context::Clients && app.clients.filtering {
         hint("type to filter · Enter keep · Esc clear")
     } else {
-        let ctx = app.context();
-        let mut spans = vec![Span::raw(" ")];
-        let view = app
-            .bindings()
-            .into_iter()
-            .filter(|(b, applies)| b.status && *applies)
-            .map(|(b, _)| b);
-        let globals = keymap::GLOBAL
-            .iter()
-            .filter(|b| b.status && !(ctx == Context::Review && b.label == "q"));
-        for b in view.chain(globals) {
-            spans.push(Span::styled(b.label, t.key()));
-            spans.push(Span::styled(format!(" {}  ", b.short()), t.dim()));
-        }
-        Line::from(spans)
+        key_hints(app, area.width as usize)
     };
     frame.render_widget(Paragraph::new(line), area);
 }

@@ -9,14 +9,14 @@ use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
 use crate::error::Result;
 use crate::model::money::weighted;
-use crate::model::text::{clip, one_line};
+use crate::model::text::{self, clip, one_line};
 use crate::model::{Deal, Stage};
 use crate::store::deals;
 use crate::tui::context::{Env, Ui};
 use crate::tui::effect::{Ask, Effect, Write};
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::popups::Popup;
-use crate::tui::widgets::panel;
+use crate::tui::widgets::{panel, settle};
 use crate::when;
 
 /// Closed deals stay on the board this long.
@@ -66,6 +66,16 @@ impl Pipeline {
             self.lists[c].select(last.map(|l| s.min(l)));
         }
         Ok(())
+    }
+
+    /// Select this deal (a new one, say), wherever it is on the board.
+    pub fn focus(&mut self, deal_id: i64) {
+        for (c, col) in self.columns.iter().enumerate() {
+            if let Some(r) = col.iter().position(|&i| self.deals[i].id == deal_id) {
+                self.column = c;
+                self.lists[c].select(Some(r));
+            }
+        }
     }
 
     pub fn selected(&self) -> Option<&Deal> {
@@ -154,8 +164,7 @@ impl Pipeline {
             MouseEventKind::ScrollDown => self.move_row(1),
             MouseEventKind::ScrollUp => self.move_row(-1),
             MouseEventKind::Down(_) => {
-                // Two lines a card.
-                let row = self.lists[col].offset() + (m.row - area.y) as usize / 2;
+                let row = self.lists[col].offset() + ((m.row - area.y) / CARD_LINES) as usize;
                 if row < self.columns[col].len() {
                     self.lists[col].select(Some(row));
                 }
@@ -205,26 +214,36 @@ impl Pipeline {
             let d = &self.deals[i];
             s.saturating_add(weighted(d.value_minor, d.probability()))
         });
-        let head_h = u16::from(inner.height >= 4);
+        let w = inner.width as usize;
+        let (total, weight) = (ui.money(total), format!("weighted {}", ui.money(weight)));
+        let both = format!("{total} · {weight}");
+        // The totals take a line, or two when they do not fit in one, and give way to cards
+        // on a short terminal.
+        let head_lines = if text::width(&both) <= w {
+            vec![both]
+        } else {
+            vec![total, weight]
+        };
+        let head_h = if inner.height >= 6 {
+            head_lines.len() as u16
+        } else {
+            u16::from(inner.height >= 4)
+        };
         let [head, cards] =
             Layout::vertical([Constraint::Length(head_h), Constraint::Min(0)]).areas(inner);
-        let w = inner.width as usize;
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                clip(
-                    &format!("{} · weighted {}", ui.money(total), ui.money(weight)),
-                    w,
-                ),
-                t.dim(),
-            )),
-            head,
-        );
+        let head_lines: Vec<Line> = head_lines
+            .iter()
+            .map(|l| Line::from(Span::styled(clip(l, w), t.dim())))
+            .collect();
+        frame.render_widget(Paragraph::new(head_lines), head);
         self.areas.push((col, cards));
         let items: Vec<ListItem> = ids
             .iter()
             .map(|&i| ListItem::new(card(&self.deals[i], w, ui)))
             .collect();
         let highlight = if focused { t.selected() } else { t.heading() };
+        let room = (cards.height / CARD_LINES) as usize;
+        settle(self.lists[col].offset_mut(), ids.len(), room);
         frame.render_stateful_widget(
             List::new(items).highlight_style(highlight),
             cards,
@@ -233,21 +252,25 @@ impl Pipeline {
     }
 }
 
-/// A deal's card: its title, then who, how much, and when it closes or why it was lost.
+/// Lines a deal's card takes.
+const CARD_LINES: u16 = 3;
+
+/// A deal's card: its id and title, who, then how much and when it closes or why it was lost.
 fn card(d: &Deal, w: usize, ui: &Ui) -> Text<'static> {
     let t = ui.theme;
-    let mut second = format!("{} · {}", one_line(&d.contact), ui.money(d.value_minor));
+    let mut third = ui.money(d.value_minor);
     if let Some(r) = &d.lost_reason {
-        second.push_str(&format!(" · {}", one_line(r)));
+        third.push_str(&format!(" · {}", one_line(r)));
     } else if let Some(c) = d.expected_close.filter(|_| !d.stage.is_closed()) {
-        second.push_str(&format!(" · close {}", when::short(c, ui.today)));
+        third.push_str(&format!(" · close {}", when::short(c, ui.today)));
     }
     Text::from(vec![
         Line::from(Span::styled(
             clip(&format!("d#{} {}", d.id, one_line(&d.title)), w),
             t.heading(),
         )),
-        Line::from(Span::styled(clip(&second, w), t.dim())),
+        Line::from(Span::styled(clip(&one_line(&d.contact), w), t.dim())),
+        Line::from(Span::styled(clip(&third, w), t.dim())),
     ])
 }
 

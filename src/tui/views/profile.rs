@@ -22,7 +22,7 @@ use crate::tui::context::{Env, Ui};
 use crate::tui::effect::{Ask, Effect, Write};
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::popups::Popup;
-use crate::tui::widgets::{Scroll, panel, row_at, scroll_text};
+use crate::tui::widgets::{Scroll, panel, row_at, scroll_text, settle};
 use crate::when;
 
 /// How many notes the profile's timeline loads.
@@ -268,6 +268,8 @@ impl Profile {
         } else {
             t.heading()
         };
+        let count = self.profile.recent_notes.len();
+        settle(self.notes.offset_mut(), count, inner.height as usize);
         frame.render_stateful_widget(
             List::new(items).highlight_style(style),
             inner,

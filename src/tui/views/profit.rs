@@ -20,7 +20,7 @@ use crate::model::text::{fit, one_line};
 use crate::tui::context::Ui;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{self, Action, Binding};
-use crate::tui::widgets::{bar, panel, row_at};
+use crate::tui::widgets::{bar, panel, row_at, settle};
 
 #[derive(Debug)]
 pub struct Profit {
@@ -201,6 +201,8 @@ impl Profit {
             height: inner.height.saturating_sub(header_h + footer_h),
             ..inner
         };
+        let len = self.report.as_ref().map_or(0, |r| r.rows.len());
+        settle(self.table.offset_mut(), len, self.rows_area.height as usize);
         frame.render_stateful_widget(table, inner, &mut self.table);
     }
 }
@@ -259,7 +261,10 @@ impl ProfitTable {
             widths,
             shown,
             name_w: 8 + spare.min(20),
-            bar_w: spare.saturating_sub(20 + 1).min(30),
+            // A bar narrower than its heading says nothing.
+            bar_w: Some(spare.saturating_sub(20 + 1).min(30))
+                .filter(|&w| w >= 6)
+                .unwrap_or(0),
         }
     }
 

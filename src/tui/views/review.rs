@@ -157,7 +157,7 @@ impl Review {
             Event::Completed { .. } => Counted::Done,
             Event::Snoozed => Counted::Snoozed,
             Event::NextStepSet { .. } => Counted::NextStep,
-            Event::ContactAdded { .. } | Event::Other => return false,
+            Event::ContactAdded { .. } | Event::DealAdded { .. } | Event::Other => return false,
         };
         self.log.push((seq, self.pos, counted));
         !matches!(
@@ -364,8 +364,11 @@ impl Review {
             )),
             Line::raw(""),
             Line::raw(format!(
-                "  {} done, {} snoozed, {} notes, {} new next steps",
-                st.done, st.snoozed, st.notes, st.new_next_steps
+                "  {} done, {} snoozed, {}, {}",
+                st.done,
+                st.snoozed,
+                plural(st.notes, "note", "notes"),
+                plural(st.new_next_steps, "new next step", "new next steps")
             )),
             Line::raw(format!("  {handled} of {} cards handled", self.items.len())),
         ];
@@ -395,7 +398,12 @@ impl Review {
             }
             lines.push(Line::raw(""));
         }
-        if s.without.is_empty() {
+        if self.items.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "Everyone has a next step.",
+                t.good(),
+            )));
+        } else if s.without.is_empty() {
             lines.push(Line::from(Span::styled(
                 "Everyone you saw has a next step.",
                 t.good(),
@@ -411,6 +419,10 @@ impl Review {
         }
         lines
     }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// What the card is about: the follow-up as it is now, or the missing next step.

@@ -17,7 +17,7 @@ use crate::tui::context::{Env, Ui};
 use crate::tui::effect::{Ask, Effect, Write};
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::popups::Popup;
-use crate::tui::widgets::{self, Scroll, end_selectable, panel, row_at, step_selectable};
+use crate::tui::widgets::{self, Scroll, end_selectable, panel, row_at, settle, step_selectable};
 use crate::when;
 
 /// One line of Today: a section heading or something to act on.
@@ -161,6 +161,10 @@ impl Today {
 
     fn select(&mut self, env: &Env, to: Option<usize>) -> Result<Effect> {
         self.list.select(to);
+        // On the first item, show the heading above it too.
+        if to.is_some() && to == end_selectable(&self.selectable(), false) {
+            *self.list.offset_mut() = 0;
+        }
         self.load_card(env)?;
         Ok(Effect::None)
     }
@@ -257,8 +261,13 @@ impl Today {
         let items: Vec<ListItem> = self
             .rows
             .iter()
-            .map(|r| ListItem::new(row_line(r, ui, name_w, date_w)))
+            .map(|r| ListItem::new(row_line(r, ui, name_w, date_w, list.width as usize)))
             .collect();
+        settle(
+            self.list.offset_mut(),
+            self.rows.len(),
+            list.height as usize,
+        );
         frame.render_stateful_widget(
             List::new(items).highlight_style(t.selected()),
             list,
@@ -280,7 +289,7 @@ impl Today {
     }
 }
 
-fn row_line(row: &Row, ui: &Ui, name_w: usize, date_w: usize) -> Line<'static> {
+fn row_line(row: &Row, ui: &Ui, name_w: usize, date_w: usize, width: usize) -> Line<'static> {
     let t = ui.theme;
     let today = ui.today;
     match row {
@@ -296,14 +305,22 @@ fn row_line(row: &Row, ui: &Ui, name_w: usize, date_w: usize) -> Line<'static> {
                 Urgency::Today => t.today(),
                 Urgency::Upcoming => t.dim(),
             };
+            let text = one_line(&f.text);
+            let used = 2 + date_w + 1 + name_w + 1 + crate::model::text::width(&text);
+            // "3 days late" only where it fits whole.
             let late = match u {
                 Urgency::Overdue => format!("  {}", when::relative_phrase(f.due_date, today)),
                 _ => String::new(),
             };
+            let late = if used + late.len() <= width {
+                late
+            } else {
+                String::new()
+            };
             Line::from(vec![
                 Span::styled(format!("  {} ", fit(&date, date_w)), style),
                 Span::raw(format!("{} ", fit(&one_line(&f.contact), name_w))),
-                Span::raw(one_line(&f.text)),
+                Span::raw(text),
                 Span::styled(late, t.dim()),
             ])
         }
