@@ -113,10 +113,23 @@ enum Amount {
 }
 
 impl Amount {
+    /// Minor units, no more than one entry may carry (`MAX_AMOUNT`).
     fn minor(&self) -> std::result::Result<i64, String> {
+        use crate::model::money::{MAX_AMOUNT, format_amount};
+        let too_big = || format!("at most {}", format_amount(MAX_AMOUNT));
         match self {
-            Amount::Int(i) if *i >= 0 => Ok(i * 100),
-            Amount::Float(f) if *f >= 0.0 && f.is_finite() => Ok((f * 100.0).round() as i64),
+            Amount::Int(i) if *i >= 0 => i
+                .checked_mul(100)
+                .filter(|m| *m <= MAX_AMOUNT)
+                .ok_or_else(too_big),
+            Amount::Float(f) if *f >= 0.0 && f.is_finite() => {
+                let m = (f * 100.0).round();
+                if m <= MAX_AMOUNT as f64 {
+                    Ok(m as i64)
+                } else {
+                    Err(too_big())
+                }
+            }
             Amount::Text(t) => crate::model::money::parse_amount(t),
             _ => Err("amounts cannot be negative".into()),
         }

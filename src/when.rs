@@ -26,6 +26,9 @@ pub const EXAMPLES: &str =
 
 pub fn parse(input: &str, today: NaiveDate, dir: Direction) -> Result<When, String> {
     let lower = input.trim().to_lowercase();
+    if minutes_not_months(&lower) {
+        return Err(ambiguous(input.trim()));
+    }
     let mut tokens: Vec<&str> = lower.split_whitespace().collect();
     let time = take_time(&mut tokens);
     if tokens.last() == Some(&"at") {
@@ -37,7 +40,7 @@ pub fn parse(input: &str, today: NaiveDate, dir: Direction) -> Result<When, Stri
         parse_date(&tokens, today, dir)
     };
     match date {
-        // Anything outside these years is a slip of the keyboard ("3600m"), not a plan.
+        // Anything outside these years is a slip of the keyboard ("3600mo"), not a plan.
         Some(date) if (1900..2200).contains(&date.year()) => Ok(When { date, time }),
         Some(date) => Err(format!(
             "'{}' would be {}, which looks like a typo: try {EXAMPLES}",
@@ -49,6 +52,26 @@ pub fn parse(input: &str, today: NaiveDate, dir: Direction) -> Result<When, Stri
             input.trim()
         )),
     }
+}
+
+fn ambiguous(typed: &str) -> String {
+    format!(
+        "'{typed}' is ambiguous: dates have no minutes; for months write mo or months (in 3mo), for a time add it to a day (today 14:30)"
+    )
+}
+
+/// "in 30m", "+5m", "30 min": a count of minutes (or of months, written the way minutes are),
+/// which a date should not guess at.
+fn minutes_not_months(lower: &str) -> bool {
+    let joined: String = lower
+        .trim_start_matches("in ")
+        .trim_end_matches(" ago")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let rest = joined.trim_start_matches(['+', '-']);
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && matches!(&rest[digits..], "m" | "min" | "mins" | "minute" | "minutes")
 }
 
 /// Take a trailing time off the tokens: "14:00", "9am", "9:30pm", "9 am", "noon".
@@ -424,7 +447,7 @@ mod tests {
         assert_eq!(fut("+5d"), "2026-11-28");
         assert_eq!(fut("in 3 days"), "2026-11-26");
         assert_eq!(fut("in a week"), "2026-11-30");
-        assert_eq!(fut("+1m"), "2026-12-23");
+        assert_eq!(fut("+1mo"), "2026-12-23");
         assert_eq!(fut("2w"), "2026-12-07");
         assert_eq!(past("2w"), "2026-11-09");
         assert_eq!(past("3 days ago"), "2026-11-20");
@@ -490,13 +513,13 @@ mod tests {
             "in",
             "+d",
             "12/1",
-            "3600m",
+            "3600mo",
             "1 dec 9999",
         ] {
             let e = parse(bad, today(), Direction::Future).unwrap_err();
             assert!(e.contains("try today, tomorrow"), "{bad}: {e}");
         }
-        let e = parse("3600m", today(), Direction::Future).unwrap_err();
+        let e = parse("3600mo", today(), Direction::Future).unwrap_err();
         assert!(
             e.contains("would be 23 Nov 2326, which looks like a typo"),
             "{e}"
@@ -528,6 +551,15 @@ pub fn split_leading(words: &[String], today: NaiveDate, dir: Direction) -> Opti
     })
 }
 
+/// Why the first words cannot start a date, when the reason is more than "not a date": a
+/// count of minutes ("in 30m call back") is ambiguous, not unknown.
+pub fn leading_ambiguity(words: &[String]) -> Option<String> {
+    (1..=words.len().min(4)).find_map(|n| {
+        let typed = words[..n].join(" ");
+        minutes_not_months(&typed.to_lowercase()).then(|| ambiguous(&typed))
+    })
+}
+
 /// Read a next step written as one string: "fri: send quote", "fri 14:00: call", or without
 /// the colon, "next tue chase invoice".
 pub fn parse_next(spec: &str, today: NaiveDate) -> Result<(When, String), String> {
@@ -543,11 +575,13 @@ pub fn parse_next(spec: &str, today: NaiveDate) -> Result<(When, String), String
     let words: Vec<String> = spec.split_whitespace().map(str::to_string).collect();
     match split_leading(&words, today, Direction::Future) {
         Some((w, text)) if !text.trim().is_empty() => Ok((w, text)),
-        // It has the WHEN: WHAT shape; what is wrong is the date.
+        // It has the WHEN: WHAT shape; what is wrong is the date, and parse says why.
         _ => match spec.split_once(':') {
-            Some((when, what)) if !when.trim().is_empty() && !what.trim().is_empty() => Err(
-                format!("cannot read '{}' as a date: {EXAMPLES}", when.trim()),
-            ),
+            Some((when, what)) if !when.trim().is_empty() && !what.trim().is_empty() => {
+                Err(parse(when, today, Direction::Future)
+                    .err()
+                    .unwrap_or_else(|| format!("cannot read '{}' as a date", when.trim())))
+            }
             _ => Err(format!(
                 "cannot read '{spec}' as a next step: write it as \"WHEN: WHAT\", e.g. \"fri: send quote\""
             )),
@@ -565,6 +599,16 @@ mod split_tests {
 
     fn words(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn minutes_are_not_dates() {
+        for typed in ["in 30m", "+5m", "30 min", "2 minutes ago", "-1m"] {
+            let e = parse(typed, today(), Direction::Future).unwrap_err();
+            assert!(e.contains("ambiguous"), "{typed}: {e}");
+        }
+        assert!(parse("in 3mo", today(), Direction::Future).is_ok());
+        assert!(parse("in 2 months", today(), Direction::Future).is_ok());
     }
 
     #[test]

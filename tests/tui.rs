@@ -194,7 +194,10 @@ fn the_pipeline_adds_moves_loses_and_undoes_deals() {
     keys(&mut app, "a");
     answer(&mut app, "alice: wedding cake 1,250.50");
     let s = screen_at(&mut app, 200, 32);
-    assert_shows(&s, &["New (1)", "d#1 wedding cake", "Alice Smith", "£1,250.50"]);
+    assert_shows(
+        &s,
+        &["New (1)", "d#1 wedding cake", "Alice Smith", "£1,250.50"],
+    );
     keys(&mut app, ">");
     assert_shows(
         &screen(&mut app),

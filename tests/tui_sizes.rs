@@ -111,7 +111,9 @@ fn hostile() -> Env {
             "--next",
             "3d ago: chase the 😀 invoice",
         ]);
-        env.ok(&["income", &id, "999,999,999.99"]);
+        // The most one entry can carry, twice; the deals below are in the billions.
+        env.ok(&["income", &id, "10,000,000"]);
+        env.ok(&["expense", &id, "9,999,999.99"]);
         env.ok(&["time", &id, "150h"]);
     }
     let mut store = Store::open(&env.db).unwrap();

@@ -33,6 +33,9 @@ pub fn next(a: NextArgs, ctx: &mut Ctx) -> Result<String> {
         Some(e) => Some(Recurrence::parse(e).map_err(Error::invalid)?),
         None => None,
     };
+    if let Some(why) = when::leading_ambiguity(&a.rest) {
+        return Err(Error::invalid(why));
+    }
     let (when, text) = when::split_leading(&a.rest, today, Direction::Future).ok_or_else(|| {
         Error::invalid_with_hint(
             format!("cannot read a date at the start of '{}'", a.rest.join(" ")),
@@ -125,7 +128,7 @@ pub fn snooze(a: SnoozeArgs, ctx: &mut Ctx) -> Result<String> {
     let today = ctx.clock.today();
     let until = when::parse(&a.when.join(" "), today, Direction::Future).map_err(Error::invalid)?;
     let id = follow_up_id(&a.id, ctx)?;
-    let f = cmd::snooze(&mut ctx.store, id, until)?.follow_up;
+    let f = cmd::snooze(&mut ctx.store, id, until, ctx.clock.today())?.follow_up;
     if a.json {
         return json(&f);
     }

@@ -7,7 +7,6 @@ use crate::commands::money::{self as cmd, NewEntry};
 use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::model::duration::{format_minutes, parse_minutes};
-use crate::model::money::parse_amount;
 use crate::model::text::one_line;
 use crate::when::{self, Direction};
 
@@ -59,7 +58,13 @@ fn entry(a: &EntryArgs, ctx: &Ctx) -> Result<NewEntry> {
 }
 
 pub fn income(a: EntryArgs, ctx: &mut Ctx) -> Result<String> {
-    let amount = parse_amount(&a.amount).map_err(Error::invalid)?;
+    // Everything is read before anything is written: a broken config.toml must not leave an
+    // entry saved behind an error (and the user entering it twice).
+    let settings = Settings::load()?;
+    let amount = settings
+        .currency
+        .amount(&a.amount)
+        .map_err(Error::invalid)?;
     let today = ctx.clock.today();
     let paid_on = match (&a.paid_on, a.paid) {
         (Some(s), _) => Some(past_date(Some(s), today)?),
@@ -72,7 +77,6 @@ pub fn income(a: EntryArgs, ctx: &mut Ctx) -> Result<String> {
     if a.json {
         return json(&saved);
     }
-    let settings = Settings::load()?;
     let state = if saved.paid {
         "paid"
     } else {
@@ -92,13 +96,16 @@ pub fn income(a: EntryArgs, ctx: &mut Ctx) -> Result<String> {
 }
 
 pub fn expense(a: EntryArgs, ctx: &mut Ctx) -> Result<String> {
-    let amount = parse_amount(&a.amount).map_err(Error::invalid)?;
+    let settings = Settings::load()?;
+    let amount = settings
+        .currency
+        .amount(&a.amount)
+        .map_err(Error::invalid)?;
     let e = entry(&a, ctx)?;
     let saved = cmd::expense(&mut ctx.store, &ctx.clock, e, amount)?;
     if a.json {
         return json(&saved);
     }
-    let settings = Settings::load()?;
     Ok(format!(
         "Expense #{}: {} for {}.\n",
         saved.id,

@@ -43,10 +43,19 @@ pub fn run(a: NoteArgs, ctx: &mut Ctx) -> Result<String> {
     let today = ctx.clock.today();
     // Parse everything before resolving anyone or reading any text: bad input writes nothing.
     let at = match &a.at {
-        Some(s) => Some(moment(
-            when::parse(s, today, Direction::Past).map_err(Error::invalid)?,
-            &ctx.clock,
-        )?),
+        Some(s) => {
+            let at = moment(
+                when::parse(s, today, Direction::Past).map_err(Error::invalid)?,
+                &ctx.clock,
+            )?;
+            if at > ctx.clock.now() {
+                return Err(Error::invalid_with_hint(
+                    format!("--at {s} is in the future: --at says when something happened"),
+                    "for something still to do, use --next \"WHEN: WHAT\"",
+                ));
+            }
+            Some(at)
+        }
         None => None,
     };
     let every = match &a.every {

@@ -1,6 +1,7 @@
 //! Next steps: setting one, completing one (a recurring one schedules its next occurrence),
 //! snoozing one.
 
+use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Serialize;
 
@@ -166,7 +167,18 @@ pub struct Snoozed {
 }
 
 /// Move an open follow-up to `until` (keeping its time unless a new one is given).
-pub fn snooze(store: &mut Store, id: i64, until: When) -> Result<Snoozed> {
+/// Move an open follow-up to a later day. Snoozing to today or earlier is refused: that is not
+/// snoozing, and a date typed in the past is a slip.
+pub fn snooze(store: &mut Store, id: i64, until: When, today: NaiveDate) -> Result<Snoozed> {
+    if until.date <= today {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "snoozing moves a follow-up later, and {} is not after today",
+                until.date.format("%a %-d %b %Y")
+            ),
+            "pick a later day, e.g. tomorrow, mon, in 1w",
+        ));
+    }
     let undo = store.write(|tx| {
         let f = get_open(tx, id)?;
         followups::reschedule(tx, id, until.date, until.time.or(f.due_time), true)?;

@@ -13,6 +13,12 @@ pub fn parse_minutes(input: &str) -> Result<i64, String> {
     if s.is_empty() {
         return Err(err());
     }
+    // "2.5" could be hours or minutes; guessing minutes turned a morning into three minutes.
+    if s.parse::<f64>().is_ok() {
+        return Err(format!(
+            "'{input}' has no unit: write {s}h for hours or {s}m for minutes"
+        ));
+    }
     let minutes = if let Some((h, rest)) = s.split_once('h') {
         let hours: f64 = h.parse().map_err(|_| err())?;
         let rest = rest.trim_end_matches("min").trim_end_matches('m');
@@ -31,6 +37,11 @@ pub fn parse_minutes(input: &str) -> Result<i64, String> {
     };
     if !minutes.is_finite() || minutes <= 0.0 || minutes > 24.0 * 60.0 * 31.0 {
         return Err(err());
+    }
+    if minutes < 0.5 {
+        return Err(format!(
+            "{input} is less than a minute: time is kept in whole minutes, so write 1m or more"
+        ));
     }
     Ok(minutes.round() as i64)
 }
@@ -55,7 +66,7 @@ mod tests {
             ("1h30", 90),
             ("1h30m", 90),
             ("2.5h", 150),
-            ("90", 90),
+            ("90m", 90),
             ("2h", 120),
             ("1.25h", 75),
             ("10min", 10),
@@ -65,6 +76,14 @@ mod tests {
         for bad in ["", "h", "-1h", "0m", "1.5h30", "abc", "1h99x", "99999h"] {
             assert!(parse_minutes(bad).is_err(), "{bad}");
         }
+        let e = parse_minutes("2.5").unwrap_err();
+        assert!(
+            e.contains("write 2.5h for hours or 2.5m for minutes"),
+            "{e}"
+        );
+        assert!(parse_minutes("90").unwrap_err().contains("no unit"));
+        let e = parse_minutes("0.2m").unwrap_err();
+        assert!(e.contains("less than a minute"), "{e}");
         assert_eq!(format_minutes(90), "1h30");
         assert_eq!(format_minutes(45), "45m");
         assert_eq!(format_minutes(120), "2h");

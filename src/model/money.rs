@@ -2,15 +2,25 @@
 
 use serde::Serialize;
 
-/// Parse "1,250.50", "1250", "£1,250", "12.5" into minor units (125050, 125000, ...).
+/// The largest amount one entry can carry: 10 million in the database's currency. Anything
+/// larger is a typo (a missed decimal point), and refusing it keeps every report's sums far
+/// from overflowing.
+pub const MAX_AMOUNT: i64 = 10_000_000 * 100;
+
+/// Currency symbols people type in front of an amount.
+const SYMBOLS: [char; 5] = ['£', '$', '€', '¥', '₹'];
+
+/// Parse "1,250.50", "1250", "£1,250", "12.5" into minor units (125050, 125000, ...). Commas
+/// only group thousands (`12,50` and `1,5` are refused, not guessed at), and no amount is
+/// above `MAX_AMOUNT`.
 pub fn parse_amount(input: &str) -> Result<i64, String> {
     let err =
         || format!("cannot read '{input}' as an amount: write it like 1250, 1,250.50 or 99.5");
     let s: String = input
         .trim()
-        .trim_start_matches(['£', '$', '€'])
+        .trim_start_matches(SYMBOLS)
         .chars()
-        .filter(|c| *c != ',' && *c != '_' && !c.is_whitespace())
+        .filter(|c| *c != '_' && !c.is_whitespace())
         .collect();
     if s.is_empty() || s.starts_with('-') {
         return Err(err());
@@ -19,26 +29,47 @@ pub fn parse_amount(input: &str) -> Result<i64, String> {
         Some((w, f)) => (w, f),
         None => (s.as_str(), ""),
     };
+    let groups: Vec<&str> = whole.split(',').collect();
+    let grouped_right = groups.len() == 1
+        || (!groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3));
+    if !grouped_right {
+        return Err(format!(
+            "cannot read '{input}' as an amount: commas only separate thousands (1,250.50); write cents after a point (12.50)"
+        ));
+    }
+    let whole: String = groups.concat();
     if frac.len() > 2
         || !whole.chars().all(|c| c.is_ascii_digit())
         || !frac.chars().all(|c| c.is_ascii_digit())
     {
         return Err(err());
     }
+    let too_big = || {
+        format!(
+            "{input} is more than one entry can be ({}): check for a missing decimal point",
+            format_amount(MAX_AMOUNT)
+        )
+    };
     let whole: i64 = if whole.is_empty() {
         0
     } else {
-        whole.parse().map_err(|_| err())?
+        whole.parse().map_err(|_| too_big())?
     };
     let cents: i64 = match frac.len() {
         0 => 0,
         1 => frac.parse::<i64>().map_err(|_| err())? * 10,
         _ => frac.parse().map_err(|_| err())?,
     };
-    whole
+    let minor = whole
         .checked_mul(100)
         .and_then(|w| w.checked_add(cents))
-        .ok_or_else(err)
+        .ok_or_else(too_big)?;
+    if minor > MAX_AMOUNT {
+        return Err(too_big());
+    }
+    Ok(minor)
 }
 
 /// "1,250" for whole amounts, "1,250.50" otherwise; negative amounts lead with '-'.
@@ -78,6 +109,25 @@ mod tests {
         assert_eq!(parse_amount(".75"), Ok(75));
         for bad in ["", "-5", "1.234", "ten", "1.2.3", "99999999999999999999"] {
             assert!(parse_amount(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn commas_only_group_thousands() {
+        assert_eq!(parse_amount("1,234,567.89"), Ok(123_456_789));
+        assert_eq!(parse_amount("999"), Ok(99_900));
+        for bad in ["12,50", "1,5", "£1,2,3", ",500", "1,2345", "1,,000"] {
+            let e = parse_amount(bad).unwrap_err();
+            assert!(e.contains("commas only separate thousands"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn an_amount_above_ten_million_is_a_typo() {
+        assert_eq!(parse_amount("10,000,000"), Ok(MAX_AMOUNT));
+        for bad in ["10,000,000.01", "92233720368547758", "120000000"] {
+            let e = parse_amount(bad).unwrap_err();
+            assert!(e.contains("more than one entry can be"), "{bad}: {e}");
         }
     }
 
@@ -131,6 +181,21 @@ impl Currency {
         })
     }
 
+    /// An amount as typed, in this currency: another currency's symbol is refused rather
+    /// than counted as if it were this one.
+    pub fn amount(&self, input: &str) -> Result<i64, String> {
+        let typed = input.trim().chars().next().filter(|c| SYMBOLS.contains(c));
+        if let Some(sym) = typed
+            && self.symbol().is_none_or(|own| !own.starts_with(sym))
+        {
+            return Err(format!(
+                "'{input}' is in another currency: this database keeps amounts in {}; write the amount in {} (without {sym})",
+                self.code, self.code
+            ));
+        }
+        parse_amount(input)
+    }
+
     /// "£1,250.50", "-£30", "1,250 CHF".
     pub fn format(&self, minor: i64) -> String {
         let amount = format_amount(minor.abs());
@@ -152,5 +217,17 @@ mod currency_tests {
         assert_eq!(Currency::parse("eur").unwrap().format(-3_000), "-€30");
         assert_eq!(Currency::parse("CHF").unwrap().format(100_000), "1,000 CHF");
         assert!(Currency::parse("pounds").is_err());
+    }
+
+    #[test]
+    fn another_currencys_symbol_is_refused() {
+        let gbp = Currency::default();
+        assert_eq!(gbp.amount("£12.50"), Ok(1_250));
+        assert_eq!(gbp.amount("12.50"), Ok(1_250));
+        assert!(gbp.amount("$12").unwrap_err().contains("another currency"));
+        assert!(gbp.amount("€12").is_err());
+        let chf = Currency::parse("CHF").unwrap();
+        assert!(chf.amount("£5").is_err());
+        assert_eq!(chf.amount("5"), Ok(500));
     }
 }

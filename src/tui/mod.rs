@@ -62,15 +62,46 @@ pub fn run(store: Store, clock: Clock, start: Start, demo: bool) -> Result<()> {
     if start == Start::Review {
         app.apply(effect::Effect::Review)?;
     }
-    // SIGTERM and SIGHUP end the app the way q does, so the terminal is put back.
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(signal, Arc::clone(&stop))?;
-    }
+    // A demo's throwaway folder, for the signal watcher to remove if it has to end the app.
+    let throwaway = app
+        .env
+        .store
+        .path()
+        .parent()
+        .filter(|d| {
+            demo && d
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(crate::demo::DIR_PREFIX))
+        })
+        .map(std::path::Path::to_path_buf);
+    let stop = watch_signals(throwaway)?;
     let mut terminal = enter();
     let result = event_loop(&mut terminal, &mut app, &stop);
     leave();
     result
+}
+
+/// SIGTERM and SIGHUP end the app the way q does, so the terminal is put back and a demo's
+/// database removed: the event loop sees the flag within a tick. When the terminal itself has
+/// gone (SIGHUP from a closed window), reading it never returns; then, after a grace second,
+/// this thread ends the process itself, removing the demo's `throwaway` folder first.
+fn watch_signals(throwaway: Option<std::path::PathBuf>) -> Result<Arc<AtomicBool>> {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
+    let flag = Arc::clone(&stop);
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            flag.store(true, Ordering::Relaxed);
+            std::thread::sleep(Duration::from_secs(1));
+            leave();
+            if let Some(dir) = throwaway {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            std::process::exit(1);
+        }
+    });
+    Ok(stop)
 }
 
 /// Take the terminal: raw mode, the alternate screen (ratatui::init, whose panic hook puts

@@ -11,7 +11,7 @@ use crate::commands::{
 use crate::error::{Error, Result};
 use crate::find;
 use crate::model::contact::parse_field;
-use crate::model::money::parse_amount;
+use crate::model::money::Currency;
 use crate::model::{NoteKind, Stage};
 use crate::recipes::Book;
 use crate::store::followups;
@@ -154,7 +154,8 @@ fn tick(env: &mut Env, contact_id: i64) -> Result<Outcome> {
 }
 
 fn snooze(env: &mut Env, follow_up_id: i64, until: When) -> Result<Outcome> {
-    let s = followup_cmds::snooze(&mut env.store, follow_up_id, until)?;
+    let today = env.today();
+    let s = followup_cmds::snooze(&mut env.store, follow_up_id, until, today)?;
     let msg = format!(
         "Snoozed to {}: {}",
         when::describe(until.date, env.today()),
@@ -269,7 +270,7 @@ fn add_deal(env: &mut Env, contact: Option<i64>, text: &str) -> Result<Outcome> 
             }
         },
     };
-    let (title, value) = title_and_value(rest.trim());
+    let (title, value) = title_and_value(rest.trim(), &env.settings.currency)?;
     let added = deal_cmds::add(
         &mut env.store,
         &env.clock,
@@ -327,13 +328,18 @@ fn edit_field(env: &mut Env, contact_id: i64, text: &str) -> Result<Outcome> {
 }
 
 /// "salon site 2,400" → ("salon site", 240000); a title without an amount is worth nothing yet.
-fn title_and_value(rest: &str) -> (&str, i64) {
-    match rest.rsplit_once(' ') {
-        Some((t, v)) => match parse_amount(v) {
-            Ok(value) => (t.trim(), value),
-            Err(_) => (rest, 0),
-        },
-        None => (rest, 0),
+/// A last word that is an amount but a wrong one (`12,50`, `$400`, eleven million) is refused
+/// rather than kept as part of the title.
+fn title_and_value<'a>(rest: &'a str, currency: &Currency) -> Result<(&'a str, i64)> {
+    let Some((title, last)) = rest.rsplit_once(' ') else {
+        return Ok((rest, 0));
+    };
+    let looks_like_money = last.starts_with(|c: char| c.is_ascii_digit() || "£$€¥₹".contains(c))
+        && last.chars().any(|c| c.is_ascii_digit());
+    match currency.amount(last) {
+        Ok(value) => Ok((title.trim(), value)),
+        Err(e) if looks_like_money => Err(Error::invalid(e)),
+        Err(_) => Ok((rest, 0)),
     }
 }
 
@@ -363,8 +369,13 @@ mod tests {
 
     #[test]
     fn a_deal_ends_with_its_value() {
-        assert_eq!(title_and_value("salon site 2,400"), ("salon site", 240_000));
-        assert_eq!(title_and_value("salon site"), ("salon site", 0));
-        assert_eq!(title_and_value("cakes"), ("cakes", 0));
+        let gbp = Currency::default();
+        let read = |s| title_and_value(s, &gbp).map_err(|e| e.to_string());
+        assert_eq!(read("salon site 2,400"), Ok(("salon site", 240_000)));
+        assert_eq!(read("salon site"), Ok(("salon site", 0)));
+        assert_eq!(read("cakes"), Ok(("cakes", 0)));
+        assert_eq!(read("room 101 refit"), Ok(("room 101 refit", 0)));
+        assert!(read("tiers 12,50").is_err());
+        assert!(read("tiers $400").is_err());
     }
 }

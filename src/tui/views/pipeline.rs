@@ -22,7 +22,7 @@ use crate::when;
 /// Closed deals stay on the board this long.
 pub const CLOSED_SHOWN_DAYS: u64 = 30;
 /// The narrowest a column is drawn.
-const COLUMN_WIDTH: u16 = 20;
+const COLUMN_WIDTH: u16 = 24;
 
 #[derive(Debug, Default)]
 pub struct Pipeline {
