@@ -191,7 +191,7 @@ pub fn row_at(area: Rect, offset: usize, column: u16, row: u16) -> Option<usize>
 /// A list's offset after its rows or its room changed: no blank space below the last row (none
 /// at all when everything fits). The list widget then keeps the selection in view from there.
 pub fn settle(offset: &mut usize, len: usize, height: usize) {
-    *offset = (*offset).min(len.saturating_sub(height));
+    *offset = (*offset).min(len.saturating_sub(height.max(1)));
 }
 
 /// A list's offset that keeps `selected` in view in `height` rows, starting from `offset`.

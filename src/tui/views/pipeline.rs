@@ -237,12 +237,18 @@ impl Pipeline {
             .collect();
         frame.render_widget(Paragraph::new(head_lines), head);
         self.areas.push((col, cards));
+        // Three lines a card, or one on a very short terminal.
+        let compact = cards.height < CARD_LINES;
+        let room = if compact {
+            cards.height as usize
+        } else {
+            (cards.height / CARD_LINES) as usize
+        };
         let items: Vec<ListItem> = ids
             .iter()
-            .map(|&i| ListItem::new(card(&self.deals[i], w, ui)))
+            .map(|&i| ListItem::new(card(&self.deals[i], w, compact, ui)))
             .collect();
         let highlight = if focused { t.selected() } else { t.heading() };
-        let room = (cards.height / CARD_LINES) as usize;
         settle(self.lists[col].offset_mut(), ids.len(), room);
         frame.render_stateful_widget(
             List::new(items).highlight_style(highlight),
@@ -256,8 +262,17 @@ impl Pipeline {
 const CARD_LINES: u16 = 3;
 
 /// A deal's card: its id and title, who, then how much and when it closes or why it was lost.
-fn card(d: &Deal, w: usize, ui: &Ui) -> Text<'static> {
+fn card(d: &Deal, w: usize, compact: bool, ui: &Ui) -> Text<'static> {
     let t = ui.theme;
+    if compact {
+        let line = format!(
+            "d#{} {} · {}",
+            d.id,
+            one_line(&d.title),
+            ui.money(d.value_minor)
+        );
+        return Text::from(Line::from(Span::styled(clip(&line, w), t.heading())));
+    }
     let mut third = ui.money(d.value_minor);
     if let Some(r) = &d.lost_reason {
         third.push_str(&format!(" · {}", one_line(r)));
