@@ -96,7 +96,7 @@ pub fn run(a: NoteArgs, ctx: &mut Ctx) -> Result<String> {
             out.push('\n');
         }
         None => {
-            if ctx.store_has_no_next_step(contact_id)? {
+            if crate::store::contacts::needs_next_step(ctx.store.conn(), contact_id)? {
                 out.push_str(&ctx.style.dim(&format!(
                     "{} has no next step: tend next \"{}\" fri ...\n",
                     one_line(&added.contact),
@@ -106,12 +106,6 @@ pub fn run(a: NoteArgs, ctx: &mut Ctx) -> Result<String> {
         }
     }
     Ok(out)
-}
-
-impl Ctx {
-    fn store_has_no_next_step(&self, contact_id: i64) -> Result<bool> {
-        Ok(crate::store::followups::open_for(self.store.conn(), contact_id)?.is_empty())
-    }
 }
 
 fn note_text(words: &[String], who: &str) -> Result<String> {

@@ -356,14 +356,16 @@ impl App {
         Ok(())
     }
 
+    /// Leave the profile, or the review (its summary). Every change already reloaded what is
+    /// underneath, so nothing is loaded again here.
     fn back(&mut self) -> Result<()> {
         if self.profile.take().is_some() {
-            return self.changed();
+            return Ok(());
         }
         if let Some(r) = &mut self.review {
             if r.is_over() {
                 self.review = None;
-                return self.changed();
+                return Ok(());
             }
             r.finish(&self.env)?;
         }

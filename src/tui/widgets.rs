@@ -194,6 +194,23 @@ pub fn settle(offset: &mut usize, len: usize, height: usize) {
     *offset = (*offset).min(len.saturating_sub(height.max(1)));
 }
 
+/// The rows of a long list to build for one frame: `rows` lines from `offset`, moved so that
+/// the selection shows. Only these are turned into widgets, so a frame costs what it shows,
+/// not what the list holds (10,000 contacts). `offset` keeps the list's place between frames.
+pub fn window(
+    offset: &mut usize,
+    selected: Option<usize>,
+    len: usize,
+    rows: usize,
+) -> std::ops::Range<usize> {
+    let rows = rows.max(1);
+    settle(offset, len, rows);
+    if let Some(s) = selected.filter(|&s| s < len) {
+        *offset = keep_in_view(*offset, s, rows);
+    }
+    *offset..(*offset + rows).min(len)
+}
+
 /// A list's offset that keeps `selected` in view in `height` rows, starting from `offset`.
 pub fn keep_in_view(offset: usize, selected: usize, height: usize) -> usize {
     let height = height.max(1);
@@ -244,6 +261,20 @@ mod tests {
         let mut offset = 40;
         settle(&mut offset, 50, 20);
         assert_eq!(offset, 30, "no blank space below the last row");
+    }
+
+    #[test]
+    fn a_window_holds_the_selection_and_no_more_than_fits() {
+        let mut offset = 0;
+        assert_eq!(window(&mut offset, Some(50), 10_000, 20), 31..51);
+        assert_eq!(
+            window(&mut offset, Some(40), 10_000, 20),
+            31..51,
+            "still in view"
+        );
+        assert_eq!(window(&mut offset, Some(3), 10_000, 20), 3..23);
+        assert_eq!(window(&mut offset, None, 5, 20), 0..5);
+        assert_eq!(window(&mut offset, Some(0), 0, 20), 0..0);
     }
 
     #[test]

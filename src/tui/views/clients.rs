@@ -17,7 +17,7 @@ use crate::tui::effect::{Ask, Effect};
 use crate::tui::input::TextInput;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::popups::Popup;
-use crate::tui::widgets::{cut, panel, row_at, settle};
+use crate::tui::widgets::{cut, panel, row_at, window};
 use crate::when;
 
 #[derive(Debug, Default)]
@@ -248,7 +248,17 @@ impl Clients {
         }
         let cols = Columns::for_width(table_area.width as usize);
         let (header, widths) = cols.header();
-        let rows = self.visible.iter().map(|&i| cols.row(&self.rows[i], ui));
+        let rows_h = table_area.height.saturating_sub(header_h) as usize;
+        let selected = self.table.selected();
+        let shown = window(
+            self.table.offset_mut(),
+            selected,
+            self.visible.len(),
+            rows_h,
+        );
+        let rows = self.visible[shown.clone()]
+            .iter()
+            .map(|&i| cols.row(&self.rows[i], ui));
         let mut table = Table::new(rows, widths).row_highlight_style(t.selected());
         if header_h > 0 {
             table = table.header(Row::new(header).style(t.heading()));
@@ -258,12 +268,9 @@ impl Clients {
             height: table_area.height.saturating_sub(header_h),
             ..table_area
         };
-        settle(
-            self.table.offset_mut(),
-            self.visible.len(),
-            self.rows_area.height as usize,
-        );
-        frame.render_stateful_widget(table, table_area, &mut self.table);
+        let mut state =
+            TableState::default().with_selected(selected.map(|s| s.saturating_sub(shown.start)));
+        frame.render_stateful_widget(table, table_area, &mut state);
     }
 
     fn title(&self) -> String {

@@ -16,7 +16,7 @@ use crate::tui::context::{Env, Ui};
 use crate::tui::effect::{Ask, Effect, Write};
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::popups::Popup;
-use crate::tui::widgets::{panel, settle};
+use crate::tui::widgets::{panel, window};
 use crate::when;
 
 /// Closed deals stay on the board this long.
@@ -244,16 +244,19 @@ impl Pipeline {
         } else {
             (cards.height / CARD_LINES) as usize
         };
-        let items: Vec<ListItem> = ids
+        let selected = self.lists[col].selected();
+        let shown = window(self.lists[col].offset_mut(), selected, ids.len(), room);
+        let items: Vec<ListItem> = ids[shown.clone()]
             .iter()
             .map(|&i| ListItem::new(card(&self.deals[i], w, compact, ui)))
             .collect();
         let highlight = if focused { t.selected() } else { t.heading() };
-        settle(self.lists[col].offset_mut(), ids.len(), room);
+        let mut state =
+            ListState::default().with_selected(selected.map(|s| s.saturating_sub(shown.start)));
         frame.render_stateful_widget(
             List::new(items).highlight_style(highlight),
             cards,
-            &mut self.lists[col],
+            &mut state,
         );
     }
 }

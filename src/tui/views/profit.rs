@@ -20,7 +20,7 @@ use crate::model::text::{fit, one_line};
 use crate::tui::context::Ui;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{self, Action, Binding};
-use crate::tui::widgets::{bar, panel, row_at, settle};
+use crate::tui::widgets::{bar, panel, row_at, window};
 
 #[derive(Debug)]
 pub struct Profit {
@@ -33,6 +33,9 @@ pub struct Profit {
     /// The hourly cost the figures were worked out with, and whether it is tend's default.
     hourly: Option<(i64, bool)>,
     rows_area: Rect,
+    /// The columns worked out for the report at a width (every figure measured once, not
+    /// every frame).
+    layout: Option<(usize, ProfitTable)>,
 }
 
 impl Default for Profit {
@@ -45,6 +48,7 @@ impl Default for Profit {
             loading: false,
             hourly: None,
             rows_area: Rect::default(),
+            layout: None,
         }
     }
 }
@@ -82,6 +86,7 @@ impl Profit {
 
     fn install(&mut self, mut r: ProfitReport, keep: Option<i64>) {
         sort(&mut r.rows, self.sort);
+        self.layout = None;
         let at = keep
             .and_then(|id| r.rows.iter().position(|c| c.contact_id == id))
             .unwrap_or(0);
@@ -195,19 +200,30 @@ impl Profit {
         }
         // The header and the totals need room for rows between them.
         let (header_h, footer_h) = (u16::from(inner.height >= 3), u16::from(inner.height >= 5));
-        let table = ProfitTable::new(r, inner.width as usize, ui).table(r, ui, header_h, footer_h);
+        let room = inner.width as usize;
+        if self.layout.as_ref().is_none_or(|(w, _)| *w != room) {
+            self.layout = Some((room, ProfitTable::new(r, room, ui)));
+        }
+        let rows_h = inner.height.saturating_sub(header_h + footer_h) as usize;
+        let selected = self.table.selected();
+        let shown = window(self.table.offset_mut(), selected, r.rows.len(), rows_h);
+        let Some((_, layout)) = &self.layout else {
+            return;
+        };
+        let table = layout.table(r, ui, header_h, footer_h, shown.clone());
         self.rows_area = Rect {
             y: inner.y.saturating_add(header_h),
             height: inner.height.saturating_sub(header_h + footer_h),
             ..inner
         };
-        let len = self.report.as_ref().map_or(0, |r| r.rows.len());
-        settle(self.table.offset_mut(), len, self.rows_area.height as usize);
-        frame.render_stateful_widget(table, inner, &mut self.table);
+        let mut state =
+            TableState::default().with_selected(selected.map(|s| s.saturating_sub(shown.start)));
+        frame.render_stateful_widget(table, inner, &mut state);
     }
 }
 
 /// The table's figures as text, and which columns fit.
+#[derive(Debug)]
 struct ProfitTable {
     figures: Vec<[String; 6]>,
     total: [String; 6],
@@ -276,7 +292,14 @@ impl ProfitTable {
     }
 
     /// The table, with its header and totals rows when there is a line for each.
-    fn table(&self, r: &ProfitReport, ui: &Ui, header_h: u16, footer_h: u16) -> Table<'static> {
+    fn table(
+        &self,
+        r: &ProfitReport,
+        ui: &Ui,
+        header_h: u16,
+        footer_h: u16,
+        shown: std::ops::Range<usize>,
+    ) -> Table<'static> {
         let t = ui.theme;
         let mut header = vec![Cell::from("client")];
         header.extend(
@@ -295,10 +318,9 @@ impl ProfitTable {
             constraints.push(Constraint::Length(self.bar_w as u16));
         }
         let max = r.rows.iter().map(|c| c.profit).max().unwrap_or(0);
-        let rows: Vec<Row> = r
-            .rows
+        let rows: Vec<Row> = r.rows[shown.clone()]
             .iter()
-            .zip(&self.figures)
+            .zip(&self.figures[shown])
             .map(|(c, f)| {
                 let losing = c.profit < 0;
                 let mut row = vec![Cell::from(fit(&one_line(&c.name), self.name_w))];

@@ -17,7 +17,7 @@ use crate::tui::context::{Env, Ui};
 use crate::tui::effect::{Ask, Effect, Write};
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::popups::Popup;
-use crate::tui::widgets::{self, Scroll, end_selectable, panel, row_at, settle, step_selectable};
+use crate::tui::widgets::{self, Scroll, end_selectable, panel, row_at, step_selectable, window};
 use crate::when;
 
 /// One line of Today: a section heading or something to act on.
@@ -258,20 +258,23 @@ impl Today {
         self.list_area = list;
         let name_w = (list.width as usize / 4).clamp(6, 24);
         let date_w = if list.width >= 50 { 16 } else { 11 };
-        let items: Vec<ListItem> = self
-            .rows
-            .iter()
-            .map(|r| ListItem::new(row_line(r, ui, name_w, date_w, list.width as usize)))
-            .collect();
-        settle(
+        let selected = self.list.selected();
+        let shown = window(
             self.list.offset_mut(),
+            selected,
             self.rows.len(),
             list.height as usize,
         );
+        let items: Vec<ListItem> = self.rows[shown.clone()]
+            .iter()
+            .map(|r| ListItem::new(row_line(r, ui, name_w, date_w, list.width as usize)))
+            .collect();
+        let mut state =
+            ListState::default().with_selected(selected.map(|s| s.saturating_sub(shown.start)));
         frame.render_stateful_widget(
             List::new(items).highlight_style(t.selected()),
             list,
-            &mut self.list,
+            &mut state,
         );
         if let Some((f, h)) = hygiene {
             frame.render_widget(
