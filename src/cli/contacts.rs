@@ -170,6 +170,15 @@ pub fn show(a: ShowArgs, ctx: &mut Ctx) -> Result<String> {
     for f in &p.open_follow_ups {
         out.push_str(&format!("  {}\n", follow_up_line(f, today, s, false)));
     }
+    let deals = crate::store::deals::for_contact(ctx.store.conn(), id)?;
+    if !deals.is_empty() {
+        let cur = crate::config::Settings::load()?.currency;
+        out.push_str(&format!("\n{}\n", s.heading("Deals")));
+        for d in &deals {
+            let line = super::deals::deal_line(d, &cur, today, s);
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
     out.push_str(&format!(
         "\n{}\n",
         s.heading(&format!("Notes ({})", p.note_count))

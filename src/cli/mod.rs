@@ -3,6 +3,7 @@
 
 mod add;
 mod contacts;
+mod deals;
 mod dev;
 mod files;
 mod followups;
@@ -73,6 +74,8 @@ pub enum Command {
     Archive(contacts::ArchiveArgs),
     /// Search contacts and the full text of notes
     Search(search::SearchArgs),
+    /// Deals: add, list, show, move, won, lost, edit, delete (ids look like d#12)
+    Deal(deals::DealArgs),
     /// Record income (invoiced; --paid when paid) for a contact
     Income(money::EntryArgs),
     /// Record an expense for a contact
@@ -219,6 +222,7 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Archive(a)) => contacts::archive(a, &mut ctx),
         Some(Command::Search(a)) => search::run(a, &mut ctx),
         Some(Command::Recipe(a)) => recipe::run(a, &mut ctx),
+        Some(Command::Deal(a)) => deals::run(a, &mut ctx),
         Some(Command::Income(a)) => money::income(a, &mut ctx),
         Some(Command::Expense(a)) => money::expense(a, &mut ctx),
         Some(Command::Time(a)) => money::time(a, &mut ctx),

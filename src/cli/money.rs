@@ -17,8 +17,8 @@ pub struct EntryArgs {
     /// How much: 1250, 1,250.50 (for time: 45m, 1h30, 2.5h)
     #[arg(allow_hyphen_values = true)]
     pub amount: String,
-    /// The deal it belongs to (its id)
-    #[arg(long)]
+    /// The deal it belongs to: its id, d#12 (tend deal list)
+    #[arg(long, value_parser = super::deals::parse_deal_id)]
     pub deal: Option<i64>,
     /// When (default today): yesterday, mon, 2026-11-20
     #[arg(long, value_name = "WHEN")]

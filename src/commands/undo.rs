@@ -69,6 +69,13 @@ pub enum Undo {
         deal_id: i64,
         expected_close: Option<NaiveDate>,
     },
+    /// Undo of a deal edit: title, value, expected close and probability as they were.
+    RestoreDealFields {
+        before: Box<crate::model::Deal>,
+    },
+    /// Several changes made as one (winning a deal that made its lead a client), undone last
+    /// first.
+    Together(Vec<Undo>),
 }
 
 impl Undo {
@@ -88,13 +95,20 @@ impl Undo {
             Undo::RestoreContact { .. } => "contact edited",
             Undo::Rewrite { .. } => "next step replaced",
             Undo::RestoreClose { .. } => "expected close set",
+            Undo::RestoreDealFields { .. } => "deal edited",
+            Undo::Together(all) => all.first().map_or("nothing", Undo::describe),
         }
     }
 }
 
 pub fn apply(store: &mut Store, clock: &Clock, undo: &Undo) -> Result<()> {
     let now = clock.stamp();
-    store.write(|tx| {
+    store.write(|tx| reverse(tx, undo, &now))
+}
+
+fn reverse(tx: &rusqlite::Connection, undo: &Undo, now: &str) -> Result<()> {
+    let now = now.to_string();
+    {
         match undo {
             Undo::DeleteNote {
                 note_id,
@@ -174,7 +188,13 @@ pub fn apply(store: &mut Store, clock: &Clock, undo: &Undo) -> Result<()> {
                 deal_id,
                 expected_close,
             } => deals::set_expected_close(tx, *deal_id, *expected_close, &now)?,
+            Undo::RestoreDealFields { before } => deals::update(tx, before, &now)?,
+            Undo::Together(all) => {
+                for u in all.iter().rev() {
+                    reverse(tx, u, &now)?;
+                }
+            }
         }
         Ok(())
-    })
+    }
 }

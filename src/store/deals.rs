@@ -91,6 +91,35 @@ pub fn pipeline(conn: &Connection, closed_since: &str) -> Result<Vec<Deal>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Every deal, or those in one stage: open ones first, biggest first, then closed, newest first.
+pub fn list(conn: &Connection, stage: Option<Stage>) -> Result<Vec<Deal>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM deals d JOIN contacts c ON c.id = d.contact_id
+          WHERE ?1 IS NULL OR d.stage = ?1
+          ORDER BY d.closed_at IS NOT NULL, d.closed_at DESC, d.value_minor DESC, d.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([stage.map(Stage::as_str)], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Set what an edit can change: title, value, expected close, probability (None: the stage's).
+pub fn update(conn: &Connection, d: &Deal, now: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE deals SET title = ?2, value_minor = ?3, expected_close = ?4, probability = ?5,
+                updated_at = ?6 WHERE id = ?1",
+        params![
+            d.id,
+            d.title.trim(),
+            d.value_minor,
+            d.expected_close,
+            d.probability,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
 pub fn for_contact(conn: &Connection, contact_id: i64) -> Result<Vec<Deal>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM deals d JOIN contacts c ON c.id = d.contact_id
