@@ -247,3 +247,94 @@ fn list_lines_up_its_columns_by_display_width() {
     assert_eq!(column_of("山田"), alice, "{out}");
     assert_eq!(column_of("Family"), alice, "{out}");
 }
+
+/// Everything a contact's details say, as (label, value), with labels the merge may have given.
+fn details(env: &Env, who: &str) -> Vec<String> {
+    let j = env.json(&["show", who, "--json"]);
+    let c = &j["contact"];
+    let mut out: Vec<String> = ["name", "email", "phone", "address", "source", "company"]
+        .iter()
+        .filter_map(|k| c[*k].as_str().map(str::to_string))
+        .collect();
+    if let Some(fields) = c["fields"].as_object() {
+        out.extend(
+            fields
+                .values()
+                .filter_map(|v| v.as_str().map(str::to_string)),
+        );
+    }
+    out
+}
+
+#[test]
+fn merge_keeps_every_value_of_both_and_the_duplicates_uid() {
+    let env = Env::new();
+    env.ok(&[
+        "add",
+        "Alex Morgan",
+        "--email",
+        "alex@work.example",
+        "--phone",
+        "07700 900001",
+        "--source",
+        "website",
+        "--field",
+        "likes=tea",
+    ]);
+    env.ok(&[
+        "add",
+        "A. Morgan",
+        "--email",
+        "alex@home.example",
+        "--phone",
+        "07700 900002",
+        "--source",
+        "referral",
+        "--address",
+        "1 High St",
+        "--field",
+        "likes=coffee",
+        "--field",
+        "birthday=1 May",
+    ]);
+    let card = env.ok(&["export", "vcard"]);
+    let dup_card: String = card
+        .split_inclusive("END:VCARD\r\n")
+        .find(|c| c.contains("A. Morgan"))
+        .expect("the duplicate's card")
+        .to_string();
+    let before: Vec<String> = details(&env, "#1")
+        .into_iter()
+        .chain(details(&env, "#2"))
+        .collect();
+
+    let out = env.ok(&["merge", "#1", "#2"]);
+    assert!(
+        out.contains("email 'alex@home.example' kept as 'other email'"),
+        "{out}"
+    );
+    assert!(
+        out.contains("likes 'coffee' kept as 'likes (merged)'"),
+        "{out}"
+    );
+    assert_eq!(env.count("contacts"), 1);
+    let after = details(&env, "#1");
+    for value in &before {
+        assert!(
+            after.contains(value),
+            "{value:?} was lost in the merge: {after:?}"
+        );
+    }
+
+    // The duplicate's card, imported again, finds the merged contact by its old uid.
+    let file = env.dir.path().join("dup.vcf");
+    std::fs::write(&file, dup_card).unwrap();
+    env.ok(&["import", "vcard", file.to_str().unwrap()]);
+    assert_eq!(env.count("contacts"), 1, "no second A. Morgan");
+    // And the alias survives a JSON round trip.
+    let doc = env.ok(&["export", "json"]);
+    assert!(
+        doc.contains("contact_aliases"),
+        "the export carries the aliases"
+    );
+}

@@ -511,7 +511,7 @@ pub fn merge(a: MergeArgs, ctx: &mut Ctx) -> Result<String> {
     if a.json {
         return json(&m);
     }
-    Ok(format!(
+    let mut out = format!(
         "Merged into #{} {}: {} notes, {} follow-ups, {} deals and {} entries moved over.\n",
         m.kept,
         one_line(&m.name),
@@ -519,5 +519,10 @@ pub fn merge(a: MergeArgs, ctx: &mut Ctx) -> Result<String> {
         m.follow_ups,
         m.deals,
         m.entries
-    ))
+    );
+    for line in &m.folded {
+        out.push_str(&format!("  {}\n", one_line(line)));
+    }
+    out.push_str("Its uid leads here now: importing its card again updates this contact.\n");
+    Ok(out)
 }

@@ -154,6 +154,8 @@ pub struct Merged {
     pub follow_ups: i64,
     pub deals: i64,
     pub entries: i64,
+    /// The duplicate's values that differed, and the fields they are kept in now.
+    pub folded: Vec<String>,
 }
 
 /// Merge contact `from` into `into`: nothing of `from`'s is lost; `into`'s details win where
@@ -163,10 +165,16 @@ pub fn merge(store: &mut Store, clock: &Clock, into: i64, from: i64) -> Result<M
         return Err(Error::invalid("those are the same contact"));
     }
     let now = clock.stamp();
-    let counts = store.write(|tx| {
-        contacts::get(tx, into)?;
-        contacts::get(tx, from)?;
-        contacts::merge_into(tx, into, from, &now)
+    let (counts, folded) = store.write(|tx| {
+        let kept = contacts::get(tx, into)?;
+        let other = contacts::get(tx, from)?;
+        // Values that differ are kept beside the kept contact's own, as fields that say so.
+        let fold = crate::model::merge::fold(&kept, &other);
+        for (k, v) in &fold.extra_fields {
+            contacts::set_field(tx, into, k, v)?;
+        }
+        let counts = contacts::merge_into(tx, into, from, &now)?;
+        Ok((counts, fold.kept))
     })?;
     Ok(Merged {
         kept: into,
@@ -175,6 +183,7 @@ pub fn merge(store: &mut Store, clock: &Clock, into: i64, from: i64) -> Result<M
         follow_ups: counts[1],
         deals: counts[2],
         entries: counts[3],
+        folded,
     })
 }
 

@@ -6,6 +6,7 @@ pub mod deal;
 pub mod duration;
 pub mod followup;
 pub mod insights;
+pub mod merge;
 pub mod money;
 pub mod note;
 pub mod profit;

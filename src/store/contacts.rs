@@ -310,9 +310,13 @@ pub fn exact(conn: &Connection, q: &str) -> Result<Vec<Candidate>> {
 }
 
 /// The contact with this uid (tend's own, or the one an imported vCard or sheet carried).
+/// The contact with this uid, or the one a contact with this uid was merged into.
 pub fn id_by_uid(conn: &Connection, uid: &str) -> Result<Option<i64>> {
     Ok(conn
-        .prepare_cached("SELECT id FROM contacts WHERE uid = ?1")?
+        .prepare_cached(
+            "SELECT id FROM contacts WHERE uid = ?1
+             UNION ALL SELECT contact_id FROM contact_aliases WHERE alias = ?1 LIMIT 1",
+        )?
         .query_row([uid], |r| r.get(0))
         .optional()?)
 }
@@ -705,6 +709,15 @@ pub fn merge_into(conn: &Connection, into: i64, from: i64, now: &str) -> Result<
     )?;
     conn.execute(
         "INSERT OR IGNORE INTO contact_fields (contact_id, key, value) SELECT ?1, key, value FROM contact_fields WHERE contact_id = ?2",
+        params![into, from],
+    )?;
+    // The duplicate's uid, and any it was itself given by earlier merges, now lead here.
+    conn.execute(
+        "UPDATE contact_aliases SET contact_id = ?1 WHERE contact_id = ?2",
+        params![into, from],
+    )?;
+    conn.execute(
+        "INSERT OR IGNORE INTO contact_aliases (alias, contact_id) SELECT uid, ?1 FROM contacts WHERE id = ?2",
         params![into, from],
     )?;
     conn.execute(

@@ -162,6 +162,11 @@ const TABLES: &[Table] = &[
         links: &[("contact_id", "contacts")],
     },
     Table {
+        name: "contact_aliases",
+        columns: &["alias", "contact_id"],
+        links: &[("contact_id", "contacts")],
+    },
+    Table {
         name: "settings",
         columns: &["key", "value"],
         links: &[],
@@ -192,7 +197,7 @@ pub fn export(conn: &Connection) -> Result<Map<String, Json>> {
     for t in TABLES {
         // Tags, fields and settings have no rowid: their keys give a stable order.
         let order = match t.name {
-            "contact_tags" | "contact_fields" | "settings" => "1, 2",
+            "contact_tags" | "contact_fields" | "contact_aliases" | "settings" => "1, 2",
             _ => "id",
         };
         let sql = format!(
