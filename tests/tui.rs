@@ -181,8 +181,10 @@ fn undo_reverses_a_note_a_completion_and_a_snooze() {
         env.count("follow_ups WHERE due_date = '2026-11-20' AND snoozes = 0"),
         1
     );
+    // The log is shared with the shell: the next u takes back the setup's `tend note`.
     keys(&mut app, "u");
-    assert_shows(&screen(&mut app), &["Nothing to undo"]);
+    assert_shows(&screen(&mut app), &["Undid: note for Carol White"]);
+    assert_eq!(env.count("notes WHERE body = 'met at the market'"), 0);
 }
 
 #[test]

@@ -67,6 +67,7 @@ pub fn run(a: AddArgs, ctx: &mut Ctx) -> Result<String> {
             fields: a.fields,
         },
     )?;
+    ctx.remember(&format!("{} added", added.contact.name), &added.undo())?;
     for w in &added.warnings {
         eprintln!("note: {}", one_line(w));
     }

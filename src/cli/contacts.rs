@@ -271,8 +271,9 @@ pub fn edit(a: EditArgs, ctx: &mut Ctx) -> Result<String> {
             set_fields: a.fields,
             unset_fields: a.unset.iter().map(|k| k.trim().to_lowercase()).collect(),
         },
-    )?
-    .contact;
+    )?;
+    ctx.remember(&format!("edit of {}", c.contact.name), &c.undo)?;
+    let c = c.contact;
     if a.json {
         return json(&c);
     }

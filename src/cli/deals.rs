@@ -139,7 +139,7 @@ pub fn run(a: DealArgs, ctx: &mut Ctx) -> Result<String> {
                 None => None,
             };
             let contact_id = ctx.contact(&who)?;
-            let d = cmd::create(
+            let made = cmd::create(
                 &mut ctx.store,
                 &ctx.clock,
                 NewDeal {
@@ -150,8 +150,9 @@ pub fn run(a: DealArgs, ctx: &mut Ctx) -> Result<String> {
                     probability,
                     expected_close,
                 },
-            )?
-            .deal;
+            )?;
+            ctx.remember(&format!("deal d#{} added", made.deal.id), &made.undo)?;
+            let d = made.deal;
             if as_json {
                 return json(&d);
             }
@@ -209,7 +210,9 @@ pub fn run(a: DealArgs, ctx: &mut Ctx) -> Result<String> {
                     None => None,
                 },
             };
-            let d = cmd::edit(&mut ctx.store, &ctx.clock, id, e)?.deal;
+            let edited = cmd::edit(&mut ctx.store, &ctx.clock, id, e)?;
+            ctx.remember(&format!("deal d#{id} edited"), &edited.undo)?;
+            let d = edited.deal;
             Ok(format!("Updated {}\n", line(&d, cur, ctx)))
         }
         DealCommand::Delete { id, yes } => {
@@ -247,7 +250,9 @@ fn moved(
     let id = deal_id(id)?;
     let before = cmd::get(ctx.store.conn(), id)?;
     let status_before = crate::store::contacts::get(ctx.store.conn(), before.contact_id)?.status;
-    let d = cmd::move_to(&mut ctx.store, &ctx.clock, id, to, reason)?.deal;
+    let m = cmd::move_to(&mut ctx.store, &ctx.clock, id, to, reason)?;
+    ctx.remember(&format!("deal d#{id} moved to {}", to.title()), &m.undo)?;
+    let d = m.deal;
     let mut out = format!("Moved {}\n", line(&d, cur, ctx));
     let status = crate::store::contacts::get(ctx.store.conn(), d.contact_id)?.status;
     if status != status_before {

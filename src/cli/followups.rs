@@ -57,13 +57,17 @@ pub fn next(a: NextArgs, ctx: &mut Ctx) -> Result<String> {
         ));
     }
     let contact_id = ctx.contact(&a.who)?;
-    let f = cmd::set_next(
+    let set = cmd::set_next(
         &mut ctx.store,
         &ctx.clock,
         contact_id,
         NextStep { when, text, every },
-    )?
-    .follow_up;
+    )?;
+    let f = set.follow_up;
+    ctx.remember(
+        &format!("next step for {}: {}", f.contact, f.text),
+        &set.undo,
+    )?;
     if a.json {
         return json(&f);
     }
@@ -87,6 +91,7 @@ pub fn done(a: DoneArgs, ctx: &mut Ctx) -> Result<String> {
     let id = follow_up_id(&a.id, ctx)?;
     let today = ctx.clock.today();
     let c = cmd::done(&mut ctx.store, &ctx.clock, id)?;
+    ctx.remember(&format!("done: {}", c.done.text), &c.undo())?;
     if a.json {
         return json(&c);
     }
@@ -128,7 +133,9 @@ pub fn snooze(a: SnoozeArgs, ctx: &mut Ctx) -> Result<String> {
     let today = ctx.clock.today();
     let until = when::parse(&a.when.join(" "), today, Direction::Future).map_err(Error::invalid)?;
     let id = follow_up_id(&a.id, ctx)?;
-    let f = cmd::snooze(&mut ctx.store, id, until, ctx.clock.today())?.follow_up;
+    let s = cmd::snooze(&mut ctx.store, id, until, ctx.clock.today())?;
+    ctx.remember(&format!("snoozed: {}", s.follow_up.text), &s.undo)?;
+    let f = s.follow_up;
     if a.json {
         return json(&f);
     }

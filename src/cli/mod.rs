@@ -15,6 +15,7 @@ mod recipe;
 mod report;
 mod search;
 mod today;
+mod undo;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -76,6 +77,8 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Deals: add, list, show, move, won, lost, edit, delete (ids look like d#12)
     Deal(deals::DealArgs),
+    /// Undo the newest change, made here or in the app (--list shows the recent ones)
+    Undo(undo::UndoArgs),
     /// Record income (invoiced; --paid when paid) for a contact
     Income(money::EntryArgs),
     /// Record an expense for a contact
@@ -126,6 +129,12 @@ impl Ctx {
     /// Resolve what the user typed to one contact id.
     pub fn contact(&self, who: &str) -> Result<i64> {
         Ok(find::resolve(self.store.conn(), who)?.id)
+    }
+
+    /// Keep a change's reverse, so `tend undo` (or `u` in the app) can take it back.
+    pub fn remember(&mut self, what: &str, undo: &crate::commands::undo::Undo) -> Result<()> {
+        crate::commands::undo::record(&mut self.store, &self.clock, "cli", what, undo)?;
+        Ok(())
     }
 }
 
@@ -223,6 +232,7 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Search(a)) => search::run(a, &mut ctx),
         Some(Command::Recipe(a)) => recipe::run(a, &mut ctx),
         Some(Command::Deal(a)) => deals::run(a, &mut ctx),
+        Some(Command::Undo(a)) => undo::run(a, &mut ctx),
         Some(Command::Income(a)) => money::income(a, &mut ctx),
         Some(Command::Expense(a)) => money::expense(a, &mut ctx),
         Some(Command::Time(a)) => money::time(a, &mut ctx),

@@ -74,6 +74,8 @@ pub fn income(a: EntryArgs, ctx: &mut Ctx) -> Result<String> {
     let e = entry(&a, ctx)?;
     let on = e.on_date;
     let saved = cmd::income(&mut ctx.store, &ctx.clock, e, amount, paid_on)?;
+    let what = format!("income #{} {}", saved.id, settings.currency.format(amount));
+    ctx.remember(&what, &saved.undo())?;
     if a.json {
         return json(&saved);
     }
@@ -103,6 +105,8 @@ pub fn expense(a: EntryArgs, ctx: &mut Ctx) -> Result<String> {
         .map_err(Error::invalid)?;
     let e = entry(&a, ctx)?;
     let saved = cmd::expense(&mut ctx.store, &ctx.clock, e, amount)?;
+    let what = format!("expense #{} {}", saved.id, settings.currency.format(amount));
+    ctx.remember(&what, &saved.undo())?;
     if a.json {
         return json(&saved);
     }
@@ -118,6 +122,8 @@ pub fn time(a: EntryArgs, ctx: &mut Ctx) -> Result<String> {
     let minutes = parse_minutes(&a.amount).map_err(Error::invalid)?;
     let e = entry(&a, ctx)?;
     let saved = cmd::time(&mut ctx.store, &ctx.clock, e, minutes)?;
+    let what = format!("time #{} {}", saved.id, format_minutes(minutes));
+    ctx.remember(&what, &saved.undo())?;
     if a.json {
         return json(&saved);
     }

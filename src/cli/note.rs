@@ -82,6 +82,7 @@ pub fn run(a: NoteArgs, ctx: &mut Ctx) -> Result<String> {
             next,
         },
     )?;
+    ctx.remember(&format!("note for {}", added.contact), &added.undo())?;
     if a.json {
         return json(&added);
     }

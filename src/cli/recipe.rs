@@ -111,8 +111,9 @@ pub fn run(a: RecipeArgs, ctx: &mut Ctx) -> Result<String> {
             let book = book();
             let recipe = book.get(&name)?.recipe.clone();
             let contact_id = ctx.contact(&who)?;
-            let list =
-                cmd::apply(&mut ctx.store, &ctx.clock, contact_id, &recipe, start)?.checklist;
+            let applied = cmd::apply(&mut ctx.store, &ctx.clock, contact_id, &recipe, start)?;
+            ctx.remember(&format!("recipe {} applied", recipe.name), &applied.undo)?;
+            let list = applied.checklist;
             if as_json {
                 return json(&list);
             }
@@ -233,6 +234,7 @@ pub fn tick(a: TickArgs, ctx: &mut Ctx) -> Result<String> {
             note: a.note,
         },
     )?;
+    ctx.remember(&format!("ticked: {}", t.step.text), &t.undo)?;
     if a.json {
         return json(&t);
     }

@@ -19,6 +19,16 @@ pub struct Entry {
     pub paid: bool,
 }
 
+impl Entry {
+    /// How to take it back.
+    pub fn undo(&self) -> super::undo::Undo {
+        super::undo::Undo::DeleteEntry {
+            money: self.minutes.is_none(),
+            entry_id: self.id,
+        }
+    }
+}
+
 pub struct NewEntry {
     pub contact_id: i64,
     pub deal_id: Option<i64>,

@@ -7,9 +7,11 @@ use crate::clock::Clock;
 use crate::error::Result;
 use crate::model::{Stage, Status};
 use crate::store::contacts::{self, ContactPatch};
-use crate::store::{Store, checklists, deals, followups, notes};
+use crate::store::{Store, checklists, deals, entries, followups, notes, undo_log};
 
-#[derive(Debug, Clone, PartialEq)]
+/// The operation that reverses one change. Kept in the database (as JSON) by whichever front
+/// end made the change, so `tend undo` and the app's `u` undo the same list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Undo {
     DeleteNote {
         note_id: i64,
@@ -73,6 +75,11 @@ pub enum Undo {
     RestoreDealFields {
         before: Box<crate::model::Deal>,
     },
+    /// Undo of recording income, an expense (`money`) or time.
+    DeleteEntry {
+        money: bool,
+        entry_id: i64,
+    },
     /// Several changes made as one (winning a deal that made its lead a client), undone last
     /// first.
     Together(Vec<Undo>),
@@ -96,9 +103,46 @@ impl Undo {
             Undo::Rewrite { .. } => "next step replaced",
             Undo::RestoreClose { .. } => "expected close set",
             Undo::RestoreDealFields { .. } => "deal edited",
+            Undo::DeleteEntry { money: true, .. } => "money entry recorded",
+            Undo::DeleteEntry { money: false, .. } => "time recorded",
             Undo::Together(all) => all.first().map_or("nothing", Undo::describe),
         }
     }
+}
+
+/// Keep a change's reverse in the undo log; `made_by` is "cli" or "app".
+pub fn record(
+    store: &mut Store,
+    clock: &Clock,
+    made_by: &str,
+    what: &str,
+    undo: &Undo,
+) -> Result<i64> {
+    let json =
+        serde_json::to_string(undo).map_err(|e| crate::error::Error::invalid(e.to_string()))?;
+    let now = clock.stamp();
+    store.write_relaxed(|tx| undo_log::push(tx, made_by, what, &json, &now))
+}
+
+/// Undo the newest change not undone yet, whoever made it: its log id and what it was.
+pub fn undo_last(store: &mut Store, clock: &Clock) -> Result<Option<(i64, String)>> {
+    let now = clock.stamp();
+    store.write(|tx| {
+        let Some((id, what, json)) = undo_log::latest(tx)? else {
+            return Ok(None);
+        };
+        let undo: Undo = serde_json::from_str(&json).map_err(|e| {
+            crate::error::Error::invalid(format!("undo record #{id} cannot be read: {e}"))
+        })?;
+        reverse(tx, &undo, &now)?;
+        undo_log::mark_undone(tx, id, &now)?;
+        Ok(Some((id, what)))
+    })
+}
+
+/// The newest changes, for `tend undo --list`.
+pub fn history(store: &Store, limit: usize) -> Result<Vec<undo_log::Logged>> {
+    undo_log::recent(store.conn(), limit)
 }
 
 pub fn apply(store: &mut Store, clock: &Clock, undo: &Undo) -> Result<()> {
@@ -158,7 +202,16 @@ fn reverse(tx: &rusqlite::Connection, undo: &Undo, now: &str) -> Result<()> {
                 },
                 &now,
             )?,
-            Undo::DeleteContact { contact_id } => contacts::delete(tx, *contact_id)?,
+            Undo::DeleteContact { contact_id } => {
+                // Undoing the add must not take what was recorded for them since with it.
+                if contacts::has_history(tx, *contact_id)? {
+                    return Err(crate::error::Error::invalid_with_hint(
+                        "that contact has notes, follow-ups, deals or entries now, so undoing its adding would delete them too",
+                        "it is left as it is; archive it if it should go: tend archive",
+                    ));
+                }
+                contacts::delete(tx, *contact_id)?
+            }
             Undo::Untick {
                 step_id,
                 checklist_id,
@@ -189,6 +242,7 @@ fn reverse(tx: &rusqlite::Connection, undo: &Undo, now: &str) -> Result<()> {
                 expected_close,
             } => deals::set_expected_close(tx, *deal_id, *expected_close, &now)?,
             Undo::RestoreDealFields { before } => deals::update(tx, before, &now)?,
+            Undo::DeleteEntry { money, entry_id } => entries::delete(tx, *money, *entry_id)?,
             Undo::Together(all) => {
                 for u in all.iter().rev() {
                     reverse(tx, u, &now)?;

@@ -94,7 +94,7 @@ impl FromStr for ContactKind {
 }
 
 /// A contact with everything `tend show` prints about it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contact {
     pub id: i64,
     pub uid: String,

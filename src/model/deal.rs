@@ -83,7 +83,7 @@ mod tests {
 }
 
 /// A deal as the pipeline shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Deal {
     pub id: i64,
     pub uid: String,

@@ -624,6 +624,20 @@ pub fn count_without_next_step(conn: &Connection) -> Result<usize> {
     Ok(n as usize)
 }
 
+/// Whether anything is recorded for a contact: notes, follow-ups, deals, entries, checklists.
+pub fn has_history(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM notes WHERE contact_id = ?1)
+             OR EXISTS (SELECT 1 FROM follow_ups WHERE contact_id = ?1)
+             OR EXISTS (SELECT 1 FROM deals WHERE contact_id = ?1)
+             OR EXISTS (SELECT 1 FROM money_entries WHERE contact_id = ?1)
+             OR EXISTS (SELECT 1 FROM time_entries WHERE contact_id = ?1)
+             OR EXISTS (SELECT 1 FROM checklists WHERE contact_id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?)
 }

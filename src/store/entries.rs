@@ -113,3 +113,14 @@ pub fn mark_paid(conn: &Connection, id: i64, on: NaiveDate) -> Result<bool> {
         params![id, on],
     )? > 0)
 }
+
+/// Remove one money (`money`) or time entry.
+pub fn delete(conn: &Connection, money: bool, id: i64) -> Result<()> {
+    let table = if money {
+        "money_entries"
+    } else {
+        "time_entries"
+    };
+    conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+    Ok(())
+}

@@ -35,9 +35,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 5,
         sql: include_str!("migrations/0005_contact_aliases.sql"),
     },
+    Migration {
+        version: 6,
+        sql: include_str!("migrations/0006_undo_log.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 5;
+pub const LATEST_VERSION: i64 = 6;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

@@ -12,6 +12,7 @@ pub mod followups;
 mod migrate;
 pub mod notes;
 pub mod reports;
+pub mod undo_log;
 
 use std::collections::BTreeSet;
 use std::fs::{self, OpenOptions};
@@ -78,6 +79,17 @@ impl Store {
         let out = f(&tx).map_err(|e| explain(&path, e))?;
         tx.commit().map_err(|e| explain(&path, e.into()))?;
         Ok(out)
+    }
+
+    /// Like [`Store::write`], but committed without waiting for the disk (`synchronous =
+    /// NORMAL` for this one transaction): for the undo log, written just after a change that
+    /// was itself committed durably. A power cut may lose the way to undo the last change,
+    /// never the change; and the capture keeps its one fsync.
+    pub fn write_relaxed<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("PRAGMA synchronous = NORMAL")?;
+        let out = self.write(f);
+        self.conn.execute_batch("PRAGMA synchronous = FULL")?;
+        out
     }
 
     /// Run `f` like [`Store::write`], then roll everything back: a dry run that sees exactly

@@ -16,7 +16,7 @@ use super::views::{
 };
 use super::writes::{self, Event, Outcome};
 use crate::clock::Clock;
-use crate::commands::undo::{self, Undo};
+use crate::commands::undo;
 use crate::error::{Error, Result};
 use crate::recipes;
 use crate::store::Store;
@@ -41,9 +41,6 @@ pub struct App {
     pub popup: Option<Popup>,
     /// A line for the status bar, and whether it is an error.
     pub status: Option<(String, bool)>,
-    /// Changes made here, newest last, each with its sequence number.
-    pub(super) undo: Vec<(u64, Undo)>,
-    seq: u64,
     pub quit: bool,
     /// Ctrl-Z: the event loop gives the terminal back and stops the process.
     pub suspend: bool,
@@ -83,8 +80,6 @@ impl App {
             review: None,
             popup: None,
             status: None,
-            undo: Vec::new(),
-            seq: 0,
             quit: false,
             suspend: false,
             editor: None,
@@ -390,14 +385,15 @@ impl App {
             message,
             event,
         } = outcome;
-        self.seq += 1;
-        self.undo.push((self.seq, undo));
+        // The undo goes in the database's log, shared with `tend undo` in the shell.
+        let what = undo.describe();
+        let seq = undo::record(&mut self.env.store, &self.env.clock, "app", what, &undo)?;
         let in_review = self.reviewing();
         let advance = in_review
             && self
                 .review
                 .as_mut()
-                .is_some_and(|r| r.on_write(self.seq, &event));
+                .is_some_and(|r| r.on_write(seq, &event));
         self.flash(format!("{message}  (u undoes)"));
         self.changed()?;
         match event {
@@ -418,19 +414,16 @@ impl App {
         Ok(())
     }
 
+    /// Undo the newest change, made here or by `tend` in another terminal.
     fn undo_last(&mut self) -> Result<()> {
-        let Some((seq, u)) = self.undo.pop() else {
+        let Some((seq, what)) = undo::undo_last(&mut self.env.store, &self.env.clock)? else {
             self.flash("Nothing to undo");
             return Ok(());
         };
-        if let Err(e) = undo::apply(&mut self.env.store, &self.env.clock, &u) {
-            self.undo.push((seq, u));
-            return Err(e);
-        }
         if let Some(r) = &mut self.review {
             r.on_undo(seq);
         }
-        self.flash(format!("Undid: {}", u.describe()));
+        self.flash(format!("Undid: {what}"));
         self.changed()
     }
 

@@ -71,7 +71,7 @@ pub struct Review {
     pub pos: usize,
     pub card: Option<Card>,
     /// (undo sequence number, card, what it counted as), one per change made here.
-    log: Vec<(u64, usize, Counted)>,
+    log: Vec<(i64, usize, Counted)>,
     pub summary: Option<Summary>,
     scroll: Scroll,
 }
@@ -151,7 +151,7 @@ impl Review {
     }
 
     /// Count a change made on the current card; true when the review should move on.
-    pub fn on_write(&mut self, seq: u64, event: &Event) -> bool {
+    pub fn on_write(&mut self, seq: i64, event: &Event) -> bool {
         let counted = match event {
             Event::Noted { .. } => Counted::Note,
             Event::Completed { .. } => Counted::Done,
@@ -170,7 +170,7 @@ impl Review {
     }
 
     /// A change was undone: it no longer counts.
-    pub fn on_undo(&mut self, seq: u64) {
+    pub fn on_undo(&mut self, seq: i64) {
         self.log.retain(|(s, _, _)| *s != seq);
     }
 

@@ -1,0 +1,56 @@
+//! `tend undo`: take back the newest change, made here or in the app; `--list` shows them.
+
+use clap::Args;
+
+use super::{Ctx, json};
+use crate::commands::undo;
+use crate::error::Result;
+use crate::model::text::one_line;
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// Show the recent changes (newest first) instead of undoing one
+    #[arg(long)]
+    pub list: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(a: UndoArgs, ctx: &mut Ctx) -> Result<String> {
+    if a.list {
+        let recent = undo::history(&ctx.store, 20)?;
+        if a.json {
+            return json(&recent);
+        }
+        if recent.is_empty() {
+            return Ok("No changes recorded yet.\n".into());
+        }
+        let s = ctx.style;
+        let mut out = String::new();
+        for l in &recent {
+            let when = crate::clock::local(&l.made_at, ctx.clock.offset())
+                .map(|t| t.format("%-d %b %H:%M").to_string())
+                .unwrap_or_default();
+            let state = if l.undone_at.is_some() {
+                "  (undone)"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "{} {:<13} {:<4} {}{}\n",
+                s.dim(&format!("#{:<4}", l.id)),
+                when,
+                l.made_by,
+                one_line(&l.what),
+                s.dim(state)
+            ));
+        }
+        return Ok(out);
+    }
+    match undo::undo_last(&mut ctx.store, &ctx.clock)? {
+        Some((id, what)) => Ok(format!(
+            "Undid #{id}: {what}. tend undo again takes back the one before.\n"
+        )),
+        None => Ok("Nothing to undo.\n".into()),
+    }
+}

@@ -1,0 +1,139 @@
+//! `tend undo` and the app's `u` take back the same changes, newest first, whoever made them;
+//! undoing every change of any sequence gives back the database it started from.
+
+mod common;
+
+use common::Env;
+use common::screen::{app, keys, screen_at};
+use proptest::prelude::*;
+
+#[test]
+fn a_typo_in_an_amount_is_taken_back_and_entered_again() {
+    let env = Env::with_people();
+    env.ok(&["income", "alice", "12000"]);
+    let out = env.ok(&["undo"]);
+    assert!(
+        out.contains("Undid") && out.contains("income #1 £12,000"),
+        "{out}"
+    );
+    assert_eq!(env.count("money_entries"), 0);
+    env.ok(&["income", "alice", "1,200"]);
+    let list = env.ok(&["undo", "--list"]);
+    assert!(list.contains("income #1 £1,200"), "{list}");
+    assert!(
+        list.contains("income #1 £12,000") && list.contains("(undone)"),
+        "{list}"
+    );
+    // Undo goes on back through what came before it (the people's adding), then stops.
+    for _ in 0..10 {
+        env.ok(&["undo"]);
+    }
+    assert!(env.ok(&["undo"]).contains("Nothing to undo"));
+}
+
+#[test]
+fn the_shell_and_the_app_undo_each_others_changes() {
+    let env = Env::with_people();
+    env.ok(&["note", "bob", "called about the site"]);
+    let mut app = app(&env);
+    keys(&mut app, "u");
+    assert!(screen_at(&mut app, 100, 30).contains("Undid: note for Bob Jones"));
+    assert_eq!(env.count("notes"), 0);
+    // A change in the app, undone from the shell.
+    keys(&mut app, "/carol");
+    app.handle_key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Enter,
+    ));
+    keys(&mut app, "e");
+    keys(&mut app, "likes=scones");
+    app.handle_key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Enter,
+    ));
+    assert_eq!(env.count("contact_fields WHERE value = 'scones'"), 1);
+    let out = env.ok(&["undo"]);
+    assert!(out.contains("Undid"), "{out}");
+    assert_eq!(env.count("contact_fields WHERE value = 'scones'"), 0);
+}
+
+/// The database as `tend export json` gives it, without the times that record when a row was
+/// last touched (an undone edit still touched it).
+fn state(env: &Env) -> serde_json::Value {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.remove("updated_at");
+                m.remove("exported_at");
+                m.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut v = env.json(&["export", "json"]);
+    strip(&mut v);
+    v
+}
+
+const STEPS: &[&[&str]] = &[
+    &[
+        "note",
+        "alice",
+        "rang about the order",
+        "--next",
+        "fri: send the quote",
+    ],
+    &["next", "bob", "tomorrow", "call back"],
+    &["income", "carol", "250"],
+    &["expense", "alice", "12.50"],
+    &["time", "bob", "1h30"],
+    &["deal", "add", "bob", "salon site", "2,400"],
+    &[
+        "edit",
+        "carol",
+        "--phone",
+        "07700 900123",
+        "--field",
+        "likes=scones",
+        "--status",
+        "client",
+    ],
+    &["add", "Dan Brown", "--email", "dan@example.com"],
+    &["recipe", "apply", "alice", "onboarding"],
+    &[
+        "next",
+        "carol",
+        "today",
+        "ask for a referral",
+        "--every",
+        "2w",
+    ],
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(12)
+    ))]
+
+    #[test]
+    fn undoing_every_change_gives_back_the_start(picks in prop::collection::vec(0..STEPS.len() + 3, 1..7)) {
+        let env = Env::with_people();
+        let start = state(&env);
+        let start_log = env.count("undo_log WHERE undone_at IS NULL");
+        let mut made = 0;
+        for p in picks {
+            // Beyond the plain steps: complete or snooze whatever is open, or win a deal.
+            let ok = match p.checked_sub(STEPS.len()) {
+                None => env.tend().args(STEPS[p]).output().unwrap().status.success(),
+                Some(0) => env.tend().args(["done", "carol"]).output().unwrap().status.success(),
+                Some(1) => env.tend().args(["snooze", "bob", "next mon"]).output().unwrap().status.success(),
+                Some(_) => env.tend().args(["deal", "won", "1"]).output().unwrap().status.success(),
+            };
+            made += usize::from(ok);
+        }
+        prop_assert_eq!(env.count("undo_log WHERE undone_at IS NULL") - start_log, made as i64);
+        for _ in 0..made {
+            env.ok(&["undo"]);
+        }
+        prop_assert_eq!(state(&env), start);
+    }
+}
