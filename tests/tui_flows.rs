@@ -195,7 +195,10 @@ fn x_on_an_overdue_card_replaces_it_and_the_card_follows_other_windows() {
     // u takes back the newest change first, whoever made it: the shell's done, then the
     // replace, which puts the old step back as it was.
     keys(&mut app, "u");
-    assert_eq!(env.count("follow_ups WHERE text = 'call back' AND done_at IS NULL"), 1);
+    assert_eq!(
+        env.count("follow_ups WHERE text = 'call back' AND done_at IS NULL"),
+        1
+    );
     keys(&mut app, "u");
     assert_eq!(
         env.count("follow_ups WHERE text = 'send invoice' AND due_date = '2026-11-20'"),
