@@ -97,8 +97,12 @@ impl Error {
                     format!("did you mean {}? Or, {add}", suggestions.join(", "))
                 })
             }
-            Error::Ambiguous { .. } => {
-                Some("use more of the name, the email, or the id (e.g. #12)".into())
+            Error::Ambiguous { candidates, .. } => {
+                let id = candidates.first().map_or(12, |c| c.id);
+                Some(format!(
+                    "use more of the name, the email, or the id: #{id} is {}",
+                    candidates.first().map_or("the first above", |c| c.name.as_str())
+                ))
             }
             Error::NoSuchFollowUp(_) => Some("`tend today` lists open follow-ups with their ids".into()),
             Error::Invalid { hint, .. } => hint.clone(),

@@ -320,3 +320,28 @@ fn a_path_with_spaces_and_a_one_megabyte_note_are_fine() {
     let found = env.ok(&["--db", db, "search", "dolor"]);
     assert!(found.contains("Alice Smith"));
 }
+
+#[test]
+fn a_backup_onto_the_database_itself_is_refused() {
+    let env = Env::with_people();
+    for target in [env.db.clone(), env.db.with_extension("db-wal")] {
+        let err = env.fails(&["backup", target.to_str().unwrap()]);
+        assert!(err.contains("is the database itself"), "{err}");
+    }
+    assert_eq!(env.count("contacts"), 4, "the database is untouched");
+}
+
+#[test]
+fn a_note_or_next_step_for_an_archived_contact_says_so() {
+    let env = Env::with_people();
+    env.ok(&["archive", "bob"]);
+    let out = env.ok(&["note", "bob", "bumped into him"]);
+    assert!(
+        out.contains("Bob Jones is archived") && out.contains("--undo"),
+        "{out}"
+    );
+    let out = env.ok(&["next", "bob", "fri", "call"]);
+    assert!(out.contains("is archived"), "{out}");
+    let out = env.ok(&["note", "alice", "hello"]);
+    assert!(!out.contains("archived"), "{out}");
+}

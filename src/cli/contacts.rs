@@ -37,6 +37,20 @@ pub struct ListArgs {
     pub json: bool,
 }
 
+/// For a note or next step given to an archived contact: a line that says so, and how to bring
+/// them back (they stay out of Today and lists until then). Empty for everyone else.
+pub fn archived_line(ctx: &Ctx, id: i64) -> Result<String> {
+    let c = crate::store::contacts::get(ctx.store.conn(), id)?;
+    if !c.archived {
+        return Ok(String::new());
+    }
+    Ok(ctx.style.warn(&format!(
+        "{} is archived, so this stays out of Today and lists: tend archive \"#{}\" --undo brings them back\n",
+        one_line(&c.name),
+        c.id
+    )))
+}
+
 pub fn list(a: ListArgs, ctx: &mut Ctx) -> Result<String> {
     let filter = ListFilter {
         statuses: a.status,

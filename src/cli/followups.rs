@@ -72,9 +72,10 @@ pub fn next(a: NextArgs, ctx: &mut Ctx) -> Result<String> {
         return json(&f);
     }
     Ok(format!(
-        "Next step for {}:\n  {}\n",
+        "Next step for {}:\n  {}\n{}",
         one_line(&f.contact),
-        follow_up_line(&f, today, ctx.style, false)
+        follow_up_line(&f, today, ctx.style, false),
+        super::contacts::archived_line(ctx, contact_id)?
     ))
 }
 

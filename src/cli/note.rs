@@ -90,6 +90,7 @@ pub fn run(a: NoteArgs, ctx: &mut Ctx) -> Result<String> {
         NoteKind::Note => format!("Noted for {}.\n", one_line(&added.contact)),
         kind => format!("Logged {kind} with {}.\n", one_line(&added.contact)),
     };
+    out.push_str(&super::contacts::archived_line(ctx, contact_id)?);
     match &added.next {
         Some(f) => {
             out.push_str("Next: ");

@@ -32,6 +32,27 @@ pub fn backup(store: &Store, target: &Path) -> Result<Backup> {
             &"give a file name, e.g. tend-2026-11-23.db",
         ));
     }
+    // A copy renamed over the live database (or its journal) would replace it under every
+    // open connection.
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    let db = store.path();
+    let journals = ["-wal", "-shm"].map(|s| {
+        let mut p = db.as_os_str().to_owned();
+        p.push(s);
+        std::path::PathBuf::from(p)
+    });
+    if same(target, db) || journals.iter().any(|j| same(target, j)) {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "{} is the database itself: a backup cannot go on top of it",
+                target.display()
+            ),
+            "give another file, or leave the path out for backups/ beside the database",
+        ));
+    }
     let dir = target
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
