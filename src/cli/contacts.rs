@@ -209,10 +209,11 @@ pub fn show(a: ShowArgs, ctx: &mut Ctx) -> Result<String> {
             .unwrap_or_default();
         let body = block(&n.body).replace('\n', "\n                        ");
         out.push_str(&format!(
-            "  {:<14} {:<7} {}\n",
+            "  {:<14} {:<7} {} {}\n",
             s.dim(&date),
             n.kind.as_str(),
-            body
+            body,
+            s.dim(&format!("n#{}", n.id))
         ));
     }
     let hidden = p.note_count - p.recent_notes.len() as i64;

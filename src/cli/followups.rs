@@ -149,7 +149,7 @@ pub fn snooze(a: SnoozeArgs, ctx: &mut Ctx) -> Result<String> {
 /// `#14` / `14` is a follow-up id; anything else names a contact whose single open follow-up
 /// is meant.
 fn follow_up_id(arg: &str, ctx: &Ctx) -> Result<i64> {
-    let digits = arg.trim().trim_start_matches('#');
+    let digits = arg.trim().trim_start_matches(['f', 'F']).trim_start_matches('#');
     if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
         return digits
             .parse()
@@ -186,4 +186,39 @@ fn list(items: &[FollowUp], ctx: &Ctx) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[derive(Debug, Args)]
+pub struct FollowupArgs {
+    #[command(subcommand)]
+    pub command: FollowupCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum FollowupCommand {
+    /// Drop a follow-up that is no longer wanted (not done); --stop only ends its repeat
+    Cancel {
+        /// The follow-up's id (f#14, #14 or 14), or a contact with one open follow-up
+        id: String,
+        /// Keep this one, but stop it repeating
+        #[arg(long)]
+        stop: bool,
+    },
+}
+
+pub fn followup(a: FollowupArgs, ctx: &mut Ctx) -> Result<String> {
+    let FollowupCommand::Cancel { id, stop } = a.command;
+    let id = follow_up_id(&id, ctx)?;
+    let (set, what) = if stop {
+        (cmd::stop_repeat(&mut ctx.store, id)?, "no longer repeats")
+    } else {
+        (cmd::cancel(&mut ctx.store, id)?, "cancelled")
+    };
+    let f = &set.follow_up;
+    ctx.remember(&format!("f#{id} {what}: {}", f.text), &set.undo)?;
+    Ok(format!(
+        "f#{id} '{}' for {} {what}. tend undo takes it back.\n",
+        one_line(&f.text),
+        one_line(&f.contact)
+    ))
 }

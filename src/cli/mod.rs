@@ -77,6 +77,10 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Deals: add, list, show, move, won, lost, edit, delete (ids look like d#12)
     Deal(deals::DealArgs),
+    /// Cancel a follow-up, or stop it repeating
+    Followup(followups::FollowupArgs),
+    /// Correct or delete an income, expense or time entry
+    Entry(money::EntryFixArgs),
     /// Undo the newest change, made here or in the app (--list shows the recent ones)
     Undo(undo::UndoArgs),
     /// Record income (invoiced; --paid when paid) for a contact
@@ -233,6 +237,8 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Recipe(a)) => recipe::run(a, &mut ctx),
         Some(Command::Deal(a)) => deals::run(a, &mut ctx),
         Some(Command::Undo(a)) => undo::run(a, &mut ctx),
+        Some(Command::Followup(a)) => followups::followup(a, &mut ctx),
+        Some(Command::Entry(a)) => money::entry_fix(a, &mut ctx),
         Some(Command::Income(a)) => money::income(a, &mut ctx),
         Some(Command::Expense(a)) => money::expense(a, &mut ctx),
         Some(Command::Time(a)) => money::time(a, &mut ctx),

@@ -154,3 +154,73 @@ pub fn paid(a: PaidArgs, ctx: &mut Ctx) -> Result<String> {
         when::describe(on, today)
     ))
 }
+
+#[derive(Debug, Args)]
+pub struct EntryFixArgs {
+    #[command(subcommand)]
+    pub command: EntryFix,
+}
+
+/// Which entries: income and expenses share their ids; time has its own.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum EntryOf {
+    Income,
+    Expense,
+    Time,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum EntryFix {
+    /// Correct an entry's amount or time: tend entry edit income 7 1,200
+    Edit {
+        kind: EntryOf,
+        /// The id printed when it was recorded (Income #7)
+        id: String,
+        /// The right amount (1,200) or time (1h30)
+        value: String,
+    },
+    /// Delete an entry (tend undo brings it back)
+    Delete { kind: EntryOf, id: String },
+}
+
+fn entry_id(typed: &str) -> Result<i64> {
+    typed.trim().trim_start_matches('#').parse().map_err(|_| {
+        Error::invalid_with_hint(
+            format!("'{typed}' is not an entry id"),
+            "it is the number printed when it was recorded: Income #7, Time #3",
+        )
+    })
+}
+
+pub fn entry_fix(a: EntryFixArgs, ctx: &mut Ctx) -> Result<String> {
+    let settings = Settings::load()?;
+    let (kind, id, undo, verb) = match a.command {
+        EntryFix::Edit { kind, id, value } => {
+            let id = entry_id(&id)?;
+            let (table, v) = match kind {
+                EntryOf::Time => (
+                    cmd::EntryKind::Time,
+                    parse_minutes(&value).map_err(Error::invalid)?,
+                ),
+                _ => (
+                    cmd::EntryKind::Money,
+                    settings.currency.amount(&value).map_err(Error::invalid)?,
+                ),
+            };
+            let undo = cmd::correct_entry(&mut ctx.store, table, id, v)?;
+            (kind, id, undo, format!("corrected to {value}"))
+        }
+        EntryFix::Delete { kind, id } => {
+            let id = entry_id(&id)?;
+            let table = match kind {
+                EntryOf::Time => cmd::EntryKind::Time,
+                _ => cmd::EntryKind::Money,
+            };
+            let undo = cmd::delete_entry(&mut ctx.store, table, id)?;
+            (kind, id, undo, "deleted".to_string())
+        }
+    };
+    let name = format!("{kind:?} #{id}");
+    ctx.remember(&format!("{name} {verb}"), &undo)?;
+    Ok(format!("{name} {verb}. tend undo takes it back.\n"))
+}

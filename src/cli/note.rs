@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Read};
 use std::process::Command;
 
-use clap::Args;
+use clap::{Args, Subcommand};
 
 use super::output::follow_up_line;
 use super::{Ctx, json};
@@ -17,9 +17,14 @@ use crate::model::text::one_line;
 use crate::when::{self, Direction};
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct NoteArgs {
+    /// Correct or delete a note instead of writing one
+    #[command(subcommand)]
+    pub fix: Option<NoteFix>,
     /// Who it was with: a name, part of one, an email, or an id like #12
-    pub who: String,
+    #[arg(required = true)]
+    pub who: Option<String>,
     /// What happened; omit it to read stdin or open $EDITOR, or give - for stdin
     pub text: Vec<String>,
     /// note, call, email or meeting
@@ -39,7 +44,47 @@ pub struct NoteArgs {
     pub json: bool,
 }
 
+/// `tend note edit ID TEXT`, `tend note delete ID`: the note's id is shown as n#12.
+#[derive(Debug, Subcommand)]
+pub enum NoteFix {
+    /// Correct a note's text: tend note edit n#12 "called, wants two quotes"
+    Edit { id: String, text: Vec<String> },
+    /// Delete a note (tend undo brings it back)
+    Delete { id: String },
+}
+
+fn note_id(typed: &str) -> Result<i64> {
+    let t = typed.trim().to_lowercase();
+    t.trim_start_matches('n').trim_start_matches('#').parse().map_err(|_| {
+        Error::invalid_with_hint(
+            format!("'{typed}' is not a note id"),
+            "note ids look like n#12: tend show NAME lists them",
+        )
+    })
+}
+
+fn fix(f: NoteFix, ctx: &mut Ctx) -> Result<String> {
+    let (changed, verb) = match f {
+        NoteFix::Edit { id, text } => {
+            let id = note_id(&id)?;
+            (notes::edit(&mut ctx.store, id, &text.join(" "))?, "Corrected")
+        }
+        NoteFix::Delete { id } => (notes::delete(&mut ctx.store, note_id(&id)?)?, "Deleted"),
+    };
+    let n = &changed.note;
+    ctx.remember(&format!("note n#{} for {}", n.id, n.contact), &changed.undo)?;
+    Ok(format!(
+        "{verb} note n#{} for {}. tend undo takes it back.\n",
+        n.id,
+        one_line(&n.contact)
+    ))
+}
+
 pub fn run(a: NoteArgs, ctx: &mut Ctx) -> Result<String> {
+    if let Some(f) = a.fix {
+        return fix(f, ctx);
+    }
+    let who = a.who.clone().unwrap_or_default();
     let today = ctx.clock.today();
     // Parse everything before resolving anyone or reading any text: bad input writes nothing.
     let at = match &a.at {
@@ -69,8 +114,8 @@ pub fn run(a: NoteArgs, ctx: &mut Ctx) -> Result<String> {
         }
         None => None,
     };
-    let contact_id = ctx.contact(&a.who)?;
-    let body = note_text(&a.text, &a.who)?;
+    let contact_id = ctx.contact(&who)?;
+    let body = note_text(&a.text, &who)?;
     let added = notes::add(
         &mut ctx.store,
         &ctx.clock,

@@ -193,3 +193,45 @@ pub fn snooze(store: &mut Store, id: i64, until: When, today: NaiveDate) -> Resu
         undo,
     })
 }
+
+/// Cancel an open follow-up (it is not done; it is no longer wanted). A repeating one stops
+/// with it. Its undo puts it back, linked to its checklist step again.
+pub fn cancel(store: &mut Store, id: i64) -> Result<NextSet> {
+    store.write(|tx| {
+        let f = get_open(tx, id)?;
+        let row = crate::store::rows::snapshot(tx, "follow_ups", id)?.unwrap_or_default();
+        let steps = crate::store::checklists::steps_of_follow_up(tx, id)?;
+        followups::delete(tx, id)?;
+        Ok(NextSet {
+            follow_up: f,
+            undo: Undo::Reinsert {
+                table: "follow_ups".into(),
+                row,
+                steps,
+            },
+        })
+    })
+}
+
+/// Stop a follow-up repeating; this occurrence stays open.
+pub fn stop_repeat(store: &mut Store, id: i64) -> Result<NextSet> {
+    let undo = store.write(|tx| {
+        let f = get_open(tx, id)?;
+        if f.recurrence.is_none() {
+            return Err(Error::invalid(format!(
+                "f#{id} '{}' does not repeat; to drop it: tend followup cancel {id}",
+                f.text
+            )));
+        }
+        followups::set_repeat(tx, id, None, None)?;
+        Ok(Undo::RestoreRepeat {
+            follow_up_id: id,
+            recurrence: f.recurrence,
+            anchor: f.recur_anchor,
+        })
+    })?;
+    Ok(NextSet {
+        follow_up: open(store.conn(), id)?,
+        undo,
+    })
+}

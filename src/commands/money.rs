@@ -148,3 +148,57 @@ pub fn mark_paid(store: &mut Store, id: i64, on: NaiveDate) -> Result<()> {
         true => Ok(()),
     }
 }
+
+/// Which table an entry is in: income and expenses, or time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Money,
+    Time,
+}
+
+fn no_entry(kind: EntryKind, id: i64) -> Error {
+    let what = match kind {
+        EntryKind::Money => "income or expense",
+        EntryKind::Time => "time entry",
+    };
+    Error::invalid_with_hint(
+        format!("there is no {what} #{id}"),
+        "the id is the one printed when it was recorded (Income #7, Time #3)",
+    )
+}
+
+/// Delete an entry; its undo puts it back.
+pub fn delete_entry(store: &mut Store, kind: EntryKind, id: i64) -> Result<super::undo::Undo> {
+    let table = match kind {
+        EntryKind::Money => "money_entries",
+        EntryKind::Time => "time_entries",
+    };
+    store.write(|tx| {
+        let row = crate::store::rows::snapshot(tx, table, id)?.ok_or_else(|| no_entry(kind, id))?;
+        entries::delete(tx, kind == EntryKind::Money, id)?;
+        Ok(super::undo::Undo::Reinsert {
+            table: table.into(),
+            row,
+            steps: Vec::new(),
+        })
+    })
+}
+
+/// Correct an entry's amount (minor units) or minutes.
+pub fn correct_entry(
+    store: &mut Store,
+    kind: EntryKind,
+    id: i64,
+    value: i64,
+) -> Result<super::undo::Undo> {
+    let money = kind == EntryKind::Money;
+    store.write(|tx| {
+        let before = entries::value(tx, money, id)?.ok_or_else(|| no_entry(kind, id))?;
+        entries::set_value(tx, money, id, value)?;
+        Ok(super::undo::Undo::RestoreAmount {
+            money,
+            entry_id: id,
+            value: before,
+        })
+    })
+}

@@ -8,7 +8,7 @@ use super::{NextStep, followups::insert_next, required_text};
 use crate::clock::{self, Clock};
 use crate::error::Result;
 use crate::model::followup::FollowUp;
-use crate::model::note::NoteKind;
+use crate::model::note::{Note, NoteKind};
 use crate::store::{Store, contacts, notes};
 
 #[derive(Debug, Clone)]
@@ -76,5 +76,55 @@ pub fn add(store: &mut Store, clock: &Clock, input: AddNote) -> Result<NoteAdded
         kind: input.kind,
         at,
         next,
+    })
+}
+
+/// A note as a correction or a delete left it, and how to put it back.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub note: Note,
+    pub undo: Undo,
+}
+
+fn existing(conn: &rusqlite::Connection, id: i64) -> Result<Note> {
+    crate::store::notes::get(conn, id)?.ok_or_else(|| {
+        crate::error::Error::invalid_with_hint(
+            format!("note n#{id} does not exist"),
+            "tend show NAME lists a contact's notes with their ids",
+        )
+    })
+}
+
+/// Correct a note's text.
+pub fn edit(store: &mut Store, id: i64, body: &str) -> Result<Changed> {
+    let body = required_text(body, "the note", "give the corrected text")?;
+    let undo = store.write(|tx| {
+        let before = existing(tx, id)?;
+        crate::store::notes::set_body(tx, id, &body)?;
+        Ok(Undo::RestoreNoteBody {
+            note_id: id,
+            body: before.body,
+        })
+    })?;
+    Ok(Changed {
+        note: existing(store.conn(), id)?,
+        undo,
+    })
+}
+
+/// Delete a note; its undo puts it back as it was.
+pub fn delete(store: &mut Store, id: i64) -> Result<Changed> {
+    store.write(|tx| {
+        let note = existing(tx, id)?;
+        let row = crate::store::rows::snapshot(tx, "notes", id)?.unwrap_or_default();
+        crate::store::notes::delete(tx, id)?;
+        Ok(Changed {
+            note,
+            undo: Undo::Reinsert {
+                table: "notes".into(),
+                row,
+                steps: Vec::new(),
+            },
+        })
     })
 }

@@ -7,7 +7,7 @@ use crate::clock::Clock;
 use crate::error::Result;
 use crate::model::{Stage, Status};
 use crate::store::contacts::{self, ContactPatch};
-use crate::store::{Store, checklists, deals, entries, followups, notes, undo_log};
+use crate::store::{Store, checklists, deals, entries, followups, notes, rows, undo_log};
 
 /// The operation that reverses one change. Kept in the database (as JSON) by whichever front
 /// end made the change, so `tend undo` and the app's `u` undo the same list.
@@ -80,6 +80,30 @@ pub enum Undo {
         money: bool,
         entry_id: i64,
     },
+    /// Undo of a delete: the row as it was, and the checklist steps that pointed at it
+    /// (a follow-up's), pointed at it again.
+    Reinsert {
+        table: String,
+        row: serde_json::Map<String, serde_json::Value>,
+        steps: Vec<i64>,
+    },
+    /// Undo of a note's correction.
+    RestoreNoteBody {
+        note_id: i64,
+        body: String,
+    },
+    /// Undo of ending a repeat.
+    RestoreRepeat {
+        follow_up_id: i64,
+        recurrence: Option<String>,
+        anchor: Option<NaiveDate>,
+    },
+    /// Undo of an amount's or a time's correction.
+    RestoreAmount {
+        money: bool,
+        entry_id: i64,
+        value: i64,
+    },
     /// Several changes made as one (winning a deal that made its lead a client), undone last
     /// first.
     Together(Vec<Undo>),
@@ -105,6 +129,14 @@ impl Undo {
             Undo::RestoreDealFields { .. } => "deal edited",
             Undo::DeleteEntry { money: true, .. } => "money entry recorded",
             Undo::DeleteEntry { money: false, .. } => "time recorded",
+            Undo::Reinsert { table, .. } => match table.as_str() {
+                "notes" => "note deleted",
+                "follow_ups" => "follow-up cancelled",
+                _ => "entry deleted",
+            },
+            Undo::RestoreNoteBody { .. } => "note corrected",
+            Undo::RestoreRepeat { .. } => "repeat ended",
+            Undo::RestoreAmount { .. } => "entry corrected",
             Undo::Together(all) => all.first().map_or("nothing", Undo::describe),
         }
     }
@@ -243,6 +275,24 @@ fn reverse(tx: &rusqlite::Connection, undo: &Undo, now: &str) -> Result<()> {
             } => deals::set_expected_close(tx, *deal_id, *expected_close, &now)?,
             Undo::RestoreDealFields { before } => deals::update(tx, before, &now)?,
             Undo::DeleteEntry { money, entry_id } => entries::delete(tx, *money, *entry_id)?,
+            Undo::Reinsert { table, row, steps } => {
+                rows::reinsert(tx, table, row)?;
+                let id = row.get("id").and_then(serde_json::Value::as_i64).unwrap_or(0);
+                for step in steps {
+                    checklists::link_follow_up(tx, *step, id)?;
+                }
+            }
+            Undo::RestoreNoteBody { note_id, body } => notes::set_body(tx, *note_id, body)?,
+            Undo::RestoreRepeat {
+                follow_up_id,
+                recurrence,
+                anchor,
+            } => followups::set_repeat(tx, *follow_up_id, recurrence.as_deref(), *anchor)?,
+            Undo::RestoreAmount {
+                money,
+                entry_id,
+                value,
+            } => entries::set_value(tx, *money, *entry_id, *value)?,
             Undo::Together(all) => {
                 for u in all.iter().rev() {
                     reverse(tx, u, &now)?;

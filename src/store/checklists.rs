@@ -179,3 +179,19 @@ pub fn delete(conn: &Connection, checklist_id: i64) -> Result<()> {
     conn.execute("DELETE FROM checklists WHERE id = ?1", [checklist_id])?;
     Ok(())
 }
+
+/// Point a step at a follow-up again (undo of the follow-up's cancelling).
+pub fn link_follow_up(conn: &Connection, step_id: i64, follow_up_id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE checklist_steps SET follow_up_id = ?2 WHERE id = ?1",
+        rusqlite::params![step_id, follow_up_id],
+    )?;
+    Ok(())
+}
+
+/// The steps that point at a follow-up.
+pub fn steps_of_follow_up(conn: &Connection, follow_up_id: i64) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM checklist_steps WHERE follow_up_id = ?1")?;
+    let rows = stmt.query_map([follow_up_id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

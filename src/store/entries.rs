@@ -124,3 +124,24 @@ pub fn delete(conn: &Connection, money: bool, id: i64) -> Result<()> {
     conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
     Ok(())
 }
+
+/// An entry's amount (money, minor units) or minutes (time), and set it.
+pub fn value(conn: &Connection, money: bool, id: i64) -> Result<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    let sql = if money {
+        "SELECT amount_minor FROM money_entries WHERE id = ?1"
+    } else {
+        "SELECT minutes FROM time_entries WHERE id = ?1"
+    };
+    Ok(conn.query_row(sql, [id], |r| r.get(0)).optional()?)
+}
+
+pub fn set_value(conn: &Connection, money: bool, id: i64, value: i64) -> Result<()> {
+    let sql = if money {
+        "UPDATE money_entries SET amount_minor = ?2 WHERE id = ?1"
+    } else {
+        "UPDATE time_entries SET minutes = ?2 WHERE id = ?1"
+    };
+    conn.execute(sql, rusqlite::params![id, value])?;
+    Ok(())
+}

@@ -165,3 +165,17 @@ pub fn unsnooze(
     )?;
     Ok(())
 }
+
+/// Set or clear a follow-up's repeat.
+pub fn set_repeat(
+    conn: &Connection,
+    id: i64,
+    recurrence: Option<&str>,
+    anchor: Option<NaiveDate>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE follow_ups SET recurrence = ?2, recur_anchor = ?3 WHERE id = ?1",
+        params![id, recurrence, anchor],
+    )?;
+    Ok(())
+}

@@ -12,6 +12,7 @@ pub mod followups;
 mod migrate;
 pub mod notes;
 pub mod reports;
+pub mod rows;
 pub mod undo_log;
 
 use std::collections::BTreeSet;

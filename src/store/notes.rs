@@ -101,3 +101,20 @@ mod tests {
         assert_eq!(fts_query("\"*:^"), None);
     }
 }
+
+pub fn set_body(conn: &Connection, id: i64, body: &str) -> Result<()> {
+    conn.execute("UPDATE notes SET body = ?2 WHERE id = ?1", rusqlite::params![id, body])?;
+    Ok(())
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Note>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT n.id, n.uid, n.contact_id, c.name, n.kind, n.body, n.at
+               FROM notes n JOIN contacts c ON c.id = n.contact_id WHERE n.id = ?1",
+            [id],
+            note_from_row,
+        )
+        .optional()?)
+}

@@ -1,0 +1,97 @@
+//! Correcting what was written from the shell: notes, follow-ups (cancel, stop a repeat) and
+//! income, expense and time entries; each undone by `tend undo`, and bad ids write nothing.
+
+mod common;
+
+use common::Env;
+
+#[test]
+fn a_note_is_corrected_deleted_and_brought_back() {
+    let env = Env::with_people();
+    env.ok(&["note", "alice", "called, wants a qoute"]);
+    let show = env.ok(&["show", "alice"]);
+    assert!(show.contains("n#1"), "tend show gives the note's id:\n{show}");
+    env.ok(&["note", "edit", "n#1", "called, wants a quote"]);
+    assert_eq!(env.count("notes WHERE body = 'called, wants a quote'"), 1);
+    assert!(env.ok(&["search", "quote"]).contains("Alice Smith"), "the search index follows");
+    env.ok(&["note", "delete", "1"]);
+    assert_eq!(env.count("notes"), 0);
+    env.ok(&["undo"]);
+    assert_eq!(env.count("notes WHERE body = 'called, wants a quote' AND id = 1"), 1);
+    env.ok(&["undo"]);
+    assert_eq!(env.count("notes WHERE body = 'called, wants a qoute'"), 1);
+    let err = env.fails(&["note", "delete", "n#99"]);
+    assert!(err.contains("note n#99 does not exist"), "{err}");
+    let err = env.fails(&["note", "edit", "alice", "x"]);
+    assert!(err.contains("not a note id"), "{err}");
+    assert_eq!(env.count("notes"), 1);
+}
+
+#[test]
+fn a_follow_up_is_cancelled_or_its_repeat_stopped_and_undone() {
+    let env = Env::with_people();
+    env.ok(&["next", "alice", "fri", "quarterly check-in", "--every", "3mo"]);
+    env.ok(&["followup", "cancel", "f#1", "--stop"]);
+    assert_eq!(env.count("follow_ups WHERE recurrence IS NULL AND done_at IS NULL"), 1);
+    // Done now schedules nothing after it.
+    env.ok(&["undo"]);
+    assert_eq!(env.count("follow_ups WHERE recurrence = '3m'"), 1);
+    env.ok(&["followup", "cancel", "alice"]);
+    assert_eq!(env.count("follow_ups"), 0);
+    env.ok(&["undo"]);
+    assert_eq!(env.count("follow_ups WHERE id = 1 AND recurrence = '3m'"), 1);
+    let err = env.fails(&["followup", "cancel", "bob"]);
+    assert!(err.contains("has no open follow-up"), "{err}");
+    env.ok(&["next", "bob", "fri", "call"]);
+    let err = env.fails(&["followup", "cancel", "bob", "--stop"]);
+    assert!(err.contains("does not repeat"), "{err}");
+}
+
+#[test]
+fn a_cancelled_checklist_follow_up_comes_back_linked_to_its_step() {
+    let env = Env::with_people();
+    env.ok(&["recipe", "apply", "alice", "onboarding"]);
+    let (fid, step): (i64, i64) = env
+        .conn()
+        .query_row(
+            "SELECT follow_up_id, id FROM checklist_steps WHERE follow_up_id IS NOT NULL ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    env.ok(&["followup", "cancel", &fid.to_string()]);
+    env.ok(&["undo"]);
+    let linked: i64 = env
+        .conn()
+        .query_row("SELECT follow_up_id FROM checklist_steps WHERE id = ?1", [step], |r| r.get(0))
+        .unwrap();
+    assert_eq!(linked, fid);
+}
+
+#[test]
+fn an_entry_is_corrected_or_deleted_and_undone() {
+    let env = Env::with_people();
+    env.ok(&["income", "alice", "12000"]);
+    env.ok(&["time", "alice", "3h"]);
+    let out = env.ok(&["entry", "edit", "income", "1", "1,200"]);
+    assert!(out.contains("corrected"), "{out}");
+    assert_eq!(env.count("money_entries WHERE amount_minor = 120000"), 1);
+    env.ok(&["entry", "edit", "time", "#1", "2h30"]);
+    assert_eq!(env.count("time_entries WHERE minutes = 150"), 1);
+    env.ok(&["entry", "delete", "income", "1"]);
+    assert_eq!(env.count("money_entries"), 0);
+    env.ok(&["undo"]);
+    env.ok(&["undo"]);
+    assert_eq!(env.count("time_entries WHERE minutes = 180"), 1);
+    assert_eq!(env.count("money_entries WHERE amount_minor = 120000"), 1);
+    for (args, says) in [
+        (&["entry", "edit", "income", "9", "5"][..], "no income or expense #9"),
+        (&["entry", "edit", "income", "1", "12,50"][..], "commas only"),
+        (&["entry", "edit", "time", "1", "2.5"][..], "no unit"),
+        (&["entry", "delete", "time", "x"][..], "not an entry id"),
+    ] {
+        let err = env.fails(args);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    assert_eq!(env.count("money_entries WHERE amount_minor = 120000"), 1);
+}
