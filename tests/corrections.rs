@@ -10,14 +10,23 @@ fn a_note_is_corrected_deleted_and_brought_back() {
     let env = Env::with_people();
     env.ok(&["note", "alice", "called, wants a qoute"]);
     let show = env.ok(&["show", "alice"]);
-    assert!(show.contains("n#1"), "tend show gives the note's id:\n{show}");
+    assert!(
+        show.contains("n#1"),
+        "tend show gives the note's id:\n{show}"
+    );
     env.ok(&["note", "edit", "n#1", "called, wants a quote"]);
     assert_eq!(env.count("notes WHERE body = 'called, wants a quote'"), 1);
-    assert!(env.ok(&["search", "quote"]).contains("Alice Smith"), "the search index follows");
+    assert!(
+        env.ok(&["search", "quote"]).contains("Alice Smith"),
+        "the search index follows"
+    );
     env.ok(&["note", "delete", "1"]);
     assert_eq!(env.count("notes"), 0);
     env.ok(&["undo"]);
-    assert_eq!(env.count("notes WHERE body = 'called, wants a quote' AND id = 1"), 1);
+    assert_eq!(
+        env.count("notes WHERE body = 'called, wants a quote' AND id = 1"),
+        1
+    );
     env.ok(&["undo"]);
     assert_eq!(env.count("notes WHERE body = 'called, wants a qoute'"), 1);
     let err = env.fails(&["note", "delete", "n#99"]);
@@ -30,16 +39,29 @@ fn a_note_is_corrected_deleted_and_brought_back() {
 #[test]
 fn a_follow_up_is_cancelled_or_its_repeat_stopped_and_undone() {
     let env = Env::with_people();
-    env.ok(&["next", "alice", "fri", "quarterly check-in", "--every", "3mo"]);
+    env.ok(&[
+        "next",
+        "alice",
+        "fri",
+        "quarterly check-in",
+        "--every",
+        "3mo",
+    ]);
     env.ok(&["followup", "cancel", "f#1", "--stop"]);
-    assert_eq!(env.count("follow_ups WHERE recurrence IS NULL AND done_at IS NULL"), 1);
+    assert_eq!(
+        env.count("follow_ups WHERE recurrence IS NULL AND done_at IS NULL"),
+        1
+    );
     // Done now schedules nothing after it.
     env.ok(&["undo"]);
     assert_eq!(env.count("follow_ups WHERE recurrence = '3m'"), 1);
     env.ok(&["followup", "cancel", "alice"]);
     assert_eq!(env.count("follow_ups"), 0);
     env.ok(&["undo"]);
-    assert_eq!(env.count("follow_ups WHERE id = 1 AND recurrence = '3m'"), 1);
+    assert_eq!(
+        env.count("follow_ups WHERE id = 1 AND recurrence = '3m'"),
+        1
+    );
     let err = env.fails(&["followup", "cancel", "bob"]);
     assert!(err.contains("has no open follow-up"), "{err}");
     env.ok(&["next", "bob", "fri", "call"]);
@@ -63,7 +85,11 @@ fn a_cancelled_checklist_follow_up_comes_back_linked_to_its_step() {
     env.ok(&["undo"]);
     let linked: i64 = env
         .conn()
-        .query_row("SELECT follow_up_id FROM checklist_steps WHERE id = ?1", [step], |r| r.get(0))
+        .query_row(
+            "SELECT follow_up_id FROM checklist_steps WHERE id = ?1",
+            [step],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(linked, fid);
 }
@@ -85,8 +111,14 @@ fn an_entry_is_corrected_or_deleted_and_undone() {
     assert_eq!(env.count("time_entries WHERE minutes = 180"), 1);
     assert_eq!(env.count("money_entries WHERE amount_minor = 120000"), 1);
     for (args, says) in [
-        (&["entry", "edit", "income", "9", "5"][..], "no income or expense #9"),
-        (&["entry", "edit", "income", "1", "12,50"][..], "commas only"),
+        (
+            &["entry", "edit", "income", "9", "5"][..],
+            "no income or expense #9",
+        ),
+        (
+            &["entry", "edit", "income", "1", "12,50"][..],
+            "commas only",
+        ),
         (&["entry", "edit", "time", "1", "2.5"][..], "no unit"),
         (&["entry", "delete", "time", "x"][..], "not an entry id"),
     ] {

@@ -137,3 +137,44 @@ proptest! {
         prop_assert_eq!(state(&env), start);
     }
 }
+
+#[test]
+fn a_change_tend_cannot_undo_stops_undo_before_it_does_damage() {
+    let env = Env::with_people();
+    env.ok(&["edit", "alice", "--phone", "07700 900001"]);
+    env.ok(&["add", "Alice S.", "--email", "alice@home.example"]);
+    env.ok(&["merge", "alice smith", "alice s."]);
+    // Undoing the edit now would put back Alice's fields as they were before the merge and
+    // lose what it folded in; so nothing before the merge is undone.
+    let out = env.ok(&["undo"]);
+    assert!(out.contains("Nothing to undo"), "{out}");
+    assert_eq!(
+        env.count("contact_fields WHERE value = 'alice@home.example'"),
+        1
+    );
+    assert!(env.ok(&["undo", "--list"]).contains("no longer undoable"));
+}
+
+#[test]
+fn an_undo_that_cannot_be_applied_can_be_dropped() {
+    let env = Env::with_people();
+    env.ok(&["add", "Dan Brown"]);
+    // Something recorded for Dan outside the log (a restore, an older tend): undoing his
+    // adding would delete it, so it is refused, and --drop moves past it.
+    env.conn()
+        .execute(
+            "INSERT INTO notes (uid, contact_id, kind, body, at, created_at)
+             SELECT 'x', id, 'note', 'kept', '2026-11-23T10:00:00Z', '2026-11-23T10:00:00Z' FROM contacts WHERE name = 'Dan Brown'",
+            [],
+        )
+        .unwrap();
+    let err = env.fails(&["undo"]);
+    assert!(err.contains("tend undo --drop"), "{err}");
+    assert_eq!(env.count("notes WHERE body = 'kept'"), 1);
+    env.ok(&["undo", "--drop"]);
+    let out = env.ok(&["undo"]);
+    assert!(
+        out.contains("Carol White added"),
+        "the one before is undone now: {out}"
+    );
+}

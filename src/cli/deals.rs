@@ -230,6 +230,7 @@ pub fn run(a: DealArgs, ctx: &mut Ctx) -> Result<String> {
                 ));
             }
             let d = cmd::delete(&mut ctx.store, id)?;
+            ctx.cannot_undo();
             Ok(format!(
                 "Deleted d#{} '{}' for {}.\n",
                 d.id,

@@ -149,7 +149,10 @@ pub fn snooze(a: SnoozeArgs, ctx: &mut Ctx) -> Result<String> {
 /// `#14` / `14` is a follow-up id; anything else names a contact whose single open follow-up
 /// is meant.
 fn follow_up_id(arg: &str, ctx: &Ctx) -> Result<i64> {
-    let digits = arg.trim().trim_start_matches(['f', 'F']).trim_start_matches('#');
+    let digits = arg
+        .trim()
+        .trim_start_matches(['f', 'F'])
+        .trim_start_matches('#');
     if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
         return digits
             .parse()

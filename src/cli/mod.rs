@@ -135,10 +135,24 @@ impl Ctx {
         Ok(find::resolve(self.store.conn(), who)?.id)
     }
 
-    /// Keep a change's reverse, so `tend undo` (or `u` in the app) can take it back.
+    /// Keep a change's reverse, so `tend undo` (or `u` in the app) can take it back. The
+    /// change is saved by then: if keeping its undo fails, say so, but do not fail the
+    /// command (the user would make the change a second time).
     pub fn remember(&mut self, what: &str, undo: &crate::commands::undo::Undo) -> Result<()> {
-        crate::commands::undo::record(&mut self.store, &self.clock, "cli", what, undo)?;
+        if let Err(e) =
+            crate::commands::undo::record(&mut self.store, &self.clock, "cli", what, undo)
+        {
+            eprintln!("warning: saved, but it cannot be undone with tend undo: {e}");
+        }
         Ok(())
+    }
+
+    /// After a change tend cannot undo: older changes stop being undoable (see
+    /// `commands::undo::barrier`).
+    pub fn cannot_undo(&mut self) {
+        if let Err(e) = crate::commands::undo::barrier(&mut self.store, &self.clock) {
+            eprintln!("warning: the undo list could not be closed off: {e}");
+        }
     }
 }
 
@@ -221,7 +235,7 @@ pub fn run(cli: Cli) -> Result<String> {
         }
         Some(Command::Backup(a)) => files::backup_run(a, &mut ctx),
         Some(Command::Export(a)) => interop::export_run(a, &mut ctx),
-        Some(Command::Import(a)) => interop::import_run(a, &mut ctx),
+        Some(Command::Import(a)) => interop::import_run(a, &mut ctx).inspect(|_| ctx.cannot_undo()),
         Some(Command::Add(a)) => add::run(a, &mut ctx),
         Some(Command::Note(a)) => note::run(a, &mut ctx),
         Some(Command::Next(a)) => followups::next(a, &mut ctx),
@@ -231,8 +245,8 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::List(a)) => contacts::list(a, &mut ctx),
         Some(Command::Show(a)) => contacts::show(a, &mut ctx),
         Some(Command::Edit(a)) => contacts::edit(a, &mut ctx),
-        Some(Command::Tag(a)) => contacts::tag(a, &mut ctx),
-        Some(Command::Archive(a)) => contacts::archive(a, &mut ctx),
+        Some(Command::Tag(a)) => contacts::tag(a, &mut ctx).inspect(|_| ctx.cannot_undo()),
+        Some(Command::Archive(a)) => contacts::archive(a, &mut ctx).inspect(|_| ctx.cannot_undo()),
         Some(Command::Search(a)) => search::run(a, &mut ctx),
         Some(Command::Recipe(a)) => recipe::run(a, &mut ctx),
         Some(Command::Deal(a)) => deals::run(a, &mut ctx),
@@ -242,10 +256,10 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Income(a)) => money::income(a, &mut ctx),
         Some(Command::Expense(a)) => money::expense(a, &mut ctx),
         Some(Command::Time(a)) => money::time(a, &mut ctx),
-        Some(Command::Paid(a)) => money::paid(a, &mut ctx),
+        Some(Command::Paid(a)) => money::paid(a, &mut ctx).inspect(|_| ctx.cannot_undo()),
         Some(Command::Report(a)) => report::run(a, &mut ctx),
         Some(Command::Doctor(a)) => report::doctor_run(a, &mut ctx),
-        Some(Command::Merge(a)) => report::merge(a, &mut ctx),
+        Some(Command::Merge(a)) => report::merge(a, &mut ctx).inspect(|_| ctx.cannot_undo()),
         Some(Command::Tick(a)) => recipe::tick(a, &mut ctx),
         Some(Command::Checklist(a)) => recipe::checklist(a, &mut ctx),
         Some(Command::Dev(a)) => dev::run(a, &mut ctx),

@@ -55,19 +55,25 @@ pub enum NoteFix {
 
 fn note_id(typed: &str) -> Result<i64> {
     let t = typed.trim().to_lowercase();
-    t.trim_start_matches('n').trim_start_matches('#').parse().map_err(|_| {
-        Error::invalid_with_hint(
-            format!("'{typed}' is not a note id"),
-            "note ids look like n#12: tend show NAME lists them",
-        )
-    })
+    t.trim_start_matches('n')
+        .trim_start_matches('#')
+        .parse()
+        .map_err(|_| {
+            Error::invalid_with_hint(
+                format!("'{typed}' is not a note id"),
+                "note ids look like n#12: tend show NAME lists them",
+            )
+        })
 }
 
 fn fix(f: NoteFix, ctx: &mut Ctx) -> Result<String> {
     let (changed, verb) = match f {
         NoteFix::Edit { id, text } => {
             let id = note_id(&id)?;
-            (notes::edit(&mut ctx.store, id, &text.join(" "))?, "Corrected")
+            (
+                notes::edit(&mut ctx.store, id, &text.join(" "))?,
+                "Corrected",
+            )
         }
         NoteFix::Delete { id } => (notes::delete(&mut ctx.store, note_id(&id)?)?, "Deleted"),
     };

@@ -12,6 +12,9 @@ pub struct UndoArgs {
     /// Show the recent changes (newest first) instead of undoing one
     #[arg(long)]
     pub list: bool,
+    /// Forget the newest change's undo without applying it (when it cannot be undone)
+    #[arg(long, conflicts_with = "list")]
+    pub drop: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -31,10 +34,11 @@ pub fn run(a: UndoArgs, ctx: &mut Ctx) -> Result<String> {
             let when = crate::clock::local(&l.made_at, ctx.clock.offset())
                 .map(|t| t.format("%-d %b %H:%M").to_string())
                 .unwrap_or_default();
-            let state = if l.undone_at.is_some() {
-                "  (undone)"
-            } else {
-                ""
+            let state = match l.undone_at.as_deref() {
+                None => "",
+                Some(u) if u.starts_with("superseded") => "  (no longer undoable)",
+                Some(u) if u.starts_with("dropped") => "  (undo dropped)",
+                Some(_) => "  (undone)",
             };
             out.push_str(&format!(
                 "{} {:<13} {:<4} {}{}\n",
@@ -46,6 +50,12 @@ pub fn run(a: UndoArgs, ctx: &mut Ctx) -> Result<String> {
             ));
         }
         return Ok(out);
+    }
+    if a.drop {
+        return Ok(match undo::drop_last(&mut ctx.store, &ctx.clock)? {
+            Some((id, what)) => format!("Forgot the undo of #{id}: {what} (the change stays).\n"),
+            None => "Nothing to undo.\n".into(),
+        });
     }
     match undo::undo_last(&mut ctx.store, &ctx.clock)? {
         Some((id, what)) => Ok(format!(

@@ -164,10 +164,44 @@ pub fn undo_last(store: &mut Store, clock: &Clock) -> Result<Option<(i64, String
             return Ok(None);
         };
         let undo: Undo = serde_json::from_str(&json).map_err(|e| {
-            crate::error::Error::invalid(format!("undo record #{id} cannot be read: {e}"))
+            crate::error::Error::invalid_with_hint(
+                format!("undo record #{id} cannot be read: {e}"),
+                "tend undo --drop forgets it, so the changes before it can be undone",
+            )
         })?;
-        reverse(tx, &undo, &now)?;
+        reverse(tx, &undo, &now).map_err(|e| {
+            let hint = e.hint();
+            crate::error::Error::invalid_with_hint(
+                format!("cannot undo #{id} ({what}): {e}"),
+                format!(
+                    "{}tend undo --drop forgets it, so the changes before it can be undone",
+                    hint.map_or(String::new(), |h| format!("{h}; or "))
+                ),
+            )
+        })?;
         undo_log::mark_undone(tx, id, &now)?;
+        Ok(Some((id, what)))
+    })
+}
+
+/// A change that cannot be undone (a merge, an import, a tag or archive, a deleted deal) was
+/// just made: every older change stops being undoable, since undoing one now could overwrite
+/// or delete what that change did. Undo then says there is nothing to undo, rather than doing
+/// damage.
+pub fn barrier(store: &mut Store, clock: &Clock) -> Result<()> {
+    let now = clock.stamp();
+    store.write_relaxed(|tx| undo_log::supersede_all(tx, &now))
+}
+
+/// Forget the newest change's undo without applying it (one that cannot be undone any more,
+/// say), so the ones before it can be.
+pub fn drop_last(store: &mut Store, clock: &Clock) -> Result<Option<(i64, String)>> {
+    let now = clock.stamp();
+    store.write(|tx| {
+        let Some((id, what, _)) = undo_log::latest(tx)? else {
+            return Ok(None);
+        };
+        undo_log::mark_undone(tx, id, &format!("dropped {now}"))?;
         Ok(Some((id, what)))
     })
 }
@@ -277,7 +311,10 @@ fn reverse(tx: &rusqlite::Connection, undo: &Undo, now: &str) -> Result<()> {
             Undo::DeleteEntry { money, entry_id } => entries::delete(tx, *money, *entry_id)?,
             Undo::Reinsert { table, row, steps } => {
                 rows::reinsert(tx, table, row)?;
-                let id = row.get("id").and_then(serde_json::Value::as_i64).unwrap_or(0);
+                let id = row
+                    .get("id")
+                    .and_then(serde_json::Value::as_i64)
+                    .unwrap_or(0);
                 for step in steps {
                     checklists::link_follow_up(tx, *step, id)?;
                 }

@@ -88,22 +88,11 @@ pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM notes", [], |r| r.get(0))?)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::fts_query;
-
-    #[test]
-    fn query_syntax_is_quoted_away() {
-        assert_eq!(
-            fts_query("quote NEAR(x)").unwrap(),
-            "\"quote\"* \"NEAR\"* \"x\"*"
-        );
-        assert_eq!(fts_query("\"*:^"), None);
-    }
-}
-
 pub fn set_body(conn: &Connection, id: i64, body: &str) -> Result<()> {
-    conn.execute("UPDATE notes SET body = ?2 WHERE id = ?1", rusqlite::params![id, body])?;
+    conn.execute(
+        "UPDATE notes SET body = ?2 WHERE id = ?1",
+        rusqlite::params![id, body],
+    )?;
     Ok(())
 }
 
@@ -117,4 +106,18 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Note>> {
             note_from_row,
         )
         .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn query_syntax_is_quoted_away() {
+        assert_eq!(
+            fts_query("quote NEAR(x)").unwrap(),
+            "\"quote\"* \"NEAR\"* \"x\"*"
+        );
+        assert_eq!(fts_query("\"*:^"), None);
+    }
 }

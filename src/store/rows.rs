@@ -46,19 +46,32 @@ pub fn reinsert(conn: &Connection, table: &str, row: &Map<String, Json>) -> Resu
     let table = checked(table)?;
     let cols: Vec<&String> = row.keys().collect();
     // Column names come from the table itself (snapshot); refuse anything else.
-    if cols.iter().any(|c| !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')) {
-        return Err(Error::invalid("an undo record names a column that cannot exist"));
+    if cols
+        .iter()
+        .any(|c| !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
+    {
+        return Err(Error::invalid(
+            "an undo record names a column that cannot exist",
+        ));
     }
     let values = row.values().map(|v| match v {
         Json::Null => Value::Null,
-        Json::Number(n) => n.as_i64().map_or_else(|| Value::Real(n.as_f64().unwrap_or(0.0)), Value::Integer),
+        Json::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Value::Real(n.as_f64().unwrap_or(0.0)), Value::Integer),
         Json::String(s) => Value::Text(s.clone()),
         other => Value::Text(other.to_string()),
     });
     let sql = format!(
         "INSERT INTO {table} ({}) VALUES ({})",
-        cols.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
-        (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+        cols.iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        (1..=cols.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     conn.execute(&sql, params_from_iter(values))?;
     Ok(())

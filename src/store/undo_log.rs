@@ -41,6 +41,15 @@ pub fn mark_undone(conn: &Connection, id: i64, now: &str) -> Result<()> {
     Ok(())
 }
 
+/// Mark every change not undone yet as no longer undoable.
+pub fn supersede_all(conn: &Connection, now: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE undo_log SET undone_at = ?1 WHERE undone_at IS NULL",
+        [format!("superseded {now}")],
+    )?;
+    Ok(())
+}
+
 /// The newest `limit` changes, newest first.
 pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<Logged>> {
     let mut stmt = conn.prepare_cached(

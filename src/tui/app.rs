@@ -387,14 +387,20 @@ impl App {
         } = outcome;
         // The undo goes in the database's log, shared with `tend undo` in the shell.
         let what = undo.describe();
-        let seq = undo::record(&mut self.env.store, &self.env.clock, "app", what, &undo)?;
+        // The change is saved: a failure to keep its undo must not look like a failed change
+        // (the prompt would come back and the change be made twice).
+        let (seq, message) =
+            match undo::record(&mut self.env.store, &self.env.clock, "app", what, &undo) {
+                Ok(seq) => (seq, format!("{message}  (u undoes)")),
+                Err(e) => (0, format!("{message} (it cannot be undone: {e})")),
+            };
         let in_review = self.reviewing();
         let advance = in_review
             && self
                 .review
                 .as_mut()
                 .is_some_and(|r| r.on_write(seq, &event));
-        self.flash(format!("{message}  (u undoes)"));
+        self.flash(message);
         self.changed()?;
         match event {
             // Nobody leaves without a next step: ask for one when none is left.

@@ -92,7 +92,12 @@ impl App {
         self.stale = [true; 5];
         self.refresh_visible()?;
         if let Some(p) = &mut self.profile {
-            p.reload(&self.env)?;
+            // The contact may be gone (its adding undone, here or in another terminal).
+            if crate::store::contacts::by_id(self.env.store.conn(), p.contact_id())?.is_none() {
+                self.profile = None;
+            } else {
+                p.reload(&self.env)?;
+            }
         }
         if let Some(r) = &mut self.review {
             r.refresh(&self.env)?;

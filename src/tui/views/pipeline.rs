@@ -164,7 +164,12 @@ impl Pipeline {
             MouseEventKind::ScrollDown => self.move_row(1),
             MouseEventKind::ScrollUp => self.move_row(-1),
             MouseEventKind::Down(_) => {
-                let row = self.lists[col].offset() + ((m.row - area.y) / CARD_LINES) as usize;
+                let per_card = if area.height < CARD_LINES {
+                    1
+                } else {
+                    CARD_LINES
+                };
+                let row = self.lists[col].offset() + ((m.row - area.y) / per_card) as usize;
                 if row < self.columns[col].len() {
                     self.lists[col].select(Some(row));
                 }

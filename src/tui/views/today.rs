@@ -315,7 +315,7 @@ fn row_line(row: &Row, ui: &Ui, name_w: usize, date_w: usize, width: usize) -> L
                 Urgency::Overdue => format!("  {}", when::relative_phrase(f.due_date, today)),
                 _ => String::new(),
             };
-            let late = if used + late.len() <= width {
+            let late = if used + crate::model::text::width(&late) <= width {
                 late
             } else {
                 String::new()
