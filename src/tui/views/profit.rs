@@ -261,8 +261,10 @@ impl ProfitTable {
                     .unwrap_or(0)
             })
             .collect();
-        // The name takes at least 8 columns; figures join while they fit; a bar takes the rest.
-        let mut used = 8;
+        // The name takes at least 14 columns (8 on a very narrow terminal); figures join while
+        // they fit, least needed last; a bar takes the rest.
+        let name_min = if room >= 40 { 14 } else { 8 };
+        let mut used = name_min;
         let mut shown = Vec::new();
         for (k, w) in widths.iter().enumerate() {
             if used + 1 + w <= room {
@@ -276,7 +278,7 @@ impl ProfitTable {
             total,
             widths,
             shown,
-            name_w: 8 + spare.min(20),
+            name_w: name_min + spare.min(20),
             // A bar narrower than its heading says nothing.
             bar_w: Some(spare.saturating_sub(20 + 1).min(30))
                 .filter(|&w| w >= 6)
