@@ -342,6 +342,18 @@ pub fn describe(date: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
+/// A warning for a date more than two years ahead (a typo such as 2062 for 2026 looks like
+/// a plan otherwise), or None.
+pub fn far_ahead(date: NaiveDate, today: NaiveDate) -> Option<String> {
+    let limit = today.checked_add_months(Months::new(24))?;
+    (date > limit).then(|| {
+        format!(
+            "{} is more than two years ahead; if that is a typo, tend undo takes it back",
+            date.format("%a %-d %b %Y")
+        )
+    })
+}
+
 /// A date for a narrow column (at most 11 columns): "today", "yesterday", "Fri 27 Nov" this
 /// year, "4 Oct 2025" in another.
 pub fn short(date: NaiveDate, today: NaiveDate) -> String {
@@ -378,6 +390,13 @@ pub fn ago(date: NaiveDate, today: NaiveDate) -> String {
 #[cfg(test)]
 mod short_tests {
     use super::*;
+
+    #[test]
+    fn a_date_years_ahead_is_flagged() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert!(far_ahead(NaiveDate::from_ymd_opt(2062, 1, 1).unwrap(), today).is_some());
+        assert!(far_ahead(NaiveDate::from_ymd_opt(2027, 6, 1).unwrap(), today).is_none());
+    }
 
     #[test]
     fn dates_of_other_years_fit_eleven_columns() {

@@ -101,3 +101,39 @@ fn a_broken_config_stops_an_income_before_it_is_saved() {
     assert!(err.contains("config.toml"), "{err}");
     assert_eq!(entries(&env), 0);
 }
+
+#[test]
+fn a_date_years_ahead_is_echoed_with_a_warning() {
+    let env = Env::with_people();
+    let out = env
+        .tend()
+        .args(["next", "alice", "1 jan 2062", "renew"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Sun 1 Jan 2062 is more than two years ahead"),
+        "{err}"
+    );
+    let out = env
+        .tend()
+        .args(["next", "alice", "fri", "call"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty());
+}
+
+#[test]
+fn a_recipe_already_running_is_not_started_twice_unless_asked() {
+    let env = Env::with_people();
+    env.ok(&["recipe", "apply", "alice", "onboarding"]);
+    let err = env.fails(&["recipe", "apply", "alice", "onboarding"]);
+    assert!(
+        err.contains("already running") && err.contains("--again"),
+        "{err}"
+    );
+    assert_eq!(env.count("checklists"), 1);
+    env.ok(&["recipe", "apply", "alice", "onboarding", "--again"]);
+    assert_eq!(env.count("checklists"), 2);
+}

@@ -64,6 +64,7 @@ pub fn next(a: NextArgs, ctx: &mut Ctx) -> Result<String> {
         NextStep { when, text, every },
     )?;
     let f = set.follow_up;
+    warn_far(f.due_date, today);
     ctx.remember(
         &format!("next step for {}: {}", f.contact, f.text),
         &set.undo,
@@ -135,6 +136,7 @@ pub fn snooze(a: SnoozeArgs, ctx: &mut Ctx) -> Result<String> {
     let until = when::parse(&a.when.join(" "), today, Direction::Future).map_err(Error::invalid)?;
     let id = follow_up_id(&a.id, ctx)?;
     let s = cmd::snooze(&mut ctx.store, id, until, ctx.clock.today())?;
+    warn_far(until.date, ctx.clock.today());
     ctx.remember(&format!("snoozed: {}", s.follow_up.text), &s.undo)?;
     let f = s.follow_up;
     if a.json {
@@ -224,4 +226,11 @@ pub fn followup(a: FollowupArgs, ctx: &mut Ctx) -> Result<String> {
         one_line(&f.text),
         one_line(&f.contact)
     ))
+}
+
+/// A date more than two years ahead is echoed on stderr, in case it is a typo.
+pub(crate) fn warn_far(date: chrono::NaiveDate, today: chrono::NaiveDate) {
+    if let Some(w) = when::far_ahead(date, today) {
+        eprintln!("{} {w}", super::Style::for_stderr().warn("note:"));
+    }
 }

@@ -52,6 +52,9 @@ pub enum RecipeCommand {
         /// The day the recipe starts (default today); step offsets count from it
         #[arg(long, value_name = "WHEN")]
         start: Option<String>,
+        /// Start it even though it is already running for them
+        #[arg(long)]
+        again: bool,
         #[arg(long)]
         json: bool,
     },
@@ -97,6 +100,7 @@ pub fn run(a: RecipeArgs, ctx: &mut Ctx) -> Result<String> {
             who,
             name,
             start,
+            again,
             json: as_json,
         } => {
             let today = ctx.clock.today();
@@ -111,6 +115,24 @@ pub fn run(a: RecipeArgs, ctx: &mut Ctx) -> Result<String> {
             let book = book();
             let recipe = book.get(&name)?.recipe.clone();
             let contact_id = ctx.contact(&who)?;
+            let running = cmd::for_contact(ctx.store.conn(), contact_id)?
+                .into_iter()
+                .find(|l| l.recipe == recipe.name && l.completed_at.is_none());
+            if let (Some(l), false) = (running, again) {
+                let done = l.steps.iter().filter(|s| s.done_at.is_some()).count();
+                return Err(Error::invalid_with_hint(
+                    format!(
+                        "'{}' is already running for {} ({done} of {} steps done)",
+                        l.title,
+                        one_line(&who),
+                        l.steps.len()
+                    ),
+                    format!(
+                        "tend checklist {who:?} shows it; to start a second one anyway: tend recipe apply {who:?} {} --again",
+                        recipe.name
+                    ),
+                ));
+            }
             let applied = cmd::apply(&mut ctx.store, &ctx.clock, contact_id, &recipe, start)?;
             ctx.remember(&format!("recipe {} applied", recipe.name), &applied.undo)?;
             let list = applied.checklist;
