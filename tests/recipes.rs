@@ -247,3 +247,41 @@ fn recipes_export_as_files_that_import_again() {
         "{shown}"
     );
 }
+
+#[test]
+fn done_on_a_steps_follow_up_ticks_the_step_and_undo_unticks_it() {
+    let env = Env::with_people();
+    env.ok(&["recipe", "apply", "alice", "onboarding"]);
+    let (fid, step): (i64, i64) = env
+        .conn()
+        .query_row(
+            "SELECT follow_up_id, id FROM checklist_steps WHERE follow_up_id IS NOT NULL ORDER BY position LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let out = env.ok(&["done", &fid.to_string()]);
+    assert!(out.contains("ticked"), "{out}");
+    let ticked = |id: i64| -> bool {
+        env.conn()
+            .query_row(
+                "SELECT done_at IS NOT NULL FROM checklist_steps WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert!(ticked(step));
+    assert_eq!(
+        env.count(&format!(
+            "follow_ups WHERE id = {fid} AND done_at IS NOT NULL"
+        )),
+        1
+    );
+    env.ok(&["undo"]);
+    assert!(!ticked(step));
+    assert_eq!(
+        env.count(&format!("follow_ups WHERE id = {fid} AND done_at IS NULL")),
+        1
+    );
+}

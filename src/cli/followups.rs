@@ -92,6 +92,23 @@ pub struct DoneArgs {
 pub fn done(a: DoneArgs, ctx: &mut Ctx) -> Result<String> {
     let id = follow_up_id(&a.id, ctx)?;
     let today = ctx.clock.today();
+    // A follow-up a checklist step made: done ticks the step, as tend tick would.
+    if let Some(t) = crate::commands::checklists::done_step(&mut ctx.store, &ctx.clock, id)? {
+        ctx.remember(&format!("ticked: {}", t.step.text), &t.undo)?;
+        if a.json {
+            return json(&t);
+        }
+        let next = match t.checklist.next_step() {
+            Some(n) => format!("Next step of '{}': {}", t.checklist.title, n.text),
+            None => format!("'{}' is complete.", t.checklist.title),
+        };
+        return Ok(format!(
+            "Done: {} (step {} of '{}' ticked).\n{next}\n",
+            one_line(&t.step.text),
+            t.step.position,
+            t.checklist.title
+        ));
+    }
     let c = cmd::done(&mut ctx.store, &ctx.clock, id)?;
     ctx.remember(&format!("done: {}", c.done.text), &c.undo())?;
     if a.json {

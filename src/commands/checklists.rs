@@ -117,7 +117,6 @@ pub struct Tick<'a> {
 }
 
 pub fn tick(store: &mut Store, clock: &Clock, t: Tick) -> Result<Ticked> {
-    let now = clock.stamp();
     let lists = checklists::for_contact(store.conn(), t.contact_id)?;
     let contact = contacts::get(store.conn(), t.contact_id)?;
     let list = pick_checklist(&lists, &t, &contact.name)?;
@@ -144,7 +143,42 @@ pub fn tick(store: &mut Store, clock: &Clock, t: Tick) -> Result<Ticked> {
             ),
         ));
     }
-    let note_text = t.note.clone().or_else(|| {
+    let (list, note) = (list.clone(), t.note.clone());
+    tick_step(store, clock, &contact, &list, index, note)
+}
+
+/// `tend done` on a follow-up that a checklist step made: the step is ticked with it (its
+/// note logged, the checklist completed when it was the last), as `tend tick` would. None when
+/// no open step made that follow-up.
+pub fn done_step(store: &mut Store, clock: &Clock, follow_up_id: i64) -> Result<Option<Ticked>> {
+    let Some(f) = followups::get(store.conn(), follow_up_id)? else {
+        return Ok(None);
+    };
+    let lists = checklists::for_contact(store.conn(), f.contact_id)?;
+    let found = lists.iter().find_map(|l| {
+        l.steps
+            .iter()
+            .position(|s| s.follow_up_id == Some(follow_up_id) && !s.is_done())
+            .map(|i| (l.clone(), i))
+    });
+    let Some((list, index)) = found else {
+        return Ok(None);
+    };
+    let contact = contacts::get(store.conn(), f.contact_id)?;
+    tick_step(store, clock, &contact, &list, index, None).map(Some)
+}
+
+fn tick_step(
+    store: &mut Store,
+    clock: &Clock,
+    contact: &crate::model::Contact,
+    list: &Checklist,
+    index: usize,
+    note: Option<String>,
+) -> Result<Ticked> {
+    let now = clock.stamp();
+    let step = &list.steps[index];
+    let note_text = note.or_else(|| {
         step.note_template
             .as_deref()
             .map(|n| fill_note(n, &contact.name))
@@ -163,7 +197,7 @@ pub fn tick(store: &mut Store, clock: &Clock, t: Tick) -> Result<Ticked> {
             None => None,
         };
         let note_id = match &note_text {
-            Some(text) => Some(notes::insert(tx, t.contact_id, kind, text, &now, &now)?),
+            Some(text) => Some(notes::insert(tx, contact.id, kind, text, &now, &now)?),
             None => None,
         };
         if all_done {
@@ -171,7 +205,7 @@ pub fn tick(store: &mut Store, clock: &Clock, t: Tick) -> Result<Ticked> {
         }
         Ok((note_id, closed))
     })?;
-    let checklist = get(store.conn(), t.contact_id, list_id)?;
+    let checklist = get(store.conn(), contact.id, list_id)?;
     let step = checklist.steps[index].clone();
     Ok(Ticked {
         completed: all_done,

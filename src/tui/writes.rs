@@ -110,6 +110,20 @@ pub fn run(env: &mut Env, write: &Write) -> Result<Outcome> {
 
 fn done(env: &mut Env, follow_up_id: i64) -> Result<Outcome> {
     let today = env.today();
+    // A follow-up a checklist step made: done ticks the step, as `t` would.
+    if let Some(t) = checklist_cmds::done_step(&mut env.store, &env.clock, follow_up_id)? {
+        let contact_id = t.checklist.contact_id;
+        let left_open = !followups::open_for(env.store.conn(), contact_id)?.is_empty();
+        let msg = format!("Done and ticked: {}", t.step.text);
+        return outcome(
+            t.undo,
+            msg,
+            Event::Completed {
+                contact_id,
+                left_open,
+            },
+        );
+    }
     let c = followup_cmds::done(&mut env.store, &env.clock, follow_up_id)?;
     let contact_id = c.done.contact_id;
     let msg = match &c.next {
