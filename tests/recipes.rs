@@ -285,3 +285,26 @@ fn done_on_a_steps_follow_up_ticks_the_step_and_undo_unticks_it() {
         1
     );
 }
+
+#[test]
+fn a_users_recipe_that_does_not_read_is_reported_not_replaced_by_the_built_in() {
+    let env = Env::with_people();
+    let dir = env.config_dir().join("recipes");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("onboarding.toml"),
+        "title = \"Mine\"\n[[step]\ntext = 1\n",
+    )
+    .unwrap();
+    for args in [
+        &["recipe", "apply", "alice", "onboarding"][..],
+        &["recipe", "show", "onboarding"][..],
+    ] {
+        let err = env.fails(args);
+        assert!(
+            err.contains("recipe 'onboarding' does not read"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(env.count("checklists"), 0);
+}

@@ -279,9 +279,8 @@ impl Book {
     /// file of that name did not read).
     pub fn get(&self, name: &str) -> Result<&Entry, crate::error::Error> {
         let key = name.trim().to_lowercase();
-        if let Some(e) = self.entries.get(&key) {
-            return Ok(e);
-        }
+        // A file of the user's that does not read is reported, even when a built-in of that
+        // name exists: falling back to the built-in would run steps they had changed.
         if let Some(p) = self.problems.iter().find(|p| {
             Path::new(&p.file)
                 .file_stem()
@@ -291,6 +290,9 @@ impl Book {
                 format!("recipe '{key}' does not read: {p}"),
                 "fix the file and try again",
             ));
+        }
+        if let Some(e) = self.entries.get(&key) {
+            return Ok(e);
         }
         let names: Vec<&str> = self.entries.keys().map(String::as_str).collect();
         Err(crate::error::Error::invalid_with_hint(
