@@ -127,3 +127,58 @@ fn an_entry_is_corrected_or_deleted_and_undone() {
     }
     assert_eq!(env.count("money_entries WHERE amount_minor = 120000"), 1);
 }
+
+/// The whole database as `tend export json` gives it (the export's own time left out).
+fn export(env: &Env) -> serde_json::Value {
+    let mut v = env.json(&["export", "json"]);
+    if let Some(m) = v.as_object_mut() {
+        m.remove("exported_at");
+    }
+    v
+}
+
+#[test]
+fn a_contact_is_deleted_with_everything_only_when_asked_and_undo_brings_all_of_it_back() {
+    let env = Env::with_people();
+    // Alice: company Acme, refers Bob, tags, fields; notes, follow-ups, a deal with history,
+    // money and time, a checklist with dated steps.
+    env.ok(&["note", "alice", "first call", "--next", "fri: send quote"]);
+    env.ok(&["note", "alice", "second call"]);
+    env.ok(&["deal", "add", "alice", "wedding cake", "1,200"]);
+    env.ok(&["deal", "move", "1", "proposal"]);
+    env.ok(&["income", "alice", "300", "--deal", "1"]);
+    env.ok(&["time", "alice", "2h"]);
+    env.ok(&["recipe", "apply", "alice", "onboarding"]);
+    env.ok(&["tag", "alice", "wedding"]);
+    let before = export(&env);
+
+    let err = env.fails(&["delete", "alice"]);
+    assert!(
+        err.contains("takes 2 notes") && err.contains("--yes"),
+        "{err}"
+    );
+    assert_eq!(env.count("contacts WHERE name = 'Alice Smith'"), 1);
+
+    let out = env.ok(&["delete", "alice", "--yes"]);
+    assert!(
+        out.contains("Deleted") && out.contains("tend undo"),
+        "{out}"
+    );
+    assert_eq!(env.count("contacts WHERE name = 'Alice Smith'"), 0);
+    assert_eq!(env.count("notes"), 0);
+    assert_eq!(
+        env.count("contacts WHERE name = 'Bob Jones' AND referred_by_id IS NULL"),
+        1
+    );
+
+    env.ok(&["undo"]);
+    assert_eq!(
+        export(&env),
+        before,
+        "everything came back, links and history included"
+    );
+    assert!(
+        env.ok(&["search", "second"]).contains("Alice Smith"),
+        "and is searchable again"
+    );
+}

@@ -369,3 +369,34 @@ pub fn archive(a: ArchiveArgs, ctx: &mut Ctx) -> Result<String> {
         )
     })
 }
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Who: a name, an email, or an id like #12
+    pub who: String,
+    /// Do it without asking (for scripts)
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// `tend delete WHO`: a contact and everything recorded for them; `tend undo` brings it back.
+pub fn delete(a: DeleteArgs, ctx: &mut Ctx) -> Result<String> {
+    let id = ctx.contact(&a.who)?;
+    if !a.yes {
+        let c = crate::store::contacts::get(ctx.store.conn(), id)?;
+        let goes = cmd::what_goes(ctx.store.conn(), id)?;
+        return Err(Error::invalid_with_hint(
+            format!("deleting #{id} {} takes {goes} with it", one_line(&c.name)),
+            format!(
+                "to go ahead: tend delete \"#{id}\" --yes (tend undo brings it all back); to hide them instead: tend archive \"#{id}\""
+            ),
+        ));
+    }
+    let d = cmd::delete(&mut ctx.store, id)?;
+    ctx.remember(&format!("deleted {}", d.contact.name), &d.undo)?;
+    Ok(format!(
+        "Deleted #{id} {} and {} rows recorded for them. tend undo brings it all back.\n",
+        one_line(&d.contact.name),
+        d.rows
+    ))
+}

@@ -71,6 +71,8 @@ pub enum Command {
     Edit(contacts::EditArgs),
     /// Add or remove tags
     Tag(contacts::TagArgs),
+    /// Delete a contact with everything recorded for them (asks first; tend undo brings it back)
+    Delete(contacts::DeleteArgs),
     /// Archive a contact (hidden from lists and Today), or bring one back with --undo
     Archive(contacts::ArchiveArgs),
     /// Search contacts and the full text of notes
@@ -251,6 +253,7 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Recipe(a)) => recipe::run(a, &mut ctx),
         Some(Command::Deal(a)) => deals::run(a, &mut ctx),
         Some(Command::Undo(a)) => undo::run(a, &mut ctx),
+        Some(Command::Delete(a)) => contacts::delete(a, &mut ctx),
         Some(Command::Followup(a)) => followups::followup(a, &mut ctx),
         Some(Command::Entry(a)) => money::entry_fix(a, &mut ctx),
         Some(Command::Income(a)) => money::income(a, &mut ctx),

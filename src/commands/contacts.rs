@@ -261,6 +261,60 @@ pub fn set_archived(store: &mut Store, clock: &Clock, id: i64, archived: bool) -
     store_contacts::get(store.conn(), id)
 }
 
+/// A contact deleted with everything recorded for it, how much that was, and its undo.
+#[derive(Debug, Clone)]
+pub struct Deleted {
+    pub contact: Contact,
+    /// Rows that went with it (notes, follow-ups, deals, entries, checklists, …).
+    pub rows: usize,
+    pub undo: Undo,
+}
+
+/// What deleting a contact would take with it, as "12 notes, 3 follow-ups" (for the question).
+pub fn what_goes(conn: &Connection, id: i64) -> Result<String> {
+    let all = crate::store::rows::contact_and_all(conn, id)?;
+    let count = |t: &str| all.iter().filter(|(table, _)| table == t).count();
+    let parts: Vec<String> = [
+        ("notes", "note", "notes"),
+        ("follow_ups", "follow-up", "follow-ups"),
+        ("deals", "deal", "deals"),
+        ("money_entries", "money entry", "money entries"),
+        ("time_entries", "time entry", "time entries"),
+        ("checklists", "checklist", "checklists"),
+    ]
+    .iter()
+    .filter_map(|(t, one, many)| match count(t) {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {many}")),
+    })
+    .collect();
+    Ok(if parts.is_empty() {
+        "nothing else".into()
+    } else {
+        parts.join(", ")
+    })
+}
+
+/// Delete a contact and everything recorded for it; the undo puts all of it back.
+pub fn delete(store: &mut Store, id: i64) -> Result<Deleted> {
+    store.write(|tx| {
+        let contact = store_contacts::get(tx, id)?;
+        let rows = crate::store::rows::contact_and_all(tx, id)?;
+        let (members, referred) = store_contacts::linked_to(tx, id)?;
+        store_contacts::delete(tx, id)?;
+        Ok(Deleted {
+            contact,
+            rows: rows.len().saturating_sub(1),
+            undo: Undo::RestoreContactWhole {
+                rows,
+                members,
+                referred,
+            },
+        })
+    })
+}
+
 /// Everything `tend show` prints about one contact.
 #[derive(Debug, Clone, Serialize)]
 pub struct Profile {

@@ -87,6 +87,13 @@ pub enum Undo {
         row: serde_json::Map<String, serde_json::Value>,
         steps: Vec<i64>,
     },
+    /// Undo of deleting a contact: every row that went with it, and the contacts that named it
+    /// as their company or their referrer.
+    RestoreContactWhole {
+        rows: Vec<(String, serde_json::Map<String, serde_json::Value>)>,
+        members: Vec<i64>,
+        referred: Vec<i64>,
+    },
     /// Undo of a note's correction.
     RestoreNoteBody {
         note_id: i64,
@@ -135,6 +142,7 @@ impl Undo {
                 _ => "entry deleted",
             },
             Undo::RestoreNoteBody { .. } => "note corrected",
+            Undo::RestoreContactWhole { .. } => "contact deleted",
             Undo::RestoreRepeat { .. } => "repeat ended",
             Undo::RestoreAmount { .. } => "entry corrected",
             Undo::Together(all) => all.first().map_or("nothing", Undo::describe),
@@ -320,6 +328,27 @@ fn reverse(tx: &rusqlite::Connection, undo: &Undo, now: &str) -> Result<()> {
                 }
             }
             Undo::RestoreNoteBody { note_id, body } => notes::set_body(tx, *note_id, body)?,
+            Undo::RestoreContactWhole {
+                rows,
+                members,
+                referred,
+            } => {
+                let mut id = 0;
+                for (table, row) in rows {
+                    if table == "contacts" {
+                        id = row
+                            .get("id")
+                            .and_then(serde_json::Value::as_i64)
+                            .unwrap_or(0);
+                        rows::reinsert(tx, table, row)?;
+                        // The insert trigger wrote a fresh status; the snapshot has the history.
+                        contacts::clear_status_history(tx, id)?;
+                    } else {
+                        rows::reinsert(tx, table, row)?;
+                    }
+                }
+                contacts::relink(tx, id, members, referred)?;
+            }
             Undo::RestoreRepeat {
                 follow_up_id,
                 recurrence,

@@ -638,6 +638,44 @@ pub fn has_history(conn: &Connection, id: i64) -> Result<bool> {
     )?)
 }
 
+pub fn clear_status_history(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute(
+        "DELETE FROM contact_status_history WHERE contact_id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
+/// Who names this contact as their company, and as their referrer.
+pub fn linked_to(conn: &Connection, id: i64) -> Result<(Vec<i64>, Vec<i64>)> {
+    let ids = |sql: &str| -> Result<Vec<i64>> {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    Ok((
+        ids("SELECT id FROM contacts WHERE company_id = ?1")?,
+        ids("SELECT id FROM contacts WHERE referred_by_id = ?1")?,
+    ))
+}
+
+/// Point `members` at company `id` and `referred` at referrer `id` again.
+pub fn relink(conn: &Connection, id: i64, members: &[i64], referred: &[i64]) -> Result<()> {
+    for m in members {
+        conn.execute(
+            "UPDATE contacts SET company_id = ?1 WHERE id = ?2",
+            params![id, m],
+        )?;
+    }
+    for r in referred {
+        conn.execute(
+            "UPDATE contacts SET referred_by_id = ?1 WHERE id = ?2",
+            params![id, r],
+        )?;
+    }
+    Ok(())
+}
+
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))?)
 }

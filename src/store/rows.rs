@@ -8,7 +8,21 @@ use serde_json::{Map, Value as Json};
 use crate::error::{Error, Result};
 
 /// The tables whose rows a delete can be undone for.
-const TABLES: [&str; 4] = ["notes", "follow_ups", "money_entries", "time_entries"];
+const TABLES: [&str; 13] = [
+    "notes",
+    "follow_ups",
+    "money_entries",
+    "time_entries",
+    "contacts",
+    "contact_tags",
+    "contact_fields",
+    "contact_aliases",
+    "contact_status_history",
+    "deals",
+    "deal_stage_history",
+    "checklists",
+    "checklist_steps",
+];
 
 fn checked(table: &str) -> Result<&str> {
     TABLES
@@ -20,25 +34,65 @@ fn checked(table: &str) -> Result<&str> {
 
 /// The row `id` of `table`, every column, or None when there is none.
 pub fn snapshot(conn: &Connection, table: &str, id: i64) -> Result<Option<Map<String, Json>>> {
+    Ok(select(conn, table, "id = ?1", id)?.into_iter().next())
+}
+
+/// Every row of `table` matching `filter` (with `?1` bound to `id`), every column.
+fn select(conn: &Connection, table: &str, filter: &str, id: i64) -> Result<Vec<Map<String, Json>>> {
     let table = checked(table)?;
-    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
+    let mut stmt = conn.prepare(&format!("SELECT * FROM {table} WHERE {filter}"))?;
     let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
     let mut rows = stmt.query([id])?;
-    let Some(r) = rows.next()? else {
-        return Ok(None);
-    };
-    let mut row = Map::new();
-    for (i, name) in names.iter().enumerate() {
-        let v = match r.get_ref(i)? {
-            ValueRef::Null => Json::Null,
-            ValueRef::Integer(n) => Json::from(n),
-            ValueRef::Real(f) => Json::from(f),
-            ValueRef::Text(t) => Json::from(String::from_utf8_lossy(t).to_string()),
-            ValueRef::Blob(_) => return Err(Error::invalid("a blob cannot be kept for undo")),
-        };
-        row.insert(name.clone(), v);
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mut row = Map::new();
+        for (i, name) in names.iter().enumerate() {
+            let v = match r.get_ref(i)? {
+                ValueRef::Null => Json::Null,
+                ValueRef::Integer(n) => Json::from(n),
+                ValueRef::Real(f) => Json::from(f),
+                ValueRef::Text(t) => Json::from(String::from_utf8_lossy(t).to_string()),
+                ValueRef::Blob(_) => return Err(Error::invalid("a blob cannot be kept for undo")),
+            };
+            row.insert(name.clone(), v);
+        }
+        out.push(row);
     }
-    Ok(Some(row))
+    Ok(out)
+}
+
+/// A contact and everything recorded for it, table by table, in an order it can be put back
+/// in (each row after the rows it points to).
+pub fn contact_and_all(conn: &Connection, id: i64) -> Result<Vec<(String, Map<String, Json>)>> {
+    let by_contact = "contact_id = ?1";
+    let parts: [(&str, &str); 13] = [
+        ("contacts", "id = ?1"),
+        ("contact_tags", by_contact),
+        ("contact_fields", by_contact),
+        ("contact_aliases", by_contact),
+        ("contact_status_history", by_contact),
+        ("deals", by_contact),
+        (
+            "deal_stage_history",
+            "deal_id IN (SELECT id FROM deals WHERE contact_id = ?1)",
+        ),
+        ("checklists", by_contact),
+        ("follow_ups", by_contact),
+        (
+            "checklist_steps",
+            "checklist_id IN (SELECT id FROM checklists WHERE contact_id = ?1)",
+        ),
+        ("notes", by_contact),
+        ("money_entries", by_contact),
+        ("time_entries", by_contact),
+    ];
+    let mut out = Vec::new();
+    for (table, filter) in parts {
+        for row in select(conn, table, filter, id)? {
+            out.push((table.to_string(), row));
+        }
+    }
+    Ok(out)
 }
 
 /// Put a row back exactly as `snapshot` read it.
