@@ -179,7 +179,11 @@ fn rank(groups: Vec<Group>, hourly_cost: i64) -> Vec<Ranked> {
     let mut out: Vec<Ranked> = groups
         .into_iter()
         .map(|g| Ranked {
-            profit: g.revenue - g.expenses - profit::div_round(g.minutes * hourly_cost, 60),
+            profit: profit::clamp(
+                i128::from(g.revenue)
+                    - i128::from(g.expenses)
+                    - profit::div_round(i128::from(g.minutes) * i128::from(hourly_cost), 60),
+            ),
             group: g,
         })
         .collect();

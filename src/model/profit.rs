@@ -114,8 +114,9 @@ pub fn client(
     hourly_cost: i64,
     last_interaction: Option<String>,
 ) -> ClientProfit {
-    let cost_of_time = div_round(t.minutes * hourly_cost, 60);
-    let profit = t.revenue - t.expenses - cost_of_time;
+    // Worked in i128: no sum of stored amounts can overflow a figure into nonsense.
+    let cost_of_time = clamp(div_round(wide(t.minutes) * wide(hourly_cost), 60));
+    let profit = clamp(wide(t.revenue) - wide(t.expenses) - wide(cost_of_time));
     ClientProfit {
         contact_id,
         name: name.to_string(),
@@ -126,14 +127,28 @@ pub fn client(
         cost_of_time,
         profit,
         margin: (t.revenue != 0).then(|| profit as f64 * 100.0 / t.revenue as f64),
-        hourly_rate: (t.minutes > 0).then(|| div_round((t.revenue - t.expenses) * 60, t.minutes)),
+        hourly_rate: (t.minutes > 0).then(|| {
+            clamp(div_round(
+                (wide(t.revenue) - wide(t.expenses)) * 60,
+                wide(t.minutes),
+            ))
+        }),
         deals_won: t.deals_won,
         last_interaction,
     }
 }
 
-/// Division rounding half away from zero, for money.
-pub fn div_round(n: i64, d: i64) -> i64 {
+fn wide(n: i64) -> i128 {
+    i128::from(n)
+}
+
+/// An i128 figure back to i64, at the nearest end if it cannot be.
+pub fn clamp(n: i128) -> i64 {
+    i64::try_from(n).unwrap_or(if n < 0 { i64::MIN } else { i64::MAX })
+}
+
+/// Division rounding half away from zero, for money (in i128, so no product overflows).
+pub fn div_round(n: i128, d: i128) -> i128 {
     if d == 0 {
         return 0;
     }
@@ -224,17 +239,18 @@ pub fn sort(rows: &mut [ClientProfit], by: SortBy) {
 
 /// The sum over every client, with its own margin and rate.
 pub fn total(rows: &[ClientProfit], hourly_cost: i64) -> ClientProfit {
+    let sum = |f: fn(&ClientProfit) -> i64| clamp(rows.iter().map(|r| wide(f(r))).sum());
     let t = Totals {
-        revenue: rows.iter().map(|r| r.revenue).sum(),
-        paid: rows.iter().map(|r| r.paid).sum(),
-        expenses: rows.iter().map(|r| r.expenses).sum(),
-        minutes: rows.iter().map(|r| r.minutes).sum(),
-        deals_won: rows.iter().map(|r| r.deals_won).sum(),
+        revenue: sum(|r| r.revenue),
+        paid: sum(|r| r.paid),
+        expenses: sum(|r| r.expenses),
+        minutes: sum(|r| r.minutes),
+        deals_won: sum(|r| r.deals_won),
     };
     let mut all = client(0, "Total", &t, hourly_cost, None);
     // Rounding per client, then summing, is what each row shows; keep the total consistent.
-    all.cost_of_time = rows.iter().map(|r| r.cost_of_time).sum();
-    all.profit = t.revenue - t.expenses - all.cost_of_time;
+    all.cost_of_time = sum(|r| r.cost_of_time);
+    all.profit = clamp(wide(t.revenue) - wide(t.expenses) - wide(all.cost_of_time));
     all.margin = (t.revenue != 0).then(|| all.profit as f64 * 100.0 / t.revenue as f64);
     all
 }
