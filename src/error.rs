@@ -26,7 +26,7 @@ pub enum Error {
         candidates: Vec<Candidate>,
     },
 
-    #[error("no open follow-up #{0}")]
+    #[error("no open follow-up f#{0}")]
     NoSuchFollowUp(i64),
 
     #[error("{message}")]

@@ -246,7 +246,7 @@ fn done_twice_says_it_is_already_done() {
     let err = env.fails(&["done", "1"]);
     assert!(err.contains("already done"), "{err}");
     let err = env.fails(&["done", "99"]);
-    assert!(err.contains("no open follow-up #99"), "{err}");
+    assert!(err.contains("no open follow-up f#99"), "{err}");
 }
 
 #[test]

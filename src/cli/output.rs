@@ -100,7 +100,7 @@ pub fn follow_up_line(f: &FollowUp, today: NaiveDate, style: Style, with_contact
     } else {
         one_line(&f.text)
     };
-    let id = style.dim(&format!("#{:<5}", f.id));
+    let id = style.dim(&format!("f#{:<5}", f.id));
     let when = format!("{when:<17}");
     let when = if urgency(f.due_date, today) == Urgency::Overdue {
         style.warn(&when)

@@ -100,7 +100,7 @@ pub fn get_open(conn: &Connection, id: i64) -> Result<FollowUp> {
     match followups::get(conn, id)? {
         Some(f) if f.done_at.is_none() => Ok(f),
         Some(f) => Err(Error::invalid_with_hint(
-            format!("follow-up #{id} ({}) is already done", f.text),
+            format!("follow-up f#{id} ({}) is already done", f.text),
             "`tend today` lists the open ones",
         )),
         None => Err(Error::NoSuchFollowUp(id)),
