@@ -182,3 +182,27 @@ fn a_contact_is_deleted_with_everything_only_when_asked_and_undo_brings_all_of_i
         "and is searchable again"
     );
 }
+
+#[test]
+fn a_checklist_is_removed_with_its_open_follow_ups_and_undo_brings_them_back() {
+    let env = Env::with_people();
+    env.ok(&["next", "alice", "fri", "unrelated call"]);
+    let before = export(&env);
+    env.ok(&["recipe", "apply", "alice", "onboarding"]);
+    let during = export(&env);
+    let made = env.count("follow_ups");
+    assert!(made > 1, "the recipe made follow-ups");
+    env.ok(&["checklist", "remove", "alice", "onboarding"]);
+    assert_eq!(env.count("checklists"), 0);
+    assert_eq!(env.count("follow_ups"), 1, "only the unrelated one is left");
+    assert_eq!(export(&env), before);
+    env.ok(&["undo"]);
+    assert_eq!(
+        export(&env),
+        during,
+        "checklist, steps and follow-ups back, linked"
+    );
+    let err = env.fails(&["checklist", "remove", "alice", "nothing-like-it"]);
+    assert!(err.contains("no checklist from"), "{err}");
+    assert!(env.ok(&["checklist", "alice"]).contains("in progress"));
+}

@@ -292,15 +292,39 @@ pub fn tick(a: TickArgs, ctx: &mut Ctx) -> Result<String> {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct ChecklistArgs {
+    #[command(subcommand)]
+    pub fix: Option<ChecklistFix>,
     /// Whose checklists
-    pub who: String,
+    #[arg(required = true)]
+    pub who: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
 
+#[derive(Debug, clap::Subcommand)]
+pub enum ChecklistFix {
+    /// Remove a checklist and the open follow-ups its steps made (tend undo brings it back)
+    Remove {
+        who: String,
+        /// The recipe it came from (or part of its title)
+        recipe: String,
+    },
+}
+
 pub fn checklist(a: ChecklistArgs, ctx: &mut Ctx) -> Result<String> {
-    let contact_id = ctx.contact(&a.who)?;
+    if let Some(ChecklistFix::Remove { who, recipe }) = a.fix {
+        let contact_id = ctx.contact(&who)?;
+        let (list, undo) = cmd::remove(&mut ctx.store, contact_id, &recipe)?;
+        ctx.remember(&format!("checklist '{}' removed", list.title), &undo)?;
+        return Ok(format!(
+            "Removed '{}' and its open follow-ups. tend undo brings them back.\n",
+            list.title
+        ));
+    }
+    let who = a.who.clone().unwrap_or_default();
+    let contact_id = ctx.contact(&who)?;
     let lists = cmd::for_contact(ctx.store.conn(), contact_id)?;
     if a.json {
         return json(&lists);

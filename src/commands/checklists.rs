@@ -287,3 +287,34 @@ fn pick_step(list: &Checklist, which: &Which) -> Result<usize> {
         )
     })
 }
+
+/// Remove a contact's checklist made from `recipe` (the unfinished one first), with the
+/// follow-ups its steps made that are still open. Its undo puts all of it back.
+pub fn remove(store: &mut Store, contact_id: i64, recipe: &str) -> Result<(Checklist, Undo)> {
+    let lists = for_contact(store.conn(), contact_id)?;
+    let key = recipe.trim().to_lowercase();
+    let list = lists
+        .iter()
+        .filter(|l| l.recipe == key || l.title.to_lowercase().contains(&key))
+        .min_by_key(|l| l.completed_at.is_some())
+        .cloned()
+        .ok_or_else(|| {
+            Error::invalid_with_hint(
+                format!("no checklist from '{recipe}' for that contact"),
+                "tend checklist WHO lists theirs",
+            )
+        })?;
+    let undo = store.write(|tx| {
+        let rows = crate::store::rows::checklist_and_steps(tx, list.id)?;
+        for (table, row) in &rows {
+            if table == "follow_ups"
+                && let Some(id) = row.get("id").and_then(serde_json::Value::as_i64)
+            {
+                followups::delete(tx, id)?;
+            }
+        }
+        checklists::delete(tx, list.id)?;
+        Ok(Undo::ReinsertAll { rows })
+    })?;
+    Ok((list, undo))
+}

@@ -94,6 +94,10 @@ pub enum Undo {
         members: Vec<i64>,
         referred: Vec<i64>,
     },
+    /// Undo of removing a checklist: it, its steps and their open follow-ups.
+    ReinsertAll {
+        rows: Vec<(String, serde_json::Map<String, serde_json::Value>)>,
+    },
     /// Undo of a note's correction.
     RestoreNoteBody {
         note_id: i64,
@@ -143,6 +147,7 @@ impl Undo {
             },
             Undo::RestoreNoteBody { .. } => "note corrected",
             Undo::RestoreContactWhole { .. } => "contact deleted",
+            Undo::ReinsertAll { .. } => "checklist removed",
             Undo::RestoreRepeat { .. } => "repeat ended",
             Undo::RestoreAmount { .. } => "entry corrected",
             Undo::Together(all) => all.first().map_or("nothing", Undo::describe),
@@ -328,6 +333,11 @@ fn reverse(tx: &rusqlite::Connection, undo: &Undo, now: &str) -> Result<()> {
                 }
             }
             Undo::RestoreNoteBody { note_id, body } => notes::set_body(tx, *note_id, body)?,
+            Undo::ReinsertAll { rows } => {
+                for (table, row) in rows {
+                    rows::reinsert(tx, table, row)?;
+                }
+            }
             Undo::RestoreContactWhole {
                 rows,
                 members,

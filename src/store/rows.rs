@@ -61,6 +61,26 @@ fn select(conn: &Connection, table: &str, filter: &str, id: i64) -> Result<Vec<M
     Ok(out)
 }
 
+/// A checklist, the follow-ups its steps made that are still open, and its steps, in the order
+/// they can be put back in.
+pub fn checklist_and_steps(conn: &Connection, id: i64) -> Result<Vec<(String, Map<String, Json>)>> {
+    let parts: [(&str, &str); 3] = [
+        ("checklists", "id = ?1"),
+        (
+            "follow_ups",
+            "done_at IS NULL AND id IN (SELECT follow_up_id FROM checklist_steps WHERE checklist_id = ?1)",
+        ),
+        ("checklist_steps", "checklist_id = ?1"),
+    ];
+    let mut out = Vec::new();
+    for (table, filter) in parts {
+        for row in select(conn, table, filter, id)? {
+            out.push((table.to_string(), row));
+        }
+    }
+    Ok(out)
+}
+
 /// A contact and everything recorded for it, table by table, in an order it can be put back
 /// in (each row after the rows it points to).
 pub fn contact_and_all(conn: &Connection, id: i64) -> Result<Vec<(String, Map<String, Json>)>> {
