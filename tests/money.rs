@@ -292,3 +292,28 @@ fn a_config_that_does_not_read_names_the_line() {
         "{err}"
     );
 }
+
+#[test]
+fn every_reports_json_says_what_its_amounts_are_in() {
+    let env = Env::with_people();
+    env.ok(&["income", "alice", "100"]);
+    for report in [
+        &["report", "profit", "--json"][..],
+        &["report", "pipeline", "--json"][..],
+        &["report", "funnel", "--json"][..],
+    ] {
+        let v = env.json(report);
+        assert_eq!(v["currency"], "GBP", "{report:?}: {v}");
+        assert_eq!(v["amounts_in"], "minor units", "{report:?}");
+    }
+    for report in [
+        &["report", "sources", "--json"][..],
+        &["report", "referrals", "--json"][..],
+        &["report", "revenue", "--json"][..],
+    ] {
+        let v = env.json(report);
+        for row in v.as_array().expect("a list") {
+            assert_eq!(row["currency"], "GBP", "{report:?}: {row}");
+        }
+    }
+}

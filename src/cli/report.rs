@@ -68,6 +68,26 @@ pub enum Report {
     },
 }
 
+/// A report as JSON, each document (or each row of a list) saying what its amounts are in:
+/// the database's currency, in minor units (pence, cents).
+fn with_currency<T: serde::Serialize>(value: &T, cur: &Currency) -> Result<String> {
+    use serde_json::Value;
+    let mut v = serde_json::to_value(value).map_err(|e| Error::invalid(e.to_string()))?;
+    let tag = |o: &mut serde_json::Map<String, Value>| {
+        o.insert("currency".into(), Value::from(cur.code.clone()));
+        o.insert("amounts_in".into(), Value::from("minor units"));
+    };
+    match &mut v {
+        Value::Object(o) => tag(o),
+        Value::Array(rows) => rows
+            .iter_mut()
+            .filter_map(Value::as_object_mut)
+            .for_each(tag),
+        _ => {}
+    }
+    json(&v)
+}
+
 fn pct(v: Option<f64>) -> String {
     v.map_or("—".into(), |p| format!("{p:.0}%"))
 }
@@ -81,7 +101,7 @@ pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
         Report::Profit { p, sort, csv } => {
             let r = reports::profit(conn, today, p.period, sort, &settings)?;
             if p.json {
-                return json(&r);
+                return with_currency(&r, cur);
             }
             if csv {
                 return profit_csv(&r);
@@ -141,7 +161,7 @@ pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
         Report::Pipeline { json: as_json } => {
             let r = reports::pipeline(conn, today, &ctx.clock.stamp())?;
             if as_json {
-                return json(&r);
+                return with_currency(&r, cur);
             }
             let mut out = format!(
                 "Pipeline\n\n  open value       {}\n  weighted value   {}\n  expected this month (weighted)  {}\n\n",
@@ -172,7 +192,7 @@ pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
         Report::Funnel { json: as_json } => {
             let f = reports::funnel(conn, today, &ctx.clock.stamp(), &settings)?;
             if as_json {
-                return json(&f);
+                return with_currency(&f, cur);
             }
             let mut out = String::from("Contacts by status now\n");
             for (s, n) in &f.statuses {
@@ -207,7 +227,7 @@ pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
         Report::Sources { p } => {
             let rows = reports::sources(conn, today, p.period, &settings)?;
             if p.json {
-                return json(&rows);
+                return with_currency(&rows, cur);
             }
             Ok(ranked(
                 &format!("Lead sources, {}", p.period.title()),
@@ -219,7 +239,7 @@ pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
         Report::Revenue { json: as_json } => {
             let months = reports::revenue_by_month(conn, today)?;
             if as_json {
-                return json(&months);
+                return with_currency(&months, cur);
             }
             let max = months
                 .iter()
@@ -256,7 +276,7 @@ pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
         Report::Referrals { p } => {
             let rows = reports::referrals(conn, today, p.period, &settings)?;
             if p.json {
-                return json(&rows);
+                return with_currency(&rows, cur);
             }
             if rows.is_empty() {
                 return Ok("Nobody has referred anyone yet. Record it with: tend add NAME --referred-by WHO\n".into());
