@@ -491,6 +491,19 @@ fn recipes_are_applied_ticked_undone_and_read_from_the_profile() {
         &["Undid: step ticked", "Onboarding a new client 0/6"],
     );
     assert_eq!(env.count("notes WHERE body = 'Sent the welcome email'"), 0);
+    // Applying it again asks first.
+    keys(&mut app, "A");
+    assert_shows(
+        &screen(&mut app),
+        &["onboarding  Onboarding a new client  (running)"],
+    );
+    keys(&mut app, "4");
+    assert_shows(
+        &screen(&mut app),
+        &["already running for them. Start another?"],
+    );
+    keys(&mut app, "n");
+    assert_eq!(env.count("checklists"), 1);
     keys(&mut app, "R");
     assert_shows(&screen(&mut app), &["Recipe: onboarding", "1. on the day"]);
     key(&mut app, KeyCode::Esc);

@@ -221,20 +221,41 @@ impl Popup {
         Popup::Choice(Choice::new("Change status", options))
     }
 
+    /// The recipes to apply; one already running for the contact asks before a second starts.
     pub fn recipes(env: &Env, contact_id: i64) -> Popup {
         let book = Book::load(env.recipes_dir.as_deref());
+        let running: Vec<String> =
+            crate::commands::checklists::for_contact(env.store.conn(), contact_id)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|l| l.completed_at.is_none())
+                .map(|l| l.recipe)
+                .collect();
         let keys = "123456789abcdefghijklmnoprsuvwyz";
         let mut keys = keys.chars();
         let options = book
             .entries
             .values()
             .map(|e| {
-                let w = Write::ApplyRecipe {
+                let w = Effect::Write(Write::ApplyRecipe {
                     contact_id,
                     recipe: e.recipe.name.clone(),
+                });
+                let mut label = format!("{}  {}", e.recipe.name, e.recipe.title);
+                let effect = if running.contains(&e.recipe.name) {
+                    label.push_str("  (running)");
+                    Effect::popup(Popup::confirm(
+                        format!(
+                            "'{}' is already running for them. Start another?",
+                            e.recipe.title
+                        ),
+                        "yes, start a second one",
+                        w,
+                    ))
+                } else {
+                    w
                 };
-                let label = format!("{}  {}", e.recipe.name, e.recipe.title);
-                (keys.next().unwrap_or(' '), label, Effect::Write(w))
+                (keys.next().unwrap_or(' '), label, effect)
             })
             .collect();
         Popup::Choice(Choice::new("Apply a recipe (starts today)", options))
