@@ -338,3 +338,22 @@ fn merge_keeps_every_value_of_both_and_the_duplicates_uid() {
         "the export carries the aliases"
     );
 }
+
+#[test]
+fn search_finds_follow_up_text_and_cjk_inside_a_sentence() {
+    let env = Env::with_people();
+    env.ok(&["next", "bob", "fri", "send the revised quote"]);
+    env.ok(&["note", "carol", "山田さんと打ち合わせをしました"]);
+    let out = env.ok(&["search", "revised"]);
+    assert!(
+        out.contains("Follow-ups (1)") && out.contains("send the revised quote"),
+        "{out}"
+    );
+    let out = env.ok(&["search", "打ち合わせ"]);
+    assert!(
+        out.contains("Notes (1)") && out.contains("Carol White"),
+        "{out}"
+    );
+    let j = env.json(&["search", "revised", "--json"]);
+    assert_eq!(j["follow_ups"][0]["text"], "send the revised quote");
+}

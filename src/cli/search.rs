@@ -36,7 +36,7 @@ pub fn run(a: SearchArgs, ctx: &mut Ctx) -> Result<String> {
     }
     let s = ctx.style;
     let today = ctx.clock.today();
-    if found.contacts.is_empty() && found.notes.is_empty() {
+    if found.contacts.is_empty() && found.notes.is_empty() && found.follow_ups.is_empty() {
         return Ok(format!("Nothing matches '{}'.\n", one_line(&q)));
     }
     let mut out = String::new();
@@ -71,6 +71,23 @@ pub fn run(a: SearchArgs, ctx: &mut Ctx) -> Result<String> {
                 s.dim(&date),
                 truncate(&one_line(&n.contact), 20),
                 truncate(&one_line(&n.body), 80)
+            ));
+        }
+    }
+    if !found.follow_ups.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "{}\n",
+            s.heading(&format!("Follow-ups ({})", found.follow_ups.len()))
+        ));
+        for f in &found.follow_ups {
+            let state = if f.done_at.is_some() { "  (done)" } else { "" };
+            out.push_str(&format!(
+                "  {}{}\n",
+                super::output::follow_up_line(f, today, s, true),
+                s.dim(state)
             ));
         }
     }

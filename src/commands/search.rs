@@ -1,5 +1,5 @@
-//! Search: contacts by fuzzy name or by what their details contain, and notes by full text
-//! (newest first).
+//! Search: contacts by fuzzy name or by what their details contain, notes by full text (or
+//! by substring for CJK, which has no spaces to split at), newest first, and follow-ups.
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -13,6 +13,8 @@ use crate::store::{contacts, notes};
 pub struct Found {
     pub contacts: Vec<Candidate>,
     pub notes: Vec<Note>,
+    /// Follow-ups whose text contains the query (open ones first).
+    pub follow_ups: Vec<crate::model::followup::FollowUp>,
 }
 
 pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Found> {
@@ -28,5 +30,6 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Found> {
     Ok(Found {
         contacts: hits,
         notes: notes::search(conn, q, limit)?,
+        follow_ups: crate::store::followups::containing(conn, q, limit)?,
     })
 }

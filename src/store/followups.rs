@@ -179,3 +179,17 @@ pub fn set_repeat(
     )?;
     Ok(())
 }
+
+/// Follow-ups whose text contains `q` anywhere (open ones first, then the latest): what
+/// `tend search` shows besides notes. A substring that no index serves: ~20,000 short rows.
+pub fn containing(conn: &Connection, q: &str, limit: usize) -> Result<Vec<FollowUp>> {
+    let pattern = format!("%{}%", super::like_escape(q.trim()));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+          WHERE f.text LIKE ?1 ESCAPE '\\'
+          ORDER BY f.done_at IS NOT NULL, f.due_date DESC, f.id DESC LIMIT ?2"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![pattern, limit as i64], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

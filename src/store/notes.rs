@@ -59,6 +59,9 @@ pub fn count_for(conn: &Connection, contact_id: i64) -> Result<i64> {
 
 /// Notes matching every word of `query` (prefixes count), newest first.
 pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Note>> {
+    if query.chars().any(is_cjk) {
+        return containing(conn, query, limit);
+    }
     let Some(fts) = fts_query(query) else {
         return Ok(Vec::new());
     };
@@ -82,6 +85,27 @@ fn fts_query(query: &str) -> Option<String> {
         .map(|w| format!("\"{w}\"*"))
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// Chinese, Japanese and Korean script: written without spaces, so the full-text index (which
+/// splits at spaces) never finds a word inside a sentence.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+}
+
+/// Notes containing `query` as a substring, newest first (for CJK text): walks the notes by
+/// date and stops after `limit` hits.
+fn containing(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Note>> {
+    let pattern = format!("%{}%", super::like_escape(query.trim()));
+    let mut stmt = conn.prepare_cached(
+        "SELECT n.id, n.uid, n.contact_id, c.name, n.kind, n.body, n.at
+           FROM notes n INDEXED BY notes_at JOIN contacts c ON c.id = n.contact_id
+          WHERE n.body LIKE ?1 ESCAPE '\\'
+          ORDER BY n.at DESC, n.id DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![pattern, limit as i64], note_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn count(conn: &Connection) -> Result<i64> {
