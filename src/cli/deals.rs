@@ -95,14 +95,12 @@ pub fn parse_deal_id(typed: &str) -> std::result::Result<i64, String> {
 
 /// "12", "#12", "d#12", "D12".
 fn deal_id(typed: &str) -> Result<i64> {
-    let t = typed.trim().to_lowercase();
-    let digits = t.trim_start_matches('d').trim_start_matches('#');
-    digits.parse().map_err(|_| {
-        Error::invalid_with_hint(
-            format!("'{typed}' is not a deal id"),
-            "deal ids look like d#12: tend deal list shows them",
-        )
-    })
+    super::output::parse_id(
+        typed,
+        'd',
+        "a deal id",
+        "deal ids look like d#12: tend deal list shows them",
+    )
 }
 
 fn close_date(typed: &str, ctx: &Ctx) -> Result<Option<chrono::NaiveDate>> {

@@ -184,12 +184,12 @@ pub enum EntryFix {
 }
 
 fn entry_id(typed: &str) -> Result<i64> {
-    typed.trim().trim_start_matches('#').parse().map_err(|_| {
-        Error::invalid_with_hint(
-            format!("'{typed}' is not an entry id"),
-            "it is the number printed when it was recorded: Income #7, Time #3",
-        )
-    })
+    super::output::parse_id(
+        typed,
+        '#',
+        "an entry id",
+        "it is the number printed when it was recorded: Income #7, Time #3",
+    )
 }
 
 pub fn entry_fix(a: EntryFixArgs, ctx: &mut Ctx) -> Result<String> {

@@ -54,16 +54,12 @@ pub enum NoteFix {
 }
 
 fn note_id(typed: &str) -> Result<i64> {
-    let t = typed.trim().to_lowercase();
-    t.trim_start_matches('n')
-        .trim_start_matches('#')
-        .parse()
-        .map_err(|_| {
-            Error::invalid_with_hint(
-                format!("'{typed}' is not a note id"),
-                "note ids look like n#12: tend show NAME lists them",
-            )
-        })
+    super::output::parse_id(
+        typed,
+        'n',
+        "a note id",
+        "note ids look like n#12: tend show NAME lists them",
+    )
 }
 
 fn fix(f: NoteFix, ctx: &mut Ctx) -> Result<String> {

@@ -129,3 +129,15 @@ pub fn last_contact(stamp: Option<&str>, today: NaiveDate, offset: FixedOffset) 
         None => "never".into(),
     }
 }
+
+/// An id as typed: `12`, `#12`, or with its kind's letter, `d#12` (deals), `n#12` (notes).
+/// Anything else is refused with `what` ("a deal id") and a hint where to find them.
+pub fn parse_id(typed: &str, letter: char, what: &str, hint: &str) -> crate::error::Result<i64> {
+    let t = typed.trim().to_lowercase();
+    t.trim_start_matches(letter)
+        .trim_start_matches('#')
+        .parse()
+        .map_err(|_| {
+            crate::error::Error::invalid_with_hint(format!("'{typed}' is not {what}"), hint)
+        })
+}

@@ -230,151 +230,148 @@ pub fn apply(store: &mut Store, clock: &Clock, undo: &Undo) -> Result<()> {
 }
 
 fn reverse(tx: &rusqlite::Connection, undo: &Undo, now: &str) -> Result<()> {
-    let now = now.to_string();
-    {
-        match undo {
-            Undo::DeleteNote {
-                note_id,
-                follow_up_id,
-            } => {
-                notes::delete(tx, *note_id)?;
-                if let Some(f) = follow_up_id {
-                    followups::delete(tx, *f)?;
-                }
+    match undo {
+        Undo::DeleteNote {
+            note_id,
+            follow_up_id,
+        } => {
+            notes::delete(tx, *note_id)?;
+            if let Some(f) = follow_up_id {
+                followups::delete(tx, *f)?;
             }
-            Undo::Reopen {
-                follow_up_id,
-                spawned_id,
-            } => {
-                followups::reopen(tx, *follow_up_id)?;
-                if let Some(s) = spawned_id {
-                    followups::delete(tx, *s)?;
-                }
+        }
+        Undo::Reopen {
+            follow_up_id,
+            spawned_id,
+        } => {
+            followups::reopen(tx, *follow_up_id)?;
+            if let Some(s) = spawned_id {
+                followups::delete(tx, *s)?;
             }
-            Undo::Unsnooze {
-                follow_up_id,
-                date,
-                time,
-            } => followups::unsnooze(tx, *follow_up_id, *date, *time)?,
-            Undo::DeleteFollowUp { follow_up_id } => followups::delete(tx, *follow_up_id)?,
-            Undo::RestoreDeal {
-                deal_id,
-                stage,
-                closed_at,
-                lost_reason,
-                history_id,
-            } => deals::restore(
-                tx,
-                *deal_id,
-                *stage,
-                closed_at.as_deref(),
-                lost_reason.as_deref(),
-                *history_id,
-            )?,
-            Undo::DeleteDeal { deal_id } => deals::delete(tx, *deal_id)?,
-            Undo::RestoreStatus { contact_id, status } => contacts::update(
-                tx,
-                *contact_id,
-                &ContactPatch {
-                    status: Some(*status),
-                    ..ContactPatch::default()
-                },
-                &now,
-            )?,
-            Undo::DeleteContact { contact_id } => {
-                // Undoing the add must not take what was recorded for them since with it.
-                if contacts::has_history(tx, *contact_id)? {
-                    return Err(crate::error::Error::invalid_with_hint(
-                        "that contact has notes, follow-ups, deals or entries now, so undoing its adding would delete them too",
-                        "it is left as it is; archive it if it should go: tend archive",
-                    ));
-                }
-                contacts::delete(tx, *contact_id)?
+        }
+        Undo::Unsnooze {
+            follow_up_id,
+            date,
+            time,
+        } => followups::unsnooze(tx, *follow_up_id, *date, *time)?,
+        Undo::DeleteFollowUp { follow_up_id } => followups::delete(tx, *follow_up_id)?,
+        Undo::RestoreDeal {
+            deal_id,
+            stage,
+            closed_at,
+            lost_reason,
+            history_id,
+        } => deals::restore(
+            tx,
+            *deal_id,
+            *stage,
+            closed_at.as_deref(),
+            lost_reason.as_deref(),
+            *history_id,
+        )?,
+        Undo::DeleteDeal { deal_id } => deals::delete(tx, *deal_id)?,
+        Undo::RestoreStatus { contact_id, status } => contacts::update(
+            tx,
+            *contact_id,
+            &ContactPatch {
+                status: Some(*status),
+                ..ContactPatch::default()
+            },
+            now,
+        )?,
+        Undo::DeleteContact { contact_id } => {
+            // Undoing the add must not take what was recorded for them since with it.
+            if contacts::has_history(tx, *contact_id)? {
+                return Err(crate::error::Error::invalid_with_hint(
+                    "that contact has notes, follow-ups, deals or entries now, so undoing its adding would delete them too",
+                    "it is left as it is; archive it if it should go: tend archive",
+                ));
             }
-            Undo::Untick {
-                step_id,
-                checklist_id,
-                follow_up_id,
-                note_id,
-            } => {
-                checklists::set_step_done(tx, *step_id, None)?;
-                checklists::set_completed(tx, *checklist_id, None)?;
-                if let Some(f) = follow_up_id {
-                    followups::reopen(tx, *f)?;
-                }
-                if let Some(n) = note_id {
-                    notes::delete(tx, *n)?;
-                }
+            contacts::delete(tx, *contact_id)?
+        }
+        Undo::Untick {
+            step_id,
+            checklist_id,
+            follow_up_id,
+            note_id,
+        } => {
+            checklists::set_step_done(tx, *step_id, None)?;
+            checklists::set_completed(tx, *checklist_id, None)?;
+            if let Some(f) = follow_up_id {
+                followups::reopen(tx, *f)?;
             }
-            Undo::DeleteChecklist { checklist_id } => checklists::delete(tx, *checklist_id)?,
-            Undo::RestoreContact { before, mark } => contacts::restore(tx, before, *mark, &now)?,
-            Undo::Rewrite {
-                follow_up_id,
-                text,
-                date,
-                time,
-            } => {
-                followups::rewrite(tx, *follow_up_id, text, *date, *time)?;
+            if let Some(n) = note_id {
+                notes::delete(tx, *n)?;
             }
-            Undo::RestoreClose {
-                deal_id,
-                expected_close,
-            } => deals::set_expected_close(tx, *deal_id, *expected_close, &now)?,
-            Undo::RestoreDealFields { before } => deals::update(tx, before, &now)?,
-            Undo::DeleteEntry { money, entry_id } => entries::delete(tx, *money, *entry_id)?,
-            Undo::Reinsert { table, row, steps } => {
+        }
+        Undo::DeleteChecklist { checklist_id } => checklists::delete(tx, *checklist_id)?,
+        Undo::RestoreContact { before, mark } => contacts::restore(tx, before, *mark, now)?,
+        Undo::Rewrite {
+            follow_up_id,
+            text,
+            date,
+            time,
+        } => {
+            followups::rewrite(tx, *follow_up_id, text, *date, *time)?;
+        }
+        Undo::RestoreClose {
+            deal_id,
+            expected_close,
+        } => deals::set_expected_close(tx, *deal_id, *expected_close, now)?,
+        Undo::RestoreDealFields { before } => deals::update(tx, before, now)?,
+        Undo::DeleteEntry { money, entry_id } => entries::delete(tx, *money, *entry_id)?,
+        Undo::Reinsert { table, row, steps } => {
+            rows::reinsert(tx, table, row)?;
+            let id = row
+                .get("id")
+                .and_then(serde_json::Value::as_i64)
+                .unwrap_or(0);
+            for step in steps {
+                checklists::link_follow_up(tx, *step, id)?;
+            }
+        }
+        Undo::RestoreNoteBody { note_id, body } => notes::set_body(tx, *note_id, body)?,
+        Undo::ReinsertAll { rows } => {
+            for (table, row) in rows {
                 rows::reinsert(tx, table, row)?;
-                let id = row
-                    .get("id")
-                    .and_then(serde_json::Value::as_i64)
-                    .unwrap_or(0);
-                for step in steps {
-                    checklists::link_follow_up(tx, *step, id)?;
-                }
             }
-            Undo::RestoreNoteBody { note_id, body } => notes::set_body(tx, *note_id, body)?,
-            Undo::ReinsertAll { rows } => {
-                for (table, row) in rows {
+        }
+        Undo::RestoreContactWhole {
+            rows,
+            members,
+            referred,
+        } => {
+            let mut id = 0;
+            for (table, row) in rows {
+                if table == "contacts" {
+                    id = row
+                        .get("id")
+                        .and_then(serde_json::Value::as_i64)
+                        .unwrap_or(0);
+                    rows::reinsert(tx, table, row)?;
+                    // The insert trigger wrote a fresh status; the snapshot has the history.
+                    contacts::clear_status_history(tx, id)?;
+                } else {
                     rows::reinsert(tx, table, row)?;
                 }
             }
-            Undo::RestoreContactWhole {
-                rows,
-                members,
-                referred,
-            } => {
-                let mut id = 0;
-                for (table, row) in rows {
-                    if table == "contacts" {
-                        id = row
-                            .get("id")
-                            .and_then(serde_json::Value::as_i64)
-                            .unwrap_or(0);
-                        rows::reinsert(tx, table, row)?;
-                        // The insert trigger wrote a fresh status; the snapshot has the history.
-                        contacts::clear_status_history(tx, id)?;
-                    } else {
-                        rows::reinsert(tx, table, row)?;
-                    }
-                }
-                contacts::relink(tx, id, members, referred)?;
-            }
-            Undo::RestoreRepeat {
-                follow_up_id,
-                recurrence,
-                anchor,
-            } => followups::set_repeat(tx, *follow_up_id, recurrence.as_deref(), *anchor)?,
-            Undo::RestoreAmount {
-                money,
-                entry_id,
-                value,
-            } => entries::set_value(tx, *money, *entry_id, *value)?,
-            Undo::Together(all) => {
-                for u in all.iter().rev() {
-                    reverse(tx, u, &now)?;
-                }
+            contacts::relink(tx, id, members, referred)?;
+        }
+        Undo::RestoreRepeat {
+            follow_up_id,
+            recurrence,
+            anchor,
+        } => followups::set_repeat(tx, *follow_up_id, recurrence.as_deref(), *anchor)?,
+        Undo::RestoreAmount {
+            money,
+            entry_id,
+            value,
+        } => entries::set_value(tx, *money, *entry_id, *value)?,
+        Undo::Together(all) => {
+            for u in all.iter().rev() {
+                reverse(tx, u, now)?;
             }
         }
-        Ok(())
     }
+    Ok(())
 }

@@ -173,7 +173,8 @@ const TABLES: &[Table] = &[
     },
 ];
 
-fn to_json(v: ValueRef) -> Json {
+/// A column's value as JSON (shared with `rows`, which keeps rows for undo).
+pub(crate) fn to_json(v: ValueRef) -> Json {
     match v {
         ValueRef::Null => Json::Null,
         ValueRef::Integer(i) => Json::from(i),
@@ -233,7 +234,8 @@ pub fn export(conn: &Connection) -> Result<Map<String, Json>> {
     Ok(tables)
 }
 
-fn to_sql(v: &Json) -> Value {
+/// A JSON value back as a column's value.
+pub(crate) fn to_sql(v: &Json) -> Value {
     match v {
         Json::Null => Value::Null,
         Json::Bool(b) => Value::Integer(i64::from(*b)),

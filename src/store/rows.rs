@@ -1,7 +1,7 @@
 //! Whole rows as data, for undoing a delete: a row is read as column → value before it goes,
 //! and put back as it was (same id, same uid), so links to it and exports stay the same.
 
-use rusqlite::types::{Value, ValueRef};
+use super::export::{to_json, to_sql};
 use rusqlite::{Connection, params_from_iter};
 use serde_json::{Map, Value as Json};
 
@@ -47,14 +47,7 @@ fn select(conn: &Connection, table: &str, filter: &str, id: i64) -> Result<Vec<M
     while let Some(r) = rows.next()? {
         let mut row = Map::new();
         for (i, name) in names.iter().enumerate() {
-            let v = match r.get_ref(i)? {
-                ValueRef::Null => Json::Null,
-                ValueRef::Integer(n) => Json::from(n),
-                ValueRef::Real(f) => Json::from(f),
-                ValueRef::Text(t) => Json::from(String::from_utf8_lossy(t).to_string()),
-                ValueRef::Blob(_) => return Err(Error::invalid("a blob cannot be kept for undo")),
-            };
-            row.insert(name.clone(), v);
+            row.insert(name.clone(), to_json(r.get_ref(i)?));
         }
         out.push(row);
     }
@@ -128,14 +121,7 @@ pub fn reinsert(conn: &Connection, table: &str, row: &Map<String, Json>) -> Resu
             "an undo record names a column that cannot exist",
         ));
     }
-    let values = row.values().map(|v| match v {
-        Json::Null => Value::Null,
-        Json::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Value::Real(n.as_f64().unwrap_or(0.0)), Value::Integer),
-        Json::String(s) => Value::Text(s.clone()),
-        other => Value::Text(other.to_string()),
-    });
+    let values = row.values().map(to_sql);
     let sql = format!(
         "INSERT INTO {table} ({}) VALUES ({})",
         cols.iter()
