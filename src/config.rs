@@ -31,6 +31,29 @@ pub fn db_path(flag: Option<PathBuf>) -> Result<PathBuf> {
     }
 }
 
+/// A database named with `--db` or `TEND_DB` in a folder that does not exist is most likely
+/// a typo or an unmounted disk: say so rather than start an empty database there.
+/// (The default place is created on first use; `tend init` creates any other.)
+pub fn refuse_missing_folder(path: &std::path::Path) -> Result<()> {
+    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    if dir.exists() {
+        return Ok(());
+    }
+    Err(Error::invalid_with_hint(
+        format!(
+            "the folder {} for the database {} does not exist",
+            dir.display(),
+            path.display()
+        ),
+        format!(
+            "check the path (a typo, or a disk that is not mounted?); to start a new database there, run `tend --db \"{}\" init`",
+            path.display()
+        ),
+    ))
+}
+
 /// Preferences from `config.toml` in the config folder (`TEND_CONFIG_DIR` moves it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {

@@ -147,6 +147,34 @@ fn a_database_path_that_is_a_folder_or_under_a_file_is_refused() {
 }
 
 #[test]
+fn a_database_named_in_a_folder_that_does_not_exist_is_refused_until_init() {
+    let env = Env::new();
+    let db = env.dir.path().join("Dropbx").join("tend.db");
+    let db_s = db.to_str().unwrap();
+    for args in [vec!["add", "Alice"], vec!["today"], vec![]] {
+        let mut all = vec!["--db", db_s];
+        all.extend(args);
+        let err = env.fails(&all);
+        assert!(
+            err.contains("Dropbx for the database") && err.contains("does not exist"),
+            "{err}"
+        );
+        assert!(err.contains("init`"), "the hint says how to start one there: {err}");
+    }
+    assert!(!db.parent().unwrap().exists(), "nothing was created");
+    // TEND_DB is held to the same rule.
+    let out = env.tend().env("TEND_DB", &db).args(["list"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(!db.parent().unwrap().exists());
+    env.ok(&["--db", db_s, "init"]);
+    env.ok(&["--db", db_s, "add", "Alice"]);
+    assert!(env.ok(&["--db", db_s, "list"]).contains("Alice"));
+    // A new file in a folder that exists is still simply started.
+    let beside = env.dir.path().join("second.db");
+    env.ok(&["--db", beside.to_str().unwrap(), "add", "Bob"]);
+}
+
+#[test]
 fn a_read_only_database_is_refused_and_left_alone() {
     let env = Env::with_people();
     let before = snapshot(&env);
@@ -302,6 +330,7 @@ fn a_path_with_spaces_and_a_one_megabyte_note_are_fine() {
     let env = Env::new();
     let db = env.dir.path().join("my clients").join("tend db.sqlite");
     let db = db.to_str().unwrap();
+    env.ok(&["--db", db, "init"]);
     env.ok(&["--db", db, "add", "Alice Smith"]);
     let big = "lorem ipsum dolor sit amet ".repeat(40_000); // ~1 MB
     env.tend()

@@ -169,11 +169,16 @@ fn search_finds_contacts_fuzzily_and_notes_by_full_text_newest_first() {
     );
     let found = env.json(&["search", "alsmth", "--json"]);
     assert_eq!(found["contacts"][0]["name"], "Alice Smith");
+    assert_eq!(found["contacts"][0]["matched"], "name");
     let found = env.json(&["search", "lemon", "--json"]);
     assert_eq!(
         found["contacts"][0]["name"], "Alice Smith",
         "profile fields are searched"
     );
+    let likes = found["contacts"][0]["matched"].as_str().unwrap();
+    assert!(likes.contains("lemon"), "search says which field matched: {likes}");
+    let text = env.ok(&["search", "lemon"]);
+    assert!(text.contains(&format!("(matched {likes})")), "{text}");
     let text = env.ok(&["search", "wedding", "cake"]);
     assert!(
         text.contains("Bob Jones") && text.contains("wedding cake"),
@@ -344,6 +349,12 @@ fn search_finds_follow_up_text_and_cjk_inside_a_sentence() {
     let env = Env::with_people();
     env.ok(&["next", "bob", "fri", "send the revised quote"]);
     env.ok(&["note", "carol", "山田さんと打ち合わせをしました"]);
+    env.ok(&["tag", "bob", "+wholesale"]);
+    let out = env.ok(&["search", "wholesale"]);
+    assert!(
+        out.contains("Bob Jones") && out.contains("(matched tag: wholesale)"),
+        "{out}"
+    );
     let out = env.ok(&["search", "revised"]);
     assert!(
         out.contains("Follow-ups (1)") && out.contains("send the revised quote"),

@@ -10,11 +10,18 @@ use std::thread;
 use common::Env;
 
 #[test]
-fn the_database_is_private_to_its_owner() {
+fn the_database_and_the_folder_init_makes_are_private_to_their_owner() {
     let env = Env::new();
-    env.ok(&["add", "Alice"]);
-    let file = std::fs::metadata(&env.db).unwrap().permissions().mode() & 0o777;
-    let dir = std::fs::metadata(env.db.parent().unwrap())
+    let db = env.dir.path().join("new").join("crm").join("tend.db");
+    let db = db.to_str().unwrap();
+    let out = env.ok(&["--db", db, "init"]);
+    assert!(out.contains("Created a new tend database at"), "{out}");
+    env.ok(&["--db", db, "add", "Alice"]);
+    let again = env.ok(&["--db", db, "init"]);
+    assert!(again.contains("already") && again.contains("(1 contact)"), "{again}");
+    let db = std::path::Path::new(db);
+    let file = std::fs::metadata(db).unwrap().permissions().mode() & 0o777;
+    let dir = std::fs::metadata(db.parent().unwrap())
         .unwrap()
         .permissions()
         .mode()

@@ -25,6 +25,23 @@ pub struct BackupArgs {
     pub json: bool,
 }
 
+/// `tend init`: the store is already open (which created the file and its folder); say where
+/// it is, and when it was there already, that nothing changed.
+pub fn init(path: &Path, existed: bool, ctx: &mut Ctx) -> Result<String> {
+    if existed {
+        let contacts = crate::store::contacts::count(ctx.store.conn())?;
+        return Ok(format!(
+            "A tend database is already at {} ({contacts} contact{}); nothing changed.\n",
+            path.display(),
+            if contacts == 1 { "" } else { "s" }
+        ));
+    }
+    Ok(format!(
+        "Created a new tend database at {}.\nNext: tend add \"Name\", or tend import vcard FILE.\n",
+        path.display()
+    ))
+}
+
 /// After a command that went well, once a day: start `tend backup --daily` as a process of its
 /// own, so the copy never holds up the command that triggered it (`tend note` stays instant).
 /// Costs one file-exists check on the other runs of the day.

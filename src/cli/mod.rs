@@ -51,6 +51,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create the database (and its folder) at --db / TEND_DB, or in the default place
+    Init,
     /// Add a contact (a lead, by default)
     Add(add::AddArgs),
     /// Log a note, call, email or meeting, optionally with a next step
@@ -203,7 +205,13 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Man) => return files::man(),
         _ => {}
     }
+    let explicit = cli.db.as_ref().is_some_and(|p| !p.as_os_str().is_empty());
     let path = config::db_path(cli.db)?;
+    let init = matches!(cli.command, Some(Command::Init));
+    if explicit && !init {
+        config::refuse_missing_folder(&path)?;
+    }
+    let existed = path.exists();
     if let Some(risk) = config::sync_risk(&path) {
         let style = Style::for_stderr();
         eprintln!(
@@ -235,6 +243,7 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Demo | Command::Completions(_) | Command::Man) => {
             unreachable!("answered before opening the store")
         }
+        Some(Command::Init) => files::init(&path, existed, &mut ctx),
         Some(Command::Backup(a)) => files::backup_run(a, &mut ctx),
         Some(Command::Export(a)) => interop::export_run(a, &mut ctx),
         Some(Command::Import(a)) => interop::import_run(a, &mut ctx).inspect(|_| ctx.cannot_undo()),

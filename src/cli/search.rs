@@ -45,12 +45,20 @@ pub fn run(a: SearchArgs, ctx: &mut Ctx) -> Result<String> {
             "{}\n",
             s.heading(&format!("Contacts ({})", found.contacts.len()))
         ));
-        for c in &found.contacts {
+        for hit in &found.contacts {
+            let c = &hit.contact;
+            // A name match explains itself; any other says where the text was.
+            let why = if hit.matched == "name" {
+                String::new()
+            } else {
+                format!("  (matched {})", truncate(&one_line(&hit.matched), 60))
+            };
             out.push_str(&format!(
-                "  {} {}  {}\n",
+                "  {} {}  {}{}\n",
                 s.dim(&format!("#{:<5}", c.id)),
                 one_line(&c.name),
-                s.dim(&one_line(c.detail.as_deref().unwrap_or("")))
+                s.dim(&one_line(c.detail.as_deref().unwrap_or(""))),
+                s.dim(&why)
             ));
         }
     }

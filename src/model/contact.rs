@@ -164,9 +164,10 @@ pub struct ContactRow {
     pub needs_next_step: bool,
 }
 
-/// Normalise a tag as typed: trimmed, lower case, inner spaces as dashes, no leading '#'.
+/// Normalise a tag as typed: trimmed, lower case, inner spaces as dashes, no leading '#' or
+/// '+' (`tend tag bob +wholesale` is the habit of other tools).
 pub fn normalize_tag(tag: &str) -> Option<String> {
-    let t = tag.trim().trim_start_matches('#').trim().to_lowercase();
+    let t = tag.trim().trim_start_matches(['#', '+']).trim().to_lowercase();
     if t.is_empty() {
         return None;
     }
@@ -208,7 +209,9 @@ mod tests {
     #[test]
     fn tags_are_normalised() {
         assert_eq!(normalize_tag(" #Cake Lover "), Some("cake-lover".into()));
+        assert_eq!(normalize_tag("+wholesale"), Some("wholesale".into()));
         assert_eq!(normalize_tag("  "), None);
+        assert_eq!(normalize_tag("+"), None);
     }
 
     #[test]

@@ -21,7 +21,10 @@ pub struct Env {
 impl Env {
     pub fn new() -> Env {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("data").join("tend.db");
+        let data = dir.path().join("data");
+        // An explicit TEND_DB must be in a folder that exists (tend init makes new ones).
+        std::fs::create_dir(&data).expect("data folder");
+        let db = data.join("tend.db");
         Env { dir, db }
     }
 
