@@ -159,11 +159,19 @@ fn a_database_named_in_a_folder_that_does_not_exist_is_refused_until_init() {
             err.contains("Dropbx for the database") && err.contains("does not exist"),
             "{err}"
         );
-        assert!(err.contains("init`"), "the hint says how to start one there: {err}");
+        assert!(
+            err.contains("init`"),
+            "the hint says how to start one there: {err}"
+        );
     }
     assert!(!db.parent().unwrap().exists(), "nothing was created");
     // TEND_DB is held to the same rule.
-    let out = env.tend().env("TEND_DB", &db).args(["list"]).output().unwrap();
+    let out = env
+        .tend()
+        .env("TEND_DB", &db)
+        .args(["list"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(!db.parent().unwrap().exists());
     env.ok(&["--db", db_s, "init"]);

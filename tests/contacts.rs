@@ -176,7 +176,10 @@ fn search_finds_contacts_fuzzily_and_notes_by_full_text_newest_first() {
         "profile fields are searched"
     );
     let likes = found["contacts"][0]["matched"].as_str().unwrap();
-    assert!(likes.contains("lemon"), "search says which field matched: {likes}");
+    assert!(
+        likes.contains("lemon"),
+        "search says which field matched: {likes}"
+    );
     let text = env.ok(&["search", "lemon"]);
     assert!(text.contains(&format!("(matched {likes})")), "{text}");
     let text = env.ok(&["search", "wedding", "cake"]);

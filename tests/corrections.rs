@@ -97,35 +97,169 @@ fn a_cancelled_checklist_follow_up_comes_back_linked_to_its_step() {
 #[test]
 fn an_entry_is_corrected_or_deleted_and_undone() {
     let env = Env::with_people();
-    env.ok(&["income", "alice", "12000"]);
-    env.ok(&["time", "alice", "3h"]);
-    let out = env.ok(&["entry", "edit", "income", "1", "1,200"]);
-    assert!(out.contains("corrected"), "{out}");
+    let out = env.ok(&["income", "alice", "12000"]);
+    assert!(
+        out.contains("Income i#1:") && out.contains("tend paid i#1"),
+        "{out}"
+    );
+    assert!(env.ok(&["time", "alice", "3h"]).contains("Time t#1:"));
+    assert!(env.ok(&["expense", "bob", "40"]).contains("Expense e#2:"));
+    let out = env.ok(&["entry", "edit", "i#1", "1,200"]);
+    assert!(
+        out.contains("Income i#1 for Alice Smith: £12,000 → £1,200"),
+        "{out}"
+    );
     assert_eq!(env.count("money_entries WHERE amount_minor = 120000"), 1);
-    env.ok(&["entry", "edit", "time", "#1", "2h30"]);
+    env.ok(&["entry", "edit", "t#1", "2h30"]);
     assert_eq!(env.count("time_entries WHERE minutes = 150"), 1);
-    env.ok(&["entry", "delete", "income", "1"]);
-    assert_eq!(env.count("money_entries"), 0);
+    env.ok(&["entry", "delete", "i#1"]);
+    assert_eq!(env.count("money_entries WHERE kind = 'income'"), 0);
     env.ok(&["undo"]);
     env.ok(&["undo"]);
     assert_eq!(env.count("time_entries WHERE minutes = 180"), 1);
     assert_eq!(env.count("money_entries WHERE amount_minor = 120000"), 1);
+    let before = export(&env);
     for (args, says) in [
         (
-            &["entry", "edit", "income", "9", "5"][..],
-            "no income or expense #9",
+            &["entry", "edit", "i#9", "5"][..],
+            "there is no income entry i#9",
+        ),
+        (&["entry", "edit", "i#1", "12,50"][..], "commas only"),
+        (&["entry", "edit", "t#1", "2.5"][..], "no unit"),
+        (&["entry", "delete", "x"][..], "not an entry id"),
+        (
+            &["entry", "delete", "e#1"][..],
+            "e#1 is income, not an expense",
+        ),
+        (&["entry", "edit", "i#1"][..], "nothing to change"),
+        (
+            &["entry", "edit", "e#2", "--paid-on", "today"][..],
+            "only income is paid",
         ),
         (
-            &["entry", "edit", "income", "1", "12,50"][..],
-            "commas only",
+            &["entry", "edit", "i#1", "--deal", "d#7"][..],
+            "no deal d#7",
         ),
-        (&["entry", "edit", "time", "1", "2.5"][..], "no unit"),
-        (&["entry", "delete", "time", "x"][..], "not an entry id"),
+        (
+            &["entry", "edit", "i#1", "5", "--on", "tomorrow"][..],
+            "after today",
+        ),
+        (
+            &["income", "alice", "5", "--on", "tomorrow"][..],
+            "after today",
+        ),
     ] {
         let err = env.fails(args);
         assert!(err.contains(says), "{args:?}: {err}");
     }
-    assert_eq!(env.count("money_entries WHERE amount_minor = 120000"), 1);
+    assert_eq!(export(&env), before, "nothing was written by the refusals");
+}
+
+#[test]
+fn every_part_of_an_entry_can_be_corrected_and_each_correction_undone() {
+    let env = Env::with_people();
+    env.ok(&["deal", "add", "alice", "Wedding cake", "800"]);
+    env.ok(&["income", "alice", "800", "--memo", "cake", "--paid"]);
+    let start = export(&env);
+    let out = env.ok(&[
+        "entry",
+        "edit",
+        "i#1",
+        "850",
+        "--on",
+        "yesterday",
+        "--memo",
+        "cake and delivery",
+        "--deal",
+        "d#1",
+        "--unpaid",
+    ]);
+    for part in [
+        "£800 → £850",
+        "date today → yesterday",
+        "memo \"cake and delivery\"",
+        "deal d#1",
+        "not paid yet",
+    ] {
+        assert!(out.contains(part), "{part}: {out}");
+    }
+    let row: (i64, String, String, Option<i64>, String, Option<String>) = env
+        .conn()
+        .query_row(
+            "SELECT amount_minor, on_date, memo, deal_id, status, paid_on FROM money_entries",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        row,
+        (
+            85_000,
+            "2026-11-22".into(),
+            "cake and delivery".into(),
+            Some(1),
+            "invoiced".into(),
+            None
+        )
+    );
+    env.ok(&[
+        "entry",
+        "edit",
+        "i#1",
+        "--memo",
+        "",
+        "--deal",
+        "none",
+        "--paid-on",
+        "today",
+    ]);
+    assert_eq!(
+        env.count("money_entries WHERE memo IS NULL AND deal_id IS NULL AND status = 'paid'"),
+        1
+    );
+    env.ok(&["undo"]);
+    env.ok(&["undo"]);
+    assert_eq!(
+        export(&env),
+        start,
+        "two undos give back the entry as it was"
+    );
+
+    // The entries can be found again, with their ids: in the list and in the profile.
+    env.ok(&["time", "alice", "1h30", "--memo", "tasting"]);
+    env.ok(&["expense", "bob", "12.50", "--memo", "flour"]);
+    let list = env.ok(&["entry", "list"]);
+    for part in [
+        "i#1",
+        "t#1",
+        "e#2",
+        "£800",
+        "1h30",
+        "£12.50",
+        "flour",
+        "Bob Jones",
+    ] {
+        assert!(list.contains(part), "{part}: {list}");
+    }
+    let alice = env.ok(&["entry", "list", "alice", "--kind", "time"]);
+    assert!(alice.contains("t#1") && !alice.contains("i#1"), "{alice}");
+    let json = env.json(&["entry", "list", "alice", "--json"]);
+    assert_eq!(json["currency"], "GBP");
+    assert_eq!(json["entries"].as_array().unwrap().len(), 2);
+    let shown = env.ok(&["show", "alice"]);
+    assert!(
+        shown.contains("Money and time") && shown.contains("i#1") && shown.contains("t#1"),
+        "{shown}"
+    );
 }
 
 /// The whole database as `tend export json` gives it (the export's own time left out).

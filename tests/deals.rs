@@ -160,10 +160,10 @@ fn bad_deal_input_says_what_to_do_and_writes_nothing() {
             "no contact matches",
         ),
         (&["deal", "show", "x9"][..], "not a deal id"),
-        (&["deal", "show", "99"][..], "deal #99 does not exist"),
+        (&["deal", "show", "99"][..], "there is no deal d#99"),
         (
             &["deal", "edit", "1", "--value", "5"][..],
-            "deal #1 does not exist",
+            "there is no deal d#1",
         ),
     ] {
         let err = env.fails(args);

@@ -52,10 +52,19 @@ fn entries_are_stored_in_minor_units_and_minutes() {
         1
     );
     let out = env.ok(&["paid", "2", "--on", "yesterday"]);
-    assert!(out.contains("Income #2 marked paid on yesterday"), "{out}");
+    assert!(out.contains("Income i#2 from"), "{out}");
+    assert!(out.contains("marked paid on yesterday"), "{out}");
+    let err = env.fails(&["paid", "3"]);
     assert!(
-        env.fails(&["paid", "3"]).contains("no income entry #3"),
-        "#3 is an expense"
+        err.contains("i#3 is an expense") && err.contains("e#3"),
+        "#3 is an expense: {err}"
+    );
+    assert!(env.fails(&["paid", "e#3"]).contains("only income is paid"));
+    // Marking paid is undone like any other change.
+    env.ok(&["undo"]);
+    assert_eq!(
+        env.count("money_entries WHERE id = 2 AND status = 'invoiced'"),
+        1
     );
 }
 
@@ -76,7 +85,7 @@ fn bad_amounts_durations_and_deals_are_refused() {
     );
     assert!(
         env.fails(&["expense", "alice", "5", "--deal", "99"])
-            .contains("deal #99 does not exist")
+            .contains("there is no deal d#99")
     );
     assert_eq!(env.count("money_entries") + env.count("time_entries"), 0);
 }

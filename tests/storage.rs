@@ -18,7 +18,10 @@ fn the_database_and_the_folder_init_makes_are_private_to_their_owner() {
     assert!(out.contains("Created a new tend database at"), "{out}");
     env.ok(&["--db", db, "add", "Alice"]);
     let again = env.ok(&["--db", db, "init"]);
-    assert!(again.contains("already") && again.contains("(1 contact)"), "{again}");
+    assert!(
+        again.contains("already") && again.contains("(1 contact)"),
+        "{again}"
+    );
     let db = std::path::Path::new(db);
     let file = std::fs::metadata(db).unwrap().permissions().mode() & 0o777;
     let dir = std::fs::metadata(db.parent().unwrap())

@@ -13,15 +13,15 @@ fn a_typo_in_an_amount_is_taken_back_and_entered_again() {
     env.ok(&["income", "alice", "12000"]);
     let out = env.ok(&["undo"]);
     assert!(
-        out.contains("Undid") && out.contains("income #1 £12,000"),
+        out.contains("Undid") && out.contains("income i#1 £12,000"),
         "{out}"
     );
     assert_eq!(env.count("money_entries"), 0);
     env.ok(&["income", "alice", "1,200"]);
     let list = env.ok(&["undo", "--list"]);
-    assert!(list.contains("income #1 £1,200"), "{list}");
+    assert!(list.contains("income i#1 £1,200"), "{list}");
     assert!(
-        list.contains("income #1 £12,000") && list.contains("(undone)"),
+        list.contains("income i#1 £12,000") && list.contains("(undone)"),
         "{list}"
     );
     // Undo goes on back through what came before it (the people's adding), then stops.
@@ -98,6 +98,21 @@ const STEPS: &[&[&str]] = &[
         "client",
     ],
     &["add", "Dan Brown", "--email", "dan@example.com"],
+    // Corrections: these name the first entries, so they fail (and count for nothing) when
+    // no such entry was made first.
+    &[
+        "entry",
+        "edit",
+        "i#1",
+        "300",
+        "--memo",
+        "typo fixed",
+        "--on",
+        "yesterday",
+    ],
+    &["paid", "i#1"],
+    &["entry", "delete", "e#2"],
+    &["entry", "edit", "t#1", "45m"],
     &["recipe", "apply", "alice", "onboarding"],
     &[
         "next",

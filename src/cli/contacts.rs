@@ -185,14 +185,15 @@ pub fn show(a: ShowArgs, ctx: &mut Ctx) -> Result<String> {
         out.push_str(&format!("  {}\n", follow_up_line(f, today, s, false)));
     }
     let deals = crate::store::deals::for_contact(ctx.store.conn(), id)?;
+    let settings = crate::config::Settings::load()?;
     if !deals.is_empty() {
-        let cur = crate::config::Settings::load()?.currency;
         out.push_str(&format!("\n{}\n", s.heading("Deals")));
         for d in &deals {
-            let line = super::deals::deal_line(d, &cur, today, s);
+            let line = super::deals::deal_line(d, &settings.currency, today, s);
             out.push_str(&format!("  {line}\n"));
         }
     }
+    out.push_str(&money_section(ctx, id, &c.name, &settings)?);
     out.push_str(&format!(
         "\n{}\n",
         s.heading(&format!("Notes ({})", p.note_count))
@@ -221,6 +222,50 @@ pub fn show(a: ShowArgs, ctx: &mut Ctx) -> Result<String> {
         out.push_str(&s.dim(&format!(
             "  … {hidden} older: tend show \"{}\" --notes 50\n",
             one_line(&c.name)
+        )));
+    }
+    Ok(out)
+}
+
+/// The newest entries a profile shows; `tend entry list WHO` has the rest.
+const ENTRIES_SHOWN: usize = 5;
+
+/// A contact's money and time in `tend show`: the totals, and the newest entries with the ids
+/// that correct them.
+fn money_section(
+    ctx: &Ctx,
+    id: i64,
+    name: &str,
+    settings: &crate::config::Settings,
+) -> Result<String> {
+    use crate::commands::money::{self as money, EntryKind};
+    let all = [EntryKind::Income, EntryKind::Expense, EntryKind::Time];
+    let newest = money::list(&ctx.store, Some(id), &all, ENTRIES_SHOWN + 1)?;
+    if newest.is_empty() {
+        return Ok(String::new());
+    }
+    let s = ctx.style;
+    let t = crate::store::entries::summary_for(ctx.store.conn(), id)?;
+    let cur = &settings.currency;
+    let mut out = format!("\n{}\n", s.heading("Money and time"));
+    out.push_str(&format!(
+        "  invoiced {} (paid {}), expenses {}, time {}\n",
+        cur.format(t.invoiced_minor),
+        cur.format(t.paid_minor),
+        cur.format(t.expense_minor),
+        crate::model::duration::format_minutes(t.minutes)
+    ));
+    let shown = &newest[..newest.len().min(ENTRIES_SHOWN)];
+    out.push_str(&super::money::entry_lines(
+        shown,
+        settings,
+        ctx.clock.today(),
+        false,
+    ));
+    if newest.len() > ENTRIES_SHOWN {
+        out.push_str(&s.dim(&format!(
+            "  … older: tend entry list \"{}\"\n",
+            one_line(name)
         )));
     }
     Ok(out)

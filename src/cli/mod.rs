@@ -268,7 +268,7 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Income(a)) => money::income(a, &mut ctx),
         Some(Command::Expense(a)) => money::expense(a, &mut ctx),
         Some(Command::Time(a)) => money::time(a, &mut ctx),
-        Some(Command::Paid(a)) => money::paid(a, &mut ctx).inspect(|_| ctx.cannot_undo()),
+        Some(Command::Paid(a)) => money::paid(a, &mut ctx),
         Some(Command::Report(a)) => report::run(a, &mut ctx),
         Some(Command::Doctor(a)) => report::doctor_run(a, &mut ctx),
         Some(Command::Merge(a)) => report::merge(a, &mut ctx).inspect(|_| ctx.cannot_undo()),

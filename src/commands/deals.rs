@@ -59,7 +59,7 @@ pub fn set_expected_close(
     let now = clock.stamp();
     let undo = store.write(|tx| {
         let before = deals::get(tx, id)?
-            .ok_or_else(|| Error::invalid(format!("deal #{id} does not exist")))?;
+            .ok_or_else(|| Error::invalid(format!("there is no deal d#{id}")))?;
         deals::set_expected_close(tx, id, date, &now)?;
         Ok(Undo::RestoreClose {
             deal_id: id,
@@ -73,7 +73,7 @@ pub fn set_expected_close(
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Deal> {
-    deals::get(conn, id)?.ok_or_else(|| Error::invalid(format!("deal #{id} does not exist")))
+    deals::get(conn, id)?.ok_or_else(|| Error::invalid(format!("there is no deal d#{id}")))
 }
 
 /// A deal as a change left it, and how to put it back.
@@ -122,7 +122,7 @@ pub fn edit(store: &mut Store, clock: &Clock, id: i64, e: DealEdit) -> Result<Mo
     let now = clock.stamp();
     let undo = store.write(|tx| {
         let before = deals::get(tx, id)?
-            .ok_or_else(|| Error::invalid(format!("deal #{id} does not exist")))?;
+            .ok_or_else(|| Error::invalid(format!("there is no deal d#{id}")))?;
         let after = Deal {
             title: e.title.clone().unwrap_or_else(|| before.title.clone()),
             value_minor: e.value_minor.unwrap_or(before.value_minor),
@@ -167,7 +167,7 @@ pub fn move_to(
     }
     let undo = store.write(|tx| {
         let before = deals::get(tx, id)?
-            .ok_or_else(|| Error::invalid(format!("deal #{id} does not exist")))?;
+            .ok_or_else(|| Error::invalid(format!("there is no deal d#{id}")))?;
         if before.stage == to {
             return Err(Error::invalid(format!(
                 "'{}' is already in {}",

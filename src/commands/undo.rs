@@ -115,6 +115,10 @@ pub enum Undo {
         entry_id: i64,
         value: i64,
     },
+    /// Undo of an entry's correction (or of marking it paid): the entry as it was.
+    RestoreEntry {
+        before: Box<entries::EntryRow>,
+    },
     /// Several changes made as one (winning a deal that made its lead a client), undone last
     /// first.
     Together(Vec<Undo>),
@@ -149,7 +153,7 @@ impl Undo {
             Undo::RestoreContactWhole { .. } => "contact deleted",
             Undo::ReinsertAll { .. } => "checklist removed",
             Undo::RestoreRepeat { .. } => "repeat ended",
-            Undo::RestoreAmount { .. } => "entry corrected",
+            Undo::RestoreAmount { .. } | Undo::RestoreEntry { .. } => "entry corrected",
             Undo::Together(all) => all.first().map_or("nothing", Undo::describe),
         }
     }
@@ -367,6 +371,14 @@ fn reverse(tx: &rusqlite::Connection, undo: &Undo, now: &str) -> Result<()> {
             entry_id,
             value,
         } => entries::set_value(tx, *money, *entry_id, *value)?,
+        Undo::RestoreEntry { before } => {
+            if entries::get(tx, before.kind.is_money(), before.id)?.is_none() {
+                return Err(crate::error::Error::invalid(
+                    "that entry has been deleted since",
+                ));
+            }
+            entries::update(tx, before)?
+        }
         Undo::Together(all) => {
             for u in all.iter().rev() {
                 reverse(tx, u, now)?;

@@ -167,7 +167,11 @@ pub struct ContactRow {
 /// Normalise a tag as typed: trimmed, lower case, inner spaces as dashes, no leading '#' or
 /// '+' (`tend tag bob +wholesale` is the habit of other tools).
 pub fn normalize_tag(tag: &str) -> Option<String> {
-    let t = tag.trim().trim_start_matches(['#', '+']).trim().to_lowercase();
+    let t = tag
+        .trim()
+        .trim_start_matches(['#', '+'])
+        .trim()
+        .to_lowercase();
     if t.is_empty() {
         return None;
     }

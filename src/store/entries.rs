@@ -125,17 +125,176 @@ pub fn delete(conn: &Connection, money: bool, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// An entry's amount (money, minor units) or minutes (time), and set it.
-pub fn value(conn: &Connection, money: bool, id: i64) -> Result<Option<i64>> {
-    use rusqlite::OptionalExtension;
-    let sql = if money {
-        "SELECT amount_minor FROM money_entries WHERE id = ?1"
-    } else {
-        "SELECT minutes FROM time_entries WHERE id = ?1"
-    };
-    Ok(conn.query_row(sql, [id], |r| r.get(0)).optional()?)
+/// Which of the three an entry is. Income and expenses share one table and one run of ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    Income,
+    Expense,
+    Time,
 }
 
+impl EntryKind {
+    pub fn is_money(self) -> bool {
+        self != EntryKind::Time
+    }
+
+    pub fn table(self) -> &'static str {
+        if self.is_money() {
+            "money_entries"
+        } else {
+            "time_entries"
+        }
+    }
+}
+
+/// One entry as recorded, whichever kind.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EntryRow {
+    pub id: i64,
+    pub kind: EntryKind,
+    pub contact_id: i64,
+    pub contact: String,
+    pub deal_id: Option<i64>,
+    /// Income and expenses: the amount in minor units (pence, cents).
+    pub amount_minor: Option<i64>,
+    /// Time: minutes.
+    pub minutes: Option<i64>,
+    pub on_date: NaiveDate,
+    /// Income: the day it was paid; None while invoiced.
+    pub paid_on: Option<NaiveDate>,
+    pub memo: Option<String>,
+}
+
+const ENTRY_COLUMNS: &str =
+    "SELECT m.id, m.kind, m.contact_id, c.name, m.deal_id, m.amount_minor, NULL,
+        m.on_date, CASE WHEN m.status = 'paid' THEN coalesce(m.paid_on, m.on_date) END, m.memo
+   FROM money_entries m JOIN contacts c ON c.id = m.contact_id";
+const TIME_COLUMNS: &str = "SELECT t.id, 'time', t.contact_id, c.name, t.deal_id, NULL, t.minutes,
+        t.on_date, NULL, t.memo
+   FROM time_entries t JOIN contacts c ON c.id = t.contact_id";
+
+fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<EntryRow> {
+    let kind = match r.get::<_, String>(1)?.as_str() {
+        "income" => EntryKind::Income,
+        "expense" => EntryKind::Expense,
+        _ => EntryKind::Time,
+    };
+    Ok(EntryRow {
+        id: r.get(0)?,
+        kind,
+        contact_id: r.get(2)?,
+        contact: r.get(3)?,
+        deal_id: r.get(4)?,
+        amount_minor: r.get(5)?,
+        minutes: r.get(6)?,
+        on_date: r.get(7)?,
+        paid_on: r.get(8)?,
+        memo: r.get(9)?,
+    })
+}
+
+/// The money entry (`money`) or time entry `id`.
+pub fn get(conn: &Connection, money: bool, id: i64) -> Result<Option<EntryRow>> {
+    use rusqlite::OptionalExtension;
+    let (select, alias) = if money {
+        (ENTRY_COLUMNS, "m")
+    } else {
+        (TIME_COLUMNS, "t")
+    };
+    let sql = format!("{select} WHERE {alias}.id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], entry_from_row)
+        .optional()?)
+}
+
+/// Entries newest first (by date, then by when they were recorded), for one contact or all,
+/// of the kinds asked for; at most `limit`.
+pub fn list(
+    conn: &Connection,
+    contact_id: Option<i64>,
+    kinds: &[EntryKind],
+    limit: usize,
+) -> Result<Vec<EntryRow>> {
+    let mut out = Vec::new();
+    // Two statements of each, so the one for a contact uses its index.
+    let who = |alias: &str| {
+        if contact_id.is_some() {
+            format!("{alias}.contact_id = ?1")
+        } else {
+            "?1 IS NULL".to_string()
+        }
+    };
+    let money: Vec<&str> = kinds
+        .iter()
+        .filter(|k| k.is_money())
+        .map(|k| {
+            if *k == EntryKind::Income {
+                "'income'"
+            } else {
+                "'expense'"
+            }
+        })
+        .collect();
+    if !money.is_empty() {
+        let sql = format!(
+            "{ENTRY_COLUMNS} WHERE {} AND m.kind IN ({}) ORDER BY m.on_date DESC, m.id DESC LIMIT ?2",
+            who("m"),
+            money.join(", ")
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![contact_id, limit as i64], entry_from_row)?;
+        out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+    }
+    if kinds.contains(&EntryKind::Time) {
+        let sql = format!(
+            "{TIME_COLUMNS} WHERE {} ORDER BY t.on_date DESC, t.id DESC LIMIT ?2",
+            who("t")
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![contact_id, limit as i64], entry_from_row)?;
+        out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+    }
+    out.sort_by(|a, b| {
+        (b.on_date, b.kind.is_money(), b.id).cmp(&(a.on_date, a.kind.is_money(), a.id))
+    });
+    out.truncate(limit);
+    Ok(out)
+}
+
+/// Write an entry's amount or minutes, date, deal, memo and (income) paid state as given.
+pub fn update(conn: &Connection, e: &EntryRow) -> Result<()> {
+    if e.kind.is_money() {
+        let status = match (e.kind, e.paid_on) {
+            (EntryKind::Income, Some(_)) => Some("paid"),
+            (EntryKind::Income, None) => Some("invoiced"),
+            _ => None,
+        };
+        conn.prepare_cached(
+            "UPDATE money_entries SET amount_minor = ?2, on_date = ?3, deal_id = ?4, memo = ?5,
+                    status = ?6, paid_on = ?7 WHERE id = ?1",
+        )?
+        .execute(params![
+            e.id,
+            e.amount_minor,
+            e.on_date,
+            e.deal_id,
+            e.memo,
+            status,
+            e.paid_on
+        ])?;
+    } else {
+        conn.prepare_cached(
+            "UPDATE time_entries SET minutes = ?2, on_date = ?3, deal_id = ?4, memo = ?5 WHERE id = ?1",
+        )?
+        .execute(params![e.id, e.minutes, e.on_date, e.deal_id, e.memo])?;
+    }
+    Ok(())
+}
+
+/// Set an entry's amount (money, minor units) or minutes (time): the undo of a correction
+/// recorded before entries were corrected whole (`Undo::RestoreAmount`).
 pub fn set_value(conn: &Connection, money: bool, id: i64, value: i64) -> Result<()> {
     let sql = if money {
         "UPDATE money_entries SET amount_minor = ?2 WHERE id = ?1"
