@@ -1,6 +1,6 @@
 """Read tend's exports with other programs' parsers: vobject (the vCard library behind
 Radicale and many address-book tools) and icalendar (the iCalendar library most Python
-calendar tools use). Run by tests/readers.rs with the export folder as the argument."""
+calendar tools use). Run by scripts/check-readers with the export folder as the argument."""
 
 import csv
 import json
@@ -11,12 +11,28 @@ import icalendar
 import vobject
 
 folder = pathlib.Path(sys.argv[1])
-expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+zoe_json = json.loads((folder / "zoe.json").read_text(encoding="utf-8"))
+today = json.loads((folder / "today.json").read_text(encoding="utf-8"))
+expected = {
+    "names": ["Crumbs & Co", "Zoë O'Brien", "Ann Apple"],
+    "zoe": {
+        "name": "Zoë O'Brien",
+        "uid": zoe_json["contact"]["uid"],
+        "company": "Crumbs & Co",
+        "emails": ["zoe@crumbs.test", "zoe@home.test"],
+        "tags": ["vip", "wedding-cakes"],
+        "note": 'likes lemon; hates "fondant", really',
+    },
+    "followups": [f["uid"] + "@tend" for f in today.get("upcoming", [])],
+}
 
 
 def check(condition, message):
     if not condition:
         sys.exit(f"FAILED: {message}")
+
+
+check(len(expected["followups"]) == 2, f"two follow-ups to export: {expected}")
 
 
 for name in ["contacts-4.vcf", "contacts-3.vcf"]:
