@@ -201,6 +201,8 @@ pub fn import_run(a: ImportArgs, ctx: &mut Ctx) -> Result<String> {
                     match layout.dialect {
                         csv::Dialect::Google => "a Google Contacts export",
                         csv::Dialect::Outlook => "an Outlook export",
+                        csv::Dialect::Thunderbird => "a Thunderbird export",
+                        csv::Dialect::LinkedIn => "a LinkedIn connections export",
                         csv::Dialect::Plain => "a plain sheet",
                     }
                 ));

@@ -31,7 +31,19 @@ pub enum Target {
     ReferredBy,
     Archived,
     Field(String),
+    /// A value kept as a profile field named by its label column ("relation (spouse)"),
+    /// or by this base and a number.
+    Labelled(String),
+    /// Thunderbird's birthday in three columns.
+    BirthPart(DatePart),
     Ignore,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatePart {
+    Year,
+    Month,
+    Day,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -49,13 +61,16 @@ pub enum AddressPart {
 /// Which program's export the headers look like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
+    /// Google Contacts, old ("Given Name", "E-mail 1 - Type") and new ("First Name",
+    /// "E-mail 1 - Label") layouts.
     Google,
     Outlook,
-    /// Any other sheet, tend's own export included: columns we do not know become profile
-    /// fields named after their header.
+    Thunderbird,
+    /// LinkedIn's Connections.csv.
+    LinkedIn,
+    /// Any other sheet, tend's own export included.
     Plain,
 }
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
     pub header: String,
@@ -138,14 +153,7 @@ pub fn layout(headers: &[String], overrides: &[(String, Target)]) -> Result<Layo
             ));
         }
     }
-    let has = |h: &str| norm.iter().any(|n| n == h);
-    let dialect = if norm.iter().any(|n| n.ends_with(" 1 - value")) {
-        Dialect::Google
-    } else if has("email address") && (has("business phone") || has("mobile phone")) {
-        Dialect::Outlook
-    } else {
-        Dialect::Plain
-    };
+    let dialect = dialect(&norm);
     let mut columns: Vec<Column> = headers
         .iter()
         .zip(&norm)
@@ -163,33 +171,174 @@ pub fn layout(headers: &[String], overrides: &[(String, Target)]) -> Result<Layo
             }
         })
         .collect();
-    // Pair "X - Value" with "X - Label" / "X - Type".
+    // Pair Google's "X 1 - Value" (and an address's parts) with "X 1 - Label" / "X 1 - Type".
     for i in 0..columns.len() {
-        if let Some(prefix) = norm[i].strip_suffix(" - value") {
+        if let Some((kind, number, _)) = numbered(&norm[i]) {
             columns[i].label_column = norm.iter().position(|n| {
-                n.strip_prefix(prefix)
-                    .is_some_and(|rest| rest == " - label" || rest == " - type")
+                numbered(n).is_some_and(|(k, m, part)| {
+                    k == kind && m == number && (part == "label" || part == "type")
+                })
             });
         }
     }
     Ok(Layout { dialect, columns })
 }
 
+/// Known exporters by columns only they write.
+fn dialect(norm: &[String]) -> Dialect {
+    let has = |h: &str| norm.iter().any(|n| n == h);
+    if norm
+        .iter()
+        .any(|n| numbered(n).is_some_and(|(_, _, part)| part == "value"))
+    {
+        Dialect::Google
+    } else if has("primary email") && has("display name") {
+        Dialect::Thunderbird
+    } else if has("connected on") {
+        Dialect::LinkedIn
+    } else if has("email address") && (has("business phone") || has("mobile phone"))
+        || has("email display name")
+    {
+        Dialect::Outlook
+    } else {
+        Dialect::Plain
+    }
+}
+
+/// Google's numbered columns: "email 1 - value" → ("email", "1", "value"), "address 2 -
+/// postal code" → ("address", "2", "postal code").
+fn numbered(n: &str) -> Option<(&str, &str, &str)> {
+    let (head, part) = n.split_once(" - ")?;
+    let (kind, number) = head.rsplit_once(' ')?;
+    (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit()))
+        .then_some((kind, number, part))
+}
+
+/// The parts of an address as the exporters name them, whole names only.
+fn address_part(word: &str) -> Option<AddressPart> {
+    Some(match word {
+        "formatted" | "address" => AddressPart::Whole,
+        "street" | "street 1" | "address 1" | "address line 1" => AddressPart::Street,
+        "street 2" | "street 3" | "address 2" | "address line 2" | "extended address" => {
+            AddressPart::Extended
+        }
+        "po box" | "pobox" => AddressPart::PoBox,
+        "city" | "town" => AddressPart::City,
+        "state" | "region" | "county" | "province" => AddressPart::Region,
+        "postal code" | "postcode" | "zip" | "zipcode" | "zip code" | "post code" => {
+            AddressPart::Postcode
+        }
+        "country" | "country/region" => AddressPart::Country,
+        _ => return None,
+    })
+}
+
+/// A column's meaning from its whole (normalised) header: never from a word inside it, so
+/// "Phonetic First Name" is not a phone and "Home Address 2" not a second address.
 fn guess(n: &str, dialect: Dialect, header: &str) -> (Target, Option<String>, String) {
-    let simple = match n {
+    let plain = |t: Target| (t, None, String::new());
+    if let Some((kind, number, part)) = numbered(n) {
+        return google_column(kind, number, part);
+    }
+    if let Some(t) = named_column(n, dialect) {
+        return plain(t);
+    }
+    if let Some(key) = n.strip_prefix("field:") {
+        return plain(Target::Field(key.trim().to_string()));
+    }
+    if let Some((target, label)) = channel_column(n) {
+        return (target, label, String::new());
+    }
+    // "Home Street", "Business Postal Code", "Work ZipCode", "Home Address 2", "City".
+    for (group, rest) in [("", n)].into_iter().chain(
+        [
+            "home ",
+            "business ",
+            "work ",
+            "other ",
+            "mailing ",
+            "billing ",
+        ]
+        .iter()
+        .filter_map(|g| n.strip_prefix(g).map(|r| (g.trim(), r))),
+    ) {
+        let part = match (dialect, rest) {
+            // Thunderbird's "Home Address" is the first street line, not a whole address.
+            (Dialect::Thunderbird, "address") => Some(AddressPart::Street),
+            _ => address_part(rest),
+        };
+        if let Some(part) = part {
+            let label = (!group.is_empty()).then(|| channel_word(group).to_string());
+            return (Target::Address(part), label, group.to_string());
+        }
+    }
+    match n {
+        "birth year" => return plain(Target::BirthPart(DatePart::Year)),
+        "birth month" => return plain(Target::BirthPart(DatePart::Month)),
+        "birth day" => return plain(Target::BirthPart(DatePart::Day)),
+        _ => {}
+    }
+    if ignored(n, dialect) {
+        return plain(Target::Ignore);
+    }
+    // Anything else is a value the person kept: a profile field named after its header.
+    plain(Target::Field(header.trim().to_string()))
+}
+
+/// Google's numbered columns by kind and part.
+fn google_column(kind: &str, number: &str, part: &str) -> (Target, Option<String>, String) {
+    let plain = |t: Target| (t, None, String::new());
+    if part == "label" || part == "type" {
+        return plain(Target::Label);
+    }
+    match (kind, part) {
+        ("email", "value") => plain(Target::Email),
+        ("phone", "value") => plain(Target::Phone),
+        ("address", part) => match address_part(part) {
+            Some(p) => (Target::Address(p), None, format!("address {number}")),
+            None => plain(Target::Ignore),
+        },
+        ("organization", "name") if number == "1" => plain(Target::Company),
+        ("organization", "name") => plain(Target::Labelled("organization".into())),
+        ("organization", "title") => plain(Target::Field("title".into())),
+        ("organization", "department") => plain(Target::Field("department".into())),
+        ("organization", "job description") => plain(Target::Field("job description".into())),
+        ("organization", "location") => plain(Target::Field("office".into())),
+        ("organization", _) => plain(Target::Ignore), // yomi name, symbol
+        ("website", "value") => plain(Target::Labelled("website".into())),
+        ("relation", "value") => plain(Target::Labelled("relation".into())),
+        ("event", "value") => plain(Target::Labelled("date".into())),
+        ("im", "value") => plain(Target::Labelled("im".into())),
+        ("custom field", "value") => plain(Target::Labelled("custom".into())),
+        ("external id", "value") => plain(Target::Labelled("external id".into())),
+        (other, "value") => plain(Target::Labelled(other.to_string())),
+        _ => plain(Target::Ignore),
+    }
+}
+
+/// Headers with one meaning whoever wrote them.
+fn named_column(n: &str, dialect: Dialect) -> Option<Target> {
+    let field = |k: &str| Some(Target::Field(k.to_string()));
+    match n {
         "name" | "full name" | "display name" | "contact name" | "fn" => Some(Target::Name),
         "first name" | "given name" | "first" | "forename" => Some(Target::First),
         "middle name" | "additional name" => Some(Target::Middle),
         "last name" | "family name" | "surname" | "last" => Some(Target::Last),
-        "company"
-        | "company name"
-        | "organization"
-        | "organisation"
-        | "organization name"
-        | "organization 1 - name"
+        "name prefix" | "prefix" => field("name prefix"),
+        "name suffix" | "suffix" => field("name suffix"),
+        // Outlook's Title is Mr, Ms, Dr; elsewhere it is a job title.
+        "title" if dialect == Dialect::Outlook => field("name prefix"),
+        "title" | "job title" | "organization title" | "position" | "occupation" => field("title"),
+        "phonetic first name" | "given name yomi" => field("phonetic first name"),
+        "phonetic middle name" | "additional name yomi" => field("phonetic middle name"),
+        "phonetic last name" | "family name yomi" => field("phonetic last name"),
+        "yomi name" => field("phonetic name"),
+        "nickname" | "short name" => field("nickname"),
+        "company" | "company name" | "organization" | "organisation" | "organization name"
         | "business" => Some(Target::Company),
+        "department" | "organization department" => field("department"),
         "notes" | "note" => Some(Target::Note),
-        "birthday" | "bday" | "date of birth" | "dob" => Some(Target::Birthday),
+        "birthday" | "bday" | "date of birth" | "dob" | "birth date" => Some(Target::Birthday),
         "status" => Some(Target::Status),
         "source" | "lead source" => Some(Target::Source),
         "uid" => Some(Target::Uid),
@@ -197,91 +346,84 @@ fn guess(n: &str, dialect: Dialect, header: &str) -> (Target, Option<String>, St
         "referred by" | "referrer" => Some(Target::ReferredBy),
         "archived" => Some(Target::Archived),
         "tags" | "tag" | "labels" | "group membership" | "categories" => Some(Target::Tags),
-        "job title" | "organization title" | "organization 1 - title" => {
-            Some(Target::Field("title".into()))
+        "website" | "web page" | "web page 1" | "personal web page" | "homepage" => {
+            field("website")
         }
-        "title" if dialect == Dialect::Outlook => Some(Target::Ignore), // Mr, Ms, Dr
-        "title" => Some(Target::Field("title".into())),
-        "website" | "web page" | "url" | "website 1 - value" => {
-            Some(Target::Field("website".into()))
-        }
-        "nickname" => Some(Target::Field("nickname".into())),
+        "web page 2" | "business web page" => field("website (work)"),
+        "url" if dialect == Dialect::LinkedIn => field("linkedin"),
+        "url" => field("website"),
         _ => None,
-    };
-    if let Some(t) = simple {
-        return (t, None, String::new());
-    }
-    if n.ends_with(" - label") || n.ends_with(" - type") {
-        return (Target::Label, None, String::new());
-    }
-    if let Some(key) = n.strip_prefix("field:") {
-        return (Target::Field(key.trim().to_string()), None, String::new());
-    }
-    let label = channel_label(n);
-    if (n.contains("email") || n == "mail") && !n.contains("display name") && !n.contains("type") {
-        return (Target::Email, label, String::new());
-    }
-    if ["phone", "mobile", "telephone", "fax", "pager"]
-        .iter()
-        .any(|w| n.contains(w))
-        || n == "tel"
-    {
-        return (Target::Phone, label, String::new());
-    }
-    let parts = [
-        ("formatted", AddressPart::Whole),
-        ("street", AddressPart::Street),
-        ("extended address", AddressPart::Extended),
-        ("po box", AddressPart::PoBox),
-        ("city", AddressPart::City),
-        ("country", AddressPart::Country),
-        ("state", AddressPart::Region),
-        ("region", AddressPart::Region),
-        ("postal code", AddressPart::Postcode),
-        ("postcode", AddressPart::Postcode),
-        ("zip", AddressPart::Postcode),
-        ("address", AddressPart::Whole),
-    ];
-    if let Some((word, part)) = parts.iter().find(|(w, _)| n.contains(w)) {
-        let group = n
-            .replace(word, "")
-            .replace("/region", "")
-            .trim_matches(|c: char| c == '-' || c.is_whitespace())
-            .to_string();
-        return (Target::Address(*part), label, group);
-    }
-    match dialect {
-        Dialect::Plain => (
-            Target::Field(header.trim().to_string()),
-            None,
-            String::new(),
-        ),
-        _ => (Target::Ignore, None, String::new()),
     }
 }
 
-/// "Mobile Phone" → mobile, "Business Fax" → fax, "Home Street" → home.
-fn channel_label(n: &str) -> Option<String> {
-    let label = if n.contains("mobile") || n.contains("cell") {
-        "mobile"
-    } else if n.contains("fax") {
-        "fax"
-    } else if n.contains("pager") {
-        "pager"
-    } else if n.contains("business") || n.contains("work") || n.contains("company") {
-        "work"
-    } else if n.contains("home") {
-        "home"
-    } else if n.contains("other") {
-        "other"
-    } else if let Some(l) = n.strip_prefix('(').and_then(|r| r.split_once(')')) {
-        return Some(l.0.to_string());
-    } else if let Some(l) = n.split_once('(').and_then(|(_, r)| r.split_once(')')) {
-        return Some(l.0.to_string());
-    } else {
-        return None;
-    };
-    Some(label.to_string())
+/// Email and phone columns by their whole names, with the label they give.
+fn channel_column(n: &str) -> Option<(Target, Option<String>)> {
+    let email = |l: Option<&str>| Some((Target::Email, l.map(str::to_string)));
+    let phone = |l: Option<&str>| Some((Target::Phone, l.map(str::to_string)));
+    match n {
+        "email" | "mail" | "email address" | "primary email" | "email 1" | "email 1 address" => {
+            email(None)
+        }
+        "secondary email" | "email 2" | "email 2 address" | "email 3" | "email 3 address" => {
+            email(None)
+        }
+        "work email" | "business email" => email(Some("work")),
+        "home email" | "personal email" => email(Some("home")),
+        "other email" => email(Some("other")),
+        "phone" | "telephone" | "tel" | "phone number" | "primary phone" | "main phone" => {
+            phone(None)
+        }
+        "mobile" | "mobile phone" | "mobile number" | "cell" | "cell phone" | "cellphone" => {
+            phone(Some("mobile"))
+        }
+        "fax" | "fax number" | "business fax" => phone(Some("fax")),
+        "home fax" => phone(Some("home fax")),
+        "other fax" => phone(Some("other fax")),
+        "pager" | "pager number" => phone(Some("pager")),
+        "work phone" | "business phone" | "business phone 2" | "office phone" => {
+            phone(Some("work"))
+        }
+        "home phone" | "home phone 2" => phone(Some("home")),
+        "other phone" => phone(Some("other")),
+        "car phone" => phone(Some("car")),
+        "company main phone" => phone(Some("company")),
+        "assistant's phone" | "assistant phone" => phone(Some("assistant")),
+        "callback" | "isdn" | "radio phone" | "telex" | "tty/tdd phone" => phone(Some(n)),
+        _ => None,
+    }
+}
+
+/// Exporters' bookkeeping columns, the same in every row, that say nothing of the person.
+fn ignored(n: &str, dialect: Dialect) -> bool {
+    match dialect {
+        Dialect::Outlook => matches!(
+            n,
+            "email type"
+                | "email display name"
+                | "email 2 type"
+                | "email 2 display name"
+                | "email 3 type"
+                | "email 3 display name"
+                | "priority"
+                | "sensitivity"
+                | "private"
+                | "gender"
+                | "initials"
+                | "mileage"
+                | "billing information"
+                | "directory server"
+        ),
+        Dialect::Google => matches!(n, "photo" | "file as" | "initials" | "gender"),
+        _ => false,
+    }
+}
+
+/// "business" → work: the label a person would use.
+fn channel_word(group: &str) -> &str {
+    match group {
+        "business" => "work",
+        other => other,
+    }
 }
 
 /// What each column will be read as, for a dry run: "Full Name → name".
@@ -310,6 +452,10 @@ pub fn describe(layout: &Layout) -> Vec<String> {
                 Target::ReferredBy => "referred by",
                 Target::Archived => "archived",
                 Target::Field(k) => return format!("{} → profile field '{k}'", c.header),
+                Target::Labelled(k) => {
+                    return format!("{} → profile field '{k}' (by its label)", c.header);
+                }
+                Target::BirthPart(_) => "part of the birthday",
                 Target::Ignore => "ignored",
             };
             format!("{} → {what}", c.header)
@@ -319,6 +465,8 @@ pub fn describe(layout: &Layout) -> Vec<String> {
 
 /// Every row of `text` read into a card (or why not), with the layout used.
 pub fn parse(text: &str, overrides: &[(String, Target)]) -> Result<(Layout, Vec<Parsed>), String> {
+    // LinkedIn's export starts with a few lines of notes before its header row.
+    let (skipped, text) = skip_preamble(text);
     let delimiter = sniff_delimiter(text);
     let mut reader = ::csv::ReaderBuilder::new()
         .flexible(true)
@@ -346,23 +494,54 @@ pub fn parse(text: &str, overrides: &[(String, Target)]) -> Result<(Layout, Vec<
         ));
     }
     let mut rows = Vec::new();
+    // The file line a record starts on, counted from its byte offset: the csv crate's own line
+    // count is one short in files with CRLF line ends (it starts a record at the LF).
+    let (mut counted_to, mut line) = (0usize, 1 + skipped);
+    let mut line_at = |byte: usize| {
+        // After a CR, the record's position is the LF that ends the line before it.
+        let byte = byte + usize::from(text.as_bytes().get(byte) == Some(&b'\n'));
+        let byte = byte.min(text.len()).max(counted_to);
+        line += text.as_bytes()[counted_to..byte]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        counted_to = byte;
+        line
+    };
     for record in reader.records() {
         let (position, card) = match record {
             Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line());
+                let line = line_at(r.position().map_or(0, |p| p.byte() as usize));
                 if r.iter().all(|v| v.trim().is_empty()) {
                     continue;
                 }
                 (format!("row {line}"), row_card(&layout, &r))
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = line_at(e.position().map_or(0, |p| p.byte() as usize));
                 (format!("row {line}"), Err(format!("cannot be read: {e}")))
             }
         };
         rows.push(Parsed { position, card });
     }
     Ok((layout, rows))
+}
+
+/// LinkedIn writes "Notes:", a quoted paragraph and a blank line before the header row; the
+/// lines skipped (so row numbers still count the file's lines) and the rest.
+fn skip_preamble(text: &str) -> (u64, &str) {
+    if !text.starts_with("Notes:") {
+        return (0, text);
+    }
+    let mut at = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let l = line.trim_end();
+        if l.starts_with("First Name,") || l.contains(",Connected On") {
+            return (n as u64, &text[at..]);
+        }
+        at += line.len();
+    }
+    (0, text)
 }
 
 /// Comma unless the header row has more semicolons or tabs (European Excel writes `;`).
@@ -388,6 +567,7 @@ fn row_card(layout: &Layout, r: &::csv::StringRecord) -> Result<Card, String> {
     let mut name = None;
     let (mut first, mut middle, mut last) = (None, None, None);
     let mut addresses: Vec<AddressGroup> = Vec::new();
+    let mut birth: [Option<u32>; 3] = [None; 3];
     let cell = |i: usize| r.get(i).map(|v| undefuse(v.trim())).unwrap_or("");
     for (i, col) in layout.columns.iter().enumerate() {
         let v = cell(i);
@@ -450,7 +630,32 @@ fn row_card(layout: &Layout, r: &::csv::StringRecord) -> Result<Card, String> {
                 card.archived = Some(matches!(v.to_lowercase().as_str(), "true" | "yes" | "1"))
             }
             Target::Field(k) => card.set_field(k, v),
+            Target::Labelled(base) => values(v).for_each(|v| card.add_labelled(base, v, label)),
+            Target::BirthPart(part) => {
+                let n = v.parse().ok().filter(|n| *n > 0);
+                match part {
+                    DatePart::Year => birth[0] = n,
+                    DatePart::Month => birth[1] = n,
+                    DatePart::Day => birth[2] = n,
+                }
+                if n.is_none() {
+                    card.set_field(&format!("{} (as written)", col.header.to_lowercase()), v);
+                }
+            }
             Target::Label | Target::Ignore => {}
+        }
+    }
+    match birth {
+        [Some(y), Some(m), Some(d)] => card.set_field("birthday", &format!("{y:04}-{m:02}-{d:02}")),
+        [None, Some(m), Some(d)] => card.set_field("birthday", &format!("--{m:02}-{d:02}")),
+        [None, None, None] => {}
+        [y, m, d] => {
+            // Part of a date: kept as written rather than lost.
+            let part = |p: Option<u32>| p.map_or("?".to_string(), |p| p.to_string());
+            card.set_field(
+                "birthday (incomplete)",
+                &format!("{}-{}-{}", part(y), part(m), part(d)),
+            );
         }
     }
     for (_, label, mut parts) in addresses {
@@ -632,10 +837,98 @@ mod tests {
         assert_eq!(c.fields["title"], "Owner");
         assert_eq!(c.fields["nickname"], "Annie");
         assert_eq!(c.fields["website"], "www.apple.test");
-        assert!(
-            !c.fields.contains_key("yomi name"),
-            "Google's other columns are ignored"
+        assert_eq!(
+            c.fields["phonetic name"], "ignored",
+            "a reading of the name is kept"
         );
+    }
+
+    #[test]
+    fn google_s_phonetic_names_are_not_phones_and_numbered_columns_keep_their_labels() {
+        let text = concat!(
+            "First Name,Phonetic First Name,Last Name,Phonetic Last Name,Name Suffix,",
+            "Phone 1 - Label,Phone 1 - Value,Phone 2 - Label,Phone 2 - Value,",
+            "Relation 1 - Label,Relation 1 - Value,Event 1 - Label,Event 1 - Value,",
+            "Address 1 - Label,Address 1 - Street,Address 1 - City,Address 1 - Postal Code,Address 1 - Country\r\n",
+            "太郎,たろう,山田,やまだ,Jr.,Mobile,090-1234-5678,Work Fax,03-1111-2222,",
+            "Spouse,花子,Anniversary,2001-06-01,Home,1-2-3 Ginza,Tokyo,104-0061,Japan\r\n",
+        );
+        let (layout, rows) = parse(text, &[]).unwrap();
+        assert_eq!(layout.dialect, Dialect::Google);
+        assert_eq!(rows[0].position, "row 2");
+        let c = rows[0].card.as_ref().unwrap();
+        assert_eq!(c.name, "太郎 山田");
+        assert_eq!(c.phone.as_deref(), Some("090-1234-5678"));
+        assert_eq!(c.fields["phone (work fax)"], "03-1111-2222");
+        assert_eq!(c.fields["phonetic first name"], "たろう");
+        assert_eq!(c.fields["phonetic last name"], "やまだ");
+        assert_eq!(c.fields["name suffix"], "Jr.");
+        assert_eq!(c.fields["relation (spouse)"], "花子");
+        assert_eq!(c.fields["date (anniversary)"], "2001-06-01");
+        assert_eq!(
+            c.address.as_deref(),
+            Some("1-2-3 Ginza, Tokyo, 104-0061, Japan")
+        );
+    }
+
+    #[test]
+    fn thunderbird_export_keeps_city_state_country_and_the_birthday() {
+        let text = concat!(
+            "First Name,Last Name,Display Name,Nickname,Primary Email,Secondary Email,Screen Name,",
+            "Work Phone,Home Phone,Fax Number,Pager Number,Mobile Number,",
+            "Home Address,Home Address 2,Home City,Home State,Home ZipCode,Home Country,",
+            "Work Address,Work Address 2,Work City,Work State,Work ZipCode,Work Country,",
+            "Job Title,Department,Organization,Web Page 1,Web Page 2,Birth Year,Birth Month,Birth Day,",
+            "Custom 1,Custom 2,Custom 3,Custom 4,Notes,\n",
+            "Ann,Apple,Ann Apple,,ann@x.test,ann@home.test,,0113 1,0113 2,0113 3,,07700 1,",
+            "1 Mill Lane,Flat 2,Bath,Somerset,BA1 1AA,UK,2 Oven Rd,,Leeds,,LS1 1AA,UK,",
+            "Baker,Bread,Apple Bakery,www.a.test,,1980,4,1,,,,,\"line one\nline two\",\n",
+        );
+        let (layout, rows) = parse(text, &[]).unwrap();
+        assert_eq!(layout.dialect, Dialect::Thunderbird);
+        let c = rows[0].card.as_ref().unwrap();
+        assert_eq!(c.name, "Ann Apple");
+        assert_eq!(c.email.as_deref(), Some("ann@x.test"));
+        assert_eq!(c.fields["email 2"], "ann@home.test");
+        assert_eq!(c.phone.as_deref(), Some("0113 1"));
+        assert_eq!(c.fields["phone (home)"], "0113 2");
+        assert_eq!(c.fields["phone (fax)"], "0113 3");
+        assert_eq!(c.fields["phone (mobile)"], "07700 1");
+        assert_eq!(
+            c.address.as_deref(),
+            Some("1 Mill Lane, Flat 2, Bath, Somerset, BA1 1AA, UK")
+        );
+        assert_eq!(c.fields["address (work)"], "2 Oven Rd, Leeds, LS1 1AA, UK");
+        assert_eq!(c.fields["birthday"], "1980-04-01");
+        assert_eq!(c.fields["department"], "Bread");
+        assert_eq!(c.company.as_deref(), Some("Apple Bakery"));
+        assert!(
+            !c.fields.keys().any(|k| k.starts_with("birth ")),
+            "{:?}",
+            c.fields
+        );
+    }
+
+    #[test]
+    fn a_linkedin_connections_export_with_its_notes_preamble() {
+        let text = concat!(
+            "Notes:\n",
+            "\"When exporting your connection data, you may notice that some of the email addresses are missing.\"\n",
+            "\n",
+            "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n",
+            "Bob,Baker,https://www.linkedin.com/in/bob,bob@x.test,Baker & Sons,Director,12 Mar 2024\n",
+        );
+        let (layout, rows) = parse(text, &[]).unwrap();
+        assert_eq!(layout.dialect, Dialect::LinkedIn);
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(rows[0].position, "row 5");
+        let c = rows[0].card.as_ref().unwrap();
+        assert_eq!(c.name, "Bob Baker");
+        assert_eq!(c.email.as_deref(), Some("bob@x.test"));
+        assert_eq!(c.company.as_deref(), Some("Baker & Sons"));
+        assert_eq!(c.fields["title"], "Director");
+        assert_eq!(c.fields["linkedin"], "https://www.linkedin.com/in/bob");
+        assert_eq!(c.fields["connected on"], "12 Mar 2024");
     }
 
     #[test]
@@ -657,7 +950,11 @@ mod tests {
         assert_eq!(c.fields["email 2"], "bob@home.test");
         assert_eq!(c.tags, ["trade", "priority"]);
         assert_eq!(c.fields["title"], "Director");
-        assert!(!c.fields.contains_key("spouse"));
+        assert_eq!(
+            c.fields["spouse"], "Jo",
+            "a column tend has no place for is kept"
+        );
+        assert_eq!(c.fields["name prefix"], "Dr");
     }
 
     #[test]

@@ -95,6 +95,26 @@ impl Card {
         self.add_channel("address", &value, label);
     }
 
+    /// A value kept as a profile field named by its label: "relation (spouse)", "website
+    /// (blog)"; without a label, `base`, then "base 2", "base 3".
+    pub fn add_labelled(&mut self, base: &str, value: &str, label: Option<&str>) {
+        let value = value.trim();
+        if value.is_empty() || self.fields.values().any(|v| v == value) {
+            return;
+        }
+        let key = match label.map(str::trim).filter(|l| !l.is_empty()) {
+            Some(l) => format!("{base} ({})", l.to_lowercase()),
+            None => base.to_string(),
+        };
+        let mut unique = key.clone();
+        let mut n = 1;
+        while self.fields.contains_key(&unique) {
+            n += 1;
+            unique = format!("{key} {n}");
+        }
+        self.fields.insert(unique, value.to_string());
+    }
+
     fn add_channel(&mut self, base: &str, value: &str, label: Option<&str>) {
         self.add_channel_as(base, value, label, true)
     }
