@@ -24,6 +24,12 @@ pub fn resolve(conn: &Connection, query: &str) -> Result<Candidate> {
             "name them, e.g. tend show alice (a name, an email, or an id like #12)",
         ));
     }
+    if let Some(what) = other_kind_of_id(q) {
+        return Err(Error::invalid_with_hint(
+            format!("'{q}' is {what} id, and this needs a contact"),
+            "name the contact: a name, an email, or a contact id like #12",
+        ));
+    }
     if let Some(id) = parse_id(q) {
         return contacts::by_id(conn, id)?.ok_or_else(|| Error::NoSuchContact {
             query: q.to_string(),
@@ -37,6 +43,10 @@ pub fn resolve(conn: &Connection, query: &str) -> Result<Candidate> {
     let prefix = contacts::prefix(conn, q)?;
     if !prefix.is_empty() {
         return one(q, prefix);
+    }
+    let other = contacts::by_other_value(conn, q)?;
+    if !other.is_empty() {
+        return one(q, other);
     }
     let all = contacts::all_names(conn)?;
     let hits = fuzzy(q, &all);
@@ -56,6 +66,23 @@ pub fn with_details(conn: &Connection, hits: Vec<Candidate>, max: usize) -> Resu
         out.extend(contacts::by_id(conn, h.id)?);
     }
     Ok(out)
+}
+
+/// "a note" for `n#12`: ids of other records typed where a contact was wanted.
+fn other_kind_of_id(q: &str) -> Option<&'static str> {
+    let (prefix, digits) = q.split_once('#')?;
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(match prefix.to_ascii_lowercase().as_str() {
+        "n" => "a note",
+        "f" => "a follow-up",
+        "d" => "a deal",
+        "i" => "an income",
+        "e" => "an expense",
+        "t" => "a time entry",
+        _ => return None,
+    })
 }
 
 /// `#12`, or a bare number short enough not to be a phone number.
@@ -185,6 +212,15 @@ fn suggest(q: &str, all: &[Candidate]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_of_other_records_are_told_apart() {
+        assert_eq!(other_kind_of_id("n#1"), Some("a note"));
+        assert_eq!(other_kind_of_id("D#12"), Some("a deal"));
+        assert_eq!(other_kind_of_id("#12"), None);
+        assert_eq!(other_kind_of_id("n#"), None);
+        assert_eq!(other_kind_of_id("bob#1"), None);
+    }
 
     #[test]
     fn filtering_ignores_accents_both_ways() {

@@ -354,6 +354,18 @@ pub fn far_ahead(date: NaiveDate, today: NaiveDate) -> Option<String> {
     })
 }
 
+/// A warning for a day more than a year back (1990 for 2026 drops money out of this year's
+/// figures without a word otherwise), or None.
+pub fn long_ago(date: NaiveDate, today: NaiveDate) -> Option<String> {
+    let limit = today.checked_sub_months(Months::new(12))?;
+    (date < limit).then(|| {
+        format!(
+            "{} is more than a year ago; if that is a typo, tend undo takes it back",
+            date.format("%a %-d %b %Y")
+        )
+    })
+}
+
 /// A date for a narrow column (at most 11 columns): "today", "yesterday", "Fri 27 Nov" this
 /// year, "4 Oct 2025" in another.
 pub fn short(date: NaiveDate, today: NaiveDate) -> String {
@@ -396,6 +408,8 @@ mod short_tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         assert!(far_ahead(NaiveDate::from_ymd_opt(2062, 1, 1).unwrap(), today).is_some());
         assert!(far_ahead(NaiveDate::from_ymd_opt(2027, 6, 1).unwrap(), today).is_none());
+        assert!(long_ago(NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(), today).is_some());
+        assert!(long_ago(today, today).is_none());
     }
 
     #[test]

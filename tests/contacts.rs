@@ -334,6 +334,13 @@ fn merge_keeps_every_value_of_both_and_the_duplicates_uid() {
         );
     }
 
+    // The duplicate's name and email still find the merged contact.
+    for who in ["alex@home.example", "A. Morgan", "a. morgan"] {
+        assert!(
+            env.ok(&["show", who]).starts_with("Alex Morgan"),
+            "{who} finds the merged contact"
+        );
+    }
     // The duplicate's card, imported again, finds the merged contact by its old uid.
     let file = env.dir.path().join("dup.vcf");
     std::fs::write(&file, dup_card).unwrap();
@@ -344,6 +351,63 @@ fn merge_keeps_every_value_of_both_and_the_duplicates_uid() {
     assert!(
         doc.contains("contact_aliases"),
         "the export carries the aliases"
+    );
+}
+
+#[test]
+fn a_merge_is_undone_whole_and_a_person_is_not_merged_into_a_company() {
+    let env = Env::new();
+    env.ok(&["add", "Acme Bakery", "--kind", "company"]);
+    env.ok(&[
+        "add",
+        "Alex Morgan",
+        "--email",
+        "alex@work.example",
+        "--company",
+        "Acme Bakery",
+    ]);
+    env.ok(&[
+        "add",
+        "A. Morgan",
+        "--email",
+        "alex@home.example",
+        "--referred-by",
+        "Alex Morgan",
+    ]);
+    env.ok(&["add", "Cleo", "--referred-by", "A. Morgan"]);
+    env.ok(&[
+        "note",
+        "A. Morgan",
+        "met at the fair",
+        "--next",
+        "fri: send prices",
+    ]);
+    env.ok(&["note", "Alex Morgan", "called"]);
+    env.ok(&["income", "A. Morgan", "120"]);
+    env.ok(&["tag", "A. Morgan", "vip"]);
+    env.ok(&["recipe", "apply", "A. Morgan", "onboarding"]);
+    let whole = |env: &Env| {
+        let mut v = env.json(&["export", "json"]);
+        v.as_object_mut().unwrap().remove("exported_at");
+        v
+    };
+    let before = whole(&env);
+    let err = env.fails(&["merge", "Alex Morgan", "Acme Bakery"]);
+    assert!(
+        err.contains("is a person") && err.contains("--company"),
+        "{err}"
+    );
+    assert_eq!(whole(&env), before, "a refused merge writes nothing");
+
+    let out = env.ok(&["merge", "Alex Morgan", "A. Morgan"]);
+    assert!(out.contains("tend undo splits them again"), "{out}");
+    assert_eq!(env.count("contacts WHERE name = 'A. Morgan'"), 0);
+    let undone = env.ok(&["undo"]);
+    assert!(undone.contains("merge into Alex Morgan"), "{undone}");
+    assert_eq!(
+        whole(&env),
+        before,
+        "both contacts, their notes, entries, tags, checklist and links are back as they were"
     );
 }
 

@@ -339,4 +339,14 @@ fn a_checklist_is_removed_with_its_open_follow_ups_and_undo_brings_them_back() {
     let err = env.fails(&["checklist", "remove", "alice", "nothing-like-it"]);
     assert!(err.contains("no checklist from"), "{err}");
     assert!(env.ok(&["checklist", "alice"]).contains("in progress"));
+
+    // With a step ticked: the done follow-up and the note are what happened, and stay; undo
+    // puts the checklist back with its progress.
+    env.ok(&["tick", "alice"]);
+    let ticked = export(&env);
+    let done = env.count("follow_ups WHERE done_at IS NOT NULL");
+    env.ok(&["checklist", "remove", "alice", "onboarding"]);
+    assert_eq!(env.count("follow_ups WHERE done_at IS NOT NULL"), done);
+    env.ok(&["undo"]);
+    assert_eq!(export(&env), ticked, "the ticked checklist is back whole");
 }

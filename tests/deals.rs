@@ -130,12 +130,31 @@ fn a_deal_is_corrected_and_deleted_only_when_asked_twice() {
     assert!(err.contains("--yes"), "{err}");
     assert_eq!(env.count("deals"), 1);
     env.ok(&["income", "bob", "400", "--deal", "1"]);
-    env.ok(&["deal", "delete", "d#1", "--yes"]);
+    env.ok(&["next", "bob", "fri", "chase the deposit"]);
+    // The app ties a follow-up to a deal; the shell has no flag for it yet.
+    env.conn()
+        .execute("UPDATE follow_ups SET deal_id = 1", [])
+        .unwrap();
+    env.ok(&["deal", "move", "1", "proposal"]);
+    let whole = |env: &Env| {
+        let mut v = env.json(&["export", "json"]);
+        v.as_object_mut().unwrap().remove("exported_at");
+        v
+    };
+    let before = whole(&env);
+    let out = env.ok(&["deal", "delete", "d#1", "--yes"]);
+    assert!(out.contains("tend undo brings it back"), "{out}");
     assert_eq!(env.count("deals"), 0);
     assert_eq!(
         env.count("money_entries WHERE deal_id IS NULL"),
         1,
         "the income stays"
+    );
+    env.ok(&["undo"]);
+    assert_eq!(
+        whole(&env),
+        before,
+        "the deal, its stage history and what named it are back"
     );
 }
 

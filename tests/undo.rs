@@ -154,19 +154,56 @@ proptest! {
 }
 
 #[test]
-fn a_change_tend_cannot_undo_stops_undo_before_it_does_damage() {
+fn an_import_is_undone_whole_and_the_change_before_it_after() {
     let env = Env::with_people();
     env.ok(&["edit", "alice", "--phone", "07700 900001"]);
-    env.ok(&["add", "Alice S.", "--email", "alice@home.example"]);
-    env.ok(&["merge", "alice smith", "alice s."]);
-    // Undoing the edit now would put back Alice's fields as they were before the merge and
-    // lose what it folded in; so nothing before the merge is undone.
+    let after_edit = state(&env);
+    let file = env.dir.path().join("phone.vcf");
+    std::fs::write(
+        &file,
+        concat!(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Alice Smith\r\nEMAIL:alice@example.com\r\n",
+            "TEL:07700 900999\r\nNOTE:from the phone\r\nCATEGORIES:family\r\nORG:Smith & Co\r\nEND:VCARD\r\n",
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dora New\r\nORG:Dora's Deli\r\nEND:VCARD\r\n",
+        ),
+    )
+    .unwrap();
+    let out = env.ok(&["import", "vcard", "--update", file.to_str().unwrap()]);
+    assert!(
+        out.contains("tend undo takes the whole import back"),
+        "{out}"
+    );
+    assert_eq!(
+        env.count("contacts WHERE name IN ('Dora New', 'Dora''s Deli', 'Smith & Co')"),
+        3
+    );
+    let undone = env.ok(&["undo"]);
+    assert!(undone.contains("import of"), "{undone}");
+    assert_eq!(
+        state(&env),
+        after_edit,
+        "created contacts and companies gone, Alice as she was"
+    );
+    env.ok(&["undo"]);
+    assert_eq!(
+        env.count("contacts WHERE phone = '07700 900001'"),
+        0,
+        "then the edit"
+    );
+}
+
+#[test]
+fn a_restore_from_json_stops_undo_before_it_does_damage() {
+    let env = Env::new();
+    env.ok(&["add", "Dan Brown"]);
+    env.ok(&["delete", "dan", "--yes"]);
+    let doc = env.dir.path().join("other.json");
+    let other = Env::with_people();
+    std::fs::write(&doc, other.ok(&["export", "json"])).unwrap();
+    env.ok(&["import", "json", doc.to_str().unwrap()]);
+    // Undoing Dan's delete now would put him back over the restored contact #1.
     let out = env.ok(&["undo"]);
     assert!(out.contains("Nothing to undo"), "{out}");
-    assert_eq!(
-        env.count("contact_fields WHERE value = 'alice@home.example'"),
-        1
-    );
     assert!(env.ok(&["undo", "--list"]).contains("no longer undoable"));
 }
 

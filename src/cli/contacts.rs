@@ -362,7 +362,8 @@ pub fn tag(a: TagArgs, ctx: &mut Ctx) -> Result<String> {
     } else {
         (a.tags, vec![])
     };
-    let c = cmd::tag(&mut ctx.store, &ctx.clock, id, &add, &remove)?;
+    let (c, undo) = cmd::tag(&mut ctx.store, &ctx.clock, id, &add, &remove)?;
+    ctx.remember(&format!("tags of {}", c.name), &undo)?;
     if a.json {
         return json(&c);
     }
@@ -400,7 +401,9 @@ pub fn archive(a: ArchiveArgs, ctx: &mut Ctx) -> Result<String> {
             one_line(&current.name)
         )));
     }
-    let c = cmd::set_archived(&mut ctx.store, &ctx.clock, id, !a.undo)?;
+    let (c, undo) = cmd::set_archived(&mut ctx.store, &ctx.clock, id, !a.undo)?;
+    let what = if a.undo { "brought back" } else { "archived" };
+    ctx.remember(&format!("{} {what}", c.name), &undo)?;
     if a.json {
         return json(&c);
     }
@@ -440,8 +443,8 @@ pub fn delete(a: DeleteArgs, ctx: &mut Ctx) -> Result<String> {
     let d = cmd::delete(&mut ctx.store, id)?;
     ctx.remember(&format!("deleted {}", d.contact.name), &d.undo)?;
     Ok(format!(
-        "Deleted #{id} {} and {} rows recorded for them. tend undo brings it all back.\n",
+        "Deleted #{id} {} and {} recorded for them. tend undo brings it all back.\n",
         one_line(&d.contact.name),
-        d.rows
+        crate::model::text::count(d.rows as i64, "row")
     ))
 }

@@ -219,7 +219,7 @@ pub fn run(a: DealArgs, ctx: &mut Ctx) -> Result<String> {
             if !yes {
                 return Err(Error::invalid_with_hint(
                     format!(
-                        "deleting d#{id} '{}' removes it and its stage history",
+                        "deleting d#{id} '{}' removes it and its stage history (income, time and follow-ups recorded against it are kept, no longer tied to it)",
                         one_line(&d.title)
                     ),
                     format!(
@@ -227,10 +227,10 @@ pub fn run(a: DealArgs, ctx: &mut Ctx) -> Result<String> {
                     ),
                 ));
             }
-            let d = cmd::delete(&mut ctx.store, id)?;
-            ctx.cannot_undo();
+            let (d, undo) = cmd::delete(&mut ctx.store, id)?;
+            ctx.remember(&format!("deal d#{id} '{}' deleted", d.title), &undo)?;
             Ok(format!(
-                "Deleted d#{} '{}' for {}.\n",
+                "Deleted d#{} '{}' for {}. tend undo brings it back.\n",
                 d.id,
                 one_line(&d.title),
                 one_line(&d.contact)

@@ -245,9 +245,9 @@ pub fn followup(a: FollowupArgs, ctx: &mut Ctx) -> Result<String> {
     ))
 }
 
-/// A date more than two years ahead is echoed on stderr, in case it is a typo.
+/// A date more than two years ahead or one year back is echoed on stderr, in case it is a typo.
 pub(crate) fn warn_far(date: chrono::NaiveDate, today: chrono::NaiveDate) {
-    if let Some(w) = when::far_ahead(date, today) {
+    if let Some(w) = when::far_ahead(date, today).or_else(|| when::long_ago(date, today)) {
         eprintln!("{} {w}", super::Style::for_stderr().warn("note:"));
     }
 }

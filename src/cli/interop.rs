@@ -247,6 +247,8 @@ pub fn import_run(a: ImportArgs, ctx: &mut Ctx) -> Result<String> {
                 .and_then(|t| t.as_object())
                 .ok_or_else(|| Error::invalid(format!("{} has no tables", file.display())))?;
             let rows = ctx.store.write(|tx| export::import(tx, tables))?;
+            // What was undoable in this (empty) database no longer is.
+            ctx.cannot_undo();
             Ok(format!("Restored {rows} rows from {}.\n", file.display()))
         }
     }
@@ -331,11 +333,36 @@ fn import_entries(
             }
         }
     };
-    let report = import::import(&mut ctx.store, &ctx.clock, entries, opts, &mut progress)?;
+    let mut report = match import::import(&mut ctx.store, &ctx.clock, entries, opts, &mut progress)
+    {
+        Ok(r) => r,
+        Err(e) => {
+            // Part of it may be saved, with no way to take that part back: older changes
+            // must not be undone over it.
+            if !how.dry_run {
+                ctx.cannot_undo();
+            }
+            return Err(e);
+        }
+    };
+    let undo = std::mem::take(&mut report.undo);
+    if !undo.is_empty() {
+        let what = format!(
+            "import of {}: {} created, {} updated",
+            source_name(path),
+            report.created.len(),
+            report.updated.len()
+        );
+        ctx.remember(&what, &crate::commands::undo::Undo::Together(undo))?;
+    }
     if how.json {
         return super::json(&report);
     }
-    Ok(describe_report(&report, path))
+    let mut out = describe_report(&report, path);
+    if !how.dry_run && (!report.created.is_empty() || !report.updated.is_empty()) {
+        out.push_str("tend undo takes the whole import back.\n");
+    }
+    Ok(out)
 }
 
 /// The file as a report names it.

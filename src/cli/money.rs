@@ -36,6 +36,16 @@ pub struct EntryArgs {
     pub json: bool,
 }
 
+/// "today", "yesterday", or "on Mon 2 Nov": a day to follow a verb.
+fn on_day(date: chrono::NaiveDate, today: chrono::NaiveDate) -> String {
+    let d = when::describe(date, today);
+    if date >= today - chrono::Days::new(1) {
+        d
+    } else {
+        format!("on {d}")
+    }
+}
+
 /// A day up to today as typed (`--on yesterday`), today when not given. Entries record what
 /// has happened: a date ahead would count money not yet earned in this month's figures.
 fn past_date(typed: Option<&str>, today: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
@@ -51,6 +61,7 @@ fn past_date(typed: Option<&str>, today: chrono::NaiveDate) -> Result<chrono::Na
             "money and time are recorded for days that have passed (or today); for one still to come, set a next step: tend next WHO WHEN WHAT",
         ));
     }
+    super::followups::warn_far(date, today);
     Ok(date)
 }
 
@@ -94,10 +105,10 @@ pub fn income(a: EntryArgs, ctx: &mut Ctx) -> Result<String> {
         "invoiced, not paid yet"
     };
     let mut out = format!(
-        "Income {label}: {} from {} on {} ({state}).\n",
+        "Income {label}: {} from {} {} ({state}).\n",
         settings.currency.format(amount),
         one_line(&saved.contact),
-        when::describe(on, today)
+        on_day(on, today)
     );
     if !saved.paid {
         out.push_str(&format!("When it is paid: tend paid {label}\n"));
@@ -177,9 +188,9 @@ pub fn paid(a: PaidArgs, ctx: &mut Ctx) -> Result<String> {
     let label = EntryRef::label(r.kind, r.id);
     ctx.remember(&format!("income {label} marked paid"), &undo)?;
     Ok(format!(
-        "Income {label} from {} marked paid on {}.\n",
+        "Income {label} from {} marked paid {}.\n",
         one_line(&after.contact),
-        when::describe(on, today)
+        on_day(on, today)
     ))
 }
 

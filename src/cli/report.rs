@@ -528,21 +528,28 @@ pub fn merge(a: MergeArgs, ctx: &mut Ctx) -> Result<String> {
     let keep = ctx.contact(&a.keep)?;
     let other = ctx.contact(&a.other)?;
     let m = doctor::merge(&mut ctx.store, &ctx.clock, keep, other)?;
+    ctx.remember(&format!("merge into {}", m.name), &m.undo)?;
     if a.json {
         return json(&m);
     }
+    use crate::model::text::count;
+    let entries = if m.entries == 1 {
+        "1 entry".to_string()
+    } else {
+        format!("{} entries", m.entries)
+    };
     let mut out = format!(
-        "Merged into #{} {}: {} notes, {} follow-ups, {} deals and {} entries moved over.\n",
+        "Merged into #{} {}: {}, {}, {} and {entries} moved over.\n",
         m.kept,
         one_line(&m.name),
-        m.notes,
-        m.follow_ups,
-        m.deals,
-        m.entries
+        count(m.notes, "note"),
+        count(m.follow_ups, "follow-up"),
+        count(m.deals, "deal"),
     );
     for line in &m.folded {
         out.push_str(&format!("  {}\n", one_line(line)));
     }
     out.push_str("Its uid leads here now: importing its card again updates this contact.\n");
+    out.push_str("tend undo splits them again.\n");
     Ok(out)
 }

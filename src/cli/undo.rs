@@ -15,13 +15,16 @@ pub struct UndoArgs {
     /// Forget the newest change's undo without applying it (when it cannot be undone)
     #[arg(long, conflicts_with = "list")]
     pub drop: bool,
+    /// With --list: how many changes to show
+    #[arg(long, default_value_t = 20, requires = "list")]
+    pub limit: usize,
     #[arg(long)]
     pub json: bool,
 }
 
 pub fn run(a: UndoArgs, ctx: &mut Ctx) -> Result<String> {
     if a.list {
-        let recent = undo::history(&ctx.store, 20)?;
+        let recent = undo::history(&ctx.store, a.limit)?;
         if a.json {
             return json(&recent);
         }
@@ -42,7 +45,7 @@ pub fn run(a: UndoArgs, ctx: &mut Ctx) -> Result<String> {
             };
             out.push_str(&format!(
                 "{} {:<13} {:<4} {}{}\n",
-                s.dim(&format!("#{:<4}", l.id)),
+                s.dim(&format!("{:<5}", l.id)),
                 when,
                 l.made_by,
                 one_line(&l.what),
@@ -53,14 +56,23 @@ pub fn run(a: UndoArgs, ctx: &mut Ctx) -> Result<String> {
     }
     if a.drop {
         return Ok(match undo::drop_last(&mut ctx.store, &ctx.clock)? {
-            Some((id, what)) => format!("Forgot the undo of #{id}: {what} (the change stays).\n"),
+            Some((id, what)) => {
+                format!("Forgot the undo of change {id}: {what} (the change stays).\n")
+            }
             None => "Nothing to undo.\n".into(),
         });
     }
     match undo::undo_last(&mut ctx.store, &ctx.clock)? {
-        Some((id, what)) => Ok(format!(
-            "Undid #{id}: {what}. tend undo again takes back the one before.\n"
-        )),
+        Some((id, what)) => {
+            let next = match undo::next_undoable(&ctx.store)? {
+                Some(before) => format!(
+                    "tend undo again takes back the one before: {}.",
+                    one_line(&before)
+                ),
+                None => "That was the oldest change that can be undone.".into(),
+            };
+            Ok(format!("Undid change {id}: {what}.\n{next}\n"))
+        }
         None => Ok("Nothing to undo.\n".into()),
     }
 }

@@ -313,7 +313,8 @@ pub fn remove(store: &mut Store, contact_id: i64, recipe: &str) -> Result<(Check
                 followups::delete(tx, id)?;
             }
         }
-        checklists::delete(tx, list.id)?;
+        // Done follow-ups stay: they are what happened.
+        checklists::delete_keeping_follow_ups(tx, list.id)?;
         Ok(Undo::ReinsertAll { rows })
     })?;
     Ok((list, undo))

@@ -232,7 +232,7 @@ pub fn tag(
     id: i64,
     add: &[String],
     remove: &[String],
-) -> Result<Contact> {
+) -> Result<(Contact, Undo)> {
     let add: Vec<String> = add.iter().filter_map(|t| normalize_tag(t)).collect();
     let remove: Vec<String> = remove.iter().filter_map(|t| normalize_tag(t)).collect();
     if add.is_empty() && remove.is_empty() {
@@ -242,23 +242,46 @@ pub fn tag(
         ));
     }
     let now = clock.stamp();
-    store.write(|tx| {
+    let before = store.write(|tx| {
+        let before = store_contacts::get(tx, id)?.tags;
         for t in &add {
             store_contacts::add_tag(tx, id, t)?;
         }
         for t in &remove {
             store_contacts::remove_tag(tx, id, t)?;
         }
-        store_contacts::touch(tx, id, &now)
+        store_contacts::touch(tx, id, &now)?;
+        Ok(before)
     })?;
-    store_contacts::get(store.conn(), id)
+    Ok((
+        store_contacts::get(store.conn(), id)?,
+        Undo::RestoreTags {
+            contact_id: id,
+            tags: before,
+        },
+    ))
 }
 
-pub fn set_archived(store: &mut Store, clock: &Clock, id: i64, archived: bool) -> Result<Contact> {
+/// Archive a contact (or bring one back); the undo puts the mark back as it was.
+pub fn set_archived(
+    store: &mut Store,
+    clock: &Clock,
+    id: i64,
+    archived: bool,
+) -> Result<(Contact, Undo)> {
     let now = clock.stamp();
-    store
-        .write(|tx| store_contacts::set_archived(tx, id, archived.then_some(now.as_str()), &now))?;
-    store_contacts::get(store.conn(), id)
+    let before = store.write(|tx| {
+        let before = store_contacts::archived_at(tx, id)?;
+        store_contacts::set_archived(tx, id, archived.then_some(now.as_str()), &now)?;
+        Ok(before)
+    })?;
+    Ok((
+        store_contacts::get(store.conn(), id)?,
+        Undo::RestoreArchived {
+            contact_id: id,
+            archived_at: before,
+        },
+    ))
 }
 
 /// A contact deleted with everything recorded for it, how much that was, and its undo.

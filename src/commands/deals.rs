@@ -143,10 +143,20 @@ pub fn edit(store: &mut Store, clock: &Clock, id: i64, e: DealEdit) -> Result<Mo
 
 /// Delete a deal and its stage history; income and time recorded against it stay, no longer
 /// tied to a deal.
-pub fn delete(store: &mut Store, id: i64) -> Result<Deal> {
+/// Delete a deal; its undo puts it back with its stage history, and ties the follow-ups and
+/// entries that named it to it again.
+pub fn delete(store: &mut Store, id: i64) -> Result<(Deal, Undo)> {
     let deal = get(store.conn(), id)?;
-    store.write(|tx| deals::delete(tx, id))?;
-    Ok(deal)
+    let undo = store.write(|tx| {
+        let (rows, linked) = crate::store::rows::deal_and_history(tx, id)?;
+        deals::delete(tx, id)?;
+        Ok(Undo::RestoreDealWhole {
+            rows,
+            deal_id: id,
+            linked,
+        })
+    })?;
+    Ok((deal, undo))
 }
 
 /// Move a deal to `to`. Losing needs a reason; closing stamps the close time, reopening clears it.

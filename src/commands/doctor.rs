@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::clock::Clock;
+use crate::commands::undo::Undo;
 use crate::error::{Error, Result};
 use crate::model::Deal;
 use crate::store::contacts::{self, Neglected};
@@ -156,6 +157,9 @@ pub struct Merged {
     pub entries: i64,
     /// The duplicate's values that differed, and the fields they are kept in now.
     pub folded: Vec<String>,
+    /// Splits them again.
+    #[serde(skip)]
+    pub undo: Undo,
 }
 
 /// Merge contact `from` into `into`: nothing of `from`'s is lost; `into`'s details win where
@@ -165,16 +169,40 @@ pub fn merge(store: &mut Store, clock: &Clock, into: i64, from: i64) -> Result<M
         return Err(Error::invalid("those are the same contact"));
     }
     let now = clock.stamp();
-    let (counts, folded) = store.write(|tx| {
+    let (counts, folded, undo) = store.write(|tx| {
         let kept = contacts::get(tx, into)?;
         let other = contacts::get(tx, from)?;
+        if kept.kind != other.kind {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "#{} {} is a {} and #{} {} a {}: a merge is for two records of the same one",
+                    kept.id,
+                    kept.name,
+                    kept.kind.as_str(),
+                    other.id,
+                    other.name,
+                    other.kind.as_str()
+                ),
+                "to say someone works at a company: tend edit PERSON --company COMPANY",
+            ));
+        }
+        // Both as they were, whole, so that undo can split them again.
+        let mut whole = Vec::new();
+        for id in [into, from] {
+            let (members, referred) = contacts::linked_to(tx, id)?;
+            whole.push(crate::commands::undo::Whole {
+                rows: crate::store::rows::contact_and_all(tx, id)?,
+                members,
+                referred,
+            });
+        }
         // Values that differ are kept beside the kept contact's own, as fields that say so.
         let fold = crate::model::merge::fold(&kept, &other);
         for (k, v) in &fold.extra_fields {
             contacts::set_field(tx, into, k, v)?;
         }
         let counts = contacts::merge_into(tx, into, from, &now)?;
-        Ok((counts, fold.kept))
+        Ok((counts, fold.kept, Undo::Unmerge { into, whole }))
     })?;
     Ok(Merged {
         kept: into,
@@ -184,6 +212,7 @@ pub fn merge(store: &mut Store, clock: &Clock, into: i64, from: i64) -> Result<M
         deals: counts[2],
         entries: counts[3],
         folded,
+        undo,
     })
 }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::clock::Clock;
 use crate::commands::contacts::{clean_email, company};
+use crate::commands::undo::Undo;
 use crate::error::{Candidate, Error, Result};
 use crate::interop::{Card, Parsed};
 use crate::model::contact::{Contact, Status};
@@ -54,6 +55,10 @@ pub struct ImportReport {
     pub skipped: Vec<Skipped>,
     /// Things done differently from what the file said, e.g. a referrer not found.
     pub warnings: Vec<String>,
+    /// What takes the whole import back: the contacts (and companies) it created deleted,
+    /// the ones it refreshed put back as they were. Empty for a dry run.
+    #[serde(skip)]
+    pub undo: Vec<Undo>,
 }
 
 enum Outcome {
@@ -95,8 +100,10 @@ pub fn import(
                     continue;
                 }
             };
-            match all_or_nothing(tx, || one(tx, card, opts.update, &now)) {
+            let mut undo = Vec::new();
+            match all_or_nothing(tx, || one(tx, card, opts.update, &now, &mut undo)) {
                 Ok(outcome) => {
+                    report.undo.append(&mut undo);
                     if let (Some(r), Outcome::Created(id) | Outcome::Updated(id, _)) =
                         (&card.referred_by, &outcome)
                     {
@@ -213,11 +220,25 @@ fn reason(e: &Error) -> String {
     }
 }
 
-fn one(tx: &Connection, card: &Card, update: bool, now: &str) -> Result<Outcome> {
-    let email = clean_email(card.email.as_deref())?;
+fn one(
+    tx: &Connection,
+    card: &Card,
+    update: bool,
+    now: &str,
+    undo: &mut Vec<Undo>,
+) -> Result<Outcome> {
+    let email = clean_email(card.email.as_deref()).map_err(|_| {
+        Error::invalid_with_hint(
+            format!(
+                "'{}' does not look like an email address",
+                card.email.as_deref().unwrap_or_default().trim()
+            ),
+            "correct it in the file and import again (the other cards are not affected)",
+        )
+    })?;
     let existing = match find(tx, card, email.as_deref())? {
         Some(id) => id,
-        None => return create(tx, card, email, now).map(Outcome::Created),
+        None => return create(tx, card, email, now, undo).map(Outcome::Created),
     };
     let contact = store_contacts::get(tx, existing)?;
     let changed = card.differences(&contact);
@@ -232,7 +253,7 @@ fn one(tx: &Connection, card: &Card, update: bool, now: &str) -> Result<Outcome>
             changed.join(", ")
         )));
     }
-    refresh(tx, &contact, card, email, now)?;
+    refresh(tx, &contact, card, email, now, undo)?;
     Ok(Outcome::Updated(existing, changed))
 }
 
@@ -263,10 +284,32 @@ fn find(tx: &Connection, card: &Card, email: Option<&str>) -> Result<Option<i64>
     }
 }
 
-fn create(tx: &Connection, card: &Card, email: Option<String>, now: &str) -> Result<i64> {
+/// The company named `name`, made if there is none yet (and then deleted by the undo).
+fn company_for(
+    tx: &Connection,
+    name: &str,
+    status: Status,
+    now: &str,
+    undo: &mut Vec<Undo>,
+) -> Result<i64> {
+    let existed = store_contacts::company_named(tx, name)?.is_some();
+    let id = company(tx, name, status, now)?;
+    if !existed {
+        undo.push(Undo::DeleteContact { contact_id: id });
+    }
+    Ok(id)
+}
+
+fn create(
+    tx: &Connection,
+    card: &Card,
+    email: Option<String>,
+    now: &str,
+    undo: &mut Vec<Undo>,
+) -> Result<i64> {
     let status = card.status.unwrap_or(Status::Lead);
     let company_id = match card.company.as_deref().map(str::trim) {
-        Some(c) if !c.is_empty() => Some(company(tx, c, status, now)?),
+        Some(c) if !c.is_empty() => Some(company_for(tx, c, status, now, undo)?),
         _ => None,
     };
     let new = NewContact {
@@ -284,6 +327,7 @@ fn create(tx: &Connection, card: &Card, email: Option<String>, now: &str) -> Res
         Some(uid) => store_contacts::insert_with_uid(tx, uid, &new, now)?,
         None => store_contacts::insert(tx, &new, now)?,
     };
+    undo.push(Undo::DeleteContact { contact_id: id });
     extras(tx, id, card, now)?;
     Ok(id)
 }
@@ -294,13 +338,26 @@ fn refresh(
     card: &Card,
     email: Option<String>,
     now: &str,
+    undo: &mut Vec<Undo>,
 ) -> Result<()> {
     let company_id = match card.company.as_deref().map(str::trim) {
         Some(c) if !c.is_empty() && contact.company.as_deref() != Some(c) => {
-            Some(Some(company(tx, c, contact.status, now)?))
+            Some(Some(company_for(tx, c, contact.status, now, undo)?))
         }
         _ => None,
     };
+    undo.push(Undo::RestoreContact {
+        before: Box::new(contact.clone()),
+        mark: store_contacts::status_mark(tx, contact.id)?,
+    });
+    undo.push(Undo::RestoreTags {
+        contact_id: contact.id,
+        tags: contact.tags.clone(),
+    });
+    undo.push(Undo::RestoreArchived {
+        contact_id: contact.id,
+        archived_at: store_contacts::archived_at(tx, contact.id)?,
+    });
     let set = |v: &Option<String>| v.clone().map(Some);
     store_contacts::update(
         tx,

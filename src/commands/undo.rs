@@ -9,6 +9,14 @@ use crate::model::{Stage, Status};
 use crate::store::contacts::{self, ContactPatch};
 use crate::store::{Store, checklists, deals, entries, followups, notes, rows, undo_log};
 
+/// A contact as it was, whole: its rows and the contacts that named it as company or referrer.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Whole {
+    pub rows: Vec<(String, serde_json::Map<String, serde_json::Value>)>,
+    pub members: Vec<i64>,
+    pub referred: Vec<i64>,
+}
+
 /// The operation that reverses one change. Kept in the database (as JSON) by whichever front
 /// end made the change, so `tend undo` and the app's `u` undo the same list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -119,6 +127,27 @@ pub enum Undo {
     RestoreEntry {
         before: Box<entries::EntryRow>,
     },
+    /// Undo of deleting a deal: it and its stage history, and the rows that named it.
+    RestoreDealWhole {
+        rows: Vec<(String, serde_json::Map<String, serde_json::Value>)>,
+        deal_id: i64,
+        linked: Vec<(String, i64)>,
+    },
+    /// Undo of a merge: the merged contact goes, both as they were come back.
+    Unmerge {
+        into: i64,
+        whole: Vec<Whole>,
+    },
+    /// Undo of tagging: the tags as they were.
+    RestoreTags {
+        contact_id: i64,
+        tags: Vec<String>,
+    },
+    /// Undo of archiving or bringing back.
+    RestoreArchived {
+        contact_id: i64,
+        archived_at: Option<String>,
+    },
     /// Several changes made as one (winning a deal that made its lead a client), undone last
     /// first.
     Together(Vec<Undo>),
@@ -154,6 +183,10 @@ impl Undo {
             Undo::ReinsertAll { .. } => "checklist removed",
             Undo::RestoreRepeat { .. } => "repeat ended",
             Undo::RestoreAmount { .. } | Undo::RestoreEntry { .. } => "entry corrected",
+            Undo::RestoreDealWhole { .. } => "deal deleted",
+            Undo::Unmerge { .. } => "contacts merged",
+            Undo::RestoreTags { .. } => "tags changed",
+            Undo::RestoreArchived { .. } => "archived or brought back",
             Undo::Together(all) => all.first().map_or("nothing", Undo::describe),
         }
     }
@@ -223,9 +256,39 @@ pub fn drop_last(store: &mut Store, clock: &Clock) -> Result<Option<(i64, String
     })
 }
 
+/// What `tend undo` would take back next, if anything.
+pub fn next_undoable(store: &Store) -> Result<Option<String>> {
+    Ok(undo_log::latest(store.conn())?.map(|(_, what, _)| what))
+}
+
 /// The newest changes, for `tend undo --list`.
 pub fn history(store: &Store, limit: usize) -> Result<Vec<undo_log::Logged>> {
     undo_log::recent(store.conn(), limit)
+}
+
+/// Put a deleted contact back with every row that went with it, and point the contacts that
+/// named it at it again.
+fn restore_whole(
+    tx: &rusqlite::Connection,
+    rows: &[(String, serde_json::Map<String, serde_json::Value>)],
+    members: &[i64],
+    referred: &[i64],
+) -> Result<()> {
+    let mut id = 0;
+    for (table, row) in rows {
+        if table == "contacts" {
+            id = row
+                .get("id")
+                .and_then(serde_json::Value::as_i64)
+                .unwrap_or(0);
+            rows::reinsert(tx, table, row)?;
+            // The insert trigger wrote a fresh status; the snapshot has the history.
+            contacts::clear_status_history(tx, id)?;
+        } else {
+            rows::reinsert(tx, table, row)?;
+        }
+    }
+    contacts::relink(tx, id, members, referred)
 }
 
 pub fn apply(store: &mut Store, clock: &Clock, undo: &Undo) -> Result<()> {
@@ -344,22 +407,14 @@ fn reverse(tx: &rusqlite::Connection, undo: &Undo, now: &str) -> Result<()> {
             rows,
             members,
             referred,
-        } => {
-            let mut id = 0;
-            for (table, row) in rows {
-                if table == "contacts" {
-                    id = row
-                        .get("id")
-                        .and_then(serde_json::Value::as_i64)
-                        .unwrap_or(0);
-                    rows::reinsert(tx, table, row)?;
-                    // The insert trigger wrote a fresh status; the snapshot has the history.
-                    contacts::clear_status_history(tx, id)?;
-                } else {
-                    rows::reinsert(tx, table, row)?;
-                }
+        } => restore_whole(tx, rows, members, referred)?,
+        Undo::Unmerge { into, whole } => {
+            // Each may name the other (as referrer): checked when all of it is back.
+            tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+            contacts::delete(tx, *into)?;
+            for w in whole {
+                restore_whole(tx, &w.rows, &w.members, &w.referred)?;
             }
-            contacts::relink(tx, id, members, referred)?;
         }
         Undo::RestoreRepeat {
             follow_up_id,
@@ -379,6 +434,23 @@ fn reverse(tx: &rusqlite::Connection, undo: &Undo, now: &str) -> Result<()> {
             }
             entries::update(tx, before)?
         }
+        Undo::RestoreDealWhole {
+            rows,
+            deal_id,
+            linked,
+        } => {
+            for (table, row) in rows {
+                rows::reinsert(tx, table, row)?;
+            }
+            for (table, id) in linked {
+                rows::relink_deal(tx, table, *id, *deal_id)?;
+            }
+        }
+        Undo::RestoreTags { contact_id, tags } => contacts::set_tags(tx, *contact_id, tags, now)?,
+        Undo::RestoreArchived {
+            contact_id,
+            archived_at,
+        } => contacts::set_archived(tx, *contact_id, archived_at.as_deref(), now)?,
         Undo::Together(all) => {
             for u in all.iter().rev() {
                 reverse(tx, u, now)?;

@@ -2,6 +2,16 @@
 //! caret notation (`^[`) rather than sent to the terminal raw.
 
 /// One line for a listing: newlines and tabs become spaces, other controls are made visible.
+/// "1 note", "3 notes": a count and its noun, which takes an s unless there is one.
+pub fn count(n: impl Into<i64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 pub fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -171,6 +171,14 @@ pub fn set_completed(
     Ok(())
 }
 
+/// Remove a checklist and its steps, keeping its follow-ups (done ones are history; the
+/// caller deals with open ones).
+pub fn delete_keeping_follow_ups(conn: &Connection, checklist_id: i64) -> Result<()> {
+    conn.execute("DELETE FROM checklists WHERE id = ?1", [checklist_id])?;
+    Ok(())
+}
+
+/// Remove a checklist with every follow-up its steps made (undo of applying a recipe).
 pub fn delete(conn: &Connection, checklist_id: i64) -> Result<()> {
     conn.execute(
         "DELETE FROM follow_ups WHERE id IN (SELECT follow_up_id FROM checklist_steps WHERE checklist_id = ?1)",

@@ -145,6 +145,24 @@ pub fn set_archived(
     Ok(())
 }
 
+/// When the contact was archived, or None.
+pub fn archived_at(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn.query_row(
+        "SELECT archived_at FROM contacts WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Make the contact's tags exactly these.
+pub fn set_tags(conn: &Connection, id: i64, tags: &[String], now: &str) -> Result<()> {
+    conn.execute("DELETE FROM contact_tags WHERE contact_id = ?1", [id])?;
+    for t in tags {
+        add_tag(conn, id, t)?;
+    }
+    touch(conn, id, now)
+}
+
 pub fn add_tag(conn: &Connection, id: i64, tag: &str) -> Result<bool> {
     let n = conn
         .prepare_cached("INSERT OR IGNORE INTO contact_tags (contact_id, tag) VALUES (?1, ?2)")?
@@ -328,6 +346,20 @@ pub fn with_email(conn: &Connection, email: &str) -> Result<Vec<Candidate>> {
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([email.trim()], candidate_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Contacts that carry `q` exactly (any case) as a further email or as a name or email kept
+/// by a merge ("other name", "email (work)"): who `tend note alex@home.example` means.
+pub fn by_other_value(conn: &Connection, q: &str) -> Result<Vec<Candidate>> {
+    let sql = format!(
+        "SELECT {CANDIDATE_COLUMNS} FROM contacts WHERE id IN (
+             SELECT contact_id FROM contact_fields INDEXED BY contact_fields_other_values
+              WHERE (key GLOB 'other *' OR key GLOB 'email*') AND value = ?1 COLLATE NOCASE)
+          ORDER BY id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([q.trim()], candidate_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

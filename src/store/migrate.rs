@@ -39,9 +39,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 6,
         sql: include_str!("migrations/0006_undo_log.sql"),
     },
+    Migration {
+        version: 7,
+        sql: include_str!("migrations/0007_other_values.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 6;
+pub const LATEST_VERSION: i64 = 7;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

@@ -108,6 +108,48 @@ pub fn contact_and_all(conn: &Connection, id: i64) -> Result<Vec<(String, Map<St
     Ok(out)
 }
 
+/// Rows as data, table by table, in the order they can be put back in.
+pub type Rows = Vec<(String, Map<String, Json>)>;
+
+/// The tables whose rows may name a deal (`deal_id`, set to NULL when the deal goes).
+const POINT_AT_DEALS: [&str; 3] = ["follow_ups", "money_entries", "time_entries"];
+
+/// A deal and its stage history, in the order they can be put back in, and the rows of other
+/// tables that name it (table, id).
+pub fn deal_and_history(
+    conn: &Connection,
+    id: i64,
+) -> Result<(Rows, Vec<(String, i64)>)> {
+    let mut rows = Vec::new();
+    for (table, filter) in [("deals", "id = ?1"), ("deal_stage_history", "deal_id = ?1")] {
+        for row in select(conn, table, filter, id)? {
+            rows.push((table.to_string(), row));
+        }
+    }
+    let mut linked = Vec::new();
+    for table in POINT_AT_DEALS {
+        let mut stmt = conn.prepare(&format!("SELECT id FROM {table} WHERE deal_id = ?1"))?;
+        let ids = stmt.query_map([id], |r| r.get::<_, i64>(0))?;
+        for row in ids {
+            linked.push((table.to_string(), row?));
+        }
+    }
+    Ok((rows, linked))
+}
+
+/// Point a row of a table that names deals at `deal_id` again.
+pub fn relink_deal(conn: &Connection, table: &str, id: i64, deal_id: i64) -> Result<()> {
+    let table = POINT_AT_DEALS
+        .iter()
+        .find(|t| **t == table)
+        .ok_or_else(|| Error::invalid(format!("rows of '{table}' do not name deals")))?;
+    conn.execute(
+        &format!("UPDATE {table} SET deal_id = ?2 WHERE id = ?1"),
+        rusqlite::params![id, deal_id],
+    )?;
+    Ok(())
+}
+
 /// Put a row back exactly as `snapshot` read it.
 pub fn reinsert(conn: &Connection, table: &str, row: &Map<String, Json>) -> Result<()> {
     let table = checked(table)?;
