@@ -37,6 +37,75 @@ fn a_note_is_corrected_deleted_and_brought_back() {
 }
 
 #[test]
+fn a_note_written_for_the_wrong_person_at_the_wrong_time_is_moved_and_undone() {
+    let env = Env::with_people();
+    env.ok(&["note", "alice", "met at the fair"]);
+    let before = export(&env);
+    env.ok(&[
+        "note",
+        "edit",
+        "n#1",
+        "--kind",
+        "meeting",
+        "--at",
+        "yesterday 15:00",
+        "--to",
+        "bob",
+    ]);
+    let (contact, kind, body, at): (i64, String, String, String) = env
+        .conn()
+        .query_row("SELECT contact_id, kind, body, at FROM notes", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (kind.as_str(), body.as_str()),
+        ("meeting", "met at the fair")
+    );
+    assert!(at.starts_with("2026-11-22T15:00"), "{at}");
+    assert!(env.ok(&["show", "bob"]).contains("met at the fair"));
+    assert!(!env.ok(&["show", "alice"]).contains("met at the fair"));
+    assert_eq!(
+        contact,
+        env.json(&["show", "bob", "--json"])["contact"]["id"]
+    );
+    for (args, says) in [
+        (&["note", "edit", "n#1"][..], "nothing to change"),
+        (
+            &["note", "edit", "n#1", "--at", "tomorrow"][..],
+            "in the future",
+        ),
+        (
+            &["note", "edit", "n#1", "--to", "nobody-like-this"][..],
+            "no contact matches",
+        ),
+    ] {
+        let err = env.fails(args);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    env.ok(&["undo"]);
+    assert_eq!(
+        export(&env),
+        before,
+        "the note is back with Alice, as it was"
+    );
+
+    // An entry recorded for the wrong person moves too; its deal must go or be theirs.
+    env.ok(&["deal", "add", "alice", "cake", "300"]);
+    env.ok(&["income", "alice", "300", "--deal", "d#1"]);
+    let before = export(&env);
+    let err = env.fails(&["entry", "edit", "i#1", "--to", "bob"]);
+    assert!(
+        err.contains("belongs to Alice Smith") && err.contains("--deal none"),
+        "{err}"
+    );
+    let out = env.ok(&["entry", "edit", "i#1", "--to", "bob", "--deal", "none"]);
+    assert!(out.contains("moved from Alice Smith to Bob Jones"), "{out}");
+    env.ok(&["undo"]);
+    assert_eq!(export(&env), before);
+}
+
+#[test]
 fn a_follow_up_is_cancelled_or_its_repeat_stopped_and_undone() {
     let env = Env::with_people();
     env.ok(&[

@@ -254,6 +254,9 @@ pub struct EntryEditArgs {
     /// Income: not paid after all (back to invoiced)
     #[arg(long)]
     pub unpaid: bool,
+    /// It was for someone else: move it to this contact
+    #[arg(long, value_name = "WHO")]
+    pub to: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
@@ -297,6 +300,13 @@ fn changes(
             Some(d) => format!("deal d#{d}"),
             None => "no deal".into(),
         });
+    }
+    if before.contact_id != after.contact_id {
+        parts.push(format!(
+            "moved from {} to {}",
+            one_line(&before.contact),
+            one_line(&after.contact)
+        ));
     }
     if before.paid_on != after.paid_on {
         parts.push(match after.paid_on {
@@ -356,12 +366,13 @@ pub fn entry_fix(a: EntryFixArgs, ctx: &mut Ctx) -> Result<String> {
         }
         EntryFix::Edit(e) => {
             let r = EntryRef::parse(&e.id)?;
-            let patch = patch(&e, r, &settings, today)?;
+            let mut patch = patch(&e, r, &settings, today)?;
+            patch.contact_id = e.to.as_deref().map(|w| ctx.contact(w)).transpose()?;
             if patch.is_empty() {
                 return Err(Error::invalid_with_hint(
                     "nothing to change",
                     format!(
-                        "give the right value, or --on, --memo, --deal{}: tend entry edit {} 1,200",
+                        "give the right value, or --on, --memo, --deal, --to{}: tend entry edit {} 1,200",
                         if r.kind == EntryKind::Income {
                             ", --paid-on, --unpaid"
                         } else {
@@ -440,6 +451,7 @@ fn patch(
             .map(|m| Some(m.trim().to_string()).filter(|m| !m.is_empty())),
         deal_id,
         paid_on,
+        contact_id: None,
     })
 }
 

@@ -47,10 +47,27 @@ pub struct NoteArgs {
 /// `tend note edit ID TEXT`, `tend note delete ID`: the note's id is shown as n#12.
 #[derive(Debug, Subcommand)]
 pub enum NoteFix {
-    /// Correct a note's text: tend note edit n#12 "called, wants two quotes"
-    Edit { id: String, text: Vec<String> },
+    /// Correct a note: tend note edit n#12 "called, wants two quotes" (also --kind, --at, --to)
+    Edit {
+        /// The note's id, n#12 (tend show NAME lists them)
+        id: String,
+        /// The corrected text (leave it out to keep the text)
+        text: Vec<String>,
+        /// note, call, email or meeting
+        #[arg(long, short = 'k')]
+        kind: Option<NoteKind>,
+        /// When it happened: yesterday, mon, 2026-11-20 14:00
+        #[arg(long, value_name = "WHEN")]
+        at: Option<String>,
+        /// It was about someone else: move it to this contact
+        #[arg(long, value_name = "WHO")]
+        to: Option<String>,
+    },
     /// Delete a note (tend undo brings it back)
-    Delete { id: String },
+    Delete {
+        /// The note's id, n#12
+        id: String,
+    },
 }
 
 fn note_id(typed: &str) -> Result<i64> {
@@ -64,12 +81,21 @@ fn note_id(typed: &str) -> Result<i64> {
 
 fn fix(f: NoteFix, ctx: &mut Ctx) -> Result<String> {
     let (changed, verb) = match f {
-        NoteFix::Edit { id, text } => {
+        NoteFix::Edit {
+            id,
+            text,
+            kind,
+            at,
+            to,
+        } => {
             let id = note_id(&id)?;
-            (
-                notes::edit(&mut ctx.store, id, &text.join(" "))?,
-                "Corrected",
-            )
+            let patch = notes::NotePatch {
+                body: (!text.is_empty()).then(|| text.join(" ")),
+                kind,
+                at: at.as_deref().map(|s| happened_at(s, ctx)).transpose()?,
+                contact_id: to.as_deref().map(|w| ctx.contact(w)).transpose()?,
+            };
+            (notes::edit(&mut ctx.store, id, &patch)?, "Corrected")
         }
         NoteFix::Delete { id } => (notes::delete(&mut ctx.store, note_id(&id)?)?, "Deleted"),
     };
@@ -82,6 +108,23 @@ fn fix(f: NoteFix, ctx: &mut Ctx) -> Result<String> {
     ))
 }
 
+/// `--at` as typed: when something happened, so not in the future.
+fn happened_at(s: &str, ctx: &Ctx) -> Result<chrono::DateTime<chrono::FixedOffset>> {
+    let today = ctx.clock.today();
+    let at = moment(
+        when::parse(s, today, Direction::Past).map_err(Error::invalid)?,
+        &ctx.clock,
+    )?;
+    if at > ctx.clock.now() {
+        return Err(Error::invalid_with_hint(
+            format!("--at {s} is in the future: --at says when something happened"),
+            "for something still to do, use --next \"WHEN: WHAT\"",
+        ));
+    }
+    super::followups::warn_far(at.date_naive(), today);
+    Ok(at)
+}
+
 pub fn run(a: NoteArgs, ctx: &mut Ctx) -> Result<String> {
     if let Some(f) = a.fix {
         return fix(f, ctx);
@@ -89,22 +132,7 @@ pub fn run(a: NoteArgs, ctx: &mut Ctx) -> Result<String> {
     let who = a.who.clone().unwrap_or_default();
     let today = ctx.clock.today();
     // Parse everything before resolving anyone or reading any text: bad input writes nothing.
-    let at = match &a.at {
-        Some(s) => {
-            let at = moment(
-                when::parse(s, today, Direction::Past).map_err(Error::invalid)?,
-                &ctx.clock,
-            )?;
-            if at > ctx.clock.now() {
-                return Err(Error::invalid_with_hint(
-                    format!("--at {s} is in the future: --at says when something happened"),
-                    "for something still to do, use --next \"WHEN: WHAT\"",
-                ));
-            }
-            Some(at)
-        }
-        None => None,
-    };
+    let at = a.at.as_deref().map(|s| happened_at(s, ctx)).transpose()?;
     let every = match &a.every {
         Some(e) => Some(Recurrence::parse(e).map_err(Error::invalid)?),
         None => None,

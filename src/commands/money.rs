@@ -248,6 +248,8 @@ pub struct EntryPatch {
     pub deal_id: Option<Option<i64>>,
     /// Income: paid on this day, or (`Some(None)`) back to invoiced.
     pub paid_on: Option<Option<NaiveDate>>,
+    /// Recorded for the wrong person: move it to this contact.
+    pub contact_id: Option<i64>,
 }
 
 impl EntryPatch {
@@ -257,6 +259,7 @@ impl EntryPatch {
             && self.memo.is_none()
             && self.deal_id.is_none()
             && self.paid_on.is_none()
+            && self.contact_id.is_none()
     }
 }
 
@@ -296,11 +299,25 @@ pub fn edit_entry(
         if let Some(m) = &patch.memo {
             after.memo = m.clone();
         }
+        if let Some(c) = patch.contact_id {
+            after.contact_id = c;
+            after.contact = contacts::get(tx, c)?.name;
+        }
         if let Some(d) = patch.deal_id {
-            if let Some(id) = d {
-                check_deal(tx, id, after.contact_id, &after.contact)?;
-            }
             after.deal_id = d;
+        }
+        // Its deal must be one of its contact's, also after a move.
+        if let Some(id) = after.deal_id {
+            check_deal(tx, id, after.contact_id, &after.contact).map_err(|e| {
+                if patch.contact_id.is_some() && patch.deal_id.is_none() {
+                    Error::invalid_with_hint(
+                        e.to_string(),
+                        "to move it without its deal, add --deal none (or name one of theirs)",
+                    )
+                } else {
+                    e
+                }
+            })?;
         }
         if let Some(p) = patch.paid_on {
             after.paid_on = p;

@@ -96,14 +96,48 @@ fn existing(conn: &rusqlite::Connection, id: i64) -> Result<Note> {
 }
 
 /// Correct a note's text.
-pub fn edit(store: &mut Store, id: i64, body: &str) -> Result<Changed> {
-    let body = required_text(body, "the note", "give the corrected text")?;
+/// What to correct in a note; `None` leaves a part as it is.
+#[derive(Debug, Clone, Default)]
+pub struct NotePatch {
+    pub body: Option<String>,
+    pub kind: Option<NoteKind>,
+    pub at: Option<DateTime<FixedOffset>>,
+    /// Written for the wrong person: move it to this contact.
+    pub contact_id: Option<i64>,
+}
+
+/// Correct a note's text, kind, time or contact; the undo puts it back as it was.
+pub fn edit(store: &mut Store, id: i64, patch: &NotePatch) -> Result<Changed> {
+    let body = match &patch.body {
+        Some(b) => Some(required_text(b, "the note", "give the corrected text")?),
+        None => None,
+    };
+    if body.is_none() && patch.kind.is_none() && patch.at.is_none() && patch.contact_id.is_none() {
+        return Err(crate::error::Error::invalid_with_hint(
+            "nothing to change",
+            format!(
+                "give the corrected text, or --kind, --at or --to WHO: tend note edit n#{id} \"called, wants two quotes\""
+            ),
+        ));
+    }
     let undo = store.write(|tx| {
         let before = existing(tx, id)?;
-        crate::store::notes::set_body(tx, id, &body)?;
-        Ok(Undo::RestoreNoteBody {
-            note_id: id,
-            body: before.body,
+        let mut after = before.clone();
+        if let Some(b) = &body {
+            after.body = b.clone();
+        }
+        if let Some(k) = patch.kind {
+            after.kind = k;
+        }
+        if let Some(at) = patch.at {
+            after.at = clock::stamp(at);
+        }
+        if let Some(c) = patch.contact_id {
+            after.contact_id = c;
+        }
+        crate::store::notes::update(tx, &after)?;
+        Ok(Undo::RestoreNote {
+            before: Box::new(before),
         })
     })?;
     Ok(Changed {

@@ -106,7 +106,11 @@ pub enum Undo {
     ReinsertAll {
         rows: Vec<(String, serde_json::Map<String, serde_json::Value>)>,
     },
-    /// Undo of a note's correction.
+    /// Undo of a note's correction: the note as it was (contact, kind, text, time).
+    RestoreNote {
+        before: Box<crate::model::note::Note>,
+    },
+    /// Undo of a note's text correction, as older logs hold it.
     RestoreNoteBody {
         note_id: i64,
         body: String,
@@ -178,7 +182,7 @@ impl Undo {
                 "follow_ups" => "follow-up cancelled",
                 _ => "entry deleted",
             },
-            Undo::RestoreNoteBody { .. } => "note corrected",
+            Undo::RestoreNoteBody { .. } | Undo::RestoreNote { .. } => "note corrected",
             Undo::RestoreContactWhole { .. } => "contact deleted",
             Undo::ReinsertAll { .. } => "checklist removed",
             Undo::RestoreRepeat { .. } => "repeat ended",
@@ -398,6 +402,14 @@ fn reverse(tx: &rusqlite::Connection, undo: &Undo, now: &str) -> Result<()> {
             }
         }
         Undo::RestoreNoteBody { note_id, body } => notes::set_body(tx, *note_id, body)?,
+        Undo::RestoreNote { before } => {
+            if notes::get(tx, before.id)?.is_none() {
+                return Err(crate::error::Error::invalid(
+                    "that note has been deleted since",
+                ));
+            }
+            notes::update(tx, before)?
+        }
         Undo::ReinsertAll { rows } => {
             for (table, row) in rows {
                 rows::reinsert(tx, table, row)?;

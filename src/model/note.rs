@@ -47,7 +47,7 @@ impl FromStr for NoteKind {
 }
 
 /// A logged interaction.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Note {
     pub id: i64,
     pub uid: String,

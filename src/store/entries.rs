@@ -273,7 +273,7 @@ pub fn update(conn: &Connection, e: &EntryRow) -> Result<()> {
         };
         conn.prepare_cached(
             "UPDATE money_entries SET amount_minor = ?2, on_date = ?3, deal_id = ?4, memo = ?5,
-                    status = ?6, paid_on = ?7 WHERE id = ?1",
+                    status = ?6, paid_on = ?7, contact_id = ?8 WHERE id = ?1",
         )?
         .execute(params![
             e.id,
@@ -282,13 +282,22 @@ pub fn update(conn: &Connection, e: &EntryRow) -> Result<()> {
             e.deal_id,
             e.memo,
             status,
-            e.paid_on
+            e.paid_on,
+            e.contact_id
         ])?;
     } else {
         conn.prepare_cached(
-            "UPDATE time_entries SET minutes = ?2, on_date = ?3, deal_id = ?4, memo = ?5 WHERE id = ?1",
+            "UPDATE time_entries SET minutes = ?2, on_date = ?3, deal_id = ?4, memo = ?5,
+                    contact_id = ?6 WHERE id = ?1",
         )?
-        .execute(params![e.id, e.minutes, e.on_date, e.deal_id, e.memo])?;
+        .execute(params![
+            e.id,
+            e.minutes,
+            e.on_date,
+            e.deal_id,
+            e.memo,
+            e.contact_id
+        ])?;
     }
     Ok(())
 }

@@ -112,6 +112,15 @@ pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM notes", [], |r| r.get(0))?)
 }
 
+/// Write a note's contact, kind, text and time as given.
+pub fn update(conn: &Connection, n: &Note) -> Result<()> {
+    conn.execute(
+        "UPDATE notes SET contact_id = ?2, kind = ?3, body = ?4, at = ?5 WHERE id = ?1",
+        rusqlite::params![n.id, n.contact_id, n.kind.as_str(), n.body, n.at],
+    )?;
+    Ok(())
+}
+
 pub fn set_body(conn: &Connection, id: i64, body: &str) -> Result<()> {
     conn.execute(
         "UPDATE notes SET body = ?2 WHERE id = ?1",

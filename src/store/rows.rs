@@ -116,10 +116,7 @@ const POINT_AT_DEALS: [&str; 3] = ["follow_ups", "money_entries", "time_entries"
 
 /// A deal and its stage history, in the order they can be put back in, and the rows of other
 /// tables that name it (table, id).
-pub fn deal_and_history(
-    conn: &Connection,
-    id: i64,
-) -> Result<(Rows, Vec<(String, i64)>)> {
+pub fn deal_and_history(conn: &Connection, id: i64) -> Result<(Rows, Vec<(String, i64)>)> {
     let mut rows = Vec::new();
     for (table, filter) in [("deals", "id = ?1"), ("deal_stage_history", "deal_id = ?1")] {
         for row in select(conn, table, filter, id)? {
