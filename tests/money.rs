@@ -77,7 +77,7 @@ fn bad_amounts_durations_and_deals_are_refused() {
     );
     assert!(
         env.fails(&["income", "alice", "-5"])
-            .contains("as an amount")
+            .contains("'-5' is negative: write amounts without a sign")
     );
     assert!(
         env.fails(&["time", "alice", "forever"])

@@ -1,6 +1,9 @@
 //! Durations as people type them: "45m", "1h30", "1h30m", "2.5h", "90" (minutes).
 
 /// Minutes in what was typed.
+/// The most one time entry holds: a whole month, day and night.
+pub const MAX_MINUTES: i64 = 24 * 60 * 31;
+
 pub fn parse_minutes(input: &str) -> Result<i64, String> {
     let err =
         || format!("cannot read '{input}' as a duration: write it like 45m, 1h30, 1h30m or 2.5h");
@@ -35,8 +38,19 @@ pub fn parse_minutes(input: &str) -> Result<i64, String> {
         let m = s.trim_end_matches("min").trim_end_matches('m');
         m.parse::<f64>().map_err(|_| err())?
     };
-    if !minutes.is_finite() || minutes <= 0.0 || minutes > 24.0 * 60.0 * 31.0 {
+    if !minutes.is_finite() {
         return Err(err());
+    }
+    if minutes <= 0.0 {
+        return Err(format!(
+            "'{input}' is no time at all: write how long it took, e.g. 45m"
+        ));
+    }
+    if minutes > MAX_MINUTES as f64 {
+        return Err(format!(
+            "'{input}' is more than a month of hours ({}) in one entry: record it as several, or check for a typo",
+            format_minutes(MAX_MINUTES)
+        ));
     }
     if minutes < 0.5 {
         return Err(format!(

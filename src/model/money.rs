@@ -22,8 +22,13 @@ pub fn parse_amount(input: &str) -> Result<i64, String> {
         .chars()
         .filter(|c| *c != '_' && !c.is_whitespace())
         .collect();
-    if s.is_empty() || s.starts_with('-') {
+    if s.is_empty() {
         return Err(err());
+    }
+    if s.starts_with('-') {
+        return Err(format!(
+            "'{input}' is negative: write amounts without a sign (for a refund, correct the income with tend entry edit, or record an expense)"
+        ));
     }
     let (whole, frac) = match s.split_once('.') {
         Some((w, f)) => (w, f),
