@@ -74,6 +74,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn nothing_and_too_much_say_which() {
+        assert!(parse_minutes("0m").unwrap_err().contains("no time at all"));
+        assert!(parse_minutes("2000h").unwrap_err().contains("more than a month"));
+        assert_eq!(parse_minutes("744h"), Ok(MAX_MINUTES));
+    }
+
+    #[test]
     fn durations_read_every_way_people_write_them() {
         for (s, m) in [
             ("45m", 45),
