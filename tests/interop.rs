@@ -42,7 +42,7 @@ UID:8D2F6B1E-APPLE\nEND:VCARD\n";
 const COMPANY_40: &[u8] = b"BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:Crumbs & Co\r\n\
 ORG:Crumbs & Co\r\nTEL;VALUE=uri;TYPE=work:tel:+44-20-7946-0000\r\nURL:https://crumbs.test\r\n\
 EMAIL:orders@crumbs.test\r\nEND:VCARD\r\n\
-BEGIN:VCARD\r\nVERSION:4.0\r\nEMAIL:no-name@x.test\r\nEND:VCARD\r\n";
+BEGIN:VCARD\r\nVERSION:4.0\r\nNOTE:nothing to know them by\r\nEND:VCARD\r\n";
 
 #[test]
 fn vcards_from_a_phone_an_iphone_and_a_server_land_field_by_field() {
@@ -60,7 +60,7 @@ fn vcards_from_a_phone_an_iphone_and_a_server_land_field_by_field() {
         "{out}"
     );
     assert!(
-        out.contains("skipped 3-server.vcf card 2: has no name"),
+        out.contains("skipped 3-server.vcf card 2: has no name, email or phone"),
         "{out}"
     );
 
@@ -69,7 +69,7 @@ fn vcards_from_a_phone_an_iphone_and_a_server_land_field_by_field() {
     assert_eq!(j["phone"], "+49 151 000", "the PREF number is the main one");
     assert_eq!(j["fields"]["phone (work)"], "+49 30 111");
     assert_eq!(j["email"], "juergen@example.de");
-    assert_eq!(j["fields"]["note"], "mag Äpfel, ruft abends an");
+    assert_eq!(j["fields"]["note"], "mag Äpfel\nruft abends an");
 
     let a = contact(&env, "Ann Apple");
     assert_eq!(a["uid"], "8D2F6B1E-APPLE");
@@ -209,7 +209,10 @@ Work,\"3 Market Pl\nBath\",3 Market Pl,Bath\n";
     assert_eq!(g["fields"]["phone (mobile)"], "+44 1225 2");
     assert_eq!(g["address"], "3 Market Pl, Bath");
     assert_eq!(g["fields"]["birthday"], "1975-06-30");
-    assert_eq!(g["fields"]["note"], "Met at the market, Likes rye");
+    assert_eq!(
+        g["fields"]["note"], "Met at the market\nLikes rye",
+        "its lines kept"
+    );
     assert_eq!(g["fields"]["title"], "Owner");
     assert_eq!(g["tags"], serde_json::json!(["trade"]));
 

@@ -11,9 +11,13 @@ use crate::model::contact::ContactKind;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     Name,
+    /// Dr, Mr, Ms: the start of a name made from its parts.
+    Prefix,
     First,
     Middle,
     Last,
+    /// Jr., Sr., PhD: the end of a name made from its parts.
+    Suffix,
     Email,
     Phone,
     Company,
@@ -142,11 +146,85 @@ fn normal(header: &str) -> String {
         .join(" ")
 }
 
+/// German exports' headers (Thunderbird, Windows Live Mail, Outlook in German) in the English
+/// the rest of the mapping knows: "Privat: PLZ" → "home zipcode", "Telefon (geschäftlich)" →
+/// "business phone". `geburtstag` is the day of the month beside `geburtsjahr`, else the date.
+fn translate(n: &str, all: &[String]) -> String {
+    let (group, rest) = if let Some(r) = n.strip_prefix("privat: ") {
+        ("home ", r)
+    } else if let Some(r) = n.strip_prefix("dienstlich: ") {
+        ("work ", r)
+    } else if let Some(r) = n.strip_suffix(" (privat)") {
+        ("home ", r)
+    } else if let Some(r) = n.strip_suffix(" (geschäftlich)") {
+        ("business ", r)
+    } else {
+        ("", n)
+    };
+    let word = match rest {
+        "vorname" => "first name",
+        "nachname" => "last name",
+        "2. vorname" | "weitere vornamen" => "middle name",
+        "anzeigename" => "display name",
+        "spitzname" => "nickname",
+        "primäre email-adresse" => "primary email",
+        "sekundäre email-adresse" => "secondary email",
+        "email-adresse" => "email address",
+        "messenger-name" => "screen name",
+        "tel. dienstlich" => "work phone",
+        "tel. privat" => "home phone",
+        "telefon" => "phone",
+        "fax-nummer" => "fax number",
+        "fax" => "fax",
+        "pager-nummer" => "pager number",
+        "mobil-tel.-nr." | "mobiltelefon" => "mobile phone",
+        "adresse" => "address",
+        "adresse 2" => "address 2",
+        "straße" => "street",
+        "ort" => "city",
+        "bundesland" => "state",
+        "plz" => "zipcode",
+        "postleitzahl" => "postal code",
+        "land" | "land/region" => "country",
+        "arbeitstitel" | "position" => "job title",
+        "abteilung" => "department",
+        "organisation" | "firma" => "company",
+        "büro" => "office",
+        "webseite" if group == "home " => "personal web page",
+        "webseite" if group == "business " => "business web page",
+        "webseite 1" => "web page 1",
+        "webseite 2" => "web page 2",
+        "geburtsjahr" => "birth year",
+        "geburtsmonat" => "birth month",
+        "geburtstag" if all.iter().any(|h| h == "geburtsjahr") => "birth day",
+        "geburtstag" => "birthday",
+        "notizen" => "notes",
+        "anrede" => "title",
+        "titel" => "name prefix",
+        "suffix" => "suffix",
+        other => {
+            if let Some(n) = other.strip_prefix("benutzerdef. ") {
+                return format!("custom {n}");
+            }
+            return n.to_string();
+        }
+    };
+    // "home phone" and "home fax" read as the English exporters name them.
+    match (group, word) {
+        ("home ", "fax") => "home fax".into(),
+        ("business ", "fax") => "business fax".into(),
+        ("home ", "phone") => "home phone".into(),
+        ("business ", "phone") => "business phone".into(),
+        _ => format!("{group}{word}"),
+    }
+}
+
 /// Work out what every column holds.
 pub fn layout(headers: &[String], overrides: &[(String, Target)]) -> Result<Layout, String> {
-    let norm: Vec<String> = headers.iter().map(|h| normal(h)).collect();
+    let raw: Vec<String> = headers.iter().map(|h| normal(h)).collect();
+    let norm: Vec<String> = raw.iter().map(|n| translate(n, &raw)).collect();
     for (h, _) in overrides {
-        if !norm.contains(&normal(h)) {
+        if !raw.contains(&normal(h)) {
             return Err(format!(
                 "--map names a column '{h}' that the file does not have; its columns are: {}",
                 headers.join(", ")
@@ -156,9 +234,9 @@ pub fn layout(headers: &[String], overrides: &[(String, Target)]) -> Result<Layo
     let dialect = dialect(&norm);
     let mut columns: Vec<Column> = headers
         .iter()
-        .zip(&norm)
-        .map(|(header, n)| {
-            let (target, label, group) = match overrides.iter().find(|(h, _)| normal(h) == *n) {
+        .zip(norm.iter().zip(&raw))
+        .map(|(header, (n, r))| {
+            let (target, label, group) = match overrides.iter().find(|(h, _)| normal(h) == *r) {
                 Some((_, t)) => (t.clone(), None, n.clone()),
                 None => guess(n, dialect, header),
             };
@@ -324,10 +402,10 @@ fn named_column(n: &str, dialect: Dialect) -> Option<Target> {
         "first name" | "given name" | "first" | "forename" => Some(Target::First),
         "middle name" | "additional name" => Some(Target::Middle),
         "last name" | "family name" | "surname" | "last" => Some(Target::Last),
-        "name prefix" | "prefix" => field("name prefix"),
-        "name suffix" | "suffix" => field("name suffix"),
+        "name prefix" | "prefix" => Some(Target::Prefix),
+        "name suffix" | "suffix" => Some(Target::Suffix),
         // Outlook's Title is Mr, Ms, Dr; elsewhere it is a job title.
-        "title" if dialect == Dialect::Outlook => field("name prefix"),
+        "title" if dialect == Dialect::Outlook => Some(Target::Prefix),
         "title" | "job title" | "organization title" | "position" | "occupation" => field("title"),
         "phonetic first name" | "given name yomi" => field("phonetic first name"),
         "phonetic middle name" | "additional name yomi" => field("phonetic middle name"),
@@ -434,6 +512,8 @@ pub fn describe(layout: &Layout) -> Vec<String> {
         .map(|c| {
             let what = match &c.target {
                 Target::Name => "name",
+                Target::Prefix => "start of the name (Dr, Ms)",
+                Target::Suffix => "end of the name (Jr.)",
                 Target::First => "first name",
                 Target::Middle => "middle name",
                 Target::Last => "last name",
@@ -524,7 +604,77 @@ pub fn parse(text: &str, overrides: &[(String, Target)]) -> Result<(Layout, Vec<
         };
         rows.push(Parsed { position, card });
     }
+    birthdays_as_dates(&mut rows);
     Ok((layout, rows))
+}
+
+/// Birthdays as the exporter's locale wrote them, as dates: 31.1.1972 (German), 1/20/1981 (US
+/// Outlook), 20/01/1981 (UK). Whether a/b/yyyy is month/day is read off the whole file (any
+/// first part over 12 means day/month); a file that never tells, or a birthday that is no
+/// date, keeps the text as written in "birthday (as written)".
+fn birthdays_as_dates(rows: &mut [Parsed]) {
+    let slashed = |b: &str| -> Option<(u32, u32, i32)> {
+        let mut p = b.split('/');
+        let (a, b, y) = (p.next()?, p.next()?, p.next()?);
+        if p.next().is_some() || y.len() != 4 {
+            return None;
+        }
+        Some((a.parse().ok()?, b.parse().ok()?, y.parse().ok()?))
+    };
+    let birthdays = || {
+        rows.iter()
+            .filter_map(|r| r.card.as_ref().ok()?.fields.get("birthday").cloned())
+    };
+    let day_first = birthdays()
+        .filter_map(|b| slashed(&b))
+        .any(|(a, _, _)| a > 12);
+    let month_first = birthdays()
+        .filter_map(|b| slashed(&b))
+        .any(|(_, b, _)| b > 12);
+    let order = match (day_first, month_first) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    };
+    for row in rows.iter_mut() {
+        let Ok(card) = row.card.as_mut() else {
+            continue;
+        };
+        let Some(b) = card.fields.get("birthday").cloned() else {
+            continue;
+        };
+        let date = |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        let iso = if let Ok(d) = chrono::NaiveDate::parse_from_str(&b, "%Y-%m-%d") {
+            Some(d.format("%Y-%m-%d").to_string())
+        } else if b.starts_with("--") && date(2000, 1, 1).is_some() {
+            chrono::NaiveDate::parse_from_str(&format!("2000-{}", &b[2..]), "%Y-%m-%d")
+                .ok()
+                .map(|_| b.clone())
+        } else if let Ok(d) = chrono::NaiveDate::parse_from_str(&b, "%d.%m.%Y") {
+            Some(d.format("%Y-%m-%d").to_string())
+        } else if let Some((a, m, y)) = slashed(&b) {
+            match order {
+                Some(true) => date(y, m, a),
+                Some(false) => date(y, a, m),
+                // One alone says it: 20/1 can only be day/month.
+                None if a > 12 => date(y, m, a),
+                None if m > 12 => date(y, a, m),
+                None => None,
+            }
+            .map(|d| d.format("%Y-%m-%d").to_string())
+        } else {
+            None
+        };
+        match iso {
+            Some(d) => {
+                card.fields.insert("birthday".into(), d);
+            }
+            None => {
+                card.fields.remove("birthday");
+                card.fields.insert("birthday (as written)".into(), b);
+            }
+        }
+    }
 }
 
 /// LinkedIn writes "Notes:", a quoted paragraph and a blank line before the header row; the
@@ -566,6 +716,7 @@ fn row_card(layout: &Layout, r: &::csv::StringRecord) -> Result<Card, String> {
     let mut card = Card::default();
     let mut name = None;
     let (mut first, mut middle, mut last) = (None, None, None);
+    let (mut prefix, mut suffix) = (None, None);
     let mut addresses: Vec<AddressGroup> = Vec::new();
     let mut birth: [Option<u32>; 3] = [None; 3];
     let cell = |i: usize| r.get(i).map(|v| undefuse(v.trim())).unwrap_or("");
@@ -583,6 +734,8 @@ fn row_card(layout: &Layout, r: &::csv::StringRecord) -> Result<Card, String> {
         match &col.target {
             Target::Name => name = Some(v.to_string()),
             Target::First => first = Some(v),
+            Target::Prefix => prefix = Some(v),
+            Target::Suffix => suffix = Some(v),
             Target::Middle => middle = Some(v),
             Target::Last => last = Some(v),
             Target::Email => values(v).for_each(|e| card.add_email(e, label)),
@@ -609,7 +762,7 @@ fn row_card(layout: &Layout, r: &::csv::StringRecord) -> Result<Card, String> {
                     }
                 }
             }
-            Target::Note => card.set_field("note", v),
+            Target::Note => card.add_note(v),
             Target::Birthday => card.set_field("birthday", v),
             Target::Status => {
                 card.status = Some(
@@ -679,6 +832,16 @@ fn row_card(layout: &Layout, r: &::csv::StringRecord) -> Result<Card, String> {
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
+    // Dr and Jr. belong to a name made of parts; a display name says them if it wants to.
+    let composed = if composed.is_empty() {
+        composed
+    } else {
+        [prefix, Some(composed.as_str()), suffix]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     card.name = match name.or((!composed.is_empty()).then_some(composed)) {
         Some(n) => n,
         None => match card.company.take() {
@@ -833,7 +996,7 @@ mod tests {
         assert_eq!(c.address.as_deref(), Some("1 Mill Lane, Bath"));
         assert_eq!(c.tags, ["wholesale", "vip"]);
         assert_eq!(c.fields["birthday"], "1980-04-01");
-        assert_eq!(c.fields["note"], "met at the fair, likes rye");
+        assert_eq!(c.fields["note"], "met at the fair\nlikes rye");
         assert_eq!(c.fields["title"], "Owner");
         assert_eq!(c.fields["nickname"], "Annie");
         assert_eq!(c.fields["website"], "www.apple.test");
@@ -857,12 +1020,11 @@ mod tests {
         assert_eq!(layout.dialect, Dialect::Google);
         assert_eq!(rows[0].position, "row 2");
         let c = rows[0].card.as_ref().unwrap();
-        assert_eq!(c.name, "太郎 山田");
+        assert_eq!(c.name, "太郎 山田 Jr.");
         assert_eq!(c.phone.as_deref(), Some("090-1234-5678"));
         assert_eq!(c.fields["phone (work fax)"], "03-1111-2222");
         assert_eq!(c.fields["phonetic first name"], "たろう");
         assert_eq!(c.fields["phonetic last name"], "やまだ");
-        assert_eq!(c.fields["name suffix"], "Jr.");
         assert_eq!(c.fields["relation (spouse)"], "花子");
         assert_eq!(c.fields["date (anniversary)"], "2001-06-01");
         assert_eq!(
@@ -941,7 +1103,10 @@ mod tests {
         let (layout, rows) = parse(text, &[]).unwrap();
         assert_eq!(layout.dialect, Dialect::Outlook);
         let c = rows[0].card.as_ref().unwrap();
-        assert_eq!(c.name, "Bob Baker");
+        assert_eq!(
+            c.name, "Dr Bob Baker",
+            "Outlook's Title is the start of the name"
+        );
         assert_eq!(c.address.as_deref(), Some("2 Oven Rd, Leeds, LS1 1AA, UK"));
         assert_eq!(c.fields["address (home)"], "9 Home Row");
         assert_eq!(c.phone.as_deref(), Some("0113 000"));
@@ -954,7 +1119,6 @@ mod tests {
             c.fields["spouse"], "Jo",
             "a column tend has no place for is kept"
         );
-        assert_eq!(c.fields["name prefix"], "Dr");
     }
 
     #[test]
@@ -993,7 +1157,11 @@ mod tests {
     fn semicolon_sheets_from_european_excel() {
         let c = cards("Name;E-mail;Telefon\nJörg;j@x.test;030 1\n");
         assert_eq!(c[0].email.as_deref(), Some("j@x.test"));
-        assert_eq!(c[0].fields["telefon"], "030 1");
+        assert_eq!(
+            c[0].phone.as_deref(),
+            Some("030 1"),
+            "German headers are read too"
+        );
     }
 
     #[test]

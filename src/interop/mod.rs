@@ -68,11 +68,53 @@ impl Card {
         }
     }
 
-    /// Set a profile field unless the value is empty; the key is lower-cased.
+    /// Set a profile field unless the value is empty; the key is lower-cased. Line breaks are
+    /// kept (a note's paragraphs), as `\n` whatever the file used.
     pub fn set_field(&mut self, key: &str, value: &str) {
-        let value = one_line_trim(value);
+        let value = lines_kept(value);
         if !value.is_empty() {
             self.fields.insert(key.trim().to_lowercase(), value);
+        }
+    }
+
+    /// A field a card may carry more than once (TITLE, NICKNAME, URL, BDAY): the first is
+    /// `key`, later different ones "key 2", "key 3".
+    pub fn add_field(&mut self, key: &str, value: &str) {
+        let key = key.trim().to_lowercase();
+        let value = lines_kept(value);
+        if value.is_empty() {
+            return;
+        }
+        match self.fields.get(&key) {
+            None => {
+                self.fields.insert(key, value);
+            }
+            Some(v) if *v == value => {}
+            Some(_) => self.add_labelled(&key, &value, None),
+        }
+    }
+
+    /// A note: several NOTE properties (or note columns) become one, a paragraph each.
+    pub fn add_note(&mut self, value: &str) {
+        let value = lines_kept(value);
+        if value.is_empty() {
+            return;
+        }
+        let already = |n: &str| {
+            n == value
+                || n.starts_with(&format!("{value}\n"))
+                || n.ends_with(&format!("\n{value}"))
+                || n.contains(&format!("\n{value}\n"))
+        };
+        match self.fields.get_mut("note") {
+            Some(n) if !already(n) => {
+                n.push('\n');
+                n.push_str(&value);
+            }
+            Some(_) => {}
+            None => {
+                self.fields.insert("note".into(), value);
+            }
         }
     }
 
@@ -195,18 +237,62 @@ impl Card {
     }
 }
 
-/// Text of a file in whatever encoding an old exporter used: UTF-8 (a byte-order mark is
-/// dropped), else Windows-1252, which is what old phones and Outlook write (`encoding_rs`,
-/// Mozilla's, does the table).
+/// Text of a file in whatever encoding its exporter used: UTF-8 (a byte-order mark is
+/// dropped); UTF-16 with a byte-order mark (Outlook, Thunderbird on Windows); else the charset
+/// the file names itself (`CHARSET=SHIFT_JIS` on a phone's vCard 2.1 lines); else the one
+/// Mozilla's detector (`chardetng`, Firefox's) finds likeliest: Windows-1252 for a Western
+/// Outlook file, Windows-1251 for Cyrillic, Shift_JIS for an old Japanese phone. `encoding_rs`
+/// does the decoding.
 pub fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
+    decode_as(bytes, None)
+}
+
+/// Like [`decode`], with the encoding given (`--encoding`) when the file is not UTF-8.
+pub fn decode_as(bytes: &[u8], forced: Option<&'static encoding_rs::Encoding>) -> String {
+    use encoding_rs::{UTF_16BE, UTF_16LE};
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return UTF_16LE.decode_without_bom_handling(rest).0.into_owned();
     }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return UTF_16BE.decode_without_bom_handling(rest).0.into_owned();
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_string();
+    }
+    let encoding = forced
+        .or_else(|| declared_charset(bytes))
+        .unwrap_or_else(|| {
+            let mut detector = chardetng::EncodingDetector::new();
+            detector.feed(bytes, true);
+            detector.guess(None, true)
+        });
+    encoding.decode_without_bom_handling(bytes).0.into_owned()
+}
+
+/// The first charset other than UTF-8 a vCard's lines name (`;CHARSET=Shift_JIS:`).
+fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    const KEY: &[u8] = b"charset=";
+    let mut at = 0;
+    while let Some(pos) = bytes[at..]
+        .windows(KEY.len())
+        .position(|w| w.eq_ignore_ascii_case(KEY))
+    {
+        let start = at + pos + KEY.len();
+        let label: Vec<u8> = bytes[start..]
+            .iter()
+            .take_while(|b| !matches!(b, b';' | b':' | b',' | b'\r' | b'\n'))
+            .copied()
+            .collect();
+        let label: Vec<u8> = label.into_iter().filter(|b| *b != b'"').collect();
+        if let Some(e) = encoding_rs::Encoding::for_label(&label)
+            && e != encoding_rs::UTF_8
+        {
+            return Some(e);
+        }
+        at = start;
+    }
+    None
 }
 
 /// Repair text that was UTF-8 but got read as Windows-1252 ("JÃ¼rgen" → "Jürgen"), which is
@@ -224,6 +310,14 @@ pub fn repair_mojibake(s: &str) -> String {
         Ok(fixed) => fixed,
         Err(_) => s.to_string(),
     }
+}
+
+/// Text with its line breaks as `\n` (CRLF and a lone CR too), surrounding space trimmed.
+fn lines_kept(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim()
+        .to_string()
 }
 
 /// Lines joined with ", ", surrounding space trimmed: addresses and labels kept on one line.

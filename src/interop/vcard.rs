@@ -65,7 +65,29 @@ pub fn parse(text: &str) -> Vec<Parsed> {
         };
         out.push(Parsed { position, card });
     }
+    // calcard hands back a card the file ends inside of as if it were whole; its last value
+    // may be cut off (a phone number half written), so it is reported, not imported.
+    if ends(text) < out.len()
+        && let Some(last) = out.last_mut()
+        && last.card.is_ok()
+    {
+        last.card = Err(
+            "is cut off: the file ends before its END:VCARD, so its last values may be incomplete"
+                .to_string(),
+        );
+    }
     out
+}
+
+/// How many cards the text closes: END:VCARD lines (any case, with or without a group).
+fn ends(text: &str) -> usize {
+    text.lines()
+        .filter(|l| {
+            let l = l.trim();
+            let l = l.rsplit_once('.').map_or(l, |(_, rest)| rest);
+            l.eq_ignore_ascii_case("END:VCARD")
+        })
+        .count()
 }
 
 fn to_card(v: &VCard) -> Result<Card, String> {
@@ -126,11 +148,12 @@ fn to_card(v: &VCard) -> Result<Card, String> {
                     card.add_tag(&fix(&t));
                 }
             }
-            VCardProperty::Bday => {
-                if let Some(b) = birthday(e) {
-                    card.set_field("birthday", &b);
-                }
-            }
+            VCardProperty::Bday => match birthday(e) {
+                Some(b) => card.add_field("birthday", &b),
+                // "circa 1800", or a date that cannot be one (month 31): kept as written.
+                None => card.add_field("birthday (as written)", &fix(&raw_text(e))),
+            },
+            VCardProperty::Note => card.add_note(&fix(&texts(e).join(", "))),
             VCardProperty::Uid => {
                 let uid = text_of(e);
                 if !uid.trim().is_empty() {
@@ -141,7 +164,7 @@ fn to_card(v: &VCard) -> Result<Card, String> {
             prop => {
                 if let Some((key, _)) = FIELD_PROPERTIES.iter().find(|(_, p)| p == prop) {
                     let value = fix(&texts(e).join(", "));
-                    card.set_field(key, &value);
+                    card.add_field(key, &value);
                 }
                 // PHOTO, LOGO, SOUND, KEY and the rest are not kept.
             }
@@ -176,12 +199,18 @@ fn to_card(v: &VCard) -> Result<Card, String> {
         .or(structured.filter(|n: &String| !n.is_empty()));
     match name {
         Some(n) => card.name = n.trim().to_string(),
-        None => match &card.company {
-            Some(org) => {
+        None => match (&card.company, &card.email, &card.phone) {
+            (Some(org), _, _) => {
                 card.name = org.clone();
                 card.kind = Some(ContactKind::Company);
             }
-            None => return Err("has no name (no FN, N or ORG)".to_string()),
+            // A phone keeps contacts that are only an address or a number; so does tend,
+            // named by it until a name is given.
+            (None, Some(email), _) => card.name = email.clone(),
+            (None, None, Some(phone)) => card.name = phone.clone(),
+            (None, None, None) => {
+                return Err("has no name, email or phone: nothing to know the contact by".into());
+            }
         },
     }
     if card.kind == Some(ContactKind::Company) && card.company.as_deref() == Some(&card.name) {
@@ -231,13 +260,31 @@ fn name_from_parts(parts: &[String]) -> String {
         .join(" ")
 }
 
+/// vCard 2.1 may say QUOTED-PRINTABLE as a bare parameter among others (`TEL;WORK;utf-8;
+/// QUOTED-PRINTABLE:…`, as Windows Contacts writes it), which calcard leaves encoded: such a
+/// value is decoded here, by mail-parser's decoder (the one calcard uses), as UTF-8.
+fn bare_quoted_printable(e: &VCardEntry, text: &str) -> String {
+    let bare = e.params.iter().any(|p| {
+        matches!((&p.name, &p.value), (VCardParameterName::Other(n), VCardParameterValue::Null)
+            if n.eq_ignore_ascii_case("QUOTED-PRINTABLE"))
+    });
+    if !bare || !text.contains('=') {
+        return text.to_string();
+    }
+    mail_parser::decoders::quoted_printable::quoted_printable_decode(text.as_bytes())
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_else(|| text.to_string())
+}
+
 /// Each value of an entry as text (N, ADR and ORG have several; CATEGORIES a list).
 fn texts(e: &VCardEntry) -> Vec<String> {
     e.values
         .iter()
         .flat_map(|v| match v {
-            VCardValue::Text(t) => vec![t.clone()],
-            VCardValue::Component(parts) => parts.clone(),
+            VCardValue::Text(t) => vec![bare_quoted_printable(e, t)],
+            VCardValue::Component(parts) => {
+                parts.iter().map(|p| bare_quoted_printable(e, p)).collect()
+            }
             VCardValue::Integer(i) => vec![i.to_string()],
             VCardValue::Float(f) => vec![f.to_string()],
             VCardValue::PartialDateTime(d) => vec![date_text(d).unwrap_or_default()],
@@ -311,18 +358,44 @@ fn birthday(e: &VCardEntry) -> Option<String> {
             ..d.clone()
         }),
         VCardValue::PartialDateTime(d) => date_text(d),
-        VCardValue::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+        VCardValue::Text(t) => parse_date_text(t).and_then(|d| date_text(&d)),
         _ => None,
     }
 }
 
-/// 1980-04-01, or --04-01 for a birthday without a year.
+/// 1980-04-01, or --04-01 for a birthday without a year; None for a date that is not one.
 fn date_text(d: &PartialDateTime) -> Option<String> {
+    let real = |y: i32, m: u8, day: u8| {
+        chrono::NaiveDate::from_ymd_opt(y, u32::from(m), u32::from(day)).is_some()
+    };
     match (d.year, d.month, d.day) {
-        (Some(y), Some(m), Some(day)) => Some(format!("{y:04}-{m:02}-{day:02}")),
-        (None, Some(m), Some(day)) => Some(format!("--{m:02}-{day:02}")),
+        (Some(y), Some(m), Some(day)) if real(i32::from(y), m, day) => {
+            Some(format!("{y:04}-{m:02}-{day:02}"))
+        }
+        // 2000 is a leap year: --02-29 is a birthday.
+        (None, Some(m), Some(day)) if real(2000, m, day) => Some(format!("--{m:02}-{day:02}")),
         _ => None,
     }
+}
+
+/// A value as the file wrote it, whatever calcard made of it.
+fn raw_text(e: &VCardEntry) -> String {
+    let t = text_of(e);
+    if !t.is_empty() {
+        return t;
+    }
+    e.values
+        .iter()
+        .find_map(|v| match v {
+            VCardValue::PartialDateTime(d) => Some(format!(
+                "{}{}{}",
+                d.year.map_or("--".to_string(), |y| format!("{y:04}")),
+                d.month.map_or(String::new(), |m| format!("{m:02}")),
+                d.day.map_or(String::new(), |d| format!("{d:02}"))
+            )),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 fn parse_date_text(s: &str) -> Option<PartialDateTime> {
@@ -542,7 +615,10 @@ mod tests {
         assert_eq!(c.phone.as_deref(), Some("+49 151 000"));
         assert_eq!(c.fields["phone (work)"], "+49 30 111");
         assert_eq!(c.email.as_deref(), Some("j@example.de"));
-        assert_eq!(c.fields["note"], "likes äpfel, and pears but not plums");
+        assert_eq!(
+            c.fields["note"], "likes äpfel\nand pears but not plums",
+            "lines kept"
+        );
     }
 
     #[test]
@@ -577,18 +653,27 @@ mod tests {
             "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:Acme Ltd\r\nORG:Acme Ltd\r\n",
             "TEL;VALUE=uri;TYPE=work:tel:+1-555-0100\r\nBDAY:--0704\r\nEND:VCARD\r\n",
             "BEGIN:VCARD\r\nVERSION:4.0\r\nEMAIL:nobody@x.test\r\nEND:VCARD\r\n",
-            "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Cut Off\r\n",
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nNOTE:only this\r\nEND:VCARD\r\n",
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Cut Off\r\nTEL:+44 7700 900",
         ));
-        assert_eq!(all.len(), 3);
+        assert_eq!(all.len(), 4);
         let acme = all[0].card.as_ref().unwrap();
         assert_eq!(acme.kind, Some(ContactKind::Company));
         assert_eq!(acme.company, None);
         assert_eq!(acme.phone.as_deref(), Some("+1-555-0100"));
         assert_eq!(acme.fields["birthday"], "--07-04");
-        assert!(all[1].card.as_ref().unwrap_err().contains("no name"));
-        // A file cut off inside its last card still gives what that card had.
-        assert_eq!(all[2].position, "card 3");
-        assert_eq!(all[2].card.as_ref().unwrap().name, "Cut Off");
+        // A phone's email-only contact comes in, named by its email.
+        assert_eq!(all[1].card.as_ref().unwrap().name, "nobody@x.test");
+        assert!(
+            all[2]
+                .card
+                .as_ref()
+                .unwrap_err()
+                .contains("nothing to know the contact by")
+        );
+        // A file cut off inside its last card: that card is reported, not half imported.
+        assert_eq!(all[3].position, "card 4");
+        assert!(all[3].card.as_ref().unwrap_err().contains("is cut off"));
     }
 
     #[test]

@@ -76,7 +76,11 @@ mod tests {
     #[test]
     fn nothing_and_too_much_say_which() {
         assert!(parse_minutes("0m").unwrap_err().contains("no time at all"));
-        assert!(parse_minutes("2000h").unwrap_err().contains("more than a month"));
+        assert!(
+            parse_minutes("2000h")
+                .unwrap_err()
+                .contains("more than a month")
+        );
         assert_eq!(parse_minutes("744h"), Ok(MAX_MINUTES));
     }
 
