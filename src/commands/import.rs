@@ -267,7 +267,15 @@ fn find(tx: &Connection, card: &Card, email: Option<&str>) -> Result<Option<i64>
     }
     let (by, matches): (&str, Vec<Candidate>) = match email {
         Some(e) => ("email", store_contacts::with_email(tx, e)?),
-        None => ("name", store_contacts::named(tx, &card.name)?),
+        None => (
+            "name",
+            store_contacts::named_as(
+                tx,
+                &card.name,
+                card.kind
+                    .unwrap_or(crate::model::contact::ContactKind::Person),
+            )?,
+        ),
     };
     match matches.len() {
         0 => Ok(None),

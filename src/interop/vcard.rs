@@ -46,12 +46,18 @@ const FIELD_PROPERTIES: [(&str, VCardProperty); 5] = [
 /// Every card in `text`, in order, each read into a [`Card`] or with the reason it could not
 /// be. A damaged card never stops the ones after it.
 pub fn parse(text: &str) -> Vec<Parsed> {
+    let text = ungrouped_begin_end(text);
+    let text = text.as_ref();
+    let bdays = raw_birthdays(text);
     let mut parser = Parser::new(text);
     let mut out = Vec::new();
     loop {
         let position = format!("card {}", out.len() + 1);
         let card = match parser.entry() {
-            Entry::VCard(v) => to_card(&v),
+            Entry::VCard(v) => to_card(&v).map(|mut card| {
+                mend_birthdays(&mut card, bdays.get(out.len()));
+                card
+            }),
             Entry::ICalendar(_) => Err("is an iCalendar entry, not a contact".to_string()),
             Entry::UnterminatedComponent(_) => {
                 Err("is cut off: the file ends before END:VCARD".to_string())
@@ -77,6 +83,90 @@ pub fn parse(text: &str) -> Vec<Parsed> {
         );
     }
     out
+}
+
+/// `home.BEGIN:VCARD` … `home.END:VCARD`: some exporters group the card's own lines, which
+/// calcard does not take for a card at all; the group is dropped from those two lines.
+fn ungrouped_begin_end(text: &str) -> std::borrow::Cow<'_, str> {
+    let grouped = |l: &str| {
+        let l = l.trim_end_matches('\r');
+        l.split_once('.').is_some_and(|(g, rest)| {
+            !g.is_empty()
+                && g.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && (rest.eq_ignore_ascii_case("BEGIN:VCARD")
+                    || rest.eq_ignore_ascii_case("END:VCARD"))
+        })
+    };
+    if !text.lines().any(grouped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\r', '\n']);
+        if grouped(bare) {
+            out.push_str(bare.split_once('.').map_or(bare, |(_, r)| r));
+            out.push_str(&line[bare.len()..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Each card's BDAY values as written, in card order. calcard misreads some date forms that
+/// phones write (`1980-01-02` before VERSION or without one, `--02-10` in a 4.0 card) as a
+/// date with no day; the text as written is read again here when that happens. BDAY lines
+/// are short and never folded in the wild; this looks at nothing else.
+fn raw_birthdays(text: &str) -> Vec<Vec<String>> {
+    let mut cards = Vec::new();
+    let mut current: Option<Vec<String>> = None;
+    for line in text.lines() {
+        let l = line.trim();
+        let name = l.split([':', ';']).next().unwrap_or("");
+        let name = name.rsplit_once('.').map_or(name, |(_, n)| n);
+        if l.eq_ignore_ascii_case("BEGIN:VCARD") {
+            current = Some(Vec::new());
+        } else if l.eq_ignore_ascii_case("END:VCARD") {
+            cards.extend(current.take());
+        } else if name.eq_ignore_ascii_case("BDAY")
+            && let (Some(c), Some((_, value))) = (current.as_mut(), l.split_once(':'))
+        {
+            c.push(value.trim().to_string());
+        }
+    }
+    cards.extend(current);
+    cards
+}
+
+/// A birthday calcard could not read whole, read again from the text the card had.
+fn mend_birthdays(card: &mut Card, raw: Option<&Vec<String>>) {
+    let Some(raw) = raw else { return };
+    if !card.fields.contains_key("birthday (as written)") {
+        return;
+    }
+    let dates: Vec<String> = raw
+        .iter()
+        .filter_map(|r| parse_date_text(r).and_then(|d| date_text(&d)))
+        .collect();
+    if dates.is_empty() {
+        return;
+    }
+    card.fields.retain(|k, _| {
+        k != "birthday"
+            && k != "birthday (as written)"
+            && !k
+                .strip_prefix("birthday ")
+                .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+    });
+    for d in dates {
+        card.add_field("birthday", &d);
+    }
+    // What no form of date could read stays as written.
+    for r in raw {
+        if parse_date_text(r).and_then(|d| date_text(&d)).is_none() {
+            card.add_field("birthday (as written)", r);
+        }
+    }
 }
 
 /// How many cards the text closes: END:VCARD lines (any case, with or without a group).
@@ -194,6 +284,7 @@ fn to_card(v: &VCard) -> Result<Card, String> {
             .trim_start_matches("tel:");
         card.add_channel_as(base, value.trim(), label.as_deref(), pref || !ours);
     }
+    let person_named = structured.as_ref().is_some_and(|n| !n.is_empty());
     let name = full_name
         .filter(|n| !n.trim().is_empty())
         .or(structured.filter(|n: &String| !n.is_empty()));
@@ -212,6 +303,12 @@ fn to_card(v: &VCard) -> Result<Card, String> {
                 return Err("has no name, email or phone: nothing to know the contact by".into());
             }
         },
+    }
+    // A card whose name is its organisation's and that names no person (no N parts) is the
+    // business itself, as Android and Outlook write one; with an N it is a person named like
+    // their business (a sole trader's "Acme Bakery" of "Acme Bakery").
+    if card.kind.is_none() && !person_named && card.company.as_deref() == Some(&card.name) {
+        card.kind = Some(ContactKind::Company);
     }
     if card.kind == Some(ContactKind::Company) && card.company.as_deref() == Some(&card.name) {
         card.company = None;
@@ -398,9 +495,16 @@ fn raw_text(e: &VCardEntry) -> String {
         .unwrap_or_default()
 }
 
+/// 1980-04-01, 19800401, --04-01, --0401 (and a time after a T, left out).
 fn parse_date_text(s: &str) -> Option<PartialDateTime> {
     let s = s.trim();
+    let s = s.split('T').next().unwrap_or(s);
     if let Some(md) = s.strip_prefix("--") {
+        let md = if md.len() == 4 && !md.contains('-') {
+            format!("{}-{}", &md[..2], &md[2..])
+        } else {
+            md.to_string()
+        };
         let d = chrono::NaiveDate::parse_from_str(&format!("2000-{md}"), "%Y-%m-%d").ok()?;
         return Some(PartialDateTime {
             month: Some(chrono::Datelike::month(&d) as u8),
@@ -408,7 +512,9 @@ fn parse_date_text(s: &str) -> Option<PartialDateTime> {
             ..PartialDateTime::default()
         });
     }
-    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
+    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%Y%m%d"))
+        .ok()?;
     Some(PartialDateTime {
         year: Some(chrono::Datelike::year(&d) as u16),
         month: Some(chrono::Datelike::month(&d) as u8),
@@ -707,5 +813,76 @@ mod tests {
             back.kind.get_or_insert(ContactKind::Person);
             assert_eq!(back, card, "{version:?}\n{text}");
         }
+    }
+}
+
+#[cfg(test)]
+mod quirks {
+    use super::*;
+
+    fn one(text: &str) -> Card {
+        let mut all = parse(text);
+        assert_eq!(all.len(), 1, "{all:?}");
+        all.remove(0).card.unwrap()
+    }
+
+    #[test]
+    fn birthdays_in_every_form_phones_write_them() {
+        for (text, want) in [
+            (
+                "BEGIN:VCARD\r\nBDAY:1980-01-02\r\nVERSION:3.0\r\nFN:A\r\nEND:VCARD\r\n",
+                "1980-01-02",
+            ),
+            (
+                "BEGIN:VCARD\r\nFN:A\r\nBDAY:1980-01-02\r\nEND:VCARD\r\n",
+                "1980-01-02",
+            ),
+            (
+                "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:A\r\nBDAY;value=date:--02-10\r\nEND:VCARD\r\n",
+                "--02-10",
+            ),
+            (
+                "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nBDAY;value=date:--0210\r\nEND:VCARD\r\n",
+                "--02-10",
+            ),
+            (
+                "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nBDAY:19800102\r\nEND:VCARD\r\n",
+                "1980-01-02",
+            ),
+        ] {
+            let c = one(text);
+            assert_eq!(
+                c.fields.get("birthday").map(String::as_str),
+                Some(want),
+                "{text}"
+            );
+            assert!(
+                !c.fields.contains_key("birthday (as written)"),
+                "{:?}",
+                c.fields
+            );
+        }
+    }
+
+    #[test]
+    fn a_card_whose_own_lines_are_grouped_is_still_a_card() {
+        let c = one(
+            "home.begin:vcard\r\nhome.version:3.0\r\nhome.fn:Grouped\r\nhome.tel:01\r\nhome.end:vcard\r\n",
+        );
+        assert_eq!(c.name, "Grouped");
+        assert_eq!(c.phone.as_deref(), Some("01"));
+    }
+
+    #[test]
+    fn a_person_named_like_their_business_and_the_business_itself() {
+        let person = one(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Bakery;Acme;;;\r\nFN:Acme Bakery\r\nORG:Acme Bakery\r\nEND:VCARD\r\n",
+        );
+        assert_eq!(person.kind, None, "a person");
+        assert_eq!(person.company.as_deref(), Some("Acme Bakery"));
+        let business =
+            one("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Acme Bakery\r\nORG:Acme Bakery\r\nEND:VCARD\r\n");
+        assert_eq!(business.kind, Some(ContactKind::Company));
+        assert_eq!(business.company, None);
     }
 }

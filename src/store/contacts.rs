@@ -363,6 +363,17 @@ pub fn by_other_value(conn: &Connection, q: &str) -> Result<Vec<Candidate>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Contacts of this kind ("person", "company") whose name is exactly `name`, any case: a
+/// sole trader and their business often share a name, and a card is one or the other.
+pub fn named_as(conn: &Connection, name: &str, kind: ContactKind) -> Result<Vec<Candidate>> {
+    let sql = format!(
+        "SELECT {CANDIDATE_COLUMNS} FROM contacts WHERE name = ?1 COLLATE NOCASE AND kind = ?2 ORDER BY id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![name.trim(), kind.as_str()], candidate_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Contacts whose name is exactly `name`, any case.
 pub fn named(conn: &Connection, name: &str) -> Result<Vec<Candidate>> {
     let sql = format!(
