@@ -70,6 +70,11 @@ pub struct Settings {
     pub daily_backup: bool,
     /// How many daily copies to keep; older ones are removed.
     pub backups_kept: usize,
+    /// The reminder a calendar export puts on each follow-up: this many minutes before one with
+    /// a time; None for no reminders.
+    pub calendar_alarm_minutes: Option<u32>,
+    /// The time of day an all-day follow-up's reminder goes off.
+    pub calendar_all_day_alarm: chrono::NaiveTime,
     pub path: Option<PathBuf>,
 }
 
@@ -84,6 +89,9 @@ pub const DAILY_BACKUP_VAR: &str = "TEND_DAILY_BACKUP";
 pub const DEFAULT_HOURLY_COST: i64 = 3_000;
 pub const DEFAULT_STALE_LEAD_DAYS: u32 = 30;
 
+/// A calendar reminder a quarter of an hour before a follow-up with a time.
+pub const DEFAULT_ALARM_MINUTES: u32 = 15;
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -95,6 +103,8 @@ impl Default for Settings {
             stale_lead_days: DEFAULT_STALE_LEAD_DAYS,
             daily_backup: true,
             backups_kept: DEFAULT_BACKUPS_KEPT,
+            calendar_alarm_minutes: Some(DEFAULT_ALARM_MINUTES),
+            calendar_all_day_alarm: chrono::NaiveTime::from_hms_opt(9, 0, 0).expect("09:00"),
             path: None,
         }
     }
@@ -110,6 +120,17 @@ struct File {
     goals: Goals,
     #[serde(default)]
     backup: BackupSection,
+    #[serde(default)]
+    calendar: CalendarSection,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CalendarSection {
+    /// Minutes before a timed follow-up; 0 or false for none.
+    alarm_minutes: Option<toml::Value>,
+    /// "09:00": when an all-day follow-up's reminder goes off.
+    all_day_alarm: Option<String>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -236,6 +257,32 @@ impl Settings {
             }
             Some(k) => s.backups_kept = k,
             None => {}
+        }
+        match &f.calendar.alarm_minutes {
+            None => {}
+            Some(toml::Value::Boolean(false)) | Some(toml::Value::Integer(0)) => {
+                s.calendar_alarm_minutes = None;
+            }
+            Some(toml::Value::Integer(m)) if (1..=10_080).contains(m) => {
+                s.calendar_alarm_minutes = Some(*m as u32);
+            }
+            Some(other) => {
+                return Err(bad(
+                    None,
+                    format!(
+                        "calendar.alarm_minutes is {other:?}: give minutes before (1 to 10080), or 0 for no reminders"
+                    ),
+                ));
+            }
+        }
+        if let Some(t) = &f.calendar.all_day_alarm {
+            s.calendar_all_day_alarm = chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M")
+                .map_err(|_| {
+                    bad(
+                        None,
+                        format!("calendar.all_day_alarm is '{t}': write a time like \"09:00\""),
+                    )
+                })?;
         }
         Ok(s)
     }

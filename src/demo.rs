@@ -569,6 +569,7 @@ pub fn fill(store: &mut Store, clock: &Clock) -> Result<()> {
                         due_time: None,
                         recurrence: (i % 9 == 0).then(|| "3m".to_string()),
                         recur_anchor: (i % 9 == 0).then(|| day(offset)),
+                        series: None,
                     },
                     &now,
                 )?;

@@ -209,6 +209,7 @@ pub fn seed(store: &mut Store, clock: &Clock, scale: Scale, seed: u64) -> Result
                     due_time: None,
                     recurrence: (rng.u8(0..10) == 0).then(|| "3m".to_string()),
                     recur_anchor: None,
+                    series: None,
                 },
                 &now,
             )?;

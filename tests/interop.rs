@@ -403,6 +403,59 @@ fn the_calendar_export_keeps_its_uids_so_a_calendar_updates_instead_of_duplicati
     let events = env.ok(&["export", "ics", "--events"]);
     assert_eq!(events.matches("BEGIN:VEVENT").count(), 2);
     assert!(events.contains("DTSTART;VALUE=DATE:20261201\r\nDTEND;VALUE=DATE:20261202"));
+
+    // A repeating one is one task for its whole series; a finished one says so.
+    env.ok(&[
+        "next",
+        "Ann Apple",
+        "2026-11-24",
+        "monthly check-in",
+        "--every",
+        "1m",
+    ]);
+    let before = env.ok(&["export", "ics"]);
+    let series_uid = before
+        .split("BEGIN:VTODO")
+        .find(|t| t.contains("monthly check-in"))
+        .and_then(|t| t.lines().find(|l| l.starts_with("UID:")))
+        .unwrap()
+        .to_string();
+    assert!(before.contains("RRULE:FREQ=MONTHLY"), "{before}");
+    let err = env.fails(&["done", "Ann Apple"]);
+    assert!(err.contains("e.g. f#3"), "the hint names a real id: {err}");
+    env.ok(&["done", "f#3"]);
+    env.ok(&["done", "Zoë"]);
+    let after = env.ok(&["export", "ics"]);
+    let check_in = after
+        .split("BEGIN:VTODO")
+        .find(|t| t.contains("monthly check-in"))
+        .unwrap();
+    assert!(
+        check_in.contains(&series_uid),
+        "same UID after done: {check_in}"
+    );
+    assert!(
+        check_in.contains("DUE;VALUE=DATE:20261224"),
+        "moved on: {check_in}"
+    );
+    assert!(check_in.contains("STATUS:NEEDS-ACTION"), "{check_in}");
+    assert_eq!(
+        after.matches("monthly check-in").count(),
+        2,
+        "one task (summary and alarm)"
+    );
+    let zoe = after
+        .split("BEGIN:VTODO")
+        .find(|t| t.contains("Zoë"))
+        .unwrap();
+    assert!(zoe.contains("STATUS:COMPLETED"), "{zoe}");
+    let uids_after = uids(&after);
+    for u in uids(&second) {
+        assert!(
+            uids_after.contains(&u),
+            "{u} is still in the file, finished or not"
+        );
+    }
 }
 
 #[test]

@@ -192,7 +192,10 @@ fn follow_up_id(arg: &str, ctx: &Ctx) -> Result<i64> {
                 many.len(),
                 list(many, ctx)
             ),
-            "name the one you mean by its id, e.g. tend done 14",
+            format!(
+                "name the one you mean by its id, e.g. f#{}",
+                many.first().map_or(0, |f| f.id)
+            ),
         )),
     }
 }

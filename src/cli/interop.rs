@@ -95,7 +95,8 @@ pub struct HowToImport {
 }
 
 /// Every open follow-up is due before this.
-const LAST_DAY: chrono::NaiveDate = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+/// How long a finished follow-up stays in a calendar export (as completed).
+const FINISHED_SHOWN_DAYS: i64 = 60;
 
 fn parse_map(s: &str) -> std::result::Result<(String, csv::Target), String> {
     csv::parse_map(s)
@@ -138,15 +139,23 @@ pub fn export_run(a: ExportArgs, ctx: &mut Ctx) -> Result<String> {
             (csv::write(&cards), o.output, what)
         }
         ExportFormat::Ics { output, events } => {
-            let open = followups::open_due_by(conn, LAST_DAY)?;
-            let shape = if events {
-                ics::Shape::Event
-            } else {
-                ics::Shape::Todo
+            let settings = crate::config::Settings::load()?;
+            // Finished in the last two months: a calendar synced now and then still hears.
+            let since = ctx.clock.now() - chrono::Duration::days(FINISHED_SHOWN_DAYS);
+            let items = followups::for_calendar(conn, &crate::clock::stamp(since))?;
+            let opts = ics::Options {
+                shape: if events {
+                    ics::Shape::Event
+                } else {
+                    ics::Shape::Todo
+                },
+                alarm_minutes: settings.calendar_alarm_minutes,
+                all_day_alarm: settings.calendar_all_day_alarm,
             };
-            let what = format!("{} open follow-ups", open.len());
+            let open = items.iter().filter(|f| f.done_at.is_none()).count();
+            let what = format!("{open} open follow-ups");
             (
-                ics::write(&open, shape, ctx.clock.now()),
+                ics::write(&items, &opts, ctx.clock.now()),
                 output.output,
                 what,
             )

@@ -40,6 +40,7 @@ pub fn apply(
                         due_time: None,
                         recurrence: None,
                         recur_anchor: None,
+                        series: None,
                     },
                     &now,
                 )?),

@@ -31,6 +31,7 @@ pub(crate) fn insert_next(
             due_time: n.when.time,
             recurrence: n.every.map(|r| r.code()),
             recur_anchor: n.every.map(|_| n.when.date),
+            series: None,
         },
         now,
     )
@@ -146,6 +147,7 @@ pub fn done(store: &mut Store, clock: &Clock, id: i64) -> Result<Completed> {
                 due_time: f.due_time,
                 recurrence: f.recurrence.clone(),
                 recur_anchor: Some(anchor),
+                series: Some(f.series_uid().to_string()),
             },
             &now,
         )?;

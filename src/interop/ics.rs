@@ -1,16 +1,19 @@
-//! Open follow-ups as an iCalendar file, written with `calcard` (see `vcard.rs` for why that
+//! Follow-ups as an iCalendar file, written with `calcard` (see `vcard.rs` for why that
 //! crate): VTODOs with due dates by default, or VEVENTs for calendars that do not show tasks.
-//! Each follow-up keeps its own UID, so importing the file again updates the entries instead
-//! of adding copies.
+//! A calendar that imports the file again is updated in place: each follow-up keeps one UID
+//! for its whole life, a repeating one for its whole series (with an RRULE, and the date of
+//! the occurrence now open), and one finished since the last export comes back as COMPLETED
+//! (a task) or CANCELLED (an event) instead of lingering.
 
 use calcard::common::PartialDateTime;
 use calcard::icalendar::{
-    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarDuration, ICalendarParameter,
-    ICalendarProperty, ICalendarStatus, ICalendarValue, ICalendarValueType,
+    ICalendar, ICalendarAction, ICalendarComponent, ICalendarComponentType, ICalendarDuration,
+    ICalendarFrequency, ICalendarParameter, ICalendarProperty, ICalendarRecurrenceRule,
+    ICalendarStatus, ICalendarValue, ICalendarValueType,
 };
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Timelike};
 
-use crate::model::followup::FollowUp;
+use crate::model::followup::{FollowUp, Recurrence, Unit};
 
 /// How a follow-up appears in a calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,11 +24,45 @@ pub enum Shape {
     Event,
 }
 
+/// What the file holds besides the follow-ups themselves.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub shape: Shape,
+    /// A reminder this many minutes before a follow-up with a time; None for no reminders.
+    pub alarm_minutes: Option<u32>,
+    /// When an all-day follow-up's reminder goes off.
+    pub all_day_alarm: NaiveTime,
+}
+
 /// How long an event with a time lasts.
 const EVENT_MINUTES: u32 = 30;
 
-/// The calendar, CRLF line endings, lines folded at 75 octets.
-pub fn write(followups: &[FollowUp], shape: Shape, now: DateTime<FixedOffset>) -> String {
+/// The follow-ups a calendar should see, one per UID: of each series (or single follow-up),
+/// the open occurrence if there is one, else the one finished last.
+fn one_per_uid(items: &[FollowUp]) -> Vec<&FollowUp> {
+    let mut chosen: std::collections::BTreeMap<&str, &FollowUp> = Default::default();
+    for f in items {
+        let better = match chosen.get(f.series_uid()) {
+            None => true,
+            Some(c) => match (c.done_at.is_none(), f.done_at.is_none()) {
+                (true, false) => false,
+                (false, true) => true,
+                (true, true) => (f.due_date, f.due_time) < (c.due_date, c.due_time),
+                (false, false) => f.done_at > c.done_at,
+            },
+        };
+        if better {
+            chosen.insert(f.series_uid(), f);
+        }
+    }
+    let mut out: Vec<&FollowUp> = chosen.into_values().collect();
+    out.sort_by(|a, b| (a.due_date, a.due_time, &a.uid).cmp(&(b.due_date, b.due_time, &b.uid)));
+    out
+}
+
+/// The calendar, CRLF line endings, lines folded at 75 octets. `items` are the open
+/// follow-ups and those finished recently.
+pub fn write(items: &[FollowUp], opts: &Options, now: DateTime<FixedOffset>) -> String {
     let mut root = ICalendarComponent::new(ICalendarComponentType::VCalendar);
     root.add_property(
         ICalendarProperty::Version,
@@ -40,38 +77,38 @@ pub fn write(followups: &[FollowUp], shape: Shape, now: DateTime<FixedOffset>) -
         ICalendarValue::Text("tend follow-ups".into()),
     );
     let mut components = vec![root];
+    let mut top = Vec::new();
     let stamp = PartialDateTime::from_utc_timestamp(now.timestamp());
-    for f in followups {
-        let mut c = ICalendarComponent::new(match shape {
+    for f in one_per_uid(items) {
+        let done = f.done_at.is_some();
+        let mut c = ICalendarComponent::new(match opts.shape {
             Shape::Todo => ICalendarComponentType::VTodo,
             Shape::Event => ICalendarComponentType::VEvent,
         });
-        c.add_uid(&format!("{}@tend", f.uid));
+        c.add_uid(&format!("{}@tend", f.series_uid()));
         c.add_dtstamp(stamp.clone());
         c.add_property(
             ICalendarProperty::Summary,
             ICalendarValue::Text(format!("{}: {}", f.contact, f.text)),
         );
         let mut description = format!("Next step for {}", f.contact);
-        if let Some(r) = &f.recurrence {
+        if let Some(r) = f.recurrence() {
             description.push_str(&format!(" (repeats every {r})"));
         }
-        description.push_str(&format!(". In tend: tend done {}", f.id));
+        if !done {
+            description.push_str(&format!(". In tend: tend done f#{}", f.id));
+        }
         c.add_property(
             ICalendarProperty::Description,
             ICalendarValue::Text(description),
         );
         let start = moment(f.due_date, f.due_time);
-        match shape {
+        c.add_property_with_params(ICalendarProperty::Dtstart, kind(f.due_time), start.clone());
+        match opts.shape {
             Shape::Todo => {
                 c.add_property_with_params(ICalendarProperty::Due, kind(f.due_time), start);
-                c.add_property(
-                    ICalendarProperty::Status,
-                    ICalendarValue::Status(ICalendarStatus::NeedsAction),
-                );
             }
             Shape::Event => {
-                c.add_property_with_params(ICalendarProperty::Dtstart, kind(f.due_time), start);
                 match f.due_time {
                     Some(_) => c.add_property(
                         ICalendarProperty::Duration,
@@ -95,13 +132,97 @@ pub fn write(followups: &[FollowUp], shape: Shape, now: DateTime<FixedOffset>) -
                 );
             }
         }
+        let status = match (done, opts.shape) {
+            (false, Shape::Todo) => ICalendarStatus::NeedsAction,
+            (false, Shape::Event) => ICalendarStatus::Confirmed,
+            (true, Shape::Todo) => ICalendarStatus::Completed,
+            (true, Shape::Event) => ICalendarStatus::Cancelled,
+        };
+        c.add_property(ICalendarProperty::Status, ICalendarValue::Status(status));
+        if done && opts.shape == Shape::Todo {
+            if let Some(at) = f
+                .done_at
+                .as_deref()
+                .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
+            {
+                c.add_property(
+                    ICalendarProperty::Completed,
+                    ICalendarValue::PartialDateTime(Box::new(PartialDateTime::from_utc_timestamp(
+                        at.timestamp(),
+                    ))),
+                );
+            }
+            c.add_property(
+                ICalendarProperty::PercentComplete,
+                ICalendarValue::Integer(100),
+            );
+        }
+        if !done && let Some(rule) = f.recurrence() {
+            c.add_property(
+                ICalendarProperty::Rrule,
+                ICalendarValue::RecurrenceRule(Box::new(rrule(rule))),
+            );
+        }
+        let alarm = (!done).then(|| alarm(f, opts)).flatten();
+        let at = components.len() as u32;
+        top.push(at);
         components.push(c);
+        if let Some(a) = alarm {
+            components[at as usize].component_ids.push(at + 1);
+            components.push(a);
+        }
     }
-    components[0].component_ids = (1..components.len() as u32).collect();
+    components[0].component_ids = top;
     let mut out = String::new();
     // Writing into a String cannot fail.
     let _ = ICalendar { components }.write_to(&mut out);
     out
+}
+
+/// Every N days, weeks, months or years.
+fn rrule(r: Recurrence) -> ICalendarRecurrenceRule {
+    ICalendarRecurrenceRule {
+        freq: match r.unit {
+            Unit::Day => ICalendarFrequency::Daily,
+            Unit::Week => ICalendarFrequency::Weekly,
+            Unit::Month => ICalendarFrequency::Monthly,
+            Unit::Year => ICalendarFrequency::Yearly,
+        },
+        interval: (r.every > 1).then(|| r.every.min(u32::from(u16::MAX)) as u16),
+        ..ICalendarRecurrenceRule::default()
+    }
+}
+
+/// A display reminder: `alarm_minutes` before a timed follow-up, at `all_day_alarm` on the day
+/// of an all-day one (a trigger from the start of the day).
+fn alarm(f: &FollowUp, opts: &Options) -> Option<ICalendarComponent> {
+    let minutes = opts.alarm_minutes?;
+    let trigger = match f.due_time {
+        Some(_) => ICalendarDuration {
+            neg: true,
+            minutes,
+            ..ICalendarDuration::default()
+        },
+        None => ICalendarDuration {
+            hours: opts.all_day_alarm.hour(),
+            minutes: opts.all_day_alarm.minute(),
+            ..ICalendarDuration::default()
+        },
+    };
+    let mut a = ICalendarComponent::new(ICalendarComponentType::VAlarm);
+    a.add_property(
+        ICalendarProperty::Action,
+        ICalendarValue::Action(ICalendarAction::Display),
+    );
+    a.add_property(
+        ICalendarProperty::Trigger,
+        ICalendarValue::Duration(trigger),
+    );
+    a.add_property(
+        ICalendarProperty::Description,
+        ICalendarValue::Text(format!("{}: {}", f.contact, f.text)),
+    );
+    Some(a)
 }
 
 /// A date (all day) or a local date and time with no zone: "whenever it is 14:00 where you are".
@@ -142,6 +263,7 @@ mod tests {
             recur_anchor: None,
             snoozes: 0,
             done_at: None,
+            series: None,
         }
     }
 
@@ -149,13 +271,21 @@ mod tests {
         DateTime::parse_from_rfc3339("2026-11-23T10:00:00+00:00").unwrap()
     }
 
+    fn opts(shape: Shape) -> Options {
+        Options {
+            shape,
+            alarm_minutes: Some(15),
+            all_day_alarm: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        }
+    }
+
     #[test]
-    fn todos_have_due_dates_or_times_and_stable_uids() {
+    fn todos_have_due_dates_or_times_stable_uids_repeats_and_reminders() {
         let fs = [
             follow_up(1, None, Some("2w")),
             follow_up(2, Some("14:30"), None),
         ];
-        let text = write(&fs, Shape::Todo, now());
+        let text = write(&fs, &opts(Shape::Todo), now());
         assert!(
             text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
             "{text}"
@@ -165,21 +295,71 @@ mod tests {
         assert!(text.contains("DUE;VALUE=DATE:20261127\r\n"), "{text}");
         assert!(text.contains("DUE:20261127T143000\r\n"), "{text}");
         assert!(text.contains("SUMMARY:Ann Apple: send quote\\; the big one\\, with the tiers"));
-        assert!(text.contains("repeats every 2w"));
+        assert!(text.contains("RRULE:FREQ=WEEKLY;INTERVAL=2\r\n"), "{text}");
+        assert!(text.contains("STATUS:NEEDS-ACTION"), "{text}");
+        assert_eq!(text.matches("BEGIN:VALARM").count(), 2, "{text}");
+        assert!(text.contains("TRIGGER:-PT15M\r\n"), "{text}");
+        assert!(text.contains("TRIGGER:PT9H\r\n"), "{text}");
         assert!(text.contains("DTSTAMP:20261123T100000Z"), "{text}");
         assert!(text.ends_with("END:VCALENDAR\r\n"));
         assert_eq!(
             text,
-            write(&fs, Shape::Todo, now()),
+            write(&fs, &opts(Shape::Todo), now()),
             "the same data gives the same file"
         );
+        let quiet = Options {
+            alarm_minutes: None,
+            ..opts(Shape::Todo)
+        };
+        assert!(!write(&fs, &quiet, now()).contains("VALARM"));
+    }
+
+    #[test]
+    fn a_series_keeps_one_uid_and_a_finished_one_says_so() {
+        let mut first = follow_up(1, None, Some("1m"));
+        first.done_at = Some("2026-11-20T09:00:00Z".into());
+        let mut second = follow_up(5, None, Some("1m"));
+        second.series = Some(first.uid.clone());
+        second.due_date = NaiveDate::from_ymd_opt(2026, 12, 27).unwrap();
+        let mut single = follow_up(7, Some("10:00"), None);
+        single.done_at = Some("2026-11-22T09:00:00Z".into());
+        let text = write(&[first, second, single], &opts(Shape::Todo), now());
+        assert_eq!(text.matches("UID:0190-1@tend").count(), 1, "{text}");
+        assert!(
+            !text.contains("UID:0190-5@tend"),
+            "the series is one task: {text}"
+        );
+        assert!(
+            text.contains("DUE;VALUE=DATE:20261227"),
+            "it moved on: {text}"
+        );
+        assert!(text.contains("UID:0190-7@tend"));
+        assert!(
+            text.contains("STATUS:COMPLETED") && text.contains("COMPLETED:20261122T090000Z"),
+            "{text}"
+        );
+        assert_eq!(
+            text.matches("BEGIN:VALARM").count(),
+            1,
+            "no reminder for a finished one"
+        );
+        let events = write(
+            &[follow_up(7, None, None), {
+                let mut d = follow_up(8, None, None);
+                d.done_at = Some("2026-11-22T09:00:00Z".into());
+                d
+            }],
+            &opts(Shape::Event),
+            now(),
+        );
+        assert!(events.contains("STATUS:CANCELLED"), "{events}");
     }
 
     #[test]
     fn events_are_all_day_or_half_an_hour() {
         let text = write(
             &[follow_up(1, None, None), follow_up(2, Some("09:00"), None)],
-            Shape::Event,
+            &opts(Shape::Event),
             now(),
         );
         assert_eq!(text.matches("BEGIN:VEVENT").count(), 2);

@@ -158,9 +158,17 @@ pub struct FollowUp {
     pub recur_anchor: Option<NaiveDate>,
     pub snoozes: i64,
     pub done_at: Option<String>,
+    /// For a later occurrence of a repeating follow-up: the uid of the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
 }
 
 impl FollowUp {
+    /// The uid the whole series goes by (in a calendar): the first occurrence's.
+    pub fn series_uid(&self) -> &str {
+        self.series.as_deref().unwrap_or(&self.uid)
+    }
+
     pub fn recurrence(&self) -> Option<Recurrence> {
         self.recurrence
             .as_deref()

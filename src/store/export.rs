@@ -87,6 +87,7 @@ const TABLES: &[Table] = &[
             "snoozes",
             "done_at",
             "created_at",
+            "series",
         ],
         links: &[("contact_id", "contacts"), ("deal_id", "deals")],
     },

@@ -16,13 +16,15 @@ pub struct NewFollowUp {
     pub due_time: Option<NaiveTime>,
     pub recurrence: Option<String>,
     pub recur_anchor: Option<NaiveDate>,
+    /// The uid of the series' first occurrence, for a later one.
+    pub series: Option<String>,
 }
 
 pub fn insert(conn: &Connection, f: &NewFollowUp, now: &str) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO follow_ups (uid, contact_id, deal_id, text, due_date, due_time, recurrence,
-                                 recur_anchor, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                 recur_anchor, created_at, series)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         new_uid(),
@@ -34,13 +36,14 @@ pub fn insert(conn: &Connection, f: &NewFollowUp, now: &str) -> Result<i64> {
         f.recurrence,
         f.recur_anchor,
         now,
+        f.series,
     ])?;
     Ok(conn.last_insert_rowid())
 }
 
 const COLUMNS: &str =
     "f.id, f.uid, f.contact_id, c.name, f.deal_id, f.text, f.due_date, f.due_time,
-     f.recurrence, f.recur_anchor, f.snoozes, f.done_at";
+     f.recurrence, f.recur_anchor, f.snoozes, f.done_at, f.series";
 
 fn from_row(r: &Row) -> rusqlite::Result<FollowUp> {
     let time: Option<String> = r.get(7)?;
@@ -57,6 +60,7 @@ fn from_row(r: &Row) -> rusqlite::Result<FollowUp> {
         recur_anchor: r.get(9)?,
         snoozes: r.get(10)?,
         done_at: r.get(11)?,
+        series: r.get(12)?,
     })
 }
 
@@ -130,6 +134,20 @@ pub fn open_due_by(conn: &Connection, until: NaiveDate) -> Result<Vec<FollowUp>>
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([until], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What a calendar export shows: every open follow-up, and those completed since `since` (a
+/// timestamp), so that a calendar that imported them open sees them finished. Archived
+/// contacts' are left out. One scan of the table: an export, not a hot path.
+pub fn for_calendar(conn: &Connection, since: &str) -> Result<Vec<FollowUp>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+          WHERE (f.done_at IS NULL OR f.done_at >= ?1) AND c.archived_at IS NULL
+          ORDER BY f.due_date, f.due_time IS NULL, f.due_time, f.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([since], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

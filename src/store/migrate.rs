@@ -43,9 +43,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 7,
         sql: include_str!("migrations/0007_other_values.sql"),
     },
+    Migration {
+        version: 8,
+        sql: include_str!("migrations/0008_follow_up_series.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 7;
+pub const LATEST_VERSION: i64 = 8;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);
