@@ -336,6 +336,45 @@ fn filled() -> Env {
     ]);
     env.ok(&["add", "Old Client", "--status", "former"]);
     env.ok(&["archive", "Old Client"]);
+    // A sole trader named like their business, a fax, repeated and multi-line values, a
+    // birthday as typed, a department.
+    env.ok(&["add", "Acme Bakery", "--kind", "company"]);
+    env.ok(&[
+        "add",
+        "Acme Bakery",
+        "--company",
+        "Acme Bakery",
+        "--phone",
+        "+44 5",
+        "--field",
+        "phone (work fax)=+44 6",
+        "--field",
+        "title=Owner",
+        "--field",
+        "title 2=Head baker",
+        "--field",
+        "note=first line\nsecond line\n\nafter a gap",
+        "--field",
+        "birthday=1 May",
+        "--field",
+        "department=Bread",
+    ]);
+    // A card from elsewhere: a structured name with a prefix and suffix, an address in its
+    // parts, and properties tend does not read.
+    let card = env.dir.path().join("jane.vcf");
+    std::fs::write(
+        &card,
+        concat!(
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Dr. Jane Q. Public Jr.\r\n",
+            "N:Public;Jane;Quinn,Q.;Dr.;Jr.\r\n",
+            "ADR;TYPE=work:;Suite 4;1 Mill Lane;Bath;Somerset;BA1 1AA;UK\r\n",
+            "IMPP:xmpp:jane@example.test\r\nX-SKYPE:jane.public\r\n",
+            "RELATED;TYPE=spouse:urn:uuid:03a0e51f-d1aa-4385-8a53-e29025acd8af\r\n",
+            "ANNIVERSARY:20090808\r\nEND:VCARD\r\n",
+        ),
+    )
+    .unwrap();
+    env.ok(&["import", "vcard", card.to_str().unwrap()]);
     env.ok(&["next", "Zoë", "fri 14:30", "call about the tasting"]);
     env.ok(&[
         "next",
@@ -363,10 +402,29 @@ fn every_contact_export_reads_back_into_an_empty_database_and_exports_the_same()
         import.push(file.to_str().unwrap());
         let out = other.ok(&import);
         assert!(
-            out.contains("4 created, 0 updated, 0 unchanged, 0 skipped"),
+            out.contains("7 created, 0 updated, 0 unchanged, 0 skipped"),
             "{args:?}: {out}"
         );
         assert_eq!(other.ok(&args), first, "{args:?} round trip");
+        // Importing the same file again changes nothing.
+        let again = other.ok(&import);
+        assert!(
+            again.contains("0 created, 0 updated, 7 unchanged"),
+            "{args:?}: {again}"
+        );
+        let acme: Vec<String> = other
+            .json(&["list", "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["name"] == "Acme Bakery")
+            .map(|c| c["kind"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            acme.len(),
+            2,
+            "{args:?}: the person and the business: {acme:?}"
+        );
         let z = contact(&other, "Zoë");
         assert_eq!(z["referred_by"], Value::Null);
         assert_eq!(contact(&other, "Ann Apple")["referred_by"], "Zoë O'Brien");
@@ -464,7 +522,7 @@ fn exports_to_a_file_replace_it_whole_and_bad_paths_are_refused() {
     let path = env.dir.path().join("out.vcf");
     std::fs::write(&path, "old").unwrap();
     let out = env.ok(&["export", "vcard", "-o", path.to_str().unwrap()]);
-    assert!(out.contains("Exported 4 contacts to"), "{out}");
+    assert!(out.contains("Exported 7 contacts to"), "{out}");
     assert!(
         std::fs::read_to_string(&path)
             .unwrap()

@@ -105,9 +105,14 @@ fn parse_map(s: &str) -> std::result::Result<(String, csv::Target), String> {
 pub fn export_run(a: ExportArgs, ctx: &mut Ctx) -> Result<String> {
     let conn = ctx.store.conn();
     let cards = || -> Result<Vec<Card>> {
+        let mut extras = contacts::all_extras(conn)?;
         Ok(contacts::everyone(conn)?
             .iter()
-            .map(Card::from_contact)
+            .map(|c| {
+                let mut card = Card::from_contact(c);
+                card.extras = extras.remove(&c.id).unwrap_or_default();
+                card
+            })
             .collect())
     };
     let (text, output, what) = match a.format {

@@ -241,7 +241,11 @@ fn one(
         None => return create(tx, card, email, now, undo).map(Outcome::Created),
     };
     let contact = store_contacts::get(tx, existing)?;
-    let changed = card.differences(&contact);
+    let mut changed = card.differences(&contact);
+    let kept = store_contacts::extras(tx, existing)?;
+    if !card.extras.is_empty() && card.extras != kept {
+        changed.push("card details".to_string());
+    }
     if changed.is_empty() {
         return Ok(Outcome::Unchanged);
     }
@@ -337,6 +341,7 @@ fn create(
     };
     undo.push(Undo::DeleteContact { contact_id: id });
     extras(tx, id, card, now)?;
+    store_contacts::set_extras(tx, id, &card.extras)?;
     Ok(id)
 }
 
@@ -366,6 +371,14 @@ fn refresh(
         contact_id: contact.id,
         archived_at: store_contacts::archived_at(tx, contact.id)?,
     });
+    let kept = store_contacts::extras(tx, contact.id)?;
+    if !card.extras.is_empty() && card.extras != kept {
+        undo.push(Undo::RestoreExtras {
+            contact_id: contact.id,
+            lines: kept,
+        });
+        store_contacts::set_extras(tx, contact.id, &card.extras)?;
+    }
     let set = |v: &Option<String>| v.clone().map(Some);
     store_contacts::update(
         tx,

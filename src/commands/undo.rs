@@ -142,6 +142,11 @@ pub enum Undo {
         into: i64,
         whole: Vec<Whole>,
     },
+    /// Undo of an import's refresh of a contact's kept card lines.
+    RestoreExtras {
+        contact_id: i64,
+        lines: Vec<String>,
+    },
     /// Undo of tagging: the tags as they were.
     RestoreTags {
         contact_id: i64,
@@ -190,6 +195,7 @@ impl Undo {
             Undo::RestoreDealWhole { .. } => "deal deleted",
             Undo::Unmerge { .. } => "contacts merged",
             Undo::RestoreTags { .. } => "tags changed",
+            Undo::RestoreExtras { .. } => "card details refreshed",
             Undo::RestoreArchived { .. } => "archived or brought back",
             Undo::Together(all) => all.first().map_or("nothing", Undo::describe),
         }
@@ -459,6 +465,7 @@ fn reverse(tx: &rusqlite::Connection, undo: &Undo, now: &str) -> Result<()> {
             }
         }
         Undo::RestoreTags { contact_id, tags } => contacts::set_tags(tx, *contact_id, tags, now)?,
+        Undo::RestoreExtras { contact_id, lines } => contacts::set_extras(tx, *contact_id, lines)?,
         Undo::RestoreArchived {
             contact_id,
             archived_at,

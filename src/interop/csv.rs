@@ -604,7 +604,10 @@ pub fn parse(text: &str, overrides: &[(String, Target)]) -> Result<(Layout, Vec<
         };
         rows.push(Parsed { position, card });
     }
-    birthdays_as_dates(&mut rows);
+    // tend's own sheet keeps a birthday as the person typed it (a `field:birthday` column).
+    if layout.columns.iter().any(|c| c.target == Target::Birthday) {
+        birthdays_as_dates(&mut rows);
+    }
     Ok((layout, rows))
 }
 

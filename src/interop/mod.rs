@@ -29,6 +29,10 @@ pub struct Card {
     pub tags: Vec<String>,
     /// Profile fields: birthday, note, title, further emails and phones ("email (work)").
     pub fields: BTreeMap<String, String>,
+    /// What a vCard carries that has no place above, kept so an export gives it back: its
+    /// structured name (N) and addresses (ADR), and properties tend does not read. Each a
+    /// vCard 4.0 content line as calcard writes it.
+    pub extras: Vec<String>,
 }
 
 /// An entry of an imported file: where it was, and the card or why it could not be read.
@@ -56,6 +60,7 @@ impl Card {
             archived: Some(c.archived),
             tags: c.tags.clone(),
             fields: c.fields.clone(),
+            extras: Vec::new(),
         }
     }
 

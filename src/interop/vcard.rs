@@ -22,6 +22,9 @@ use crate::model::contact::ContactKind;
 #[cfg(test)]
 use crate::model::contact::Status;
 
+/// A kept line that says which name the kept N belongs to (never written out).
+const N_FOR: &str = "X-TEND-N-FOR";
+
 /// tend's PRODID starts so; it tells a file tend wrote from another program's.
 const PRODID_PREFIX: &str = "-//tend//";
 
@@ -203,6 +206,7 @@ fn to_card(v: &VCard) -> Result<Card, String> {
         .collect();
 
     let mut card = Card::default();
+    let mut own_n: Option<&VCardEntry> = None;
     let mut full_name = None;
     let mut structured = None;
     let mut channels: Vec<(bool, &VCardEntry)> = Vec::new();
@@ -210,8 +214,12 @@ fn to_card(v: &VCard) -> Result<Card, String> {
         match &e.name {
             VCardProperty::Fn => full_name = Some(fix(&text_of(e))),
             VCardProperty::N => {
-                let parts: Vec<String> = texts(e).iter().map(|s| fix(s)).collect();
-                structured = Some(name_from_parts(&parts));
+                let parts: Vec<String> = components(e).iter().map(|s| fix(s)).collect();
+                let joined = name_from_parts(&parts);
+                if parts.iter().any(|p| !p.trim().is_empty()) {
+                    own_n = Some(e);
+                }
+                structured = Some(joined);
             }
             VCardProperty::Kind => {
                 if e.values
@@ -220,18 +228,47 @@ fn to_card(v: &VCard) -> Result<Card, String> {
                 {
                     card.kind = Some(ContactKind::Company);
                 }
-            }
-            VCardProperty::Org => {
-                let org = texts(e)
-                    .into_iter()
-                    .map(|s| fix(&s))
-                    .find(|s| !s.is_empty());
-                if card.company.is_none() {
-                    card.company = org;
+                if e.values
+                    .iter()
+                    .any(|v| matches!(v, VCardValue::Kind(VCardKind::Group)))
+                {
+                    return Err(
+                        "is a group (a list of other cards), not a contact; its members come in as their own cards"
+                            .to_string(),
+                    );
                 }
             }
-            VCardProperty::Email | VCardProperty::Tel | VCardProperty::Adr => {
+            VCardProperty::Org => {
+                let parts: Vec<String> = texts(e).into_iter().map(|s| fix(s.trim())).collect();
+                let mut parts = parts.into_iter().filter(|s| !s.is_empty());
+                if card.company.is_none() {
+                    card.company = parts.next();
+                    // ORG:Apple Bakery;Kitchen: the rest are its units.
+                    let units: Vec<String> = parts.collect();
+                    if !units.is_empty() {
+                        card.add_field("department", &units.join(", "));
+                    }
+                } else {
+                    // A second ORG: another organisation they belong to.
+                    let org: Vec<String> = parts.collect();
+                    card.add_labelled("organization", &org.join(", "), None);
+                }
+            }
+            VCardProperty::Email | VCardProperty::Tel => {
                 channels.push((is_preferred(e), e));
+            }
+            VCardProperty::Adr => {
+                channels.push((is_preferred(e), e));
+                // Kept when it has parts (city, postcode…); a one-line address is all in
+                // the contact's own.
+                let parts = texts(e);
+                if parts
+                    .iter()
+                    .enumerate()
+                    .any(|(i, p)| i != 2 && !p.trim().is_empty())
+                {
+                    keep(&mut card, e, legacy);
+                }
             }
             VCardProperty::Categories => {
                 for t in texts(e) {
@@ -250,13 +287,27 @@ fn to_card(v: &VCard) -> Result<Card, String> {
                     card.uid = Some(uid.trim().to_string());
                 }
             }
-            VCardProperty::Other(name) => other_property(&mut card, name, &fix(&text_of(e))),
+            VCardProperty::Other(name) => {
+                if !other_property(&mut card, name, &fix(&text_of(e))) {
+                    keep(&mut card, e, legacy);
+                }
+            }
             prop => {
                 if let Some((key, _)) = FIELD_PROPERTIES.iter().find(|(_, p)| p == prop) {
                     let value = fix(&texts(e).join(", "));
                     card.add_field(key, &value);
+                } else if !matches!(
+                    prop,
+                    VCardProperty::Version
+                        | VCardProperty::Prodid
+                        | VCardProperty::Rev
+                        | VCardProperty::Begin
+                        | VCardProperty::End
+                ) {
+                    // PHOTO, IMPP, RELATED, ANNIVERSARY, GENDER…: tend has no use for them,
+                    // the next program may.
+                    keep(&mut card, e, legacy);
                 }
-                // PHOTO, LOGO, SOUND, KEY and the rest are not kept.
             }
         }
     }
@@ -282,9 +333,20 @@ fn to_card(v: &VCard) -> Result<Card, String> {
         let value = value
             .trim_start_matches("mailto:")
             .trim_start_matches("tel:");
-        card.add_channel_as(base, value.trim(), label.as_deref(), pref || !ours);
+        // A fax or pager number is not the one to call: it stays a labelled field.
+        let not_a_phone = base == "phone"
+            && label
+                .as_deref()
+                .is_some_and(|l| l.split_whitespace().any(|w| w == "fax" || w == "pager"));
+        card.add_channel_as(
+            base,
+            value.trim(),
+            label.as_deref(),
+            (pref || !ours) && !not_a_phone,
+        );
     }
     let person_named = structured.as_ref().is_some_and(|n| !n.is_empty());
+    let n_for = full_name.clone().filter(|n: &String| !n.trim().is_empty());
     let name = full_name
         .filter(|n| !n.trim().is_empty())
         .or(structured.filter(|n: &String| !n.is_empty()));
@@ -313,6 +375,25 @@ fn to_card(v: &VCard) -> Result<Card, String> {
     if card.kind == Some(ContactKind::Company) && card.company.as_deref() == Some(&card.name) {
         card.company = None;
     }
+    // The card's N, and the name it went with: an export gives it back while the contact
+    // keeps that name (a renamed contact gets an N made from its new name).
+    // Kept only when it says more than tend would make of the name itself.
+    let says_more = |n: &VCardEntry| {
+        n.values
+            .iter()
+            .any(|v| matches!(v, VCardValue::Component(p) if p.len() > 1))
+            || padded(&components(n), 5) != name_parts(&card.name)
+    };
+    if let Some(n) = own_n.filter(|n| says_more(n)) {
+        keep(&mut card, n, legacy);
+        let name = n_for.unwrap_or_else(|| card.name.clone());
+        keep(
+            &mut card,
+            &VCardEntry::new(VCardProperty::Other(N_FOR.into()))
+                .with_value(VCardValue::Text(name.trim().to_string())),
+            false,
+        );
+    }
     Ok(card)
 }
 
@@ -326,8 +407,71 @@ fn joined_address(parts: &[String], fix: &dyn Fn(&str) -> String) -> String {
         .join(", ")
 }
 
-/// tend's own properties, and the company marker Apple uses in 3.0.
-fn other_property(card: &mut Card, name: &str, value: &str) {
+/// One property as a vCard 4.0 content line (folded as calcard folds), for `Card::extras`.
+/// A 2.1 card's text was repaired (`repair_mojibake`) like everything else read from it.
+fn keep(card: &mut Card, e: &VCardEntry, legacy: bool) {
+    let mut entry = e.clone();
+    if legacy {
+        for v in &mut entry.values {
+            match v {
+                VCardValue::Text(t) => *t = repair_mojibake(t),
+                VCardValue::Component(parts) => {
+                    for p in parts.iter_mut() {
+                        *p = repair_mojibake(p);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // 2.1's bare encodings were for the file; the kept line is plain UTF-8.
+        entry.params.retain(|p| {
+            !matches!(&p.name, VCardParameterName::Other(n)
+                if ["quoted-printable", "base64", "8bit", "utf-8"]
+                    .iter()
+                    .any(|x| n.eq_ignore_ascii_case(x)))
+        });
+    }
+    let mut text = String::new();
+    let _ = VCard {
+        entries: vec![entry],
+    }
+    .write_to(&mut text, VCardVersion::V4_0);
+    let line: String = text
+        .split_inclusive("\r\n")
+        .filter(|l| {
+            let l = l.trim_end();
+            !l.eq_ignore_ascii_case("BEGIN:VCARD")
+                && !l.eq_ignore_ascii_case("END:VCARD")
+                && !l.eq_ignore_ascii_case("VERSION:4.0")
+        })
+        .collect();
+    let line = line.trim_end().to_string();
+    if !line.is_empty() {
+        card.extras.push(line);
+    }
+}
+
+/// The kept lines read back into properties.
+fn kept(extras: &[String]) -> Vec<VCardEntry> {
+    if extras.is_empty() {
+        return Vec::new();
+    }
+    let text = format!(
+        "BEGIN:VCARD\r\nVERSION:4.0\r\n{}\r\nEND:VCARD\r\n",
+        extras.join("\r\n")
+    );
+    match Parser::new(&text).entry() {
+        Entry::VCard(v) => v
+            .entries
+            .into_iter()
+            .filter(|e| e.name != VCardProperty::Version)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// tend's own properties, and the company marker Apple uses in 3.0; false for any other.
+fn other_property(card: &mut Card, name: &str, value: &str) -> bool {
     let value = value.trim();
     match name.to_ascii_uppercase().as_str() {
         "X-TEND-STATUS" => card.status = value.parse().ok(),
@@ -342,8 +486,12 @@ fn other_property(card: &mut Card, name: &str, value: &str) {
         "X-ABSHOWAS" if value.eq_ignore_ascii_case("COMPANY") => {
             card.kind = Some(ContactKind::Company)
         }
-        _ => {}
+        // Apple's channel labels are read with their channel.
+        "X-ABLABEL" => {}
+        n if n.starts_with("X-TEND-") => {}
+        _ => return false,
     }
+    true
 }
 
 /// "Given Additional Family" from N's parts (family; given; additional; prefix; suffix).
@@ -373,6 +521,24 @@ fn bare_quoted_printable(e: &VCardEntry, text: &str) -> String {
         .unwrap_or_else(|| text.to_string())
 }
 
+/// A structured value's parts in their places (N: family; given; additional; prefix; suffix),
+/// a part with several values ("Quinn,Q.") as one, space between.
+fn components(e: &VCardEntry) -> Vec<String> {
+    e.values
+        .iter()
+        .map(|v| match v {
+            VCardValue::Text(t) => bare_quoted_printable(e, t),
+            VCardValue::Component(parts) => parts
+                .iter()
+                .map(|p| bare_quoted_printable(e, p))
+                .filter(|p| !p.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => String::new(),
+        })
+        .collect()
+}
+
 /// Each value of an entry as text (N, ADR and ORG have several; CATEGORIES a list).
 fn texts(e: &VCardEntry) -> Vec<String> {
     e.values
@@ -396,40 +562,109 @@ fn text_of(e: &VCardEntry) -> String {
 
 /// TYPE=pref (3.0), PREF=1 (4.0), or a bare PREF (2.1).
 fn is_preferred(e: &VCardEntry) -> bool {
-    e.params.iter().any(|p| match (&p.name, &p.value) {
+    e.params.iter().any(is_pref_param)
+}
+
+fn is_pref_param(p: &VCardParameter) -> bool {
+    match (&p.name, &p.value) {
         (VCardParameterName::Pref, _) => true,
         (VCardParameterName::Type, VCardParameterValue::Text(t)) => t.eq_ignore_ascii_case("pref"),
         (VCardParameterName::Other(n), _) => n.eq_ignore_ascii_case("pref"),
         _ => false,
-    })
+    }
 }
 
-/// The label a person would give a channel, from its TYPE parameters: work, home, mobile, fax…
-/// Technical types (internet, voice, pref) say nothing and are left out.
+/// `parts` trimmed, with empty ones to make `n`.
+fn padded(parts: &[String], n: usize) -> Vec<String> {
+    let mut out: Vec<String> = parts.iter().map(|p| p.trim().to_string()).collect();
+    out.resize(n.max(out.len()), String::new());
+    out
+}
+
+/// Words that start (Dr, Ms) or end (Jr., PhD) a name rather than being part of it.
+const NAME_PREFIXES: [&str; 9] = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "rev"];
+const NAME_SUFFIXES: [&str; 9] = ["jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "dds"];
+
+/// N's five parts (family; given; additional; prefix; suffix) made from a typed name, for a
+/// contact with no N of its own: "Dr. Jane Q. Public Jr." → Public; Jane; Q.; Dr.; Jr.
+fn name_parts(name: &str) -> Vec<String> {
+    let bare = |w: &str| {
+        w.trim_matches(|c: char| c == '.' || c == ',')
+            .to_lowercase()
+    };
+    let mut words: Vec<&str> = name.split_whitespace().collect();
+    let mut prefix = Vec::new();
+    while words.len() > 1 && NAME_PREFIXES.contains(&bare(words[0]).as_str()) {
+        prefix.push(words.remove(0));
+    }
+    let mut suffix = Vec::new();
+    while words.len() > 1 && NAME_SUFFIXES.contains(&bare(words[words.len() - 1]).as_str()) {
+        suffix.insert(0, words.pop().unwrap_or_default().trim_start_matches(','));
+    }
+    if let Some(last) = words.last_mut() {
+        *last = last.trim_end_matches(',');
+    }
+    let (given, family, additional) = match words.as_slice() {
+        [] => (String::new(), String::new(), String::new()),
+        [one] => (one.to_string(), String::new(), String::new()),
+        [first, middle @ .., last] => (first.to_string(), last.to_string(), middle.join(" ")),
+    };
+    vec![
+        family,
+        given,
+        additional,
+        prefix.join(" "),
+        suffix.join(" "),
+    ]
+}
+
+/// The label a person would give a channel, from its TYPE parameters: work, home, mobile,
+/// fax, "work fax"… Technical types (internet, voice, pref) say nothing and are left out.
 fn type_label(e: &VCardEntry) -> Option<String> {
-    e.params.iter().find_map(|p| {
-        let label = match (&p.name, &p.value) {
-            (VCardParameterName::Type, VCardParameterValue::Type(t)) => match t {
-                VCardType::Cell => "mobile".to_string(),
-                VCardType::Voice | VCardType::Text => return None,
-                other => calcard::common::IanaString::as_str(other).to_lowercase(),
-            },
-            (VCardParameterName::Type, VCardParameterValue::Text(t)) => t.to_lowercase(),
-            // vCard 2.1 writes types bare: TEL;CELL;WORK:…
-            (VCardParameterName::Other(n), VCardParameterValue::Null) => n.to_lowercase(),
-            _ => return None,
-        };
-        let label = if label == "cell" {
-            "mobile".to_string()
-        } else {
-            label
-        };
-        (!matches!(
-            label.as_str(),
-            "internet" | "pref" | "voice" | "x400" | "text" | "charset" | "encoding"
-        ))
-        .then_some(label)
-    })
+    let words: Vec<String> = e
+        .params
+        .iter()
+        .filter_map(|p| {
+            let label = match (&p.name, &p.value) {
+                (VCardParameterName::Type, VCardParameterValue::Type(t)) => match t {
+                    VCardType::Cell => "mobile".to_string(),
+                    VCardType::Voice | VCardType::Text => return None,
+                    other => calcard::common::IanaString::as_str(other).to_lowercase(),
+                },
+                (VCardParameterName::Type, VCardParameterValue::Text(t)) => t.to_lowercase(),
+                // vCard 2.1 writes types bare: TEL;CELL;WORK:…
+                (VCardParameterName::Other(n), VCardParameterValue::Null) => n.to_lowercase(),
+                _ => return None,
+            };
+            let label = if label == "cell" {
+                "mobile".to_string()
+            } else {
+                label
+            };
+            (!matches!(
+                label.as_str(),
+                "internet"
+                    | "pref"
+                    | "voice"
+                    | "x400"
+                    | "text"
+                    | "charset"
+                    | "encoding"
+                    | "quoted-printable"
+                    | "base64"
+                    | "8bit"
+                    | "utf-8"
+            ))
+            .then_some(label)
+        })
+        .collect();
+    let mut seen: Vec<String> = Vec::new();
+    for w in words {
+        if !seen.contains(&w) {
+            seen.push(w);
+        }
+    }
+    (!seen.is_empty()).then(|| seen.join(" "))
 }
 
 /// Apple's built-in labels look like `_$!<Mobile>!$_`; a person's own label is plain text.
@@ -495,6 +730,24 @@ fn raw_text(e: &VCardEntry) -> String {
         .unwrap_or_default()
 }
 
+/// A birthday as people type it: "1 May", "May 1", "1 May 1980", "May 1, 1980".
+fn written_date(s: &str) -> Option<PartialDateTime> {
+    let s = s.trim().replace(',', " ");
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for f in ["%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y"] {
+        if let Ok(d) = chrono::NaiveDate::parse_from_str(&s, f) {
+            return parse_date_text(&d.format("%Y-%m-%d").to_string());
+        }
+    }
+    // No year: try it in a leap year, so 29 Feb is a birthday too.
+    for f in ["%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y"] {
+        if let Ok(d) = chrono::NaiveDate::parse_from_str(&format!("{s} 2000"), f) {
+            return parse_date_text(&d.format("--%m-%d").to_string());
+        }
+    }
+    None
+}
+
 /// 1980-04-01, 19800401, --04-01, --0401 (and a time after a T, left out).
 fn parse_date_text(s: &str) -> Option<PartialDateTime> {
     let s = s.trim();
@@ -542,19 +795,41 @@ pub fn write(card: &Card, version: Version, out: &mut String) {
         e.push(text(VCardProperty::Uid, uid));
     }
     e.push(text(VCardProperty::Fn, &card.name));
-    let n = if company {
-        vec![String::new(); 5]
-    } else {
-        let (given, family) = match card.name.trim().rsplit_once(' ') {
-            Some((g, f)) => (g.to_string(), f.to_string()),
-            None => (card.name.trim().to_string(), String::new()),
-        };
-        vec![family, given, String::new(), String::new(), String::new()]
+    let stored = kept(&card.extras);
+    // The card's own N when it still names this contact, else one made from the name.
+    let same_name = |a: &str, b: &str| {
+        a.split_whitespace().collect::<Vec<_>>() == b.split_whitespace().collect::<Vec<_>>()
     };
-    e.push(
-        VCardEntry::new(VCardProperty::N)
-            .with_values(n.into_iter().map(VCardValue::Text).collect()),
-    );
+    let n = if company {
+        VCardEntry::new(VCardProperty::N).with_values(
+            vec![String::new(); 5]
+                .into_iter()
+                .map(VCardValue::Text)
+                .collect(),
+        )
+    } else {
+        let n_for = stored
+            .iter()
+            .find(|x| matches!(&x.name, VCardProperty::Other(n) if n == N_FOR))
+            .map(text_of);
+        let still = match &n_for {
+            Some(name) => same_name(name, &card.name),
+            None => false,
+        };
+        match stored.iter().find(|x| {
+            x.name == VCardProperty::N
+                && (still || same_name(&name_from_parts(&components(x)), &card.name))
+        }) {
+            Some(n) => n.clone(),
+            None => VCardEntry::new(VCardProperty::N).with_values(
+                name_parts(&card.name)
+                    .into_iter()
+                    .map(VCardValue::Text)
+                    .collect(),
+            ),
+        }
+    };
+    e.push(n);
     match (company, &card.company) {
         (true, _) => {
             e.push(text(VCardProperty::Org, &card.name));
@@ -562,7 +837,13 @@ pub fn write(card: &Card, version: Version, out: &mut String) {
                 e.push(text(VCardProperty::Other("X-ABShowAs".into()), "COMPANY"));
             }
         }
-        (false, Some(c)) => e.push(text(VCardProperty::Org, c)),
+        (false, Some(c)) => e.push(match card.fields.get("department") {
+            Some(d) => VCardEntry::new(VCardProperty::Org).with_values(vec![
+                VCardValue::Text(c.clone()),
+                VCardValue::Text(d.clone()),
+            ]),
+            None => text(VCardProperty::Org, c),
+        }),
         (false, None) => {}
     }
     let pref = |entry: VCardEntry| {
@@ -574,12 +855,38 @@ pub fn write(card: &Card, version: Version, out: &mut String) {
             )))
         }
     };
+    // The main ones also say what they are: address books such as abook show a phone only
+    // with a TYPE.
     if let Some(email) = &card.email {
-        e.push(pref(text(VCardProperty::Email, email)));
+        let email = text(VCardProperty::Email, email);
+        e.push(pref(if v4 {
+            email
+        } else {
+            email.with_param(VCardParameter::typ(VCardParameterValue::Text(
+                "internet".into(),
+            )))
+        }));
     }
     if let Some(phone) = &card.phone {
-        e.push(pref(text(VCardProperty::Tel, phone)));
+        e.push(pref(text(VCardProperty::Tel, phone).with_param(
+            VCardParameter::typ(VCardParameterValue::Type(VCardType::Voice)),
+        )));
     }
+    // An address as the card had it, in its parts, when it still reads the same.
+    let address_entry = |value: &str| {
+        stored
+            .iter()
+            .find(|x| {
+                x.name == VCardProperty::Adr
+                    && joined_address(&texts(x), &|s| s.to_string()) == value
+            })
+            .map(|x| {
+                let mut x = x.clone();
+                x.params.retain(|p| !is_pref_param(p));
+                x
+            })
+            .unwrap_or_else(|| address_entry(value))
+    };
     if let Some(address) = &card.address {
         e.push(pref(address_entry(address)));
     }
@@ -592,13 +899,21 @@ pub fn write(card: &Card, version: Version, out: &mut String) {
                 _ => address_entry(value),
             };
             e.push(match label {
-                Some(l) => entry.with_param(VCardParameter::typ(type_param(l))),
+                Some(l) => with_types(entry, l),
                 None => entry,
             });
-        } else if let Some((_, prop)) = FIELD_PROPERTIES.iter().find(|(k, _)| k == key) {
+        } else if let Some((_, prop)) = FIELD_PROPERTIES.iter().find(|(k, _)| {
+            // "title", and a second one kept as "title 2".
+            key == k
+                || key.strip_prefix(k).is_some_and(|n| {
+                    n.starts_with(' ') && n.trim().chars().all(|c| c.is_ascii_digit())
+                })
+        }) {
             e.push(text(prop.clone(), value));
+        } else if key == "department" && card.company.is_some() && !company {
+            // Written in the ORG.
         } else if let Some(mut date) = (key == "birthday")
-            .then(|| parse_date_text(value))
+            .then(|| parse_date_text(value).or_else(|| written_date(value)))
             .flatten()
         {
             let mut bday = VCardEntry::new(VCardProperty::Bday);
@@ -618,6 +933,14 @@ pub fn write(card: &Card, version: Version, out: &mut String) {
             ));
         }
     }
+    // What tend does not read, given back as it came.
+    e.extend(
+        stored
+            .iter()
+            .filter(|x| !matches!(x.name, VCardProperty::N | VCardProperty::Adr))
+            .filter(|x| !matches!(&x.name, VCardProperty::Other(n) if n == N_FOR))
+            .cloned(),
+    );
     if !card.tags.is_empty() {
         e.push(
             VCardEntry::new(VCardProperty::Categories)
@@ -673,6 +996,20 @@ fn channel_key(key: &str) -> Option<(&'static str, Option<&str>)> {
         }
     }
     None
+}
+
+/// A channel's label as TYPE parameters: "work fax" → TYPE=work,fax; a label of the person's
+/// own ("shop floor") as one text type.
+fn with_types(entry: VCardEntry, label: &str) -> VCardEntry {
+    let known = ["work", "home", "mobile", "fax", "pager"];
+    let words: Vec<&str> = label.split_whitespace().collect();
+    if words.len() > 1 && words.iter().all(|w| known.contains(w)) {
+        words.into_iter().fold(entry, |e, w| {
+            e.with_param(VCardParameter::typ(type_param(w)))
+        })
+    } else {
+        entry.with_param(VCardParameter::typ(type_param(label)))
+    }
 }
 
 fn type_param(label: &str) -> VCardParameterValue {

@@ -145,6 +145,40 @@ pub fn set_archived(
     Ok(())
 }
 
+/// The card lines kept for a contact (see migration 9), in order.
+pub fn extras(conn: &Connection, id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT line FROM contact_extras WHERE contact_id = ?1 ORDER BY position",
+    )?;
+    let rows = stmt.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every contact's kept card lines, for an export.
+pub fn all_extras(conn: &Connection) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT contact_id, line FROM contact_extras ORDER BY contact_id, position",
+    )?;
+    let mut out: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().push(r.get(1)?);
+    }
+    Ok(out)
+}
+
+/// Make a contact's kept card lines exactly these.
+pub fn set_extras(conn: &Connection, id: i64, lines: &[String]) -> Result<()> {
+    conn.execute("DELETE FROM contact_extras WHERE contact_id = ?1", [id])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO contact_extras (contact_id, position, line) VALUES (?1, ?2, ?3)",
+    )?;
+    for (i, line) in lines.iter().enumerate() {
+        stmt.execute(params![id, i as i64, line])?;
+    }
+    Ok(())
+}
+
 /// When the contact was archived, or None.
 pub fn archived_at(conn: &Connection, id: i64) -> Result<Option<String>> {
     Ok(conn.query_row(
@@ -816,6 +850,13 @@ pub fn merge_into(conn: &Connection, into: i64, from: i64, now: &str) -> Result<
     )?;
     conn.execute(
         "INSERT OR IGNORE INTO contact_fields (contact_id, key, value) SELECT ?1, key, value FROM contact_fields WHERE contact_id = ?2",
+        params![into, from],
+    )?;
+    // The duplicate's card lines follow the kept contact's.
+    conn.execute(
+        "INSERT INTO contact_extras (contact_id, position, line)
+         SELECT ?1, position + 1 + coalesce((SELECT max(position) FROM contact_extras WHERE contact_id = ?1), -1), line
+           FROM contact_extras WHERE contact_id = ?2",
         params![into, from],
     )?;
     // The duplicate's uid, and any it was itself given by earlier merges, now lead here.

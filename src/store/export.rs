@@ -52,6 +52,11 @@ const TABLES: &[Table] = &[
         links: &[("contact_id", "contacts")],
     },
     Table {
+        name: "contact_extras",
+        columns: &["contact_id", "position", "line"],
+        links: &[("contact_id", "contacts")],
+    },
+    Table {
         name: "deals",
         columns: &[
             "uid",
@@ -199,7 +204,8 @@ pub fn export(conn: &Connection) -> Result<Map<String, Json>> {
     for t in TABLES {
         // Tags, fields and settings have no rowid: their keys give a stable order.
         let order = match t.name {
-            "contact_tags" | "contact_fields" | "contact_aliases" | "settings" => "1, 2",
+            "contact_tags" | "contact_fields" | "contact_aliases" | "contact_extras"
+            | "settings" => "1, 2",
             _ => "id",
         };
         let sql = format!(

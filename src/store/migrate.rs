@@ -47,9 +47,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 8,
         sql: include_str!("migrations/0008_follow_up_series.sql"),
     },
+    Migration {
+        version: 9,
+        sql: include_str!("migrations/0009_contact_extras.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 8;
+pub const LATEST_VERSION: i64 = 9;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

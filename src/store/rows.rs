@@ -8,7 +8,8 @@ use serde_json::{Map, Value as Json};
 use crate::error::{Error, Result};
 
 /// The tables whose rows a delete can be undone for.
-const TABLES: [&str; 13] = [
+const TABLES: [&str; 14] = [
+    "contact_extras",
     "notes",
     "follow_ups",
     "money_entries",
@@ -78,9 +79,10 @@ pub fn checklist_and_steps(conn: &Connection, id: i64) -> Result<Vec<(String, Ma
 /// in (each row after the rows it points to).
 pub fn contact_and_all(conn: &Connection, id: i64) -> Result<Vec<(String, Map<String, Json>)>> {
     let by_contact = "contact_id = ?1";
-    let parts: [(&str, &str); 13] = [
+    let parts: [(&str, &str); 14] = [
         ("contacts", "id = ?1"),
         ("contact_tags", by_contact),
+        ("contact_extras", by_contact),
         ("contact_fields", by_contact),
         ("contact_aliases", by_contact),
         ("contact_status_history", by_contact),
