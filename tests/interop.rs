@@ -435,6 +435,32 @@ fn every_contact_export_reads_back_into_an_empty_database_and_exports_the_same()
 }
 
 #[test]
+fn tends_own_exports_imported_again_with_update_change_nothing() {
+    let env = filled();
+    env.ok(&["tag", "Ann Apple", "trade,wholesale", "x y"]);
+    env.ok(&["edit", "Ann Apple", "--field", "likes_food=rye"]);
+    let before = env.json(&["export", "json"])["tables"].clone();
+    for (export, import) in [
+        (vec!["export", "csv"], "csv"),
+        (vec!["export", "vcard"], "vcard"),
+        (vec!["export", "vcard", "--v3"], "vcard"),
+    ] {
+        let file = write(&env, "again", env.ok(&export).as_bytes());
+        let out = env.ok(&["import", import, "--update", file.to_str().unwrap()]);
+        assert!(
+            out.contains("0 created, 0 updated, 7 unchanged"),
+            "{export:?}: {out}"
+        );
+    }
+    let mut after = env.json(&["export", "json"])["tables"].clone();
+    // The log of what was done is the one thing an import with nothing to do adds to.
+    after.as_object_mut().unwrap().remove("undo_log");
+    let mut before = before;
+    before.as_object_mut().unwrap().remove("undo_log");
+    assert_eq!(after, before);
+}
+
+#[test]
 fn the_calendar_export_keeps_its_uids_so_a_calendar_updates_instead_of_duplicating() {
     let env = filled();
     let first = env.ok(&["export", "ics"]);

@@ -57,7 +57,7 @@ pub fn list(a: ListArgs, ctx: &mut Ctx) -> Result<String> {
         tags: a
             .tag
             .iter()
-            .filter_map(|t| crate::model::contact::normalize_tag(t))
+            .flat_map(|t| crate::model::contact::tags_in(t))
             .collect(),
         include_archived: a.all,
         only_archived: a.archived,

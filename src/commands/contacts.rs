@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::undo::Undo;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::model::contact::{Contact, ContactKind, Status, normalize_tag};
+use crate::model::contact::{Contact, ContactKind, Status, tags_in};
 use crate::model::followup::FollowUp;
 use crate::model::note::Note;
 use crate::store::contacts::{self as store_contacts, ContactPatch, NewContact};
@@ -91,7 +91,7 @@ pub fn add(store: &mut Store, clock: &Clock, input: AddContact) -> Result<Added>
             },
             &now,
         )?;
-        for t in input.tags.iter().filter_map(|t| normalize_tag(t)) {
+        for t in input.tags.iter().flat_map(|t| tags_in(t)) {
             store_contacts::add_tag(tx, id, &t)?;
         }
         for (k, v) in &input.fields {
@@ -233,8 +233,8 @@ pub fn tag(
     add: &[String],
     remove: &[String],
 ) -> Result<(Contact, Undo)> {
-    let add: Vec<String> = add.iter().filter_map(|t| normalize_tag(t)).collect();
-    let remove: Vec<String> = remove.iter().filter_map(|t| normalize_tag(t)).collect();
+    let add: Vec<String> = add.iter().flat_map(|t| tags_in(t)).collect();
+    let remove: Vec<String> = remove.iter().flat_map(|t| tags_in(t)).collect();
     if add.is_empty() && remove.is_empty() {
         return Err(Error::invalid_with_hint(
             "no tags given",

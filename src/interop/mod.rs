@@ -8,7 +8,7 @@ pub mod vcard;
 
 use std::collections::BTreeMap;
 
-use crate::model::contact::{Contact, ContactKind, Status, normalize_tag};
+use crate::model::contact::{Contact, ContactKind, Status, tags_in};
 
 /// One contact as another tool describes it: everything tend can keep of it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -66,10 +66,10 @@ impl Card {
 
     /// Add a tag as another tool wrote it (normalised; repeats ignored).
     pub fn add_tag(&mut self, tag: &str) {
-        if let Some(t) = normalize_tag(tag)
-            && !self.tags.contains(&t)
-        {
-            self.tags.push(t);
+        for t in tags_in(tag) {
+            if !self.tags.contains(&t) {
+                self.tags.push(t);
+            }
         }
     }
 
@@ -234,7 +234,14 @@ impl Card {
             d.push("tags".to_string());
         }
         for (k, v) in &self.fields {
-            if c.fields.get(k) != Some(v) {
+            let theirs = c.fields.get(k);
+            // "1 May" typed in tend comes back from a vCard as --05-01: the same birthday.
+            let same_day = k == "birthday"
+                && theirs.is_some_and(|t| {
+                    vcard::birthday_as_date(t).is_some()
+                        && vcard::birthday_as_date(t) == vcard::birthday_as_date(v)
+                });
+            if theirs != Some(v) && !same_day {
                 d.push(k.clone());
             }
         }

@@ -411,6 +411,10 @@ fn joined_address(parts: &[String], fix: &dyn Fn(&str) -> String) -> String {
 /// A 2.1 card's text was repaired (`repair_mojibake`) like everything else read from it.
 fn keep(card: &mut Card, e: &VCardEntry, legacy: bool) {
     let mut entry = e.clone();
+    // Which address is the main one is the contact's to say (an export marks it again).
+    if entry.name == VCardProperty::Adr {
+        entry.params.retain(|p| !is_pref_param(p));
+    }
     if legacy {
         for v in &mut entry.values {
             match v {
@@ -728,6 +732,13 @@ fn raw_text(e: &VCardEntry) -> String {
             _ => None,
         })
         .unwrap_or_default()
+}
+
+/// A birthday as the vCard date it is ("1980-05-01", "--05-01"), however it was written.
+pub(crate) fn birthday_as_date(s: &str) -> Option<String> {
+    parse_date_text(s)
+        .or_else(|| written_date(s))
+        .and_then(|d| date_text(&d))
 }
 
 /// A birthday as people type it: "1 May", "May 1", "1 May 1980", "May 1, 1980".

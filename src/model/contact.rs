@@ -178,6 +178,12 @@ pub fn normalize_tag(tag: &str) -> Option<String> {
     Some(t.split_whitespace().collect::<Vec<_>>().join("-"))
 }
 
+/// The tags in what was typed: `vip,wholesale` is two (a comma or semicolon separates tags,
+/// as in every program's exports), each normalised.
+pub fn tags_in(typed: &str) -> Vec<String> {
+    typed.split([',', ';']).filter_map(normalize_tag).collect()
+}
+
 /// Split `key=value` as given to `--field`; the key is trimmed and lower-cased.
 pub fn parse_field(arg: &str) -> Result<(String, String), String> {
     match arg.split_once('=') {
@@ -216,6 +222,7 @@ mod tests {
         assert_eq!(normalize_tag("+wholesale"), Some("wholesale".into()));
         assert_eq!(normalize_tag("  "), None);
         assert_eq!(normalize_tag("+"), None);
+        assert_eq!(tags_in("VIP, wholesale;;#x y"), ["vip", "wholesale", "x-y"]);
     }
 
     #[test]
