@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use super::Ctx;
 use crate::commands::import::{self, ImportOptions, ImportReport};
 use crate::error::{Error, Result};
-use crate::interop::{Card, Parsed, csv, decode, ics, vcard};
+use crate::interop::{Card, Parsed, csv, ics, vcard};
 use crate::model::text::one_line;
 use crate::store::{contacts, export, followups};
 
@@ -92,9 +92,20 @@ pub struct HowToImport {
     /// Print the report as JSON
     #[arg(long)]
     pub json: bool,
+    /// The file's text encoding when it is not UTF-8 and tend guesses wrong: windows-1252,
+    /// shift_jis, iso-8859-2, utf-16le…
+    #[arg(long, value_name = "NAME", value_parser = parse_encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
-/// Every open follow-up is due before this.
+fn parse_encoding(s: &str) -> std::result::Result<&'static encoding_rs::Encoding, String> {
+    encoding_rs::Encoding::for_label(s.trim().as_bytes()).ok_or_else(|| {
+        format!(
+            "'{s}' is not an encoding tend knows: try windows-1252, iso-8859-1, shift_jis, gb18030, big5, utf-16le"
+        )
+    })
+}
+
 /// How long a finished follow-up stays in a calendar export (as completed).
 const FINISHED_SHOWN_DAYS: i64 = 60;
 
@@ -197,11 +208,11 @@ fn write_whole(path: &Path, text: &str) -> Result<()> {
 pub fn import_run(a: ImportArgs, ctx: &mut Ctx) -> Result<String> {
     match a.format {
         ImportFormat::Vcard { path, how } => {
-            let entries = read_vcards(&path)?;
+            let entries = read_vcards(&path, how.encoding)?;
             import_entries(entries, &path, how, ctx)
         }
         ImportFormat::Csv { file, map, how } => {
-            let text = read_text(&file)?;
+            let text = read_text(&file, how.encoding)?;
             let (layout, entries) = csv::parse(&text, &map).map_err(|e| {
                 Error::invalid_with_hint(
                     format!("{}: {e}", file.display()),
@@ -228,7 +239,7 @@ pub fn import_run(a: ImportArgs, ctx: &mut Ctx) -> Result<String> {
             Ok(out)
         }
         ImportFormat::Json { file } => {
-            let text = read_text(&file)?;
+            let text = read_text(&file, None)?;
             let doc: serde_json::Value = serde_json::from_str(&text)
                 .map_err(|e| Error::invalid(format!("{} is not JSON: {e}", file.display())))?;
             if doc.get("format").and_then(|f| f.as_str()) != Some("tend") {
@@ -269,12 +280,12 @@ pub fn import_run(a: ImportArgs, ctx: &mut Ctx) -> Result<String> {
 }
 
 /// A file's text, or standard input's for `-` (`curl … | tend import vcard -`).
-fn read_text(path: &Path) -> Result<String> {
+fn read_text(path: &Path, encoding: Option<&'static encoding_rs::Encoding>) -> Result<String> {
     if path == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
             .map_err(|e| Error::invalid(format!("cannot read standard input: {e}")))?;
-        return Ok(decode(&bytes));
+        return Ok(crate::interop::decode_as(&bytes, encoding));
     }
     let bytes = std::fs::read(path).map_err(|e| {
         Error::invalid_with_hint(
@@ -282,13 +293,13 @@ fn read_text(path: &Path) -> Result<String> {
             "check the path; nothing was imported",
         )
     })?;
-    Ok(decode(&bytes))
+    Ok(crate::interop::decode_as(&bytes, encoding))
 }
 
 /// The cards of one .vcf file, or of every .vcf file in a folder (in name order).
-fn read_vcards(path: &Path) -> Result<Vec<Parsed>> {
+fn read_vcards(path: &Path, encoding: Option<&'static encoding_rs::Encoding>) -> Result<Vec<Parsed>> {
     if !path.is_dir() {
-        let text = read_text(path)?;
+        let text = read_text(path, encoding)?;
         let entries = vcard::parse(&text);
         if entries.is_empty() {
             return Err(Error::invalid_with_hint(
@@ -319,7 +330,7 @@ fn read_vcards(path: &Path) -> Result<Vec<Parsed>> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        for mut p in vcard::parse(&read_text(&f)?) {
+        for mut p in vcard::parse(&read_text(&f, encoding)?) {
             p.position = format!("{name} {}", p.position);
             all.push(p);
         }
