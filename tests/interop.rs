@@ -440,9 +440,21 @@ fn a_file_in_an_old_encoding_is_read_right_and_encoding_forces_one() {
     // "Zażółć Gęślą", Polish, in ISO-8859-2: one byte per letter.
     let mut bytes = b"Name,Email\nZa\xbf\xf3\xb3\xe6 G\xea\xb6l\xb1,z@x.test\n".to_vec();
     let file = write(&env, "polish.csv", &bytes);
-    env.ok(&["import", "csv", "--encoding", "iso-8859-2", file.to_str().unwrap()]);
+    env.ok(&[
+        "import",
+        "csv",
+        "--encoding",
+        "iso-8859-2",
+        file.to_str().unwrap(),
+    ]);
     assert_eq!(env.count("contacts WHERE name = 'Zażółć Gęślą'"), 1);
-    let err = env.fails(&["import", "csv", "--encoding", "klingon", file.to_str().unwrap()]);
+    let err = env.fails(&[
+        "import",
+        "csv",
+        "--encoding",
+        "klingon",
+        file.to_str().unwrap(),
+    ]);
     assert!(err.contains("not an encoding tend knows"), "{err}");
     // A Shift_JIS sheet with no say of its own is recognised.
     bytes = b"Name,Email\n\x8eR\x93c\x91\xbe\x98Y,t@x.test\n".to_vec();

@@ -14,7 +14,7 @@ folder = pathlib.Path(sys.argv[1])
 zoe_json = json.loads((folder / "zoe.json").read_text(encoding="utf-8"))
 today = json.loads((folder / "today.json").read_text(encoding="utf-8"))
 expected = {
-    "names": ["Crumbs & Co", "Zoë O'Brien", "Ann Apple"],
+    "names": ["Crumbs & Co", "Zoë O'Brien", "Ann Apple", "Dr. Jane Q. Public Jr."],
     "zoe": {
         "name": "Zoë O'Brien",
         "uid": zoe_json["contact"]["uid"],

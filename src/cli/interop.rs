@@ -297,7 +297,10 @@ fn read_text(path: &Path, encoding: Option<&'static encoding_rs::Encoding>) -> R
 }
 
 /// The cards of one .vcf file, or of every .vcf file in a folder (in name order).
-fn read_vcards(path: &Path, encoding: Option<&'static encoding_rs::Encoding>) -> Result<Vec<Parsed>> {
+fn read_vcards(
+    path: &Path,
+    encoding: Option<&'static encoding_rs::Encoding>,
+) -> Result<Vec<Parsed>> {
     if !path.is_dir() {
         let text = read_text(path, encoding)?;
         let entries = vcard::parse(&text);

@@ -93,7 +93,7 @@ pub fn write(items: &[FollowUp], opts: &Options, now: DateTime<FixedOffset>) -> 
         );
         let mut description = format!("Next step for {}", f.contact);
         if let Some(r) = f.recurrence() {
-            description.push_str(&format!(" (repeats every {r})"));
+            description.push_str(&format!(" (repeats {r})"));
         }
         if !done {
             description.push_str(&format!(". In tend: tend done f#{}", f.id));
@@ -296,6 +296,7 @@ mod tests {
         assert!(text.contains("DUE:20261127T143000\r\n"), "{text}");
         assert!(text.contains("SUMMARY:Ann Apple: send quote\\; the big one\\, with the tiers"));
         assert!(text.contains("RRULE:FREQ=WEEKLY;INTERVAL=2\r\n"), "{text}");
+        assert!(text.contains("(repeats fortnightly)"), "{text}");
         assert!(text.contains("STATUS:NEEDS-ACTION"), "{text}");
         assert_eq!(text.matches("BEGIN:VALARM").count(), 2, "{text}");
         assert!(text.contains("TRIGGER:-PT15M\r\n"), "{text}");
