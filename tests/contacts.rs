@@ -435,3 +435,17 @@ fn search_finds_follow_up_text_and_cjk_inside_a_sentence() {
     let j = env.json(&["search", "revised", "--json"]);
     assert_eq!(j["follow_ups"][0]["text"], "send the revised quote");
 }
+
+#[test]
+fn a_note_of_several_lines_is_shown_with_its_lines() {
+    let env = Env::with_people();
+    env.ok(&["edit", "alice", "--field", "note=line one\nline two"]);
+    let shown = env.ok(&["show", "alice"]);
+    let note: Vec<&str> = shown
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("note"))
+        .take(2)
+        .collect();
+    assert!(note[0].ends_with("line one"), "{shown}");
+    assert!(note[1].trim() == "line two", "under its label: {shown}");
+}

@@ -101,6 +101,8 @@ fn hostile() -> Env {
             &format!("tag-{}", "x".repeat(40)),
             "--field",
             &format!("a very long field name indeed {i}=value {}", "é".repeat(80)),
+            "--field",
+            "note=an imported note\nof several lines\n\n\twith a tab and a gap",
         ]);
         let body = format!("{}\nsecond line\twith a tab", "長い".repeat(60));
         env.ok(&["note", &id, &body, "--at", "2019-03-04"]);

@@ -156,7 +156,11 @@ pub fn show(a: ShowArgs, ctx: &mut Ctx) -> Result<String> {
         format!("{label}{}", " ".repeat(fill))
     };
     for (label, value) in &details {
-        out.push_str(&format!("  {} {}\n", s.dim(&pad(label)), one_line(value)));
+        // A value of several lines (an imported note) keeps them, under its label.
+        for (i, part) in value.split('\n').enumerate() {
+            let label = if i == 0 { label.as_str() } else { "" };
+            out.push_str(&format!("  {} {}\n", s.dim(&pad(label)), one_line(part)));
+        }
     }
     out.push_str(&format!(
         "  {} {}\n",

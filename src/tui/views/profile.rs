@@ -293,11 +293,15 @@ impl Profile {
             .max()
             .unwrap_or(0)
             .clamp(8, 18);
+        // A value of several lines (an imported note) keeps them, under its label.
         let mut field = |label: &str, value: &str| {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{} ", fit(label, label_w)), t.dim()),
-                Span::raw(one_line(value)),
-            ]))
+            for (i, part) in value.split('\n').enumerate() {
+                let label = if i == 0 { label } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{} ", fit(label, label_w)), t.dim()),
+                    Span::raw(one_line(part)),
+                ]));
+            }
         };
         for (label, value) in &details {
             field(label, value);
