@@ -75,6 +75,11 @@ pub struct Settings {
     pub calendar_alarm_minutes: Option<u32>,
     /// The time of day an all-day follow-up's reminder goes off.
     pub calendar_all_day_alarm: chrono::NaiveTime,
+    /// `[vdir] contacts`: the folder of one .vcf per contact `tend vdir sync` keeps in step.
+    pub vdir_contacts: Option<PathBuf>,
+    /// `[vdir] tags`, `statuses`: which contacts go there (none said: all active ones).
+    pub vdir_tags: Vec<String>,
+    pub vdir_statuses: Vec<crate::model::contact::Status>,
     pub path: Option<PathBuf>,
 }
 
@@ -105,6 +110,9 @@ impl Default for Settings {
             backups_kept: DEFAULT_BACKUPS_KEPT,
             calendar_alarm_minutes: Some(DEFAULT_ALARM_MINUTES),
             calendar_all_day_alarm: chrono::NaiveTime::from_hms_opt(9, 0, 0).expect("09:00"),
+            vdir_contacts: None,
+            vdir_tags: Vec::new(),
+            vdir_statuses: Vec::new(),
             path: None,
         }
     }
@@ -122,6 +130,18 @@ struct File {
     backup: BackupSection,
     #[serde(default)]
     calendar: CalendarSection,
+    #[serde(default)]
+    vdir: VdirSection,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct VdirSection {
+    contacts: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    statuses: Vec<String>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -274,6 +294,32 @@ impl Settings {
                     ),
                 ));
             }
+        }
+        if let Some(dir) = f
+            .vdir
+            .contacts
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            // "~/contacts" as people write it in a config file.
+            let dir = match (dir.strip_prefix("~/"), std::env::var_os("HOME")) {
+                (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+                _ => PathBuf::from(dir),
+            };
+            s.vdir_contacts = Some(dir);
+        }
+        s.vdir_tags = f
+            .vdir
+            .tags
+            .iter()
+            .flat_map(|t| crate::model::contact::tags_in(t))
+            .collect();
+        for st in &f.vdir.statuses {
+            s.vdir_statuses.push(
+                st.parse()
+                    .map_err(|e: String| bad(None, format!("vdir.statuses: {e}")))?,
+            );
         }
         if let Some(t) = &f.calendar.all_day_alarm {
             s.calendar_all_day_alarm = chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M")

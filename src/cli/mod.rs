@@ -16,6 +16,7 @@ mod report;
 mod search;
 mod today;
 mod undo;
+mod vdir;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -111,6 +112,8 @@ pub enum Command {
     Export(interop::ExportArgs),
     /// Import contacts from vCard or CSV (again is safe), or restore a JSON export
     Import(interop::ImportArgs),
+    /// Keep a folder of vCards (for vdirsyncer, CardDAV, your phone) in step with tend
+    Vdir(vdir::VdirArgs),
     /// Copy the database, consistently, even while tend is in use
     Backup(files::BackupArgs),
     /// Print shell completions: tend completions bash > ~/.local/share/bash-completion/completions/tend
@@ -245,6 +248,7 @@ pub fn run(cli: Cli) -> Result<String> {
         }
         Some(Command::Init) => files::init(&path, existed, &mut ctx),
         Some(Command::Backup(a)) => files::backup_run(a, &mut ctx),
+        Some(Command::Vdir(a)) => vdir::run(a, &mut ctx),
         Some(Command::Export(a)) => interop::export_run(a, &mut ctx),
         Some(Command::Import(a)) => interop::import_run(a, &mut ctx),
         Some(Command::Add(a)) => add::run(a, &mut ctx),

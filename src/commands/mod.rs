@@ -14,6 +14,7 @@ pub mod notes;
 pub mod reports;
 pub mod search;
 pub mod undo;
+pub mod vdir;
 
 use chrono::{DateTime, FixedOffset, NaiveTime};
 

@@ -51,9 +51,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 9,
         sql: include_str!("migrations/0009_contact_extras.sql"),
     },
+    Migration {
+        version: 10,
+        sql: include_str!("migrations/0010_vdir_state.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 9;
+pub const LATEST_VERSION: i64 = 10;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

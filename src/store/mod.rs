@@ -14,6 +14,7 @@ pub mod notes;
 pub mod reports;
 pub mod rows;
 pub mod undo_log;
+pub mod vdir;
 
 use std::collections::BTreeSet;
 use std::fs::{self, OpenOptions};
