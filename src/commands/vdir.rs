@@ -154,36 +154,24 @@ pub fn merge3(base: &Card, tend: &Card, file: &Card) -> (Card, Vec<String>) {
     };
     out.name = pick("name", Some(&base.name), Some(&tend.name), Some(&file.name))
         .unwrap_or_else(|| tend.name.clone());
-    out.company = pick(
-        "company",
-        base.company.as_ref(),
-        tend.company.as_ref(),
-        file.company.as_ref(),
-    );
-    out.email = pick(
-        "email",
-        base.email.as_ref(),
-        tend.email.as_ref(),
-        file.email.as_ref(),
-    );
-    out.phone = pick(
-        "phone",
-        base.phone.as_ref(),
-        tend.phone.as_ref(),
-        file.phone.as_ref(),
-    );
-    out.address = pick(
-        "address",
-        base.address.as_ref(),
-        tend.address.as_ref(),
-        file.address.as_ref(),
-    );
-    out.source = pick(
-        "source",
-        base.source.as_ref(),
-        tend.source.as_ref(),
-        file.source.as_ref(),
-    );
+    type Get = fn(&Card) -> &Option<String>;
+    type Set = fn(&mut Card, Option<String>);
+    let slots: [(&str, Get, Set); 5] = [
+        ("company", |c| &c.company, |c, v| c.company = v),
+        ("email", |c| &c.email, |c, v| c.email = v),
+        ("phone", |c| &c.phone, |c, v| c.phone = v),
+        ("address", |c| &c.address, |c, v| c.address = v),
+        ("source", |c| &c.source, |c, v| c.source = v),
+    ];
+    for (what, get, set) in slots {
+        let v = pick(
+            what,
+            get(base).as_ref(),
+            get(tend).as_ref(),
+            get(file).as_ref(),
+        );
+        set(&mut out, v);
+    }
     let keys: BTreeSet<&String> = base
         .fields
         .keys()
@@ -395,13 +383,13 @@ pub fn sync_contacts(
         for (uid, file, _) in &writes {
             report
                 .written
-                .push(format!("{file} ({})", name_of(&stamps, uid, store)?));
+                .push(format!("{file} ({})", name_of(&by_uid, uid, store)?));
         }
         for (_, file) in removals.iter().filter(|(_, f)| !f.is_empty()) {
             report.removed.push(file.clone());
         }
         for (_, uid) in &archive {
-            report.archived.push(name_of(&stamps, uid, store)?);
+            report.archived.push(name_of(&by_uid, uid, store)?);
         }
         for (name, known, card, _) in &in_cards {
             match known {
@@ -467,8 +455,8 @@ pub fn sync_contacts(
     Ok(report)
 }
 
-fn name_of(stamps: &[vdir::Stamp], uid: &str, store: &Store) -> Result<String> {
-    match stamps.iter().find(|s| s.uid == uid) {
+fn name_of(by_uid: &HashMap<&str, &vdir::Stamp>, uid: &str, store: &Store) -> Result<String> {
+    match by_uid.get(uid) {
         Some(s) => Ok(contacts::get(store.conn(), s.id)?.name),
         None => Ok(uid.to_string()),
     }
@@ -593,4 +581,31 @@ fn apply_file(
         )
     })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(email: &str, phone: &str, address: &str) -> Card {
+        Card {
+            name: "Ann".into(),
+            email: Some(email.into()),
+            phone: Some(phone.into()),
+            address: Some(address.into()),
+            ..Card::default()
+        }
+    }
+
+    #[test]
+    fn each_side_s_change_is_taken_and_a_clash_keeps_tend_s_value() {
+        let base = card("a@x.test", "01", "1 Lane");
+        let tend = card("new@x.test", "01", "2 Lane");
+        let file = card("a@x.test", "02", "3 Lane");
+        let (merged, conflicts) = merge3(&base, &tend, &file);
+        assert_eq!(merged.email.as_deref(), Some("new@x.test"), "tend's change");
+        assert_eq!(merged.phone.as_deref(), Some("02"), "the folder's change");
+        assert_eq!(merged.address.as_deref(), Some("2 Lane"), "both: tend's");
+        assert_eq!(conflicts, ["address: 3 Lane"]);
+    }
 }
