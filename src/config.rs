@@ -80,6 +80,12 @@ pub struct Settings {
     /// `[vdir] tags`, `statuses`: which contacts go there (none said: all active ones).
     pub vdir_tags: Vec<String>,
     pub vdir_statuses: Vec<crate::model::contact::Status>,
+    /// `[vdir] calendar`: the folder of one .ics per follow-up.
+    pub vdir_calendar: Option<PathBuf>,
+    /// `[vdir] follow_ups = "events"`: follow-ups go as calendar events, not tasks.
+    pub vdir_events: bool,
+    /// `[vdir] auto = true`: a sync in the background after each change made from the shell.
+    pub vdir_auto: bool,
     pub path: Option<PathBuf>,
 }
 
@@ -113,6 +119,9 @@ impl Default for Settings {
             vdir_contacts: None,
             vdir_tags: Vec::new(),
             vdir_statuses: Vec::new(),
+            vdir_calendar: None,
+            vdir_events: false,
+            vdir_auto: false,
             path: None,
         }
     }
@@ -142,6 +151,11 @@ struct VdirSection {
     tags: Vec<String>,
     #[serde(default)]
     statuses: Vec<String>,
+    calendar: Option<String>,
+    /// "tasks" (the default) or "events".
+    follow_ups: Option<String>,
+    #[serde(default)]
+    auto: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -295,20 +309,21 @@ impl Settings {
                 ));
             }
         }
-        if let Some(dir) = f
-            .vdir
-            .contacts
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-        {
-            // "~/contacts" as people write it in a config file.
-            let dir = match (dir.strip_prefix("~/"), std::env::var_os("HOME")) {
-                (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
-                _ => PathBuf::from(dir),
-            };
-            s.vdir_contacts = Some(dir);
-        }
+        s.vdir_contacts = folder(f.vdir.contacts.as_deref());
+        s.vdir_calendar = folder(f.vdir.calendar.as_deref());
+        s.vdir_events = match f.vdir.follow_ups.as_deref().map(str::trim) {
+            None | Some("tasks") => false,
+            Some("events") => true,
+            Some(other) => {
+                return Err(bad(
+                    None,
+                    format!(
+                        "vdir.follow_ups is \"{other}\": write \"tasks\" (to-dos with a due date) or \"events\" (calendar entries with a reminder)"
+                    ),
+                ));
+            }
+        };
+        s.vdir_auto = f.vdir.auto;
         s.vdir_tags = f
             .vdir
             .tags
@@ -332,6 +347,15 @@ impl Settings {
         }
         Ok(s)
     }
+}
+
+/// A folder as written in config.toml: "~/contacts" as people write it; none when empty.
+fn folder(dir: Option<&str>) -> Option<PathBuf> {
+    let dir = dir.map(str::trim).filter(|d| !d.is_empty())?;
+    Some(match (dir.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(dir),
+    })
 }
 
 /// Folders that live-sync files between machines. SQLite's locking is not safe there: two

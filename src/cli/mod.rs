@@ -112,7 +112,7 @@ pub enum Command {
     Export(interop::ExportArgs),
     /// Import contacts from vCard or CSV (again is safe), or restore a JSON export
     Import(interop::ImportArgs),
-    /// Keep a folder of vCards (for vdirsyncer, CardDAV, your phone) in step with tend
+    /// Keep folders of contacts and follow-ups (vdirs, for vdirsyncer, CardDAV/CalDAV, your phone) in step with tend
     Vdir(vdir::VdirArgs),
     /// Copy the database, consistently, even while tend is in use
     Backup(files::BackupArgs),

@@ -7,6 +7,7 @@ use crate::commands::undo::Undo;
 use crate::commands::vdir::{self, Selection, SyncReport};
 use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::interop::ics;
 use crate::model::text::one_line;
 
 #[derive(Debug, Args)]
@@ -17,8 +18,9 @@ pub struct VdirArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum VdirCommand {
-    /// Bring the contacts folder and tend in step, both ways: what changed on either side since
-    /// the last sync goes to the other ([vdir] contacts = "PATH" in config.toml)
+    /// Bring the contacts and calendar folders and tend in step, both ways: what changed on
+    /// either side since the last sync goes to the other ([vdir] contacts = "PATH" and
+    /// calendar = "PATH" in config.toml)
     Sync {
         /// Say what would change on each side, and change nothing
         #[arg(long, short = 'n')]
@@ -29,46 +31,131 @@ pub enum VdirCommand {
     },
 }
 
+/// Both folders' reports, for --json.
+#[derive(serde::Serialize)]
+struct Reports<'a> {
+    contacts: Option<&'a SyncReport>,
+    calendar: Option<&'a SyncReport>,
+}
+
 pub fn run(a: VdirArgs, ctx: &mut Ctx) -> Result<String> {
     let VdirCommand::Sync {
         dry_run,
         json: as_json,
     } = a.command;
     let settings = Settings::load()?;
-    let Some(dir) = settings.vdir_contacts.clone() else {
+    if settings.vdir_contacts.is_none() && settings.vdir_calendar.is_none() {
         return Err(Error::invalid_with_hint(
-            "no contacts folder to sync with",
+            "no folder to sync with",
             format!(
-                "say which in {}: [vdir] then contacts = \"~/.local/share/tend/contacts\" (the folder vdirsyncer keeps for your address book)",
+                "say which in {}: [vdir] then contacts = \"~/.local/share/tend/contacts\" and calendar = \"~/.local/share/tend/calendar\" (the folders vdirsyncer keeps for your address book and calendar)",
                 settings
                     .path
                     .as_ref()
                     .map_or("config.toml".to_string(), |p| p.display().to_string())
             ),
         ));
-    };
-    let selection = Selection {
-        tags: settings.vdir_tags.clone(),
-        statuses: settings.vdir_statuses.clone(),
-    };
-    let mut report = vdir::sync_contacts(&mut ctx.store, &ctx.clock, &dir, &selection, dry_run)?;
-    let undo = std::mem::take(&mut report.undo);
-    if !undo.is_empty() {
-        let what = format!(
-            "vdir sync: {} created, {} updated, {} archived from the folder",
-            report.created.len(),
-            report.updated.len(),
-            report.archived.len()
-        );
-        ctx.remember(&what, &Undo::Together(undo))?;
     }
+    let (contacts, calendar) = sync(ctx, &settings, dry_run)?;
     if as_json {
-        return json(&report);
+        return json(&Reports {
+            contacts: contacts.as_ref(),
+            calendar: calendar.as_ref(),
+        });
     }
-    Ok(describe(&report, &dir))
+    let mut out = String::new();
+    if let (Some(r), Some(dir)) = (&contacts, &settings.vdir_contacts) {
+        out.push_str(&describe(r, dir, "contacts"));
+    }
+    if let (Some(r), Some(dir)) = (&calendar, &settings.vdir_calendar) {
+        out.push_str(&describe(r, dir, "follow-ups"));
+    }
+    let changed: usize = [&contacts, &calendar]
+        .iter()
+        .filter_map(|r| r.as_ref())
+        .map(SyncReport::changed_in_tend)
+        .sum();
+    if dry_run {
+        out.push_str("Nothing was changed.\n");
+    } else if changed > 0 {
+        out.push_str("tend undo takes back what the sync changed in tend.\n");
+    }
+    Ok(out)
 }
 
-fn describe(r: &SyncReport, dir: &std::path::Path) -> String {
+/// Each configured folder synced, contacts first (a new task on the phone may name a contact
+/// the phone just added); what they changed in tend is one undo.
+pub fn sync(
+    ctx: &mut Ctx,
+    settings: &Settings,
+    dry_run: bool,
+) -> Result<(Option<SyncReport>, Option<SyncReport>)> {
+    let contacts = match &settings.vdir_contacts {
+        Some(dir) => {
+            let selection = Selection {
+                tags: settings.vdir_tags.clone(),
+                statuses: settings.vdir_statuses.clone(),
+            };
+            Some(vdir::sync_contacts(
+                &mut ctx.store,
+                &ctx.clock,
+                dir,
+                &selection,
+                dry_run,
+            )?)
+        }
+        None => None,
+    };
+    let calendar = match &settings.vdir_calendar {
+        Some(dir) => {
+            let opts = ics::Options {
+                shape: if settings.vdir_events {
+                    ics::Shape::Event
+                } else {
+                    ics::Shape::Todo
+                },
+                alarm_minutes: settings.calendar_alarm_minutes,
+                all_day_alarm: settings.calendar_all_day_alarm,
+            };
+            Some(vdir::sync_calendar(
+                &mut ctx.store,
+                &ctx.clock,
+                dir,
+                &opts,
+                dry_run,
+            )?)
+        }
+        None => None,
+    };
+    let mut undo = Vec::new();
+    let mut what = Vec::new();
+    for r in [&contacts, &calendar].into_iter().flatten() {
+        undo.extend(r.undo.iter().cloned());
+    }
+    if let Some(r) = &contacts {
+        what.push(format!(
+            "{} contacts created, {} updated, {} archived",
+            r.created.len(),
+            r.updated.len(),
+            r.archived.len()
+        ));
+    }
+    if let Some(r) = &calendar {
+        what.push(format!(
+            "{} follow-ups created, {} changed, {} done",
+            r.created.len(),
+            r.updated.len(),
+            r.completed.len()
+        ));
+    }
+    if !undo.is_empty() {
+        let what = format!("vdir sync from the folders: {}", what.join("; "));
+        ctx.remember(&what, &Undo::Together(undo))?;
+    }
+    Ok((contacts, calendar))
+}
+
+fn describe(r: &SyncReport, dir: &std::path::Path, what: &str) -> String {
     let mut out = String::new();
     let head = if r.dry_run {
         "Dry run of the sync with"
@@ -76,11 +163,15 @@ fn describe(r: &SyncReport, dir: &std::path::Path) -> String {
         "Synced with"
     };
     out.push_str(&format!(
-        "{head} {}: into tend {} created, {} updated, {} archived; into the folder {} written, {} removed{}.\n",
+        "{head} {} ({what}): into tend {} created, {} updated, {}; into the folder {} written, {} removed{}.\n",
         dir.display(),
         r.created.len(),
         r.updated.len(),
-        r.archived.len(),
+        if what == "contacts" {
+            format!("{} archived", r.archived.len())
+        } else {
+            format!("{} done", r.completed.len())
+        },
         r.written.len(),
         r.removed.len(),
         if r.changed_nothing() { " (nothing to do)" } else { "" },
@@ -97,6 +188,7 @@ fn describe(r: &SyncReport, dir: &std::path::Path) -> String {
     list(&mut out, verb("created", "would create"), &r.created);
     list(&mut out, verb("updated", "would update"), &r.updated);
     list(&mut out, verb("archived", "would archive"), &r.archived);
+    list(&mut out, verb("done", "would mark done"), &r.completed);
     list(&mut out, verb("wrote", "would write"), &r.written);
     list(&mut out, verb("removed", "would remove"), &r.removed);
     for c in &r.conflicts {
@@ -106,15 +198,7 @@ fn describe(r: &SyncReport, dir: &std::path::Path) -> String {
         ));
     }
     for (path, why) in &r.unreadable {
-        out.push_str(&format!(
-            "  could not read {path}: {}; left as it is\n",
-            one_line(why)
-        ));
-    }
-    if r.dry_run {
-        out.push_str("Nothing was changed.\n");
-    } else if !r.created.is_empty() || !r.updated.is_empty() || !r.archived.is_empty() {
-        out.push_str("tend undo takes back what the sync changed in tend.\n");
+        out.push_str(&format!("  left alone {path}: {}\n", one_line(why)));
     }
     out
 }

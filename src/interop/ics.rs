@@ -39,7 +39,7 @@ const EVENT_MINUTES: u32 = 30;
 
 /// The follow-ups a calendar should see, one per UID: of each series (or single follow-up),
 /// the open occurrence if there is one, else the one finished last.
-fn one_per_uid(items: &[FollowUp]) -> Vec<&FollowUp> {
+pub fn one_per_uid(items: &[FollowUp]) -> Vec<&FollowUp> {
     let mut chosen: std::collections::BTreeMap<&str, &FollowUp> = Default::default();
     for f in items {
         let better = match chosen.get(f.series_uid()) {
@@ -243,6 +243,91 @@ fn kind(time: Option<NaiveTime>) -> Vec<ICalendarParameter> {
         Some(_) => vec![],
         None => vec![ICalendarParameter::value(ICalendarValueType::Date)],
     }
+}
+
+/// One task or event as a calendar file holds it: what `tend vdir sync` reads back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub uid: Option<String>,
+    /// The title: tend writes "Who: what to do".
+    pub summary: String,
+    pub date: NaiveDate,
+    pub time: Option<NaiveTime>,
+    /// Completed (a task), cancelled (either), or 100% done.
+    pub done: bool,
+}
+
+/// The first task or event in a calendar file, or why there is none. A time in UTC is read in
+/// the local zone; a time with a TZID is taken as it reads (tend's times are the wall clock's).
+pub fn read_one(text: &str) -> Result<Item, String> {
+    let cal = ICalendar::parse(text).map_err(|_| "not an iCalendar file (no BEGIN:VCALENDAR)")?;
+    let c = cal
+        .components
+        .iter()
+        .find(|c| {
+            matches!(
+                c.component_type,
+                ICalendarComponentType::VTodo | ICalendarComponentType::VEvent
+            )
+        })
+        .ok_or("no task (VTODO) or event (VEVENT) in it")?;
+    let summary = c
+        .property(&ICalendarProperty::Summary)
+        .and_then(|e| e.values.first())
+        .and_then(|v| v.as_text())
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let when = |p: ICalendarProperty| {
+        c.property(&p)
+            .and_then(|e| e.values.first())
+            .and_then(|v| match v {
+                ICalendarValue::PartialDateTime(d) => Some(d.as_ref().clone()),
+                _ => None,
+            })
+    };
+    let at = match c.component_type {
+        ICalendarComponentType::VTodo => {
+            when(ICalendarProperty::Due).or_else(|| when(ICalendarProperty::Dtstart))
+        }
+        _ => when(ICalendarProperty::Dtstart),
+    }
+    .ok_or("it has no date (DUE or DTSTART)")?;
+    let (date, time) = local(&at).ok_or("its date cannot be read")?;
+    let done = matches!(
+        c.status(),
+        Some(ICalendarStatus::Completed | ICalendarStatus::Cancelled)
+    ) || c.has_property(&ICalendarProperty::Completed)
+        || c.property(&ICalendarProperty::PercentComplete)
+            .and_then(|e| e.values.first())
+            .is_some_and(|v| matches!(v, ICalendarValue::Integer(100)));
+    Ok(Item {
+        uid: c.uid().map(str::to_string),
+        summary,
+        date,
+        time,
+        done,
+    })
+}
+
+/// A calendar date-time as tend keeps one: a date, and the local wall-clock time if it has one.
+fn local(d: &PartialDateTime) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    let date = NaiveDate::from_ymd_opt(i32::from(d.year?), u32::from(d.month?), u32::from(d.day?))?;
+    let Some(hour) = d.hour else {
+        return Some((date, None));
+    };
+    let time = NaiveTime::from_hms_opt(u32::from(hour), u32::from(d.minute.unwrap_or(0)), 0)?;
+    if d.tz_hour.is_none() {
+        return Some((date, Some(time)));
+    }
+    // A fixed offset (UTC, "Z", most often): to this machine's zone.
+    let secs = (i32::from(d.tz_hour.unwrap_or(0)) * 3600
+        + i32::from(d.tz_minute.unwrap_or(0)) * 60)
+        * if d.tz_minus { -1 } else { 1 };
+    let offset = FixedOffset::east_opt(secs)?;
+    let at = date.and_time(time).and_local_timezone(offset).single()?;
+    let here = at.with_timezone(&chrono::Local).naive_local();
+    Some((here.date(), Some(here.time())))
 }
 
 #[cfg(test)]

@@ -55,9 +55,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 10,
         sql: include_str!("migrations/0010_vdir_state.sql"),
     },
+    Migration {
+        version: 11,
+        sql: include_str!("migrations/0011_contact_rev.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 10;
+pub const LATEST_VERSION: i64 = 11;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

@@ -55,8 +55,8 @@ pub fn forget(conn: &Connection, kind: &str, uid: &str) -> Result<()> {
     Ok(())
 }
 
-/// A contact as the sync sees it: which it is, when it (or its company, whose name its card
-/// carries) last changed, and whether it is archived.
+/// A contact as the sync sees it: which it is, its revision with its company's and referrer's
+/// (whose names its card carries; migration 11), and whether it is archived.
 #[derive(Debug, Clone)]
 pub struct Stamp {
     pub id: i64,
@@ -77,9 +77,10 @@ pub fn contact_stamps(conn: &Connection) -> Result<Vec<Stamp>> {
         }
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.uid, max(c.updated_at, coalesce(co.updated_at, '')),
+        "SELECT c.id, c.uid, c.rev || '.' || coalesce(co.rev, '') || '.' || coalesce(re.rev, ''),
                 c.archived_at IS NOT NULL, c.status
-           FROM contacts c LEFT JOIN contacts co ON co.id = c.company_id",
+           FROM contacts c LEFT JOIN contacts co ON co.id = c.company_id
+                LEFT JOIN contacts re ON re.id = c.referred_by_id",
     )?;
     let rows = stmt.query_map([], |r| {
         let id: i64 = r.get(0)?;
@@ -102,8 +103,9 @@ pub fn contact_stamps(conn: &Connection) -> Result<Vec<Stamp>> {
 /// One contact's stamp, as `contact_stamps` gives it.
 pub fn stamp_of(conn: &Connection, id: i64) -> Result<String> {
     Ok(conn.query_row(
-        "SELECT max(c.updated_at, coalesce(co.updated_at, ''))
-           FROM contacts c LEFT JOIN contacts co ON co.id = c.company_id WHERE c.id = ?1",
+        "SELECT c.rev || '.' || coalesce(co.rev, '') || '.' || coalesce(re.rev, '')
+           FROM contacts c LEFT JOIN contacts co ON co.id = c.company_id
+                LEFT JOIN contacts re ON re.id = c.referred_by_id WHERE c.id = ?1",
         [id],
         |r| r.get(0),
     )?)

@@ -1,28 +1,18 @@
-//! `tend vdir sync`: a folder of one `.vcf` per contact (a vdir, the format vdirsyncer, khard
-//! and the CardDAV world share) kept in step with the database, both ways.
-//!
-//! Each file's content at the last sync, its size and mtime, and the contact's `updated_at`
-//! then are kept in `vdir_state`. A sync compares the three: a file that did not change goes
-//! unread, a contact that did not change goes unrendered, and only what changed is written, so
-//! vdirsyncer uploads only that. When both sides changed one contact, the two are merged field
-//! by field against what they last agreed on; where both changed the same field, tend's value
-//! stays and the folder's is written on the contact as a note. Nothing is deleted in tend: a
-//! file removed from the folder archives its contact.
+//! The contacts folder: one vCard 3.0 `.vcf` per contact, named by its uid.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use serde::Serialize;
-
 use crate::clock::Clock;
 use crate::commands::import::{self, ImportOptions};
 use crate::commands::notes::{self, AddNote};
-use crate::commands::undo::Undo;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::interop::{Card, Parsed, vcard};
 use crate::model::contact::Status;
 use crate::model::note::NoteKind;
 use crate::store::vdir::{self, Synced};
+
+use super::{SyncReport, by_file, file_name, meta, prepare, remove_file, scan, write_file};
 use crate::store::{Store, contacts};
 
 const KIND: &str = "contact";
@@ -36,84 +26,10 @@ pub struct Selection {
     pub statuses: Vec<Status>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct SyncReport {
-    pub dry_run: bool,
-    /// Files written from tend: new contacts and changed ones.
-    pub written: Vec<String>,
-    /// Files removed because their contact was archived, deleted or left the selection.
-    pub removed: Vec<String>,
-    /// Contacts made from new files in the folder.
-    pub created: Vec<String>,
-    /// Contacts changed from edited files.
-    pub updated: Vec<String>,
-    /// Contacts archived because their file was deleted.
-    pub archived: Vec<String>,
-    /// The same field changed on both sides: tend's value kept, the folder's in a note.
-    pub conflicts: Vec<String>,
-    /// Files that could not be read: path and why. Left as they are.
-    pub unreadable: Vec<(String, String)>,
-    /// What takes the sync's changes to tend back (not to the folder).
-    #[serde(skip)]
-    pub undo: Vec<Undo>,
-}
-
-impl SyncReport {
-    pub fn changed_nothing(&self) -> bool {
-        self.written.is_empty()
-            && self.removed.is_empty()
-            && self.created.is_empty()
-            && self.updated.is_empty()
-            && self.archived.is_empty()
-    }
-}
-
-/// A file in the folder: its name, and its text if it changed since the last sync.
-struct File {
-    mtime: i64,
-    size: i64,
-    text: Option<String>,
-}
-
-fn meta(path: &Path) -> Result<(i64, i64)> {
-    let m = std::fs::metadata(path)?;
-    let mtime = m
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i64);
-    Ok((mtime, m.len() as i64))
-}
-
-/// Write `text` whole or not at all: a temporary name vdir readers skip, then a rename.
-fn write_file(dir: &Path, name: &str, text: &str) -> Result<(i64, i64)> {
-    let path = dir.join(name);
-    let tmp = dir.join(format!(".{name}.tend-tmp"));
-    std::fs::write(&tmp, text)?;
-    std::fs::File::open(&tmp)?.sync_all()?;
-    std::fs::rename(&tmp, &path)?;
-    meta(&path)
-}
-
 fn render(card: &Card) -> String {
     let mut s = String::new();
     vcard::write(card, vcard::Version::V3, &mut s);
     s
-}
-
-fn file_name(uid: &str) -> String {
-    // A uid is tend's own (a UUID) or a phone's; either way only safe characters go in a name.
-    let safe: String = uid
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.@".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{safe}.vcf")
 }
 
 /// The one card a file holds, or why not.
@@ -138,6 +54,9 @@ fn card_of(store: &Store, id: i64) -> Result<Card> {
 /// that side; what changed on both to different values keeps tend's, and the folder's goes in
 /// the returned list ("phone: 07700 900111").
 pub fn merge3(base: &Card, tend: &Card, file: &Card) -> (Card, Vec<String>) {
+    let mut file = file.clone();
+    promote_added_channels(base, &mut file);
+    let file = &file;
     let mut out = file.clone();
     let mut conflicts = Vec::new();
     let mut pick = |what: &str, b: Option<&String>, t: Option<&String>, f: Option<&String>| {
@@ -206,6 +125,36 @@ pub fn merge3(base: &Card, tend: &Card, file: &Card) -> (Card, Vec<String>) {
     (out, conflicts)
 }
 
+/// A number (email, address) the phone added to a card that had none: tend's own cards make
+/// unmarked channels profile fields ("phone (mobile)"), but one added where there was no main
+/// one is meant as the main one.
+fn promote_added_channels(base: &Card, file: &mut Card) {
+    type Slot = fn(&mut Card) -> &mut Option<String>;
+    let slots: [(&str, Slot); 3] = [
+        ("email", |c| &mut c.email),
+        ("phone", |c| &mut c.phone),
+        ("address", |c| &mut c.address),
+    ];
+    for (what, slot) in slots {
+        let mut base = base.clone();
+        if slot(&mut base).is_some() || slot(file).is_some() {
+            continue;
+        }
+        let added = file
+            .fields
+            .iter()
+            .find(|(k, _)| {
+                (k.starts_with(&format!("{what} (")) || k.starts_with(&format!("{what} ")))
+                    && !base.fields.contains_key(*k)
+            })
+            .map(|(k, v)| (k.clone(), v.clone()));
+        if let Some((k, v)) = added {
+            file.fields.remove(&k);
+            *slot(file) = Some(v);
+        }
+    }
+}
+
 /// Sync the contacts with the vdir `dir`.
 pub fn sync_contacts(
     store: &mut Store,
@@ -214,60 +163,11 @@ pub fn sync_contacts(
     selection: &Selection,
     dry_run: bool,
 ) -> Result<SyncReport> {
-    if dir.is_file() {
-        return Err(Error::invalid_with_hint(
-            format!("{} is a file, not a folder", dir.display()),
-            "[vdir] contacts in config.toml names the folder vdirsyncer keeps the cards in",
-        ));
-    }
-    if !dir.exists() && !dry_run {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut report = SyncReport {
-        dry_run,
-        ..SyncReport::default()
-    };
+    prepare(dir, dry_run, "contacts")?;
+    let mut report = SyncReport::new(dry_run);
     let state = vdir::state(store.conn(), KIND)?;
-    let by_file: HashMap<&str, (&String, &Synced)> = state
-        .iter()
-        .map(|(u, s)| (s.file.as_str(), (u, s)))
-        .collect();
-
-    // The folder: each .vcf, read only when it is not as the last sync left it.
-    let mut files: HashMap<String, File> = HashMap::new();
-    if dir.exists() {
-        for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            let Some(name) = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .map(str::to_string)
-            else {
-                continue;
-            };
-            if !name.ends_with(".vcf") || name.starts_with('.') {
-                continue;
-            }
-            let (mtime, size) = meta(&path)?;
-            let unchanged = by_file
-                .get(name.as_str())
-                .is_some_and(|(_, s)| s.mtime == mtime && s.size == size);
-            let text = if unchanged {
-                None
-            } else {
-                match std::fs::read(&path) {
-                    Ok(b) => Some(crate::interop::decode(&b)),
-                    Err(e) => {
-                        report
-                            .unreadable
-                            .push((path.display().to_string(), e.to_string()));
-                        continue;
-                    }
-                }
-            };
-            files.insert(name, File { mtime, size, text });
-        }
-    }
+    let by_file = by_file(&state);
+    let files = scan(dir, "vcf", &by_file, &mut report)?;
 
     let stamps = vdir::contact_stamps(store.conn())?;
     let selected = |s: &vdir::Stamp| {
@@ -353,7 +253,7 @@ pub fn sync_contacts(
             (true, Some(b)) if b.stamp == st.stamp => {}
             (true, base) => {
                 let text = render(&card_of(store, st.id)?);
-                let file = base.map_or_else(|| file_name(&st.uid), |b| b.file.clone());
+                let file = base.map_or_else(|| file_name(&st.uid, "vcf"), |b| b.file.clone());
                 if let Some(b) = base.filter(|b| b.text == text) {
                     // Only the stamp moved (a note, say): nothing to write.
                     if !dry_run {
@@ -443,12 +343,8 @@ pub fn sync_contacts(
         report.written.push(file);
     }
     for (uid, file) in removals {
-        if !file.is_empty() {
-            match std::fs::remove_file(dir.join(&file)) {
-                Ok(()) => report.removed.push(file),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e.into()),
-            }
+        if !file.is_empty() && remove_file(dir, &file)? {
+            report.removed.push(file);
         }
         store.write(|tx| vdir::forget(tx, KIND, &uid))?;
     }
@@ -553,7 +449,7 @@ fn apply_file(
     let text_now = render(&card_of(store, id)?);
     let file = state
         .get(&c.uid)
-        .map_or_else(|| file_name(&c.uid), |s| s.file.clone());
+        .map_or_else(|| file_name(&c.uid, "vcf"), |s| s.file.clone());
     if file != name {
         // A new card from the phone named its own way, or one that matched a contact tend
         // already had: one file per contact, tend's.

@@ -1,0 +1,527 @@
+//! The calendar folder: one `.ics` per follow-up (a repeating one's whole series in one file,
+//! under the series' uid), as a task (VTODO) or an event (VEVENT) with its reminder.
+//!
+//! Out: an open follow-up is written; a finished one stays as a COMPLETED task for two months
+//! (an event is removed at once), then its file goes; so does a cancelled or deleted one's, and
+//! an archived contact's. In: a changed date or title is taken, a task marked done (or an event
+//! cancelled) completes the follow-up (a repeating one moves on to its next date, written back),
+//! a deleted file finishes it and stops it repeating, and a new task titled "Who: what" becomes
+//! a next step for that contact.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use crate::clock::{self, Clock};
+use crate::commands::NextStep;
+use crate::commands::followups;
+use crate::commands::notes::{self, AddNote};
+use crate::error::Result;
+use crate::find;
+use crate::interop::ics::{self, Item, Options, Shape};
+use crate::model::followup::FollowUp;
+use crate::model::note::NoteKind;
+use crate::store::followups as stored;
+use crate::store::vdir::{self, Synced};
+use crate::when::When;
+
+use super::{SyncReport, by_file, file_name, meta, prepare, remove_file, scan, write_file};
+
+const KIND: &str = "follow_up";
+const EXT: &str = "ics";
+
+/// How long a finished task stays in the folder, so a phone that syncs now and then hears.
+pub const FINISHED_SHOWN_DAYS: i64 = 60;
+
+/// What a follow-up's file shows changes exactly when this does.
+fn stamp_of(f: &FollowUp, opts: &Options) -> String {
+    format!(
+        "{}|{}|{:?}|{}|{:?}|{:?}|{}|{:?}|{:?}|{}",
+        f.id,
+        f.due_date,
+        f.due_time,
+        f.text,
+        f.done_at,
+        f.recurrence,
+        f.contact,
+        opts.shape,
+        opts.alarm_minutes,
+        opts.all_day_alarm
+    )
+}
+
+fn render(f: &FollowUp, opts: &Options, clock: &Clock) -> String {
+    ics::write(std::slice::from_ref(f), opts, clock.now())
+}
+
+/// The follow-up's own words from a title tend wrote as "Who: what".
+fn task_text(summary: &str, contact: &str) -> String {
+    summary
+        .strip_prefix(contact)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .unwrap_or(summary)
+        .trim()
+        .to_string()
+}
+
+fn label(f: &FollowUp) -> String {
+    format!("{}: {}", f.contact, f.text)
+}
+
+fn when_label(date: chrono::NaiveDate, time: Option<chrono::NaiveTime>) -> String {
+    match time {
+        Some(t) => format!("{} {}", date.format("%a %-d %b %Y"), t.format("%H:%M")),
+        None => date.format("%a %-d %b %Y").to_string(),
+    }
+}
+
+/// A changed file, with the series it belongs to when tend has it.
+struct Edited {
+    file: String,
+    series: Option<String>,
+    item: Item,
+    text: String,
+}
+
+/// Sync the follow-ups with the vdir `dir`.
+pub fn sync_calendar(
+    store: &mut crate::store::Store,
+    clock: &Clock,
+    dir: &Path,
+    opts: &Options,
+    dry_run: bool,
+) -> Result<SyncReport> {
+    prepare(dir, dry_run, "calendar")?;
+    let mut report = SyncReport::new(dry_run);
+    let state = vdir::state(store.conn(), KIND)?;
+    let by_file = by_file(&state);
+    let files = scan(dir, EXT, &by_file, &mut report)?;
+
+    let since = clock.now() - chrono::Duration::days(FINISHED_SHOWN_DAYS);
+    let items = stored::for_calendar(store.conn(), &clock::stamp(since))?;
+    let shown: HashMap<String, FollowUp> = ics::one_per_uid(&items)
+        .into_iter()
+        .filter(|f| opts.shape == Shape::Todo || f.done_at.is_none())
+        .map(|f| (f.series_uid().to_string(), f.clone()))
+        .collect();
+
+    // Files that are new or changed.
+    let mut edited = Vec::new();
+    let mut names: Vec<&String> = files.keys().collect();
+    names.sort();
+    for name in names {
+        let f = &files[name];
+        let Some(text) = &f.text else { continue };
+        let known = by_file.get(name.as_str());
+        if let Some((series, s)) = known
+            && s.text == *text
+        {
+            // Touched but not changed: remember it as it is now, to not read it again.
+            if !dry_run {
+                let now = Synced {
+                    mtime: f.mtime,
+                    size: f.size,
+                    ..(*s).clone()
+                };
+                store.write(|tx| vdir::put(tx, KIND, series, &now))?;
+            }
+            continue;
+        }
+        match ics::read_one(text) {
+            Err(why) => report
+                .unreadable
+                .push((dir.join(name).display().to_string(), why)),
+            Ok(item) => {
+                // Tend's series: as the last sync named the file, or by the uid tend gave it.
+                let series = known
+                    .map(|(s, _)| (*s).clone())
+                    .or_else(|| {
+                        item.uid
+                            .as_deref()
+                            .and_then(|u| u.strip_suffix("@tend"))
+                            .map(str::to_string)
+                    })
+                    .filter(|s| shown.contains_key(s));
+                edited.push(Edited {
+                    file: name.clone(),
+                    series,
+                    item,
+                    text: text.clone(),
+                });
+            }
+        }
+    }
+    let edited_series: BTreeSet<&String> =
+        edited.iter().filter_map(|e| e.series.as_ref()).collect();
+
+    // Files the last sync left that are gone: their follow-ups are finished.
+    // (A file name left empty is one the folder deleted and tend then finished: not written
+    // again while it stays as it is.)
+    let mut gone: Vec<String> = state
+        .iter()
+        .filter(|(_, s)| !s.file.is_empty() && !files.contains_key(&s.file))
+        .map(|(series, _)| series.clone())
+        .collect();
+    gone.sort();
+
+    // What tend changed: new, changed and finished follow-ups, and ones no longer shown.
+    let mut writes: Vec<(String, String, String, String)> = Vec::new(); // series, file, text, stamp
+    let mut restamps: Vec<(String, Synced)> = Vec::new();
+    let mut series: Vec<&String> = shown.keys().collect();
+    series.sort();
+    for s in series {
+        if edited_series.contains(s) || gone.contains(s) {
+            continue;
+        }
+        let f = &shown[s];
+        let stamp = stamp_of(f, opts);
+        let base = state.get(s);
+        if base.is_some_and(|b| b.stamp == stamp) {
+            continue;
+        }
+        let text = render(f, opts, clock);
+        let file = base
+            .map(|b| b.file.clone())
+            .filter(|f| !f.is_empty())
+            .unwrap_or_else(|| file_name(s, EXT));
+        writes.push((s.clone(), file, text, stamp));
+    }
+    let mut removals: Vec<(String, String)> = state
+        .iter()
+        .filter(|(s, b)| {
+            !shown.contains_key(*s)
+                && (b.file.is_empty() || files.contains_key(&b.file))
+                && !edited.iter().any(|e| e.file == b.file)
+        })
+        .map(|(s, b)| (s.clone(), b.file.clone()))
+        .collect();
+    removals.sort();
+
+    if dry_run {
+        for (s, file, ..) in &writes {
+            report
+                .written
+                .push(format!("{file} ({})", label(&shown[s])));
+        }
+        report.removed.extend(
+            removals
+                .iter()
+                .filter(|(_, f)| !f.is_empty())
+                .map(|(_, f)| f.clone()),
+        );
+        for s in &gone {
+            if let Some(f) = shown.get(s).filter(|f| f.done_at.is_none()) {
+                report.completed.push(label(f));
+            }
+        }
+        for e in &edited {
+            match e.series.as_ref().and_then(|s| shown.get(s)) {
+                Some(f) => report
+                    .updated
+                    .push(format!("{} (from {})", label(f), e.file)),
+                None => report
+                    .created
+                    .push(format!("{} (from {})", e.item.summary, e.file)),
+            }
+        }
+        return Ok(report);
+    }
+
+    for e in edited {
+        match e.series.as_ref().and_then(|s| shown.get(s)) {
+            Some(f) => apply_edit(store, clock, dir, opts, &e, f, &state, &mut report)?,
+            None => apply_new(store, clock, dir, opts, &e, &mut report)?,
+        }
+    }
+    for s in gone {
+        if let Some(f) = shown.get(&s).filter(|f| f.done_at.is_none()) {
+            // Deleted on the phone: finished, and a repeating one stops.
+            if f.recurrence.is_some() {
+                report.undo.push(followups::stop_repeat(store, f.id)?.undo);
+            }
+            let c = followups::done(store, clock, f.id)?;
+            report.undo.push(c.undo());
+            report.completed.push(label(f));
+            if opts.shape == Shape::Todo {
+                let left = Synced {
+                    file: String::new(),
+                    text: String::new(),
+                    mtime: 0,
+                    size: 0,
+                    stamp: stamp_of(&c.done, opts),
+                };
+                store.write(|tx| vdir::put(tx, KIND, &s, &left))?;
+                continue;
+            }
+        }
+        store.write(|tx| vdir::forget(tx, KIND, &s))?;
+    }
+    for (s, file, text, stamp) in writes {
+        let (mtime, size) = write_file(dir, &file, &text)?;
+        let synced = Synced {
+            file: file.clone(),
+            text,
+            mtime,
+            size,
+            stamp,
+        };
+        restamps.push((s, synced));
+        report.written.push(file);
+    }
+    store.write(|tx| {
+        for (s, synced) in &restamps {
+            vdir::put(tx, KIND, s, synced)?;
+        }
+        Ok(())
+    })?;
+    for (s, file) in removals {
+        if !file.is_empty() && remove_file(dir, &file)? {
+            report.removed.push(file);
+        }
+        store.write(|tx| vdir::forget(tx, KIND, &s))?;
+    }
+    Ok(report)
+}
+
+/// A file of one of tend's follow-ups, changed in the folder: each field the folder changed
+/// since the last sync is taken unless tend changed it too (then tend's stays, and the
+/// folder's goes in a note). Written back only where tend's now differs from the file.
+#[allow(clippy::too_many_arguments)]
+fn apply_edit(
+    store: &mut crate::store::Store,
+    clock: &Clock,
+    dir: &Path,
+    opts: &Options,
+    e: &Edited,
+    t: &FollowUp,
+    state: &HashMap<String, Synced>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let series = t.series_uid().to_string();
+    let tend_item = ics::read_one(&render(t, opts, clock)).ok();
+    let base = state
+        .get(&series)
+        .and_then(|s| ics::read_one(&s.text).ok())
+        .or(tend_item)
+        .unwrap_or_else(|| e.item.clone());
+    let item = &e.item;
+    let open = t.done_at.is_none();
+    let mut conflicts = Vec::new();
+    let mut when = None;
+    if (item.date, item.time) != (base.date, base.time) {
+        if (t.due_date, t.due_time) == (base.date, base.time) {
+            when = Some(When {
+                date: item.date,
+                time: item.time,
+            });
+        } else if (t.due_date, t.due_time) != (item.date, item.time) {
+            conflicts.push(format!("due {}", when_label(item.date, item.time)));
+        }
+    }
+    let file_text = task_text(&item.summary, &t.contact);
+    let base_text = task_text(&base.summary, &t.contact);
+    let mut text = None;
+    if file_text != base_text && !file_text.is_empty() {
+        if t.text == base_text {
+            text = Some(file_text);
+        } else if t.text != file_text {
+            conflicts.push(format!("title \"{file_text}\""));
+        }
+    }
+    if !open && (when.is_some() || text.is_some() || (base.done && !item.done)) {
+        // Finished in tend, changed or reopened in the folder: tend's finish stands.
+        conflicts.push(format!(
+            "changed after it was done in tend: \"{}\" {}",
+            item.summary,
+            when_label(item.date, item.time)
+        ));
+        when = None;
+        text = None;
+    }
+    let mut id = t.id;
+    if open && (when.is_some() || text.is_some()) {
+        let r = followups::replace(
+            store,
+            t.id,
+            when.unwrap_or(When {
+                date: t.due_date,
+                time: t.due_time,
+            }),
+            text.as_deref().unwrap_or(&t.text),
+        )?;
+        report.undo.push(r.undo);
+        report.updated.push(label(&r.follow_up));
+    }
+    if open && item.done && !base.done {
+        let c = followups::done(store, clock, t.id)?;
+        report.undo.push(c.undo());
+        report.completed.push(label(&c.done));
+        if let Some(next) = &c.next {
+            id = next.id;
+        }
+    }
+    if !conflicts.is_empty() {
+        let body = format!(
+            "From the calendar (vdir sync), the follow-up \"{}\" changed there while tend changed it too; tend's kept, the calendar had: {}",
+            t.text,
+            conflicts.join("; ")
+        );
+        let added = notes::add(
+            store,
+            clock,
+            AddNote {
+                contact_id: t.contact_id,
+                kind: NoteKind::Note,
+                body,
+                at: None,
+                next: None,
+            },
+        )?;
+        report.undo.push(added.undo());
+        report
+            .conflicts
+            .push(format!("{}: {}", label(t), conflicts.join("; ")));
+    }
+    let now = stored::get(store.conn(), id)?;
+    write_back(
+        store, clock, dir, opts, &series, &e.file, &e.text, now, report,
+    )
+}
+
+/// The file of `series` as tend now has it: left as the folder wrote it when it already says
+/// the same (keeping what the phone added), rewritten when not, removed when it is no longer
+/// shown (a finished event).
+#[allow(clippy::too_many_arguments)]
+fn write_back(
+    store: &mut crate::store::Store,
+    clock: &Clock,
+    dir: &Path,
+    opts: &Options,
+    series: &str,
+    file: &str,
+    file_text: &str,
+    now: Option<FollowUp>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let Some(f) = now.filter(|f| opts.shape == Shape::Todo || f.done_at.is_none()) else {
+        if remove_file(dir, file)? {
+            report.removed.push(file.to_string());
+        }
+        store.write(|tx| vdir::forget(tx, KIND, series))?;
+        return Ok(());
+    };
+    let text = render(&f, opts, clock);
+    let name = file_name(f.series_uid(), EXT);
+    let same = |a: &Item, b: &Item| {
+        (&a.summary, a.date, a.time, a.done) == (&b.summary, b.date, b.time, b.done)
+    };
+    let agrees = name == file
+        && matches!(
+            (ics::read_one(&text), ics::read_one(file_text)),
+            (Ok(a), Ok(b)) if same(&a, &b)
+        );
+    let (kept, (mtime, size)) = if agrees {
+        (file_text.to_string(), meta(&dir.join(file))?)
+    } else {
+        if name != file {
+            remove_file(dir, file)?;
+        }
+        report.written.push(name.clone());
+        let m = write_file(dir, &name, &text)?;
+        (text, m)
+    };
+    let synced = Synced {
+        file: name,
+        text: kept,
+        mtime,
+        size,
+        stamp: stamp_of(&f, opts),
+    };
+    store.write(|tx| {
+        if series != f.series_uid() {
+            vdir::forget(tx, KIND, series)?;
+        }
+        vdir::put(tx, KIND, f.series_uid(), &synced)
+    })
+}
+
+/// A task or event tend does not have: titled "Who: what", it becomes a next step for that
+/// contact; otherwise it is left alone and reported.
+fn apply_new(
+    store: &mut crate::store::Store,
+    clock: &Clock,
+    dir: &Path,
+    opts: &Options,
+    e: &Edited,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let path = dir.join(&e.file).display().to_string();
+    if e.item.done {
+        report
+            .unreadable
+            .push((path, "a finished task tend never had; left as it is".into()));
+        return Ok(());
+    }
+    let Some((who, what)) = e
+        .item
+        .summary
+        .split_once(':')
+        .map(|(w, t)| (w.trim(), t.trim()))
+        .filter(|(w, t)| !w.is_empty() && !t.is_empty())
+    else {
+        report.unreadable.push((
+            path,
+            "its title does not say who it is for: title it \"Name: what to do\" and the next sync makes it a follow-up".into(),
+        ));
+        return Ok(());
+    };
+    let contact = match find::resolve(store.conn(), who) {
+        Ok(c) => c,
+        Err(err) => {
+            report
+                .unreadable
+                .push((path, format!("its title names \"{who}\": {err}")));
+            return Ok(());
+        }
+    };
+    let set = followups::set_next(
+        store,
+        clock,
+        contact.id,
+        NextStep {
+            when: When {
+                date: e.item.date,
+                time: e.item.time,
+            },
+            text: what.to_string(),
+            every: None,
+        },
+    )?;
+    report.undo.push(set.undo.clone());
+    report
+        .created
+        .push(format!("{} (from {})", label(&set.follow_up), e.file));
+    let series = set.follow_up.series_uid().to_string();
+    write_back(
+        store,
+        clock,
+        dir,
+        opts,
+        &series,
+        &e.file,
+        &e.text,
+        Some(set.follow_up),
+        report,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_tend_wrote_gives_back_the_follow_up_s_words() {
+        assert_eq!(task_text("Ann Lee: send quote", "Ann Lee"), "send quote");
+        assert_eq!(task_text("send quote", "Ann Lee"), "send quote");
+        assert_eq!(task_text("Bob: call", "Ann Lee"), "Bob: call");
+    }
+}

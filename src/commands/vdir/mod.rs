@@ -1,0 +1,196 @@
+//! `tend vdir sync`: folders of one file per item (a vdir, the format vdirsyncer, khard, khal
+//! and the CardDAV/CalDAV world share) kept in step with the database, both ways: one `.vcf`
+//! per contact (`contacts`), one `.ics` per follow-up (`calendar`).
+//!
+//! Each file's content at the last sync, its size and mtime, and a stamp of the item then are
+//! kept in `vdir_state`. A sync compares the three: a file that did not change goes unread, an
+//! item that did not change goes unrendered, and only what changed is written, so vdirsyncer
+//! uploads only that. When both sides changed one item, the two are merged field by field
+//! against what they last agreed on; where both changed the same field, tend's value stays and
+//! the folder's is written on the contact as a note. Nothing is deleted in tend: a file removed
+//! from the folder archives its contact, or finishes its follow-up.
+
+pub mod calendar;
+pub mod contacts;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::commands::undo::Undo;
+use crate::error::{Error, Result};
+use crate::store::vdir::Synced;
+
+pub use calendar::sync_calendar;
+pub use contacts::{Selection, merge3, sync_contacts};
+
+/// What one folder's sync did (or, in a dry run, would do) on each side.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncReport {
+    pub dry_run: bool,
+    /// Files written from tend: new items and changed ones.
+    pub written: Vec<String>,
+    /// Files removed: their contact archived, deleted or out of the selection; their
+    /// follow-up finished, cancelled or deleted.
+    pub removed: Vec<String>,
+    /// Made in tend from new files in the folder.
+    pub created: Vec<String>,
+    /// Changed in tend from edited files.
+    pub updated: Vec<String>,
+    /// Contacts archived because their file was deleted.
+    pub archived: Vec<String>,
+    /// Follow-ups finished in the folder (marked done, or their file deleted).
+    pub completed: Vec<String>,
+    /// The same field changed on both sides: tend's value kept, the folder's in a note.
+    pub conflicts: Vec<String>,
+    /// Files that could not be read or used: path and why. Left as they are.
+    pub unreadable: Vec<(String, String)>,
+    /// What takes the sync's changes to tend back (not to the folder).
+    #[serde(skip)]
+    pub undo: Vec<Undo>,
+}
+
+impl SyncReport {
+    pub fn new(dry_run: bool) -> SyncReport {
+        SyncReport {
+            dry_run,
+            ..SyncReport::default()
+        }
+    }
+
+    pub fn changed_nothing(&self) -> bool {
+        self.written.is_empty()
+            && self.removed.is_empty()
+            && self.created.is_empty()
+            && self.updated.is_empty()
+            && self.archived.is_empty()
+            && self.completed.is_empty()
+    }
+
+    /// How many changes the sync made in tend (what `tend undo` takes back).
+    pub fn changed_in_tend(&self) -> usize {
+        self.created.len() + self.updated.len() + self.archived.len() + self.completed.len()
+    }
+}
+
+/// A file in the folder: its mtime and size, and its text if it changed since the last sync.
+pub(crate) struct File {
+    pub mtime: i64,
+    pub size: i64,
+    pub text: Option<String>,
+}
+
+pub(crate) fn meta(path: &Path) -> Result<(i64, i64)> {
+    let m = std::fs::metadata(path)?;
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i64);
+    Ok((mtime, m.len() as i64))
+}
+
+/// Write `text` whole or not at all: a temporary name vdir readers skip, then a rename.
+pub(crate) fn write_file(dir: &Path, name: &str, text: &str) -> Result<(i64, i64)> {
+    let path = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tend-tmp"));
+    std::fs::write(&tmp, text)?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    std::fs::rename(&tmp, &path)?;
+    meta(&path)
+}
+
+/// Remove a file; one already gone is fine. True when it was there.
+pub(crate) fn remove_file(dir: &Path, name: &str) -> Result<bool> {
+    match std::fs::remove_file(dir.join(name)) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A file name made of the uid's safe characters, with `ext`.
+pub(crate) fn file_name(uid: &str, ext: &str) -> String {
+    // A uid is tend's own (a UUID) or a phone's; either way only safe characters go in a name.
+    let safe: String = uid
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.@".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{safe}.{ext}")
+}
+
+/// The folder to sync, made if it is missing (not in a dry run); a file there is refused.
+pub(crate) fn prepare(dir: &Path, dry_run: bool, setting: &str) -> Result<()> {
+    if dir.is_file() {
+        return Err(Error::invalid_with_hint(
+            format!("{} is a file, not a folder", dir.display()),
+            format!("[vdir] {setting} in config.toml names the folder vdirsyncer keeps in step"),
+        ));
+    }
+    if !dir.exists() && !dry_run {
+        std::fs::create_dir_all(dir)?;
+    }
+    Ok(())
+}
+
+/// Every `*.ext` file in `dir` (not hidden ones: tend's and other tools' temporary files), each
+/// read only when it is not as the last sync left it. Files that cannot be read are reported.
+pub(crate) fn scan(
+    dir: &Path,
+    ext: &str,
+    by_file: &HashMap<&str, (&String, &Synced)>,
+    report: &mut SyncReport,
+) -> Result<HashMap<String, File>> {
+    let mut files = HashMap::new();
+    if !dir.exists() {
+        return Ok(files);
+    }
+    let suffix = format!(".{ext}");
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let Some(name) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        if !name.ends_with(&suffix) || name.starts_with('.') || !path.is_file() {
+            continue;
+        }
+        let (mtime, size) = meta(&path)?;
+        let unchanged = by_file
+            .get(name.as_str())
+            .is_some_and(|(_, s)| s.mtime == mtime && s.size == size);
+        let text = if unchanged {
+            None
+        } else {
+            match std::fs::read(&path) {
+                Ok(b) => Some(crate::interop::decode(&b)),
+                Err(e) => {
+                    report
+                        .unreadable
+                        .push((path.display().to_string(), e.to_string()));
+                    continue;
+                }
+            }
+        };
+        files.insert(name, File { mtime, size, text });
+    }
+    Ok(files)
+}
+
+/// The state by file name, for `scan`.
+pub(crate) fn by_file(state: &HashMap<String, Synced>) -> HashMap<&str, (&String, &Synced)> {
+    state
+        .iter()
+        .map(|(u, s)| (s.file.as_str(), (u, s)))
+        .collect()
+}

@@ -1,0 +1,528 @@
+//! `tend vdir sync` on real folders: out, in, both sides, deletions, files it cannot use, and a
+//! second sync that touches nothing.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use common::Env;
+
+/// An environment whose config.toml names a contacts and a calendar folder.
+fn env_with(extra: &str) -> (Env, PathBuf, PathBuf) {
+    let env = Env::with_people();
+    let contacts = env.dir.path().join("contacts");
+    let calendar = env.dir.path().join("calendar");
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    std::fs::write(
+        env.config_dir().join("config.toml"),
+        format!(
+            "[vdir]\ncontacts = \"{}\"\ncalendar = \"{}\"\n{extra}",
+            contacts.display(),
+            calendar.display()
+        ),
+    )
+    .unwrap();
+    (env, contacts, calendar)
+}
+
+fn uid_of(env: &Env, name: &str) -> String {
+    env.conn()
+        .query_row("SELECT uid FROM contacts WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+/// Each file's name and mtime: what a second sync must leave alone.
+fn mtimes(dir: &Path) -> BTreeMap<String, SystemTime> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().unwrap().modified().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+/// A file rewritten as a phone would: with one line replaced.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from} in {}:\n{text}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+fn sync(env: &Env) -> serde_json::Value {
+    env.json(&["vdir", "sync", "--json"])
+}
+
+fn list(v: &serde_json::Value, side: &str, what: &str) -> Vec<String> {
+    v[side][what]
+        .as_array()
+        .unwrap_or_else(|| panic!("{side}.{what} in {v}"))
+        .iter()
+        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+        .collect()
+}
+
+fn phone_of(env: &Env, name: &str) -> Option<String> {
+    env.conn()
+        .query_row("SELECT phone FROM contacts WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+#[test]
+fn out_writes_one_card_per_contact_and_one_calendar_file_per_follow_up() {
+    let (env, contacts, calendar) = env_with("");
+    env.ok(&["next", "alice", "fri 14:00", "send quote"]);
+    let r = sync(&env);
+    // Alice, Bob, Carol and Acme Bakery (a company is a contact too).
+    assert_eq!(list(&r, "contacts", "written").len(), 4, "{r}");
+    let alice = read(&contacts, &format!("{}.vcf", uid_of(&env, "Alice Smith")));
+    assert!(alice.contains("FN:Alice Smith"), "{alice}");
+    assert!(alice.contains("alice@example.com"), "{alice}");
+    assert!(alice.contains("VERSION:3.0"), "{alice}");
+    let files: Vec<String> = mtimes(&calendar).into_keys().collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let task = read(&calendar, &files[0]);
+    assert!(task.contains("BEGIN:VTODO"), "{task}");
+    assert!(task.contains("SUMMARY:Alice Smith: send quote"), "{task}");
+    assert!(task.contains("DUE:20261127T140000"), "{task}");
+    assert!(task.contains("STATUS:NEEDS-ACTION"), "{task}");
+    assert!(task.contains("BEGIN:VALARM"), "{task}");
+    // No temporary files left behind.
+    for dir in [&contacts, &calendar] {
+        assert!(
+            mtimes(dir).keys().all(|n| !n.starts_with('.')),
+            "{:?}",
+            mtimes(dir)
+        );
+    }
+}
+
+#[test]
+fn a_second_sync_changes_nothing_and_touches_no_file() {
+    let (env, contacts, calendar) = env_with("");
+    env.ok(&["next", "alice", "fri", "send quote"]);
+    sync(&env);
+    let before = (mtimes(&contacts), mtimes(&calendar));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let r = sync(&env);
+    for side in ["contacts", "calendar"] {
+        for what in [
+            "written",
+            "removed",
+            "created",
+            "updated",
+            "archived",
+            "completed",
+        ] {
+            assert!(list(&r, side, what).is_empty(), "{side}.{what}: {r}");
+        }
+    }
+    assert_eq!((mtimes(&contacts), mtimes(&calendar)), before);
+    assert!(env.ok(&["vdir", "sync"]).contains("nothing to do"));
+    // Nothing changed in tend, so nothing to undo from the sync.
+    let undo = env.ok(&["undo", "--list"]);
+    assert!(!undo.contains("vdir sync"), "{undo}");
+}
+
+#[test]
+fn a_change_in_tend_rewrites_only_its_own_file() {
+    let (env, contacts, calendar) = env_with("");
+    env.ok(&["next", "alice", "fri", "send quote"]);
+    env.ok(&["next", "bob", "mon", "call back"]);
+    sync(&env);
+    let before = mtimes(&contacts);
+    let cal_before = mtimes(&calendar);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    env.ok(&["edit", "carol", "--phone", "07700 900999"]);
+    env.ok(&["tag", "carol", "+florist"]);
+    env.ok(&["snooze", "f#2", "wed"]);
+    let r = sync(&env);
+    let carol = format!("{}.vcf", uid_of(&env, "Carol White"));
+    assert_eq!(
+        list(&r, "contacts", "written"),
+        std::slice::from_ref(&carol),
+        "{r}"
+    );
+    assert_eq!(list(&r, "calendar", "written").len(), 1, "{r}");
+    let after = mtimes(&contacts);
+    for (name, t) in &before {
+        if *name != carol {
+            assert_eq!(after[name], *t, "{name} untouched");
+        }
+    }
+    let text = read(&contacts, &carol);
+    assert!(text.contains("07700 900999"), "{text}");
+    assert!(text.contains("florist"), "{text}");
+    let cal_after = mtimes(&calendar);
+    let changed: Vec<&String> = cal_after
+        .iter()
+        .filter(|(n, t)| cal_before.get(*n) != Some(*t))
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(changed.len(), 1, "only Bob's follow-up: {changed:?}");
+    assert!(read(&calendar, changed[0]).contains("DUE;VALUE=DATE:20261125"));
+}
+
+#[test]
+fn edits_and_new_cards_in_the_folder_come_into_tend_keeping_what_tend_does_not_model() {
+    let (env, contacts, _) = env_with("");
+    sync(&env);
+    let carol = contacts.join(format!("{}.vcf", uid_of(&env, "Carol White")));
+    edit(&carol, "END:VCARD", "X-PHONE-RINGTONE:marimba\r\nEND:VCARD");
+    edit(&carol, "07700 900123", "07700 900555");
+    std::fs::write(
+        contacts.join("from-the-phone.vcf"),
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:phone-1\r\nFN:Dan Brown\r\nN:Brown;Dan;;;\r\nTEL;TYPE=CELL:07700 900777\r\nEND:VCARD\r\n",
+    )
+    .unwrap();
+    let r = sync(&env);
+    assert_eq!(list(&r, "contacts", "updated"), ["Carol White"], "{r}");
+    assert_eq!(list(&r, "contacts", "created"), ["Dan Brown"], "{r}");
+    assert_eq!(
+        phone_of(&env, "Carol White").as_deref(),
+        Some("07700 900555")
+    );
+    assert_eq!(phone_of(&env, "Dan Brown").as_deref(), Some("07700 900777"));
+    // The new card is kept under the name tend gives it; the phone's own line stays on Carol.
+    let dan = format!("{}.vcf", uid_of(&env, "Dan Brown"));
+    let names: Vec<String> = mtimes(&contacts).into_keys().collect();
+    assert!(names.contains(&dan), "{names:?}");
+    assert!(
+        !names.contains(&"from-the-phone.vcf".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        read(&contacts, &carol.file_name().unwrap().to_string_lossy())
+            .contains("X-PHONE-RINGTONE:marimba")
+    );
+    env.ok(&["edit", "carol", "--email", "carol@example.com"]);
+    sync(&env);
+    let text = std::fs::read_to_string(&carol).unwrap();
+    assert!(text.contains("carol@example.com"), "{text}");
+    assert!(
+        text.contains("X-PHONE-RINGTONE:marimba"),
+        "tend's rewrite keeps the phone's line: {text}"
+    );
+    // One undo takes the folder's changes back out of tend.
+    env.ok(&["undo"]); // the email edit's sync wrote nothing into tend; this is the email edit
+    env.ok(&["undo"]);
+    assert_eq!(
+        phone_of(&env, "Carol White").as_deref(),
+        Some("07700 900123")
+    );
+    assert_eq!(env.count("contacts WHERE name = 'Dan Brown'"), 0);
+}
+
+#[test]
+fn both_sides_changed_each_field_is_merged_and_a_clash_keeps_tend_s_value_and_notes_the_other() {
+    let (env, contacts, _) = env_with("");
+    sync(&env);
+    let alice = contacts.join(format!("{}.vcf", uid_of(&env, "Alice Smith")));
+    // The phone changes the email and adds a number; tend changes the email too, and the name.
+    edit(&alice, "alice@example.com", "alice@phone.example");
+    edit(
+        &alice,
+        "END:VCARD",
+        "TEL;TYPE=CELL:07700 900321\r\nEND:VCARD",
+    );
+    env.ok(&[
+        "edit",
+        "alice",
+        "--email",
+        "alice@acme.example",
+        "--name",
+        "Alice Smith-Jones",
+    ]);
+    let r = sync(&env);
+    let conflicts = list(&r, "contacts", "conflicts");
+    assert_eq!(conflicts.len(), 1, "{r}");
+    assert!(
+        conflicts[0].contains("alice@phone.example"),
+        "{conflicts:?}"
+    );
+    let show = env.ok(&["show", "alice"]);
+    assert!(show.contains("alice@acme.example"), "tend's email: {show}");
+    assert!(show.contains("Alice Smith-Jones"), "tend's name: {show}");
+    assert_eq!(
+        phone_of(&env, "Alice Smith-Jones").as_deref(),
+        Some("07700 900321"),
+        "the phone's number"
+    );
+    assert!(
+        show.contains("From the contacts folder") && show.contains("alice@phone.example"),
+        "the folder's value is kept in a note: {show}"
+    );
+    // The folder now has tend's merged card.
+    let text = std::fs::read_to_string(&alice).unwrap();
+    assert!(
+        text.contains("alice@acme.example") && text.contains("07700 900321"),
+        "{text}"
+    );
+    assert!(list(&sync(&env), "contacts", "written").is_empty());
+}
+
+#[test]
+fn a_deleted_card_archives_and_an_archived_or_deleted_contact_s_card_goes() {
+    let (env, contacts, _) = env_with("");
+    sync(&env);
+    let bob = contacts.join(format!("{}.vcf", uid_of(&env, "Bob Jones")));
+    let carol = contacts.join(format!("{}.vcf", uid_of(&env, "Carol White")));
+    std::fs::remove_file(&bob).unwrap();
+    let r = sync(&env);
+    assert_eq!(list(&r, "contacts", "archived"), ["Bob Jones"], "{r}");
+    assert!(!bob.exists(), "not written again");
+    let show = env.ok(&["show", "bob"]);
+    assert!(show.contains("archived"), "kept, archived: {show}");
+    // Archived in tend: the card goes.
+    env.ok(&["archive", "carol"]);
+    let r = sync(&env);
+    assert_eq!(list(&r, "contacts", "removed").len(), 1, "{r}");
+    assert!(!carol.exists());
+    // Brought back: the card comes back.
+    env.ok(&["archive", "carol", "--undo"]);
+    sync(&env);
+    assert!(carol.exists());
+    // Deleted in tend: the card goes.
+    env.ok(&["delete", "carol", "--yes"]);
+    sync(&env);
+    assert!(!carol.exists());
+    assert!(list(&sync(&env), "contacts", "written").is_empty());
+}
+
+#[test]
+fn files_it_cannot_use_are_reported_with_their_path_and_left_alone() {
+    let (env, contacts, calendar) = env_with("");
+    env.ok(&["next", "alice", "fri", "send quote"]);
+    sync(&env);
+    let before = env.json(&["export", "json"]);
+    std::fs::write(contacts.join("broken.vcf"), "this is not a card\n").unwrap();
+    std::fs::write(
+        contacts.join("two.vcf"),
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:B\r\nEND:VCARD\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        calendar.join("junk.ics"),
+        "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        calendar.join("milk.ics"),
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:m1\r\nSUMMARY:buy milk\r\nDUE;VALUE=DATE:20261201\r\nEND:VTODO\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    let r = sync(&env);
+    let bad: Vec<String> = ["contacts", "calendar"]
+        .iter()
+        .flat_map(|s| r[s]["unreadable"].as_array().unwrap().clone())
+        .map(|x| x[0].as_str().unwrap().to_string())
+        .collect();
+    for name in ["broken.vcf", "two.vcf", "junk.ics", "milk.ics"] {
+        assert!(bad.iter().any(|p| p.ends_with(name)), "{name} in {bad:?}");
+    }
+    let text = env.ok(&["vdir", "sync"]);
+    assert!(
+        text.contains("left alone") && text.contains("broken.vcf"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Name: what to do"),
+        "says how to fix the task: {text}"
+    );
+    // Nothing changed in tend, and the files are as they were.
+    let mut after = env.json(&["export", "json"]);
+    after["exported_at"] = before["exported_at"].clone();
+    assert_eq!(after, before);
+    assert_eq!(read(&contacts, "broken.vcf"), "this is not a card\n");
+}
+
+#[test]
+fn the_phone_finishes_moves_and_adds_follow_ups() {
+    let (env, _, calendar) = env_with("");
+    env.ok(&["next", "alice", "fri", "send quote"]);
+    env.ok(&["next", "bob", "mon", "call back", "--every", "2w"]);
+    sync(&env);
+    let file_of = |what: &str| {
+        mtimes(&calendar)
+            .into_keys()
+            .find(|n| read(&calendar, n).contains(what))
+            .unwrap_or_else(|| panic!("{what} in the calendar"))
+    };
+    let alice = calendar.join(file_of("send quote"));
+    let bob = calendar.join(file_of("call back"));
+    edit(&alice, "STATUS:NEEDS-ACTION", "STATUS:COMPLETED");
+    edit(&bob, "DUE;VALUE=DATE:20261130", "DUE;VALUE=DATE:20261202");
+    std::fs::write(
+        calendar.join("phone-task.ics"),
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//phone//EN\r\nBEGIN:VTODO\r\nUID:phone-task\r\nSUMMARY:Carol: bring samples\r\nDUE:20261203T150000\r\nEND:VTODO\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    let r = sync(&env);
+    assert_eq!(
+        list(&r, "calendar", "completed"),
+        ["Alice Smith: send quote"],
+        "{r}"
+    );
+    assert_eq!(
+        list(&r, "calendar", "updated"),
+        ["Bob Jones: call back"],
+        "{r}"
+    );
+    assert_eq!(list(&r, "calendar", "created").len(), 1, "{r}");
+    let open: Vec<(String, String, Option<String>)> = {
+        let conn = env.conn();
+        let mut s = conn
+            .prepare("SELECT text, due_date, due_time FROM follow_ups WHERE done_at IS NULL ORDER BY due_date")
+            .unwrap();
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(
+        open,
+        [
+            ("call back".into(), "2026-12-02".into(), None),
+            (
+                "bring samples".into(),
+                "2026-12-03".into(),
+                Some("15:00".into())
+            ),
+        ]
+    );
+    // The phone's task is kept under tend's name for it; Alice's stays as a finished task.
+    assert!(!calendar.join("phone-task.ics").exists());
+    assert!(
+        read(&calendar, &file_of("bring samples")).contains("SUMMARY:Carol White: bring samples")
+    );
+    assert!(read(&calendar, &file_of("send quote")).contains("STATUS:COMPLETED"));
+    // Deleting a task on the phone finishes it, and a repeating one stops.
+    std::fs::remove_file(&bob).unwrap();
+    let r = sync(&env);
+    assert_eq!(
+        list(&r, "calendar", "completed"),
+        ["Bob Jones: call back"],
+        "{r}"
+    );
+    assert_eq!(env.count("follow_ups WHERE done_at IS NULL"), 1);
+    assert!(list(&sync(&env), "calendar", "written").is_empty());
+    // And undo brings Bob's back.
+    env.ok(&["undo"]);
+    assert_eq!(env.count("follow_ups WHERE done_at IS NULL"), 2);
+}
+
+#[test]
+fn finished_in_tend_a_task_reads_completed_and_an_event_goes() {
+    let (env, _, calendar) = env_with("");
+    env.ok(&["next", "alice", "fri", "send quote"]);
+    sync(&env);
+    env.ok(&["done", "f#1"]);
+    sync(&env);
+    let files: Vec<String> = mtimes(&calendar).into_keys().collect();
+    assert_eq!(files.len(), 1);
+    let text = read(&calendar, &files[0]);
+    assert!(
+        text.contains("STATUS:COMPLETED") && text.contains("COMPLETED:"),
+        "{text}"
+    );
+
+    let (env, _, calendar) = env_with("follow_ups = \"events\"\n");
+    env.ok(&["next", "alice", "fri 14:00", "send quote"]);
+    sync(&env);
+    let files: Vec<String> = mtimes(&calendar).into_keys().collect();
+    let text = read(&calendar, &files[0]);
+    assert!(
+        text.contains("BEGIN:VEVENT") && text.contains("BEGIN:VALARM"),
+        "{text}"
+    );
+    env.ok(&["done", "f#1"]);
+    let r = sync(&env);
+    assert_eq!(list(&r, "calendar", "removed").len(), 1, "{r}");
+    assert!(mtimes(&calendar).is_empty());
+}
+
+#[test]
+fn both_sides_moved_a_follow_up_tend_s_date_stays_and_the_phone_s_is_noted() {
+    let (env, _, calendar) = env_with("");
+    env.ok(&["next", "alice", "fri", "send quote"]);
+    sync(&env);
+    let name = mtimes(&calendar).into_keys().next().unwrap();
+    edit(
+        &calendar.join(&name),
+        "DUE;VALUE=DATE:20261127",
+        "DUE;VALUE=DATE:20261204",
+    );
+    env.ok(&["snooze", "f#1", "mon"]);
+    let r = sync(&env);
+    assert_eq!(list(&r, "calendar", "conflicts").len(), 1, "{r}");
+    let due: String = env
+        .conn()
+        .query_row("SELECT due_date FROM follow_ups WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(due, "2026-11-30");
+    let show = env.ok(&["show", "alice"]);
+    assert!(
+        show.contains("From the calendar") && show.contains("4 Dec"),
+        "{show}"
+    );
+    assert!(read(&calendar, &name).contains("DUE;VALUE=DATE:20261130"));
+}
+
+#[test]
+fn a_dry_run_says_what_would_change_and_changes_nothing() {
+    let (env, contacts, calendar) = env_with("");
+    env.ok(&["next", "alice", "fri", "send quote"]);
+    let out = env.ok(&["vdir", "sync", "--dry-run"]);
+    assert!(
+        out.contains("would write") && out.contains("Nothing was changed"),
+        "{out}"
+    );
+    assert!(!contacts.exists() && !calendar.exists());
+    assert_eq!(env.count("vdir_state"), 0);
+}
+
+#[test]
+fn no_folder_configured_is_refused_with_what_to_write() {
+    let env = Env::with_people();
+    let err = env.fails(&["vdir", "sync"]);
+    assert!(
+        err.contains("[vdir]") && err.contains("contacts ="),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_thousand_contacts_go_out_once_and_then_nothing_is_read_or_written() {
+    let (env, contacts, _) = env_with("");
+    let mut cards = String::new();
+    for i in 0..1000 {
+        cards.push_str(&format!(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bulk-{i}\r\nFN:Person {i}\r\nEMAIL:p{i}@example.com\r\nEND:VCARD\r\n"
+        ));
+    }
+    let file = env.dir.path().join("bulk.vcf");
+    std::fs::write(&file, cards).unwrap();
+    env.ok(&["import", "vcard", file.to_str().unwrap()]);
+    let r = sync(&env);
+    assert_eq!(list(&r, "contacts", "written").len(), 1004);
+    let before = mtimes(&contacts);
+    assert_eq!(before.len(), 1004);
+    let r = sync(&env);
+    assert!(list(&r, "contacts", "written").is_empty(), "{r}");
+    assert_eq!(mtimes(&contacts), before);
+}
