@@ -86,5 +86,61 @@ fn import(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, import);
+/// `tend vdir sync` at design scale: the first sync writes 10,000 cards and a file per open
+/// (or recently finished) follow-up; then one changed contact costs one file.
+fn vdir(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let seeded = seeded(dir.path());
+    let mut g = c.benchmark_group("vdir");
+    g.sample_size(10);
+    let mut n = 0;
+    // Each run on its own copy of the seeded database, with empty folders.
+    let fresh = |n: usize| {
+        let db = dir.path().join(format!("sync-{n}.db"));
+        std::fs::copy(&seeded, &db).unwrap();
+        let config = db.with_extension("config");
+        std::fs::create_dir_all(&config).unwrap();
+        std::fs::write(
+            config.join("config.toml"),
+            format!(
+                "[vdir]\ncontacts = \"{0}/contacts-{n}\"\ncalendar = \"{0}/calendar-{n}\"\n",
+                dir.path().display()
+            ),
+        )
+        .unwrap();
+        db
+    };
+    g.bench_function(
+        "first sync (10,000 contacts, open and recent follow-ups)",
+        |b| {
+            b.iter_batched(
+                || {
+                    n += 1;
+                    fresh(n)
+                },
+                |db| tend(&db, &["vdir", "sync"]),
+                BatchSize::PerIteration,
+            )
+        },
+    );
+    let db = fresh(0);
+    tend(&db, &["vdir", "sync"]);
+    g.bench_function("sync with nothing changed", |b| {
+        b.iter(|| tend(&db, &["vdir", "sync"]))
+    });
+    let mut k = 0;
+    g.bench_function("sync after one contact changed", |b| {
+        b.iter_batched(
+            || {
+                k += 1;
+                tend(&db, &["edit", "#5", "--phone", &format!("07700 {k:06}")]);
+            },
+            |()| tend(&db, &["vdir", "sync"]),
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, import, vdir);
 criterion_main!(benches);

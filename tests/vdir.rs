@@ -526,3 +526,151 @@ fn a_thousand_contacts_go_out_once_and_then_nothing_is_read_or_written() {
     assert!(list(&r, "contacts", "written").is_empty(), "{r}");
     assert_eq!(mtimes(&contacts), before);
 }
+
+/// `tend vdir sync && vdirsyncer sync && tend vdir sync` when both changed one card: the first
+/// sync writes tend's change out, then vdirsyncer ("b wins") puts the phone's over it. tend
+/// must still see both changes, not take the phone's as the only one.
+#[test]
+fn the_phone_s_card_brought_over_tend_s_unsent_change_is_still_merged() {
+    let (env, contacts, _) = env_with("");
+    sync(&env);
+    let carol = contacts.join(format!("{}.vcf", uid_of(&env, "Carol White")));
+    let as_the_phone_had_it = std::fs::read_to_string(&carol).unwrap();
+    env.ok(&[
+        "edit",
+        "carol",
+        "--email",
+        "carol@tend.example",
+        "--source",
+        "market",
+    ]);
+    let r = sync(&env);
+    assert_eq!(list(&r, "contacts", "written").len(), 1);
+    // vdirsyncer brings the phone's edit of the card as it was before tend's change.
+    std::fs::write(
+        &carol,
+        as_the_phone_had_it.replace("END:VCARD", "EMAIL:carol@phone.example\r\nEND:VCARD"),
+    )
+    .unwrap();
+    let r = sync(&env);
+    assert_eq!(list(&r, "contacts", "conflicts").len(), 1, "{r}");
+    let show = env.ok(&["show", "carol"]);
+    assert!(
+        show.contains("carol@tend.example"),
+        "tend's email stays: {show}"
+    );
+    assert!(show.contains("market"), "tend's other change stays: {show}");
+    assert!(
+        show.contains("carol@phone.example"),
+        "the phone's is kept in a note: {show}"
+    );
+    let text = std::fs::read_to_string(&carol).unwrap();
+    assert!(text.contains("carol@tend.example"), "{text}");
+}
+
+#[test]
+fn a_number_taken_off_on_the_phone_goes_and_its_new_one_is_the_main_one() {
+    let (env, contacts, _) = env_with("");
+    sync(&env);
+    let carol = contacts.join(format!("{}.vcf", uid_of(&env, "Carol White")));
+    let text = std::fs::read_to_string(&carol).unwrap();
+    let old = text
+        .lines()
+        .find(|l| l.starts_with("TEL"))
+        .unwrap_or_else(|| panic!("a TEL line in {text}"))
+        .to_string();
+    std::fs::write(&carol, text.replace(&old, "TEL;TYPE=CELL:07700 111222")).unwrap();
+    let r = sync(&env);
+    assert_eq!(list(&r, "contacts", "updated"), ["Carol White"], "{r}");
+    assert_eq!(
+        phone_of(&env, "Carol White").as_deref(),
+        Some("07700 111222")
+    );
+    let show = env.ok(&["show", "carol"]);
+    assert!(
+        !show.contains("07700 900123"),
+        "the old number is gone: {show}"
+    );
+    assert!(
+        !std::fs::read_to_string(&carol)
+            .unwrap()
+            .contains("07700 900123")
+    );
+    // Taking the email off: cleared too; undo brings both back.
+    std::fs::write(
+        &carol,
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Carol White\r\nEND:VCARD\r\n".replace(
+            "FN:",
+            &format!("UID:{}\r\nFN:", uid_of(&env, "Carol White")),
+        ),
+    )
+    .unwrap();
+    sync(&env);
+    assert_eq!(phone_of(&env, "Carol White"), None);
+    env.ok(&["undo"]);
+    assert_eq!(
+        phone_of(&env, "Carol White").as_deref(),
+        Some("07700 111222")
+    );
+    assert!(
+        env.ok(&["show", "carol"]).contains("prospect"),
+        "status kept throughout"
+    );
+}
+
+#[test]
+fn with_auto_a_change_from_the_shell_reaches_the_folder_by_itself() {
+    let (env, contacts, _) = env_with("auto = true\n");
+    sync(&env);
+    let log = env.db.with_file_name("tend.db.vdir-sync.log");
+    env.ok(&["show", "carol"]);
+    assert!(!log.exists(), "reading changes nothing, so no sync starts");
+    env.ok(&["edit", "carol", "--phone", "07700 900999"]);
+    let carol = contacts.join(format!("{}.vcf", uid_of(&env, "Carol White")));
+    let mut arrived = false;
+    for _ in 0..200 {
+        if std::fs::read_to_string(&carol).is_ok_and(|t| t.contains("07700 900999")) {
+            arrived = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        arrived,
+        "the card was rewritten in the background; log: {:?}",
+        std::fs::read_to_string(&log)
+    );
+}
+
+#[test]
+fn a_new_task_s_notes_are_kept_and_a_dry_run_agrees_with_the_sync_on_what_it_can_use() {
+    let (env, _, calendar) = env_with("");
+    sync(&env);
+    let task = |uid: &str, title: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:{uid}\r\nSUMMARY:{title}\r\nDUE;VALUE=DATE:20261204\r\nDESCRIPTION:ask about the PO number 4471\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    std::fs::write(calendar.join("a.ics"), task("a", "Bob: send invoice")).unwrap();
+    std::fs::write(calendar.join("b.ics"), task("b", "Zed Unknown: call back")).unwrap();
+    std::fs::write(calendar.join("c.ics"), "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:c\r\nSUMMARY:Bob: x\r\nDUE:notadate\r\nEND:VTODO\r\nEND:VCALENDAR\r\n").unwrap();
+    let dry = env.json(&["vdir", "sync", "--dry-run", "--json"]);
+    let real = sync(&env);
+    assert_eq!(list(&dry, "calendar", "created").len(), 1, "{dry}");
+    assert_eq!(list(&real, "calendar", "created").len(), 1, "{real}");
+    assert_eq!(
+        dry["calendar"]["unreadable"].as_array().map(Vec::len),
+        real["calendar"]["unreadable"].as_array().map(Vec::len)
+    );
+    let text = env.ok(&["vdir", "sync"]);
+    assert!(
+        text.contains("tend add \"Zed Unknown\""),
+        "says what to do: {text}"
+    );
+    assert!(text.contains("is not a date"), "{text}");
+    let bob = env.ok(&["show", "bob"]);
+    assert!(
+        bob.contains("send invoice") && bob.contains("4471"),
+        "{bob}"
+    );
+}

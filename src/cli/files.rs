@@ -36,8 +36,16 @@ pub fn init(path: &Path, existed: bool, ctx: &mut Ctx) -> Result<String> {
             if contacts == 1 { "" } else { "s" }
         ));
     }
+    let settings = crate::config::config_dir()
+        .map(|d| {
+            format!(
+                "Settings (optional) go in {}.\n",
+                d.join("config.toml").display()
+            )
+        })
+        .unwrap_or_default();
     Ok(format!(
-        "Created a new tend database at {}.\nNext: tend add \"Name\", or tend import vcard FILE.\n",
+        "Created a new tend database at {}.\n{settings}Next: tend add \"Name\", or tend import vcard FILE.\n",
         path.display()
     ))
 }

@@ -225,24 +225,34 @@ pub fn run(cli: Cli) -> Result<String> {
     }
     let store = Store::open(&path)?;
     let daily = !matches!(cli.command, Some(Command::Backup(_) | Command::Dev(_)));
+    // `[vdir] auto`: a change made here goes to the folders in the background.
+    let auto_sync = matches!(
+        cli.command,
+        Some(ref cmd) if !matches!(
+            cmd,
+            Command::Vdir(_) | Command::Backup(_) | Command::Dev(_) | Command::Export(_)
+        )
+    );
     let mut ctx = Ctx {
         store,
         clock,
         style: Style::for_stdout(),
     };
+    // At a terminal, `tend` opens the full-screen app; in a pipe or a script it prints the
+    // agenda, so `tend | less` and cron jobs still work. The app may stay open for days: its
+    // daily copy starts when it opens.
+    let app = match cli.command {
+        None if tui::is_interactive() => Some(tui::Start::Today),
+        Some(Command::Review) => Some(tui::Start::Review),
+        _ => None,
+    };
+    if let Some(start) = app {
+        files::start_daily_backup(&path, &ctx.clock);
+        return tui::run(ctx.store, ctx.clock, start, false).map(|()| String::new());
+    }
     let out = match cli.command {
-        // At a terminal, `tend` opens the full-screen app; in a pipe or a script it prints
-        // the agenda, so `tend | less` and cron jobs still work.
-        // The app may stay open for days: its daily copy starts when it opens.
-        None if tui::is_interactive() => {
-            files::start_daily_backup(&path, &ctx.clock);
-            tui::run(ctx.store, ctx.clock, tui::Start::Today, false).map(|()| String::new())
-        }
         None => today::run(today::TodayArgs::default(), &mut ctx),
-        Some(Command::Review) => {
-            files::start_daily_backup(&path, &ctx.clock);
-            tui::run(ctx.store, ctx.clock, tui::Start::Review, false).map(|()| String::new())
-        }
+        Some(Command::Review) => unreachable!("the app, above"),
         Some(Command::Demo | Command::Completions(_) | Command::Man) => {
             unreachable!("answered before opening the store")
         }
@@ -280,6 +290,9 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Checklist(a)) => recipe::checklist(a, &mut ctx),
         Some(Command::Dev(a)) => dev::run(a, &mut ctx),
     }?;
+    if auto_sync && ctx.store.conn().total_changes() > 0 {
+        vdir::start_auto_sync(&path);
+    }
     if daily {
         files::start_daily_backup(&path, &ctx.clock);
     }

@@ -31,6 +31,44 @@ pub enum VdirCommand {
     },
 }
 
+fn lock_path(db: &std::path::Path) -> std::path::PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".vdir-lock");
+    db.with_file_name(name)
+}
+
+/// `[vdir] auto = true`: after a command changed something, `tend vdir sync` in a process of
+/// its own, so the command returns at once; what it says goes to `tend.db.vdir-sync.log`
+/// beside the database. Costs reading config.toml on the runs that changed something.
+pub fn start_auto_sync(db: &std::path::Path) {
+    let Ok(settings) = Settings::load() else {
+        return;
+    };
+    if !settings.vdir_auto || (settings.vdir_contacts.is_none() && settings.vdir_calendar.is_none())
+    {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".vdir-sync.log");
+    let Ok(log) = std::fs::File::create(db.with_file_name(name)) else {
+        return;
+    };
+    let Ok(err) = log.try_clone() else {
+        return;
+    };
+    let _ = std::process::Command::new(exe)
+        .arg("--db")
+        .arg(db)
+        .args(["vdir", "sync"])
+        .stdin(std::process::Stdio::null())
+        .stdout(log)
+        .stderr(err)
+        .spawn();
+}
+
 /// Both folders' reports, for --json.
 #[derive(serde::Serialize)]
 struct Reports<'a> {
@@ -48,7 +86,7 @@ pub fn run(a: VdirArgs, ctx: &mut Ctx) -> Result<String> {
         return Err(Error::invalid_with_hint(
             "no folder to sync with",
             format!(
-                "say which in {}: [vdir] then contacts = \"~/.local/share/tend/contacts\" and calendar = \"~/.local/share/tend/calendar\" (the folders vdirsyncer keeps for your address book and calendar)",
+                "say which in {}: [vdir] then contacts = \"~/.local/share/tend/vdir/contacts/tend-contacts\" and calendar = \"~/.local/share/tend/vdir/calendar/tend-follow-ups\" (the folders vdirsyncer keeps for your address book and calendar; README: On your phone)",
                 settings
                     .path
                     .as_ref()
@@ -56,7 +94,16 @@ pub fn run(a: VdirArgs, ctx: &mut Ctx) -> Result<String> {
             ),
         ));
     }
+    // One sync at a time (a background one after a change, cron's, yours): two reading the
+    // same new file would both make its contact.
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock_path(ctx.store.path()))?;
+    lock.lock()?;
     let (contacts, calendar) = sync(ctx, &settings, dry_run)?;
+    drop(lock);
     if as_json {
         return json(&Reports {
             contacts: contacts.as_ref(),
@@ -147,6 +194,14 @@ pub fn sync(
             r.updated.len(),
             r.completed.len()
         ));
+    }
+    let clashes: usize = [&contacts, &calendar]
+        .into_iter()
+        .flatten()
+        .map(|r| r.conflicts.len())
+        .sum();
+    if clashes > 0 {
+        what.push(format!("{clashes} clashes kept in notes"));
     }
     if !undo.is_empty() {
         let what = format!("vdir sync from the folders: {}", what.join("; "));

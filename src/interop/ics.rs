@@ -255,12 +255,15 @@ pub struct Item {
     pub time: Option<NaiveTime>,
     /// Completed (a task), cancelled (either), or 100% done.
     pub done: bool,
+    /// What is written under the title.
+    pub description: Option<String>,
 }
 
 /// The first task or event in a calendar file, or why there is none. A time in UTC is read in
 /// the local zone; a time with a TZID is taken as it reads (tend's times are the wall clock's).
 pub fn read_one(text: &str) -> Result<Item, String> {
-    let cal = ICalendar::parse(text).map_err(|_| "not an iCalendar file (no BEGIN:VCALENDAR)")?;
+    let cal = ICalendar::parse(text)
+        .map_err(|_| "not an iCalendar file (no BEGIN:VCALENDAR)".to_string())?;
     let c = cal
         .components
         .iter()
@@ -270,14 +273,15 @@ pub fn read_one(text: &str) -> Result<Item, String> {
                 ICalendarComponentType::VTodo | ICalendarComponentType::VEvent
             )
         })
-        .ok_or("no task (VTODO) or event (VEVENT) in it")?;
-    let summary = c
-        .property(&ICalendarProperty::Summary)
-        .and_then(|e| e.values.first())
-        .and_then(|v| v.as_text())
-        .unwrap_or_default()
-        .trim()
-        .to_string();
+        .ok_or_else(|| "no task (VTODO) or event (VEVENT) in it".to_string())?;
+    let text = |p: ICalendarProperty| {
+        c.property(&p)
+            .and_then(|e| e.values.first())
+            .and_then(|v| v.as_text())
+            .map(|t| t.trim().to_string())
+    };
+    let summary = text(ICalendarProperty::Summary).unwrap_or_default();
+    let description = text(ICalendarProperty::Description).filter(|d| !d.is_empty());
     let when = |p: ICalendarProperty| {
         c.property(&p)
             .and_then(|e| e.values.first())
@@ -291,9 +295,19 @@ pub fn read_one(text: &str) -> Result<Item, String> {
             when(ICalendarProperty::Due).or_else(|| when(ICalendarProperty::Dtstart))
         }
         _ => when(ICalendarProperty::Dtstart),
-    }
-    .ok_or("it has no date (DUE or DTSTART)")?;
-    let (date, time) = local(&at).ok_or("its date cannot be read")?;
+    };
+    let at = match at {
+        Some(at) => at,
+        None if c.has_property(&ICalendarProperty::Due)
+            || c.has_property(&ICalendarProperty::Dtstart) =>
+        {
+            return Err(
+                "its date (DUE or DTSTART) is not a date, e.g. 20261204 or 20261204T140000".into(),
+            );
+        }
+        None => return Err("it has no date (DUE or DTSTART)".into()),
+    };
+    let (date, time) = local(&at).ok_or_else(|| "its date cannot be read".to_string())?;
     let done = matches!(
         c.status(),
         Some(ICalendarStatus::Completed | ICalendarStatus::Cancelled)
@@ -307,6 +321,7 @@ pub fn read_one(text: &str) -> Result<Item, String> {
         date,
         time,
         done,
+        description,
     })
 }
 

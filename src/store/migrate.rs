@@ -59,9 +59,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 11,
         sql: include_str!("migrations/0011_contact_rev.sql"),
     },
+    Migration {
+        version: 12,
+        sql: include_str!("migrations/0012_vdir_base.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 11;
+pub const LATEST_VERSION: i64 = 12;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

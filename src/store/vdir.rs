@@ -2,48 +2,103 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::Result;
 
-/// One file as tend and the folder last agreed on it.
+/// One file as the last sync left it: enough to tell whether it changed since, without its text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Synced {
+pub struct Seen {
     pub file: String,
-    pub text: String,
     pub mtime: i64,
     pub size: i64,
     pub stamp: String,
 }
 
-/// Every file of one kind ("contact", "follow_up"), by uid.
-pub fn state(conn: &Connection, kind: &str) -> Result<HashMap<String, Synced>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT uid, file, text, mtime, size, stamp FROM vdir_state WHERE kind = ?1",
-    )?;
+/// One file as the last sync left it, with what it held then (`text`) and the version both
+/// sides last agreed on (`base`, when that is older: see migration 12).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Synced {
+    pub file: String,
+    pub text: String,
+    pub base: Option<String>,
+    pub mtime: i64,
+    pub size: i64,
+    pub stamp: String,
+}
+
+/// Every file of one kind ("contact", "follow_up"), by uid; texts are read only when needed.
+pub fn state(conn: &Connection, kind: &str) -> Result<HashMap<String, Seen>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT uid, file, mtime, size, stamp FROM vdir_state WHERE kind = ?1")?;
     let rows = stmt.query_map([kind], |r| {
         Ok((
             r.get::<_, String>(0)?,
-            Synced {
+            Seen {
                 file: r.get(1)?,
-                text: r.get(2)?,
-                mtime: r.get(3)?,
-                size: r.get(4)?,
-                stamp: r.get(5)?,
+                mtime: r.get(2)?,
+                size: r.get(3)?,
+                stamp: r.get(4)?,
             },
         ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// What the file held at the last sync, and the version both sides last agreed on.
+pub fn texts(conn: &Connection, kind: &str, uid: &str) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT text, coalesce(base, text) FROM vdir_state WHERE kind = ?1 AND uid = ?2",
+        )?
+        .query_row(params![kind, uid], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// One file's state, when the last sync left one.
+pub fn state_of(conn: &Connection, kind: &str, uid: &str) -> Result<Option<Seen>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT file, mtime, size, stamp FROM vdir_state WHERE kind = ?1 AND uid = ?2",
+        )?
+        .query_row(params![kind, uid], |r| {
+            Ok(Seen {
+                file: r.get(0)?,
+                mtime: r.get(1)?,
+                size: r.get(2)?,
+                stamp: r.get(3)?,
+            })
+        })
+        .optional()?)
+}
+
 pub fn put(conn: &Connection, kind: &str, uid: &str, s: &Synced) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO vdir_state (kind, uid, file, text, mtime, size, stamp)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (kind, uid) DO UPDATE SET file = ?3, text = ?4, mtime = ?5, size = ?6,
-                                               stamp = ?7",
+        "INSERT INTO vdir_state (kind, uid, file, text, base, mtime, size, stamp)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (kind, uid) DO UPDATE SET file = ?3, text = ?4, base = ?5, mtime = ?6,
+                                               size = ?7, stamp = ?8",
     )?
-    .execute(params![kind, uid, s.file, s.text, s.mtime, s.size, s.stamp])?;
+    .execute(params![
+        kind,
+        uid,
+        s.file,
+        s.text,
+        s.base.as_ref().filter(|b| **b != s.text),
+        s.mtime,
+        s.size,
+        s.stamp
+    ])?;
+    Ok(())
+}
+
+/// The file's mtime, size and stamp moved on, its content did not.
+pub fn put_seen(conn: &Connection, kind: &str, uid: &str, s: &Seen) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE vdir_state SET file = ?3, mtime = ?4, size = ?5, stamp = ?6
+          WHERE kind = ?1 AND uid = ?2",
+    )?
+    .execute(params![kind, uid, s.file, s.mtime, s.size, s.stamp])?;
     Ok(())
 }
 

@@ -21,10 +21,13 @@ use crate::interop::ics::{self, Item, Options, Shape};
 use crate::model::followup::FollowUp;
 use crate::model::note::NoteKind;
 use crate::store::followups as stored;
-use crate::store::vdir::{self, Synced};
+use crate::store::vdir::{self, Seen, Synced};
 use crate::when::When;
 
-use super::{SyncReport, by_file, file_name, meta, prepare, remove_file, scan, write_file};
+use super::{
+    SyncReport, by_file, file_name, forget_all, meta, prepare, put_all, remove_file, scan,
+    write_file, write_files,
+};
 
 const KIND: &str = "follow_up";
 const EXT: &str = "ics";
@@ -98,14 +101,19 @@ pub fn sync_calendar(
 
     let since = clock.now() - chrono::Duration::days(FINISHED_SHOWN_DAYS);
     let items = stored::for_calendar(store.conn(), &clock::stamp(since))?;
+    // Open follow-ups, and finished ones the folder has (as completed tasks): one finished
+    // before it ever went out has nothing to tell the phone.
     let shown: HashMap<String, FollowUp> = ics::one_per_uid(&items)
         .into_iter()
-        .filter(|f| opts.shape == Shape::Todo || f.done_at.is_none())
+        .filter(|f| {
+            f.done_at.is_none() || (opts.shape == Shape::Todo && state.contains_key(f.series_uid()))
+        })
         .map(|f| (f.series_uid().to_string(), f.clone()))
         .collect();
 
     // Files that are new or changed.
     let mut edited = Vec::new();
+    let mut seen: Vec<(String, Seen)> = Vec::new();
     let mut names: Vec<&String> = files.keys().collect();
     names.sort();
     for name in names {
@@ -113,17 +121,17 @@ pub fn sync_calendar(
         let Some(text) = &f.text else { continue };
         let known = by_file.get(name.as_str());
         if let Some((series, s)) = known
-            && s.text == *text
+            && vdir::texts(store.conn(), KIND, series)?.is_some_and(|(t, _)| t == *text)
         {
             // Touched but not changed: remember it as it is now, to not read it again.
-            if !dry_run {
-                let now = Synced {
+            seen.push((
+                (*series).clone(),
+                Seen {
                     mtime: f.mtime,
                     size: f.size,
                     ..(*s).clone()
-                };
-                store.write(|tx| vdir::put(tx, KIND, series, &now))?;
-            }
+                },
+            ));
             continue;
         }
         match ics::read_one(text) {
@@ -164,8 +172,8 @@ pub fn sync_calendar(
     gone.sort();
 
     // What tend changed: new, changed and finished follow-ups, and ones no longer shown.
-    let mut writes: Vec<(String, String, String, String)> = Vec::new(); // series, file, text, stamp
-    let mut restamps: Vec<(String, Synced)> = Vec::new();
+    // series, file, text, stamp, the last agreed version
+    let mut writes: Vec<(String, String, String, String, Option<String>)> = Vec::new();
     let mut series: Vec<&String> = shown.keys().collect();
     series.sort();
     for s in series {
@@ -183,7 +191,11 @@ pub fn sync_calendar(
             .map(|b| b.file.clone())
             .filter(|f| !f.is_empty())
             .unwrap_or_else(|| file_name(s, EXT));
-        writes.push((s.clone(), file, text, stamp));
+        let agreed = match base {
+            Some(_) => vdir::texts(store.conn(), KIND, s)?.map(|(_, b)| b),
+            None => None,
+        };
+        writes.push((s.clone(), file, text, stamp, agreed));
     }
     let mut removals: Vec<(String, String)> = state
         .iter()
@@ -218,9 +230,14 @@ pub fn sync_calendar(
                 Some(f) => report
                     .updated
                     .push(format!("{} (from {})", label(f), e.file)),
-                None => report
-                    .created
-                    .push(format!("{} (from {})", e.item.summary, e.file)),
+                None => match new_target(store.conn(), &e.item) {
+                    Ok((c, what)) => report
+                        .created
+                        .push(format!("{}: {what} (from {})", c.name, e.file)),
+                    Err(why) => report
+                        .unreadable
+                        .push((dir.join(&e.file).display().to_string(), why)),
+                },
             }
         }
         return Ok(report);
@@ -228,7 +245,7 @@ pub fn sync_calendar(
 
     for e in edited {
         match e.series.as_ref().and_then(|s| shown.get(s)) {
-            Some(f) => apply_edit(store, clock, dir, opts, &e, f, &state, &mut report)?,
+            Some(f) => apply_edit(store, clock, dir, opts, &e, f, &mut report)?,
             None => apply_new(store, clock, dir, opts, &e, &mut report)?,
         }
     }
@@ -245,6 +262,7 @@ pub fn sync_calendar(
                 let left = Synced {
                     file: String::new(),
                     text: String::new(),
+                    base: None,
                     mtime: 0,
                     size: 0,
                     stamp: stamp_of(&c.done, opts),
@@ -255,30 +273,33 @@ pub fn sync_calendar(
         }
         store.write(|tx| vdir::forget(tx, KIND, &s))?;
     }
-    for (s, file, text, stamp) in writes {
-        let (mtime, size) = write_file(dir, &file, &text)?;
-        let synced = Synced {
-            file: file.clone(),
-            text,
-            mtime,
-            size,
-            stamp,
-        };
-        restamps.push((s, synced));
+    let out: Vec<(String, String)> = writes
+        .iter()
+        .map(|(_, file, text, ..)| (file.clone(), text.clone()))
+        .collect();
+    let metas = write_files(dir, &out)?;
+    let mut synced = Vec::with_capacity(writes.len());
+    for ((s, file, text, stamp, base), (mtime, size)) in writes.into_iter().zip(metas) {
+        synced.push((
+            s,
+            Synced {
+                file: file.clone(),
+                text,
+                base,
+                mtime,
+                size,
+                stamp,
+            },
+        ));
         report.written.push(file);
     }
-    store.write(|tx| {
-        for (s, synced) in &restamps {
-            vdir::put(tx, KIND, s, synced)?;
+    put_all(store, KIND, &synced, &seen)?;
+    for (_, file) in &removals {
+        if !file.is_empty() && remove_file(dir, file)? {
+            report.removed.push(file.clone());
         }
-        Ok(())
-    })?;
-    for (s, file) in removals {
-        if !file.is_empty() && remove_file(dir, &file)? {
-            report.removed.push(file);
-        }
-        store.write(|tx| vdir::forget(tx, KIND, &s))?;
     }
+    forget_all(store, KIND, removals.iter().map(|(s, _)| s))?;
     Ok(report)
 }
 
@@ -293,14 +314,12 @@ fn apply_edit(
     opts: &Options,
     e: &Edited,
     t: &FollowUp,
-    state: &HashMap<String, Synced>,
     report: &mut SyncReport,
 ) -> Result<()> {
     let series = t.series_uid().to_string();
     let tend_item = ics::read_one(&render(t, opts, clock)).ok();
-    let base = state
-        .get(&series)
-        .and_then(|s| ics::read_one(&s.text).ok())
+    let base = vdir::texts(store.conn(), KIND, &series)?
+        .and_then(|(_, base)| ics::read_one(&base).ok())
         .or(tend_item)
         .unwrap_or_else(|| e.item.clone());
     let item = &e.item;
@@ -422,8 +441,8 @@ fn write_back(
     let (kept, (mtime, size)) = if agrees {
         (file_text.to_string(), meta(&dir.join(file))?)
     } else {
-        if name != file {
-            remove_file(dir, file)?;
+        if name != file && remove_file(dir, file)? {
+            report.removed.push(file.to_string());
         }
         report.written.push(name.clone());
         let m = write_file(dir, &name, &text)?;
@@ -432,6 +451,7 @@ fn write_back(
     let synced = Synced {
         file: name,
         text: kept,
+        base: None,
         mtime,
         size,
         stamp: stamp_of(&f, opts),
@@ -444,8 +464,36 @@ fn write_back(
     })
 }
 
+/// Who a new task is for and what it says, or why it cannot become a follow-up.
+fn new_target(
+    conn: &rusqlite::Connection,
+    item: &Item,
+) -> std::result::Result<(crate::error::Candidate, String), String> {
+    if item.done {
+        return Err("a finished task tend never had; left as it is".into());
+    }
+    let Some((who, what)) = item
+        .summary
+        .split_once(':')
+        .map(|(w, t)| (w.trim(), t.trim()))
+        .filter(|(w, t)| !w.is_empty() && !t.is_empty())
+    else {
+        return Err(
+            "its title does not say who it is for: title it \"Name: what to do\" and the next sync makes it a follow-up"
+                .into(),
+        );
+    };
+    match find::resolve(conn, who) {
+        Ok(c) => Ok((c, what.to_string())),
+        Err(err) => Err(format!(
+            "its title names \"{who}\": {err}; add them to tend first (tend add \"{who}\") or put a name tend knows before the colon"
+        )),
+    }
+}
+
 /// A task or event tend does not have: titled "Who: what", it becomes a next step for that
-/// contact; otherwise it is left alone and reported.
+/// contact (and what the phone wrote under it, a note on them); otherwise it is left alone
+/// and reported.
 fn apply_new(
     store: &mut crate::store::Store,
     clock: &Clock,
@@ -454,32 +502,12 @@ fn apply_new(
     e: &Edited,
     report: &mut SyncReport,
 ) -> Result<()> {
-    let path = dir.join(&e.file).display().to_string();
-    if e.item.done {
-        report
-            .unreadable
-            .push((path, "a finished task tend never had; left as it is".into()));
-        return Ok(());
-    }
-    let Some((who, what)) = e
-        .item
-        .summary
-        .split_once(':')
-        .map(|(w, t)| (w.trim(), t.trim()))
-        .filter(|(w, t)| !w.is_empty() && !t.is_empty())
-    else {
-        report.unreadable.push((
-            path,
-            "its title does not say who it is for: title it \"Name: what to do\" and the next sync makes it a follow-up".into(),
-        ));
-        return Ok(());
-    };
-    let contact = match find::resolve(store.conn(), who) {
-        Ok(c) => c,
-        Err(err) => {
+    let (contact, what) = match new_target(store.conn(), &e.item) {
+        Ok(t) => t,
+        Err(why) => {
             report
                 .unreadable
-                .push((path, format!("its title names \"{who}\": {err}")));
+                .push((dir.join(&e.file).display().to_string(), why));
             return Ok(());
         }
     };
@@ -492,11 +520,30 @@ fn apply_new(
                 date: e.item.date,
                 time: e.item.time,
             },
-            text: what.to_string(),
+            text: what.clone(),
             every: None,
         },
     )?;
     report.undo.push(set.undo.clone());
+    if let Some(d) = e
+        .item
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+    {
+        let added = notes::add(
+            store,
+            clock,
+            AddNote {
+                contact_id: contact.id,
+                kind: NoteKind::Note,
+                body: format!("From the calendar, with the task \"{what}\": {}", d.trim()),
+                at: None,
+                next: None,
+            },
+        )?;
+        report.undo.push(added.undo());
+    }
     report
         .created
         .push(format!("{} (from {})", label(&set.follow_up), e.file));

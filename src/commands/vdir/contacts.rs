@@ -10,9 +10,12 @@ use crate::error::Result;
 use crate::interop::{Card, Parsed, vcard};
 use crate::model::contact::Status;
 use crate::model::note::NoteKind;
-use crate::store::vdir::{self, Synced};
+use crate::store::vdir::{self, Seen, Synced};
 
-use super::{SyncReport, by_file, file_name, meta, prepare, remove_file, scan, write_file};
+use super::{
+    SyncReport, by_file, file_name, forget_all, meta, prepare, put_all, remove_file, scan,
+    write_file, write_files,
+};
 use crate::store::{Store, contacts};
 
 const KIND: &str = "contact";
@@ -125,9 +128,9 @@ pub fn merge3(base: &Card, tend: &Card, file: &Card) -> (Card, Vec<String>) {
     (out, conflicts)
 }
 
-/// A number (email, address) the phone added to a card that had none: tend's own cards make
-/// unmarked channels profile fields ("phone (mobile)"), but one added where there was no main
-/// one is meant as the main one.
+/// A number (email, address) the phone added to a card with no main one (it had none, or the
+/// phone took it off): tend's own cards make unmarked channels profile fields ("phone
+/// (mobile)"), but one added where there is no main one is meant as the main one.
 fn promote_added_channels(base: &Card, file: &mut Card) {
     type Slot = fn(&mut Card) -> &mut Option<String>;
     let slots: [(&str, Slot); 3] = [
@@ -136,23 +139,72 @@ fn promote_added_channels(base: &Card, file: &mut Card) {
         ("address", |c| &mut c.address),
     ];
     for (what, slot) in slots {
-        let mut base = base.clone();
-        if slot(&mut base).is_some() || slot(file).is_some() {
+        if slot(file).is_some() {
             continue;
         }
         let added = file
             .fields
             .iter()
-            .find(|(k, _)| {
-                (k.starts_with(&format!("{what} (")) || k.starts_with(&format!("{what} ")))
-                    && !base.fields.contains_key(*k)
-            })
+            .find(|(k, _)| k.starts_with(&format!("{what} ")) && !base.fields.contains_key(*k))
             .map(|(k, v)| (k.clone(), v.clone()));
         if let Some((k, v)) = added {
             file.fields.remove(&k);
             *slot(file) = Some(v);
         }
     }
+}
+
+/// An email, phone or address the folder took off the card (and tend did not change since):
+/// an import only adds and refreshes, so the sync clears them itself. Other profile fields
+/// stay whatever the card lacks: a phone that drops properties it does not know must not
+/// empty tend's profile. True when something was cleared.
+fn clear_removed(
+    store: &mut Store,
+    clock: &Clock,
+    id: i64,
+    merged: &Card,
+    undo: &mut Vec<crate::commands::undo::Undo>,
+) -> Result<bool> {
+    let before = contacts::get(store.conn(), id)?;
+    let channel = |k: &str| {
+        ["email", "phone", "address"]
+            .iter()
+            .any(|b| k == *b || k.starts_with(&format!("{b} ")))
+    };
+    let gone: Vec<String> = before
+        .fields
+        .keys()
+        .filter(|k| channel(k) && !merged.fields.contains_key(*k))
+        .cloned()
+        .collect();
+    let clear = |mine: &Option<String>, theirs: &Option<String>| {
+        (mine.is_some() && theirs.is_none()).then_some(None)
+    };
+    let patch = contacts::ContactPatch {
+        email: clear(&before.email, &merged.email),
+        phone: clear(&before.phone, &merged.phone),
+        address: clear(&before.address, &merged.address),
+        ..contacts::ContactPatch::default()
+    };
+    if gone.is_empty() && patch.is_empty() {
+        return Ok(false);
+    }
+    let now = clock.stamp();
+    let u = store.write(|tx| {
+        let mark = contacts::status_mark(tx, id)?;
+        if !patch.is_empty() {
+            contacts::update(tx, id, &patch, &now)?;
+        }
+        for k in &gone {
+            contacts::unset_field(tx, id, k)?;
+        }
+        Ok(crate::commands::undo::Undo::RestoreContact {
+            before: Box::new(before.clone()),
+            mark,
+        })
+    })?;
+    undo.push(u);
+    Ok(true)
 }
 
 /// Sync the contacts with the vdir `dir`.
@@ -178,10 +230,11 @@ pub fn sync_contacts(
     };
     let by_uid: HashMap<&str, &vdir::Stamp> = stamps.iter().map(|s| (s.uid.as_str(), s)).collect();
 
-    let mut in_cards: Vec<(String, Option<String>, Card, Option<String>)> = Vec::new();
-    let mut writes: Vec<(String, String, String)> = Vec::new(); // uid, file, text
+    let mut in_cards: Vec<(String, Option<String>, Card, String)> = Vec::new();
+    let mut writes: Vec<(String, String, String, Option<String>)> = Vec::new(); // uid, file, text, base
     let mut removals: Vec<(String, String)> = Vec::new(); // uid, file
     let mut archive: Vec<(i64, String)> = Vec::new();
+    let mut seen: Vec<(String, Seen)> = Vec::new();
 
     // Files that are new or changed.
     let mut seen_files: BTreeSet<String> = BTreeSet::new();
@@ -191,6 +244,22 @@ pub fn sync_contacts(
         let f = &files[name];
         seen_files.insert(name.clone());
         let Some(text) = &f.text else { continue };
+        let known = by_file.get(name.as_str()).map(|(u, s)| ((*u).clone(), *s));
+        if let Some((uid, s)) = &known
+            && vdir::texts(store.conn(), KIND, uid)?.is_some_and(|(t, _)| t == *text)
+        {
+            // Touched but not changed (a copy, a sync tool's rewrite): remember it as it is
+            // now, so the next sync does not read it again.
+            seen.push((
+                uid.clone(),
+                Seen {
+                    mtime: f.mtime,
+                    size: f.size,
+                    ..(*s).clone()
+                },
+            ));
+            continue;
+        }
         let card = match one_card(text) {
             Ok(c) => c,
             Err(why) => {
@@ -200,28 +269,7 @@ pub fn sync_contacts(
                 continue;
             }
         };
-        let known = by_file.get(name.as_str()).map(|(u, s)| ((*u).clone(), *s));
-        if let Some((uid, s)) = &known
-            && s.text == *text
-        {
-            // Touched but not changed (a copy, a sync tool's rewrite): remember it as it is
-            // now, so the next sync does not read it again.
-            if !dry_run {
-                let now = Synced {
-                    mtime: f.mtime,
-                    size: f.size,
-                    ..(*s).clone()
-                };
-                store.write(|tx| vdir::put(tx, KIND, uid, &now))?;
-            }
-            continue;
-        }
-        in_cards.push((
-            name.clone(),
-            known.map(|(u, _)| u),
-            card,
-            Some(text.clone()),
-        ));
+        in_cards.push((name.clone(), known.map(|(u, _)| u), card, text.clone()));
     }
 
     // Files the last sync knew that are gone: their contacts are archived.
@@ -242,30 +290,38 @@ pub fn sync_contacts(
         .filter_map(|(_, u, c, _)| u.clone().or_else(|| c.uid.clone()))
         .collect();
     for st in &stamps {
-        let base = state.get(&st.uid);
-        let file_present = base.is_some_and(|b| seen_files.contains(&b.file));
-        if incoming.contains(&st.uid) || (base.is_some() && !file_present) {
+        let last = state.get(&st.uid);
+        let file_present = last.is_some_and(|b| seen_files.contains(&b.file));
+        if incoming.contains(&st.uid) || (last.is_some() && !file_present) {
             continue;
         }
-        match (selected(st), base) {
+        match (selected(st), last) {
             (false, Some(b)) => removals.push((st.uid.clone(), b.file.clone())),
             (false, None) => {}
             (true, Some(b)) if b.stamp == st.stamp => {}
-            (true, base) => {
+            (true, last) => {
                 let text = render(&card_of(store, st.id)?);
-                let file = base.map_or_else(|| file_name(&st.uid, "vcf"), |b| b.file.clone());
-                if let Some(b) = base.filter(|b| b.text == text) {
-                    // Only the stamp moved (a note, say): nothing to write.
-                    if !dry_run {
-                        let b = Synced {
+                let texts = match last {
+                    Some(_) => vdir::texts(store.conn(), KIND, &st.uid)?,
+                    None => None,
+                };
+                if let (Some(b), Some((old, _))) = (last, &texts)
+                    && *old == text
+                {
+                    // Only the stamp moved (a change the card does not show): nothing to write.
+                    seen.push((
+                        st.uid.clone(),
+                        Seen {
                             stamp: st.stamp.clone(),
                             ..b.clone()
-                        };
-                        store.write(|tx| vdir::put(tx, KIND, &st.uid, &b))?;
-                    }
+                        },
+                    ));
                     continue;
                 }
-                writes.push((st.uid.clone(), file, text));
+                let file = last.map_or_else(|| file_name(&st.uid, "vcf"), |b| b.file.clone());
+                // Not agreed until the folder gives it back: the last agreed version stays
+                // the base of a merge with whatever the phone does meanwhile.
+                writes.push((st.uid.clone(), file, text, texts.map(|(_, base)| base)));
             }
         }
     }
@@ -280,7 +336,7 @@ pub fn sync_contacts(
     }
 
     if dry_run {
-        for (uid, file, _) in &writes {
+        for (uid, file, ..) in &writes {
             report
                 .written
                 .push(format!("{file} ({})", name_of(&by_uid, uid, store)?));
@@ -291,10 +347,10 @@ pub fn sync_contacts(
         for (_, uid) in &archive {
             report.archived.push(name_of(&by_uid, uid, store)?);
         }
-        for (name, known, card, _) in &in_cards {
+        for (_, known, card, _) in &in_cards {
             match known {
-                Some(_) => report.updated.push(format!("{} (from {name})", card.name)),
-                None => report.created.push(format!("{} (from {name})", card.name)),
+                Some(_) => report.updated.push(card.name.clone()),
+                None => report.created.push(card.name.clone()),
             }
         }
         return Ok(report);
@@ -310,7 +366,6 @@ pub fn sync_contacts(
             known,
             file_card,
             text,
-            &state,
             &mut report,
         )?;
     }
@@ -320,34 +375,37 @@ pub fn sync_contacts(
         report.archived.push(c.name);
         store.write(|tx| vdir::forget(tx, KIND, &uid))?;
     }
-    // Out of tend.
-    for (uid, file, text) in writes {
-        let (mtime, size) = write_file(dir, &file, &text)?;
+    // Out of tend: every file at once, then what was written remembered in one transaction.
+    let out: Vec<(String, String)> = writes
+        .iter()
+        .map(|(_, file, text, _)| (file.clone(), text.clone()))
+        .collect();
+    let metas = write_files(dir, &out)?;
+    let mut synced = Vec::with_capacity(writes.len());
+    for ((uid, file, text, base), (mtime, size)) in writes.into_iter().zip(metas) {
         let stamp = by_uid
             .get(uid.as_str())
             .map_or(String::new(), |s| s.stamp.clone());
-        store.write(|tx| {
-            vdir::put(
-                tx,
-                KIND,
-                &uid,
-                &Synced {
-                    file: file.clone(),
-                    text: text.clone(),
-                    mtime,
-                    size,
-                    stamp: stamp.clone(),
-                },
-            )
-        })?;
+        synced.push((
+            uid,
+            Synced {
+                file: file.clone(),
+                text,
+                base,
+                mtime,
+                size,
+                stamp,
+            },
+        ));
         report.written.push(file);
     }
-    for (uid, file) in removals {
-        if !file.is_empty() && remove_file(dir, &file)? {
-            report.removed.push(file);
+    put_all(store, KIND, &synced, &seen)?;
+    for (_, file) in &removals {
+        if !file.is_empty() && remove_file(dir, file)? {
+            report.removed.push(file.clone());
         }
-        store.write(|tx| vdir::forget(tx, KIND, &uid))?;
     }
+    forget_all(store, KIND, removals.iter().map(|(uid, _)| uid))?;
     Ok(report)
 }
 
@@ -368,8 +426,7 @@ fn apply_file(
     name: &str,
     known: Option<String>,
     file_card: Card,
-    text: Option<String>,
-    state: &HashMap<String, Synced>,
+    text: String,
     report: &mut SyncReport,
 ) -> Result<()> {
     let uid = known.clone().or_else(|| file_card.uid.clone());
@@ -380,11 +437,12 @@ fn apply_file(
     let (card, conflicts) = match existing {
         Some(id) => {
             let tend = card_of(store, id)?;
-            let base = uid
-                .as_ref()
-                .and_then(|u| state.get(u))
-                .and_then(|s| one_card(&s.text).ok())
-                .unwrap_or_default();
+            let base = match &uid {
+                Some(u) => vdir::texts(store.conn(), KIND, u)?
+                    .and_then(|(_, base)| one_card(&base).ok())
+                    .unwrap_or_default(),
+                None => Card::default(),
+            };
             merge3(&base, &tend, &file_card)
         }
         None => (file_card, Vec::new()),
@@ -410,6 +468,10 @@ fn apply_file(
         return Ok(());
     }
     report.undo.append(&mut r.undo);
+    let cleared = match existing {
+        Some(id) => clear_removed(store, clock, id, &card, &mut report.undo)?,
+        None => false,
+    };
     let id = match (r.created.first(), r.updated.first(), existing) {
         (Some(c), _, _) => {
             report.created.push(c.name.clone());
@@ -419,7 +481,12 @@ fn apply_file(
             report.updated.push(u.name.clone());
             u.id
         }
-        (None, None, Some(id)) => id,
+        (None, None, Some(id)) => {
+            if cleared {
+                report.updated.push(contacts::get(store.conn(), id)?.name);
+            }
+            id
+        }
         (None, None, None) => return Ok(()),
     };
     if !conflicts.is_empty() {
@@ -447,21 +514,22 @@ fn apply_file(
     // Written back as tend has it now, under the name tend gives it.
     let c = contacts::get(store.conn(), id)?;
     let text_now = render(&card_of(store, id)?);
-    let file = state
-        .get(&c.uid)
-        .map_or_else(|| file_name(&c.uid, "vcf"), |s| s.file.clone());
+    let file = vdir::state_of(store.conn(), KIND, &c.uid)?
+        .map_or_else(|| file_name(&c.uid, "vcf"), |s| s.file);
     if file != name {
         // A new card from the phone named its own way, or one that matched a contact tend
         // already had: one file per contact, tend's.
-        std::fs::remove_file(dir.join(name))?;
+        remove_file(dir, name)?;
+        report.removed.push(name.to_string());
     }
-    let (mtime, size) = if text.as_deref() == Some(text_now.as_str()) && file == name {
+    let (mtime, size) = if text == text_now && file == name {
         meta(&dir.join(name))?
     } else {
         report.written.push(file.clone());
         write_file(dir, &file, &text_now)?
     };
     let stamp = vdir::stamp_of(store.conn(), id)?;
+    // Both sides' changes are in it: the new agreed version.
     store.write(|tx| {
         vdir::put(
             tx,
@@ -470,6 +538,7 @@ fn apply_file(
             &Synced {
                 file: file.clone(),
                 text: text_now.clone(),
+                base: None,
                 mtime,
                 size,
                 stamp: stamp.clone(),

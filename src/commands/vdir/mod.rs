@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::commands::undo::Undo;
 use crate::error::{Error, Result};
-use crate::store::vdir::Synced;
+use crate::store::vdir::{Seen, Synced};
 
 pub use calendar::sync_calendar;
 pub use contacts::{Selection, merge3, sync_contacts};
@@ -82,13 +82,17 @@ pub(crate) struct File {
 }
 
 pub(crate) fn meta(path: &Path) -> Result<(i64, i64)> {
-    let m = std::fs::metadata(path)?;
+    Ok(stamp_of_meta(&std::fs::metadata(path)?))
+}
+
+/// A file's mtime (in nanoseconds) and size.
+fn stamp_of_meta(m: &std::fs::Metadata) -> (i64, i64) {
     let mtime = m
         .modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos() as i64);
-    Ok((mtime, m.len() as i64))
+    (mtime, m.len() as i64)
 }
 
 /// Write `text` whole or not at all: a temporary name vdir readers skip, then a rename.
@@ -99,6 +103,85 @@ pub(crate) fn write_file(dir: &Path, name: &str, text: &str) -> Result<(i64, i64
     std::fs::File::open(&tmp)?.sync_all()?;
     std::fs::rename(&tmp, &path)?;
     meta(&path)
+}
+
+/// Write many files, each whole or not at all, with one flush of the disk for all of them
+/// rather than one per file (10,000 fsyncs are seconds): each goes to a temporary name, the
+/// file system is flushed, then each is renamed into place and the folder flushed, so after a
+/// crash each file is either as it was or as it is now. Returns each one's mtime and size.
+pub(crate) fn write_files(dir: &Path, files: &[(String, String)]) -> Result<Vec<(i64, i64)>> {
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tmp = |name: &str| dir.join(format!(".{name}.tend-tmp"));
+    for (name, text) in files {
+        std::fs::write(tmp(name), text)?;
+    }
+    flush(dir, files.iter().map(|(name, _)| tmp(name)))?;
+    for (name, _) in files {
+        std::fs::rename(tmp(name), dir.join(name))?;
+    }
+    std::fs::File::open(dir)?.sync_all()?;
+    files
+        .iter()
+        .map(|(name, _)| meta(&dir.join(name)))
+        .collect()
+}
+
+/// The written files on disk: one `syncfs` on Linux, an fsync of each elsewhere.
+fn flush(dir: &Path, paths: impl Iterator<Item = std::path::PathBuf>) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = paths;
+        rustix::fs::syncfs(std::fs::File::open(dir)?).map_err(std::io::Error::from)?;
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        for p in paths {
+            std::fs::File::open(p)?.sync_all()?;
+        }
+    }
+    Ok(())
+}
+
+/// Remember many files as synced, and others as seen again unchanged, in one transaction.
+pub(crate) fn put_all(
+    store: &mut crate::store::Store,
+    kind: &str,
+    synced: &[(String, Synced)],
+    seen: &[(String, Seen)],
+) -> Result<()> {
+    if synced.is_empty() && seen.is_empty() {
+        return Ok(());
+    }
+    store.write(|tx| {
+        for (uid, s) in seen {
+            crate::store::vdir::put_seen(tx, kind, uid, s)?;
+        }
+        for (uid, s) in synced {
+            crate::store::vdir::put(tx, kind, uid, s)?;
+        }
+        Ok(())
+    })
+}
+
+/// Forget many files, in one transaction.
+pub(crate) fn forget_all<'a>(
+    store: &mut crate::store::Store,
+    kind: &str,
+    uids: impl Iterator<Item = &'a String>,
+) -> Result<()> {
+    let uids: Vec<&String> = uids.collect();
+    if uids.is_empty() {
+        return Ok(());
+    }
+    store.write(|tx| {
+        for uid in &uids {
+            crate::store::vdir::forget(tx, kind, uid)?;
+        }
+        Ok(())
+    })
 }
 
 /// Remove a file; one already gone is fine. True when it was there.
@@ -145,7 +228,7 @@ pub(crate) fn prepare(dir: &Path, dry_run: bool, setting: &str) -> Result<()> {
 pub(crate) fn scan(
     dir: &Path,
     ext: &str,
-    by_file: &HashMap<&str, (&String, &Synced)>,
+    by_file: &HashMap<&str, (&String, &Seen)>,
     report: &mut SyncReport,
 ) -> Result<HashMap<String, File>> {
     let mut files = HashMap::new();
@@ -154,18 +237,21 @@ pub(crate) fn scan(
     }
     let suffix = format!(".{ext}");
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let Some(name) = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .map(str::to_string)
-        else {
+        let entry = entry?;
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
             continue;
         };
-        if !name.ends_with(&suffix) || name.starts_with('.') || !path.is_file() {
+        if !name.ends_with(&suffix) || name.starts_with('.') {
             continue;
         }
-        let (mtime, size) = meta(&path)?;
+        // One stat a file (the listing says which are files): a sync of an unchanged
+        // folder of 10,000 cards is 10,000 of these and nothing else.
+        let m = entry.metadata()?;
+        if !m.is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let (mtime, size) = stamp_of_meta(&m);
         let unchanged = by_file
             .get(name.as_str())
             .is_some_and(|(_, s)| s.mtime == mtime && s.size == size);
@@ -188,7 +274,7 @@ pub(crate) fn scan(
 }
 
 /// The state by file name, for `scan`.
-pub(crate) fn by_file(state: &HashMap<String, Synced>) -> HashMap<&str, (&String, &Synced)> {
+pub(crate) fn by_file(state: &HashMap<String, Seen>) -> HashMap<&str, (&String, &Seen)> {
     state
         .iter()
         .map(|(u, s)| (s.file.as_str(), (u, s)))
