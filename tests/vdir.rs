@@ -674,3 +674,52 @@ fn a_new_task_s_notes_are_kept_and_a_dry_run_agrees_with_the_sync_on_what_it_can
         "{bob}"
     );
 }
+
+#[test]
+fn a_folder_that_lost_most_of_its_files_is_not_taken_as_the_phone_deleting_them() {
+    let (env, contacts, calendar) = env_with("");
+    env.ok(&["next", "alice", "fri", "send quote"]);
+    env.ok(&["next", "bob", "mon", "call back"]);
+    sync(&env);
+    let before = env.json(&["export", "json"]);
+    for dir in [&contacts, &calendar] {
+        std::fs::remove_dir_all(dir).unwrap();
+        std::fs::create_dir(dir).unwrap();
+    }
+    let err = env.fails(&["vdir", "sync"]);
+    assert!(
+        err.contains("are gone") && err.contains("--accept-deletions"),
+        "{err}"
+    );
+    let mut after = env.json(&["export", "json"]);
+    after["exported_at"] = before["exported_at"].clone();
+    assert_eq!(after, before, "nothing archived or finished");
+    assert!(mtimes(&contacts).is_empty(), "and nothing written");
+    let r = env.json(&["vdir", "sync", "--json", "--accept-deletions"]);
+    assert_eq!(list(&r, "contacts", "archived").len(), 4, "{r}");
+    // Their contacts archived, the follow-ups leave the calendar with them, still open in tend.
+    assert!(list(&r, "calendar", "completed").is_empty(), "{r}");
+    assert_eq!(env.count("follow_ups WHERE done_at IS NULL"), 2);
+}
+
+#[test]
+fn a_file_of_tend_s_own_finished_follow_up_brought_back_makes_no_new_one() {
+    let (env, _, calendar) = env_with("follow_ups = \"events\"\n");
+    env.ok(&["next", "alice", "fri", "send quote"]);
+    env.ok(&["next", "bob", "mon", "call back"]);
+    sync(&env);
+    let name = mtimes(&calendar)
+        .into_keys()
+        .find(|n| read(&calendar, n).contains("send quote"))
+        .unwrap();
+    let old = read(&calendar, &name);
+    env.ok(&["done", "f#1"]);
+    sync(&env);
+    assert!(!calendar.join(&name).exists(), "a finished event goes");
+    // A server or a backup puts the old file back.
+    std::fs::write(calendar.join(&name), old).unwrap();
+    let r = sync(&env);
+    assert!(list(&r, "calendar", "created").is_empty(), "{r}");
+    assert_eq!(env.count("follow_ups WHERE text = 'send quote'"), 1);
+    assert!(!calendar.join(&name).exists());
+}

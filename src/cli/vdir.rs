@@ -28,6 +28,10 @@ pub enum VdirCommand {
         /// Print the report as JSON
         #[arg(long)]
         json: bool,
+        /// Go on when most of a folder's files are gone (tend archives those contacts and
+        /// finishes those follow-ups; it never deletes them)
+        #[arg(long)]
+        accept_deletions: bool,
     },
 }
 
@@ -80,7 +84,12 @@ pub fn run(a: VdirArgs, ctx: &mut Ctx) -> Result<String> {
     let VdirCommand::Sync {
         dry_run,
         json: as_json,
+        accept_deletions,
     } = a.command;
+    let how = vdir::How {
+        dry_run,
+        accept_deletions,
+    };
     let settings = Settings::load()?;
     if settings.vdir_contacts.is_none() && settings.vdir_calendar.is_none() {
         return Err(Error::invalid_with_hint(
@@ -102,7 +111,7 @@ pub fn run(a: VdirArgs, ctx: &mut Ctx) -> Result<String> {
         .write(true)
         .open(lock_path(ctx.store.path()))?;
     lock.lock()?;
-    let (contacts, calendar) = sync(ctx, &settings, dry_run)?;
+    let (contacts, calendar) = sync(ctx, &settings, how)?;
     drop(lock);
     if as_json {
         return json(&Reports {
@@ -135,7 +144,7 @@ pub fn run(a: VdirArgs, ctx: &mut Ctx) -> Result<String> {
 pub fn sync(
     ctx: &mut Ctx,
     settings: &Settings,
-    dry_run: bool,
+    how: vdir::How,
 ) -> Result<(Option<SyncReport>, Option<SyncReport>)> {
     let contacts = match &settings.vdir_contacts {
         Some(dir) => {
@@ -148,13 +157,16 @@ pub fn sync(
                 &ctx.clock,
                 dir,
                 &selection,
-                dry_run,
+                how,
             )?)
         }
         None => None,
     };
-    let calendar = match &settings.vdir_calendar {
-        Some(dir) => {
+    let calendar = |ctx: &mut Ctx| -> Result<Option<SyncReport>> {
+        let Some(dir) = &settings.vdir_calendar else {
+            return Ok(None);
+        };
+        {
             let opts = ics::Options {
                 shape: if settings.vdir_events {
                     ics::Shape::Event
@@ -164,15 +176,19 @@ pub fn sync(
                 alarm_minutes: settings.calendar_alarm_minutes,
                 all_day_alarm: settings.calendar_all_day_alarm,
             };
-            Some(vdir::sync_calendar(
+            Ok(Some(vdir::sync_calendar(
                 &mut ctx.store,
                 &ctx.clock,
                 dir,
                 &opts,
-                dry_run,
-            )?)
+                how,
+            )?))
         }
-        None => None,
+    };
+    // What the contacts' sync changed is remembered even when the calendar's then fails.
+    let (calendar, failed) = match calendar(ctx) {
+        Ok(c) => (c, None),
+        Err(e) => (None, Some(e)),
     };
     let mut undo = Vec::new();
     let mut what = Vec::new();
@@ -207,7 +223,10 @@ pub fn sync(
         let what = format!("vdir sync from the folders: {}", what.join("; "));
         ctx.remember(&what, &Undo::Together(undo))?;
     }
-    Ok((contacts, calendar))
+    match failed {
+        Some(e) => Err(e),
+        None => Ok((contacts, calendar)),
+    }
 }
 
 fn describe(r: &SyncReport, dir: &std::path::Path, what: &str) -> String {

@@ -151,6 +151,39 @@ pub fn for_calendar(conn: &Connection, since: &str) -> Result<Vec<FollowUp>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// What the calendar folder of `tend vdir sync` holds: every open follow-up of an unarchived
+/// contact, and those finished since `since` of the series the folder already has (a series is
+/// named by its first occurrence's uid, which the later ones carry in `series`). Found through
+/// the open index and the folder's own list, not by reading every finished follow-up.
+pub fn for_vdir(conn: &Connection, since: &str) -> Result<Vec<FollowUp>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+          WHERE f.done_at IS NULL AND c.archived_at IS NULL
+         UNION ALL
+         SELECT {COLUMNS} FROM vdir_state v
+           JOIN follow_ups f ON f.uid = v.uid JOIN contacts c ON c.id = f.contact_id
+          WHERE v.kind = 'follow_up' AND f.done_at >= ?1 AND c.archived_at IS NULL
+         UNION ALL
+         SELECT {COLUMNS} FROM vdir_state v
+           JOIN follow_ups f ON f.series = v.uid JOIN contacts c ON c.id = f.contact_id
+          WHERE v.kind = 'follow_up' AND f.done_at >= ?1 AND c.archived_at IS NULL"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([since], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The newest occurrence of the series (or single follow-up) named `uid`, if tend has it.
+pub fn latest_of_series(conn: &Connection, uid: &str) -> Result<Option<FollowUp>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+          WHERE f.id IN (SELECT id FROM follow_ups WHERE uid = ?1
+                         UNION ALL SELECT id FROM follow_ups WHERE series = ?1)
+          ORDER BY f.id DESC LIMIT 1"
+    );
+    Ok(conn.query_row(&sql, [uid], from_row).optional()?)
+}
+
 pub fn count_open(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT count(*) FROM follow_ups WHERE done_at IS NULL",

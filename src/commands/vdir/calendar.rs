@@ -25,8 +25,8 @@ use crate::store::vdir::{self, Seen, Synced};
 use crate::when::When;
 
 use super::{
-    SyncReport, by_file, file_name, forget_all, meta, prepare, put_all, remove_file, scan,
-    write_file, write_files,
+    How, SyncReport, by_file, check_deletions, file_name, forget_all, meta, prepare, put_all,
+    remove_file, scan, write_file, write_files,
 };
 
 const KIND: &str = "follow_up";
@@ -91,8 +91,9 @@ pub fn sync_calendar(
     clock: &Clock,
     dir: &Path,
     opts: &Options,
-    dry_run: bool,
+    how: How,
 ) -> Result<SyncReport> {
+    let dry_run = how.dry_run;
     prepare(dir, dry_run, "calendar")?;
     let mut report = SyncReport::new(dry_run);
     let state = vdir::state(store.conn(), KIND)?;
@@ -100,7 +101,7 @@ pub fn sync_calendar(
     let files = scan(dir, EXT, &by_file, &mut report)?;
 
     let since = clock.now() - chrono::Duration::days(FINISHED_SHOWN_DAYS);
-    let items = stored::for_calendar(store.conn(), &clock::stamp(since))?;
+    let items = stored::for_vdir(store.conn(), &clock::stamp(since))?;
     // Open follow-ups, and finished ones the folder has (as completed tasks): one finished
     // before it ever went out has nothing to tell the phone.
     let shown: HashMap<String, FollowUp> = ics::one_per_uid(&items)
@@ -170,6 +171,8 @@ pub fn sync_calendar(
         .map(|(series, _)| series.clone())
         .collect();
     gone.sort();
+    let known = state.values().filter(|s| !s.file.is_empty()).count();
+    check_deletions(dir, "follow-up files", "calendar", known, gone.len(), how)?;
 
     // What tend changed: new, changed and finished follow-ups, and ones no longer shown.
     // series, file, text, stamp, the last agreed version
@@ -230,6 +233,9 @@ pub fn sync_calendar(
                 Some(f) => report
                     .updated
                     .push(format!("{} (from {})", label(f), e.file)),
+                None if let Some(f) = own(store.conn(), &e.item)? => {
+                    report.removed.push(format!("{} ({})", e.file, label(&f)));
+                }
                 None => match new_target(store.conn(), &e.item) {
                     Ok((c, what)) => report
                         .created
@@ -464,6 +470,14 @@ fn write_back(
     })
 }
 
+/// The follow-up of tend's a file names by its UID, when tend has it.
+fn own(conn: &rusqlite::Connection, item: &Item) -> Result<Option<FollowUp>> {
+    match item.uid.as_deref().and_then(|u| u.strip_suffix("@tend")) {
+        Some(uid) => stored::latest_of_series(conn, uid),
+        None => Ok(None),
+    }
+}
+
 /// Who a new task is for and what it says, or why it cannot become a follow-up.
 fn new_target(
     conn: &rusqlite::Connection,
@@ -502,6 +516,15 @@ fn apply_new(
     e: &Edited,
     report: &mut SyncReport,
 ) -> Result<()> {
+    // A file of tend's own that tend no longer shows (finished before, or its contact
+    // archived): not a new task, and not tend's to show any more.
+    if let Some(f) = own(store.conn(), &e.item)? {
+        if remove_file(dir, &e.file)? {
+            report.removed.push(format!("{} ({})", e.file, label(&f)));
+        }
+        store.write(|tx| vdir::forget(tx, KIND, f.series_uid()))?;
+        return Ok(());
+    }
     let (contact, what) = match new_target(store.conn(), &e.item) {
         Ok(t) => t,
         Err(why) => {

@@ -13,8 +13,8 @@ use crate::model::note::NoteKind;
 use crate::store::vdir::{self, Seen, Synced};
 
 use super::{
-    SyncReport, by_file, file_name, forget_all, meta, prepare, put_all, remove_file, scan,
-    write_file, write_files,
+    How, SyncReport, by_file, check_deletions, file_name, forget_all, meta, prepare, put_all,
+    remove_file, scan, write_file, write_files,
 };
 use crate::store::{Store, contacts};
 
@@ -213,8 +213,9 @@ pub fn sync_contacts(
     clock: &Clock,
     dir: &Path,
     selection: &Selection,
-    dry_run: bool,
+    how: How,
 ) -> Result<SyncReport> {
+    let dry_run = how.dry_run;
     prepare(dir, dry_run, "contacts")?;
     let mut report = SyncReport::new(dry_run);
     let state = vdir::state(store.conn(), KIND)?;
@@ -237,12 +238,10 @@ pub fn sync_contacts(
     let mut seen: Vec<(String, Seen)> = Vec::new();
 
     // Files that are new or changed.
-    let mut seen_files: BTreeSet<String> = BTreeSet::new();
     let mut names: Vec<&String> = files.keys().collect();
     names.sort();
     for name in names {
         let f = &files[name];
-        seen_files.insert(name.clone());
         let Some(text) = &f.text else { continue };
         let known = by_file.get(name.as_str()).map(|(u, s)| ((*u).clone(), *s));
         if let Some((uid, s)) = &known
@@ -274,7 +273,7 @@ pub fn sync_contacts(
 
     // Files the last sync knew that are gone: their contacts are archived.
     for (uid, s) in &state {
-        if seen_files.contains(&s.file) {
+        if files.contains_key(&s.file) {
             continue;
         }
         match by_uid.get(uid.as_str()) {
@@ -284,6 +283,13 @@ pub fn sync_contacts(
         removals.push((uid.clone(), String::new()));
     }
 
+    let known = state.values().filter(|s| !s.file.is_empty()).count();
+    let gone = state
+        .values()
+        .filter(|s| !s.file.is_empty() && !files.contains_key(&s.file))
+        .count();
+    check_deletions(dir, "cards", "contacts", known, gone, how)?;
+
     // What tend changed: new contacts, changed ones, and ones that left the selection.
     let incoming: BTreeSet<String> = in_cards
         .iter()
@@ -291,7 +297,7 @@ pub fn sync_contacts(
         .collect();
     for st in &stamps {
         let last = state.get(&st.uid);
-        let file_present = last.is_some_and(|b| seen_files.contains(&b.file));
+        let file_present = last.is_some_and(|b| files.contains_key(&b.file));
         if incoming.contains(&st.uid) || (last.is_some() && !file_present) {
             continue;
         }
@@ -327,7 +333,7 @@ pub fn sync_contacts(
     }
     // Contacts deleted in tend: their files go.
     for (uid, s) in &state {
-        if !by_uid.contains_key(uid.as_str()) && seen_files.contains(&s.file) {
+        if !by_uid.contains_key(uid.as_str()) && files.contains_key(&s.file) {
             let edited = in_cards.iter().any(|(n, ..)| *n == s.file);
             if !edited {
                 removals.push((uid.clone(), s.file.clone()));

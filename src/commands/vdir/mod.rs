@@ -25,6 +25,42 @@ use crate::store::vdir::{Seen, Synced};
 pub use calendar::sync_calendar;
 pub use contacts::{Selection, merge3, sync_contacts};
 
+/// How a sync runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct How {
+    /// Say what would change on each side, and change nothing.
+    pub dry_run: bool,
+    /// Go on when most of the folder's files are gone (see `check_deletions`).
+    pub accept_deletions: bool,
+}
+
+/// A folder that lost most of what the last sync left in it was more likely moved, emptied by
+/// mistake or not mounted than cleared on the phone one by one: archiving every contact (or
+/// finishing every follow-up) on that word is refused until the user says so. (vdirsyncer
+/// has the same guard for a storage that was emptied.)
+pub(crate) fn check_deletions(
+    dir: &Path,
+    what: &str,
+    setting: &str,
+    known: usize,
+    gone: usize,
+    how: How,
+) -> Result<()> {
+    let most = gone > 0 && ((gone == known && known > 1) || (known >= 10 && gone * 2 > known));
+    if !most || how.accept_deletions {
+        return Ok(());
+    }
+    Err(Error::invalid_with_hint(
+        format!(
+            "{gone} of the {known} {what} the last sync left in {} are gone, so nothing was synced",
+            dir.display()
+        ),
+        format!(
+            "if the folder moved, point [vdir] {setting} in config.toml at it; if you removed them on purpose, tend vdir sync --accept-deletions (tend archives or finishes them, and never deletes)"
+        ),
+    ))
+}
+
 /// What one folder's sync did (or, in a dry run, would do) on each side.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SyncReport {
