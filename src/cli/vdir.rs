@@ -32,12 +32,16 @@ pub enum VdirCommand {
         /// finishes those follow-ups; it never deletes them)
         #[arg(long)]
         accept_deletions: bool,
+        /// Started by `[vdir] auto` after a change: when another such sync is already waiting
+        /// its turn, that one will carry this change too, so this one ends at once
+        #[arg(long, hide = true)]
+        background: bool,
     },
 }
 
-fn lock_path(db: &std::path::Path) -> std::path::PathBuf {
+fn lock_path(db: &std::path::Path, suffix: &str) -> std::path::PathBuf {
     let mut name = db.file_name().unwrap_or_default().to_os_string();
-    name.push(".vdir-lock");
+    name.push(suffix);
     db.with_file_name(name)
 }
 
@@ -66,7 +70,7 @@ pub fn start_auto_sync(db: &std::path::Path) {
     let _ = std::process::Command::new(exe)
         .arg("--db")
         .arg(db)
-        .args(["vdir", "sync"])
+        .args(["vdir", "sync", "--background"])
         .stdin(std::process::Stdio::null())
         .stdout(log)
         .stderr(err)
@@ -85,6 +89,7 @@ pub fn run(a: VdirArgs, ctx: &mut Ctx) -> Result<String> {
         dry_run,
         json: as_json,
         accept_deletions,
+        background,
     } = a.command;
     let how = vdir::How {
         dry_run,
@@ -105,12 +110,27 @@ pub fn run(a: VdirArgs, ctx: &mut Ctx) -> Result<String> {
     }
     // One sync at a time (a background one after a change, cron's, yours): two reading the
     // same new file would both make its contact.
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(lock_path(ctx.store.path()))?;
+    let open = |suffix: &str| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(lock_path(ctx.store.path(), suffix))
+    };
+    // A burst of captures starts a burst of background syncs: one runs, one waits (it will
+    // see every change made before it starts), the rest have nothing left to do.
+    let waiting = if background {
+        let w = open(".vdir-wait")?;
+        if w.try_lock().is_err() {
+            return Ok(String::new());
+        }
+        Some(w)
+    } else {
+        None
+    };
+    let lock = open(".vdir-lock")?;
     lock.lock()?;
+    drop(waiting);
     let (contacts, calendar) = sync(ctx, &settings, how)?;
     drop(lock);
     if as_json {
