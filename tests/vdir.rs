@@ -723,3 +723,58 @@ fn a_file_of_tend_s_own_finished_follow_up_brought_back_makes_no_new_one() {
     assert_eq!(env.count("follow_ups WHERE text = 'send quote'"), 1);
     assert!(!calendar.join(&name).exists());
 }
+
+#[test]
+fn a_missing_folder_is_refused_and_a_new_one_in_the_config_starts_afresh() {
+    let (env, contacts, _) = env_with("");
+    sync(&env);
+    std::fs::rename(&contacts, env.dir.path().join("elsewhere")).unwrap();
+    let err = env.fails(&["vdir", "sync"]);
+    assert!(
+        err.contains("is not there") && err.contains("[vdir] contacts"),
+        "{err}"
+    );
+    assert!(
+        !contacts.exists(),
+        "not made anew: vdirsyncer would take it for emptied"
+    );
+    // Pointing the config at another folder: everything is written there, nothing archived.
+    let new = env.dir.path().join("new-contacts");
+    std::fs::write(
+        env.config_dir().join("config.toml"),
+        format!("[vdir]\ncontacts = \"{}\"\n", new.display()),
+    )
+    .unwrap();
+    let r = sync(&env);
+    assert_eq!(list(&r, "contacts", "written").len(), 4, "{r}");
+    assert!(list(&r, "contacts", "archived").is_empty(), "{r}");
+    assert!(r["contacts"]["new_folder"].is_string(), "{r}");
+}
+
+#[test]
+fn a_task_for_someone_is_made_only_for_a_name_as_tend_has_it() {
+    let (env, _, calendar) = env_with("");
+    env.ok(&["add", "Alan Smith"]);
+    sync(&env);
+    let task = |uid: &str, title: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:{uid}\r\nSUMMARY:{title}\r\nDUE;VALUE=DATE:20261204\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    std::fs::write(calendar.join("re.ics"), task("re", "Re: invoice")).unwrap();
+    std::fs::write(calendar.join("al.ics"), task("al", "Al: call")).unwrap();
+    std::fs::write(
+        calendar.join("cw.ics"),
+        task("cw", "carol white: send the swatches"),
+    )
+    .unwrap();
+    let r = sync(&env);
+    assert_eq!(list(&r, "calendar", "created").len(), 1, "{r}");
+    assert_eq!(env.count("follow_ups WHERE text = 'send the swatches'"), 1);
+    let text = env.ok(&["vdir", "sync"]);
+    assert!(text.contains("\"Re: invoice\" does not say who"), "{text}");
+    assert!(
+        text.contains("could be any of 2 contacts") && text.contains("write more of the name"),
+        "{text}"
+    );
+}

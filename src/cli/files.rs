@@ -36,7 +36,9 @@ pub fn init(path: &Path, existed: bool, ctx: &mut Ctx) -> Result<String> {
             if contacts == 1 { "" } else { "s" }
         ));
     }
+    // The folder for config.toml, so that writing one is all it takes.
     let settings = crate::config::config_dir()
+        .filter(|d| std::fs::create_dir_all(d).is_ok())
         .map(|d| {
             format!(
                 "Settings (optional) go in {}.\n",

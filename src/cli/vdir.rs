@@ -61,7 +61,17 @@ pub fn start_auto_sync(db: &std::path::Path) {
     };
     let mut name = db.file_name().unwrap_or_default().to_os_string();
     name.push(".vdir-sync.log");
-    let Ok(log) = std::fs::File::create(db.with_file_name(name)) else {
+    let log_path = db.with_file_name(name);
+    // The last background sync's refusal, said where the user is looking.
+    if let Ok(last) = std::fs::read_to_string(&log_path)
+        && let Some(err) = last.lines().find(|l| l.starts_with("error:"))
+    {
+        eprintln!(
+            "warning: the last background vdir sync failed ({}): {err}",
+            log_path.display()
+        );
+    }
+    let Ok(log) = std::fs::File::create(&log_path) else {
         return;
     };
     let Ok(err) = log.try_clone() else {
@@ -270,6 +280,11 @@ fn describe(r: &SyncReport, dir: &std::path::Path, what: &str) -> String {
         r.removed.len(),
         if r.changed_nothing() { " (nothing to do)" } else { "" },
     ));
+    if let Some(old) = &r.new_folder {
+        out.push_str(&format!(
+            "  a new folder: the last sync was with {old}; everything goes here afresh, and nothing in tend changes for it\n"
+        ));
+    }
     let list = |out: &mut String, what: &str, items: &[String]| {
         for i in items.iter().take(20) {
             out.push_str(&format!("  {what} {}\n", one_line(i)));

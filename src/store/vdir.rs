@@ -102,6 +102,26 @@ pub fn put_seen(conn: &Connection, kind: &str, uid: &str, s: &Seen) -> Result<()
     Ok(())
 }
 
+/// The folder the files of `kind` were last synced with (settings `vdir.KIND.folder`).
+pub fn folder_of(conn: &Connection, kind: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([format!("vdir.{kind}.folder")], |r| r.get(0))
+        .optional()?)
+}
+
+/// A new folder for `kind`: what tend remembers of the old one's files is dropped (nothing in
+/// tend changes), so the next sync writes everything there afresh.
+pub fn start_folder(conn: &Connection, kind: &str, folder: &str) -> Result<()> {
+    conn.execute("DELETE FROM vdir_state WHERE kind = ?1", [kind])?;
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = ?2",
+        params![format!("vdir.{kind}.folder"), folder],
+    )?;
+    Ok(())
+}
+
 pub fn forget(conn: &Connection, kind: &str, uid: &str) -> Result<()> {
     conn.execute(
         "DELETE FROM vdir_state WHERE kind = ?1 AND uid = ?2",

@@ -16,7 +16,6 @@ use crate::commands::NextStep;
 use crate::commands::followups;
 use crate::commands::notes::{self, AddNote};
 use crate::error::Result;
-use crate::find;
 use crate::interop::ics::{self, Item, Options, Shape};
 use crate::model::followup::FollowUp;
 use crate::model::note::NoteKind;
@@ -26,7 +25,7 @@ use crate::when::When;
 
 use super::{
     How, SyncReport, by_file, check_deletions, file_name, forget_all, meta, prepare, put_all,
-    remove_file, scan, write_file, write_files,
+    remove_file, scan, seq_of, state_for, with_seq, write_file, write_files,
 };
 
 const KIND: &str = "follow_up";
@@ -94,9 +93,14 @@ pub fn sync_calendar(
     how: How,
 ) -> Result<SyncReport> {
     let dry_run = how.dry_run;
-    prepare(dir, dry_run, "calendar")?;
     let mut report = SyncReport::new(dry_run);
-    let state = vdir::state(store.conn(), KIND)?;
+    let state = state_for(store, KIND, dir, &mut report)?;
+    prepare(
+        dir,
+        how,
+        "calendar",
+        state.values().filter(|s| !s.file.is_empty()).count(),
+    )?;
     let by_file = by_file(&state);
     let files = scan(dir, EXT, &by_file, &mut report)?;
 
@@ -189,16 +193,17 @@ pub fn sync_calendar(
         if base.is_some_and(|b| b.stamp == stamp) {
             continue;
         }
-        let text = render(f, opts, clock);
+        let texts = match base {
+            Some(_) => vdir::texts(store.conn(), KIND, s)?,
+            None => None,
+        };
+        let seq = texts.as_ref().map_or(0, |(old, _)| seq_of(old)) + 1;
+        let text = with_seq(&render(f, opts, clock), seq);
         let file = base
             .map(|b| b.file.clone())
             .filter(|f| !f.is_empty())
             .unwrap_or_else(|| file_name(s, EXT));
-        let agreed = match base {
-            Some(_) => vdir::texts(store.conn(), KIND, s)?.map(|(_, b)| b),
-            None => None,
-        };
-        writes.push((s.clone(), file, text, stamp, agreed));
+        writes.push((s.clone(), file, text, stamp, texts.map(|(_, b)| b)));
     }
     let mut removals: Vec<(String, String)> = state
         .iter()
@@ -237,9 +242,16 @@ pub fn sync_calendar(
                     report.removed.push(format!("{} ({})", e.file, label(&f)));
                 }
                 None => match new_target(store.conn(), &e.item) {
-                    Ok((c, what)) => report
-                        .created
-                        .push(format!("{}: {what} (from {})", c.name, e.file)),
+                    Ok((c, what)) => {
+                        report
+                            .created
+                            .push(format!("{}: {what} (from {})", c.name, e.file));
+                        // Kept under tend's name for it.
+                        report
+                            .written
+                            .push(format!("a new file for {}: {what}", c.name));
+                        report.removed.push(e.file.clone());
+                    }
                     Err(why) => report
                         .unreadable
                         .push((dir.join(&e.file).display().to_string(), why)),
@@ -450,6 +462,8 @@ fn write_back(
         if name != file && remove_file(dir, file)? {
             report.removed.push(file.to_string());
         }
+        let before = vdir::texts(store.conn(), KIND, series)?.map_or(0, |(t, _)| seq_of(&t));
+        let text = with_seq(&text, before.max(seq_of(file_text)) + 1);
         report.written.push(name.clone());
         let m = write_file(dir, &name, &text)?;
         (text, m)
@@ -484,7 +498,10 @@ fn new_target(
     item: &Item,
 ) -> std::result::Result<(crate::error::Candidate, String), String> {
     if item.done {
-        return Err("a finished task tend never had; left as it is".into());
+        return Err(format!(
+            "\"{}\" is a finished task tend never had; left as it is",
+            item.summary
+        ));
     }
     let Some((who, what)) = item
         .summary
@@ -492,15 +509,36 @@ fn new_target(
         .map(|(w, t)| (w.trim(), t.trim()))
         .filter(|(w, t)| !w.is_empty() && !t.is_empty())
     else {
-        return Err(
-            "its title does not say who it is for: title it \"Name: what to do\" and the next sync makes it a follow-up"
-                .into(),
-        );
+        return Err(format!(
+            "\"{}\" does not say who it is for: title it \"Name: what to do\" and the next sync makes it a follow-up",
+            item.summary
+        ));
     };
-    match find::resolve(conn, who) {
-        Ok(c) => Ok((c, what.to_string())),
-        Err(err) => Err(format!(
-            "its title names \"{who}\": {err}; add them to tend first (tend add \"{who}\") or put a name tend knows before the colon"
+    let title = &item.summary;
+    // "Re: invoice", "Fwd: quote": a reply's prefix, not a name.
+    if ["re", "fw", "fwd", "aw", "wg", "sv", "tr", "ref"].contains(&who.to_lowercase().as_str()) {
+        return Err(format!(
+            "\"{title}\" does not say who it is for: title it \"Name: what to do\" and the next sync makes it a follow-up"
+        ));
+    }
+    // A name as written, or the start of one: never a guess (a task on the wrong person's
+    // list is worse than one left alone).
+    let mut hits = crate::store::contacts::exact(conn, who).map_err(|e| e.to_string())?;
+    if hits.is_empty() {
+        hits = crate::store::contacts::prefix(conn, who).map_err(|e| e.to_string())?;
+    }
+    match hits.len() {
+        1 => Ok((hits.remove(0), what.to_string())),
+        0 => Err(format!(
+            "\"{title}\" names \"{who}\", and no one in tend is called that: add them first (tend add \"{who}\") or write the name as tend has it"
+        )),
+        n => Err(format!(
+            "\"{title}\" names \"{who}\", which could be any of {n} contacts ({}): write more of the name",
+            hits.iter()
+                .take(4)
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }

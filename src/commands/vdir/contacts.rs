@@ -13,8 +13,8 @@ use crate::model::note::NoteKind;
 use crate::store::vdir::{self, Seen, Synced};
 
 use super::{
-    How, SyncReport, by_file, check_deletions, file_name, forget_all, meta, prepare, put_all,
-    remove_file, scan, write_file, write_files,
+    How, SEQ, SyncReport, by_file, check_deletions, file_name, forget_all, meta, prepare, put_all,
+    remove_file, scan, seq_of, state_for, with_seq, without_seq, write_file, write_files,
 };
 use crate::store::{Store, contacts};
 
@@ -39,7 +39,12 @@ fn render(card: &Card) -> String {
 fn one_card(text: &str) -> std::result::Result<Card, String> {
     let mut parsed = vcard::parse(text);
     match parsed.len() {
-        1 => parsed.remove(0).card,
+        1 => parsed.remove(0).card.map(|mut c| {
+            // tend's write number is the file's, not the contact's.
+            c.extras
+                .retain(|l| !l.to_ascii_uppercase().starts_with(SEQ));
+            c
+        }),
         0 => Err("no BEGIN:VCARD in it".into()),
         n => Err(format!("{n} cards in one file; a vdir holds one per file")),
     }
@@ -216,9 +221,14 @@ pub fn sync_contacts(
     how: How,
 ) -> Result<SyncReport> {
     let dry_run = how.dry_run;
-    prepare(dir, dry_run, "contacts")?;
     let mut report = SyncReport::new(dry_run);
-    let state = vdir::state(store.conn(), KIND)?;
+    let state = state_for(store, KIND, dir, &mut report)?;
+    prepare(
+        dir,
+        how,
+        "contacts",
+        state.values().filter(|s| !s.file.is_empty()).count(),
+    )?;
     let by_file = by_file(&state);
     let files = scan(dir, "vcf", &by_file, &mut report)?;
 
@@ -312,7 +322,7 @@ pub fn sync_contacts(
                     None => None,
                 };
                 if let (Some(b), Some((old, _))) = (last, &texts)
-                    && *old == text
+                    && without_seq(old) == text
                 {
                     // Only the stamp moved (a change the card does not show): nothing to write.
                     seen.push((
@@ -327,7 +337,13 @@ pub fn sync_contacts(
                 let file = last.map_or_else(|| file_name(&st.uid, "vcf"), |b| b.file.clone());
                 // Not agreed until the folder gives it back: the last agreed version stays
                 // the base of a merge with whatever the phone does meanwhile.
-                writes.push((st.uid.clone(), file, text, texts.map(|(_, base)| base)));
+                let seq = texts.as_ref().map_or(0, |(old, _)| seq_of(old)) + 1;
+                writes.push((
+                    st.uid.clone(),
+                    file,
+                    with_seq(&text, seq),
+                    texts.map(|(_, base)| base),
+                ));
             }
         }
     }
@@ -528,11 +544,14 @@ fn apply_file(
         remove_file(dir, name)?;
         report.removed.push(name.to_string());
     }
-    let (mtime, size) = if text == text_now && file == name {
-        meta(&dir.join(name))?
+    let (kept, (mtime, size)) = if without_seq(&text) == text_now && file == name {
+        (text.clone(), meta(&dir.join(name))?)
     } else {
+        let before = vdir::texts(store.conn(), KIND, &c.uid)?.map_or(0, |(t, _)| seq_of(&t));
+        let numbered = with_seq(&text_now, before.max(seq_of(&text)) + 1);
         report.written.push(file.clone());
-        write_file(dir, &file, &text_now)?
+        let m = write_file(dir, &file, &numbered)?;
+        (numbered, m)
     };
     let stamp = vdir::stamp_of(store.conn(), id)?;
     // Both sides' changes are in it: the new agreed version.
@@ -543,7 +562,7 @@ fn apply_file(
             &c.uid,
             &Synced {
                 file: file.clone(),
-                text: text_now.clone(),
+                text: kept.clone(),
                 base: None,
                 mtime,
                 size,

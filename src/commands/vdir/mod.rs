@@ -82,6 +82,9 @@ pub struct SyncReport {
     pub conflicts: Vec<String>,
     /// Files that could not be read or used: path and why. Left as they are.
     pub unreadable: Vec<(String, String)>,
+    /// The folder is not the one the last sync used: set when that one's record was set aside.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_folder: Option<String>,
     /// What takes the sync's changes to tend back (not to the folder).
     #[serde(skip)]
     pub undo: Vec<Undo>,
@@ -107,6 +110,46 @@ impl SyncReport {
     /// How many changes the sync made in tend (what `tend undo` takes back).
     pub fn changed_in_tend(&self) -> usize {
         self.created.len() + self.updated.len() + self.archived.len() + self.completed.len()
+    }
+}
+
+/// The line that numbers tend's writes of one file. vdirsyncer (0.21) remembers, for a file it
+/// has just overwritten with the server's copy, the fingerprint of what it overwrote; a later
+/// write by tend of that same content (a merge that kept tend's value, an undo) then looks
+/// unchanged to it and never goes up, and the phone keeps the other value for good. Each of
+/// tend's writes carries the next number, so no two of them read the same to vdirsyncer (which
+/// ignores REV, DTSTAMP and LAST-MODIFIED when it compares).
+pub(crate) const SEQ: &str = "X-TEND-SEQ:";
+
+/// The number of tend's write in `text` (0 for none).
+pub(crate) fn seq_of(text: &str) -> u64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(SEQ))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// `text` without its write number: what to compare.
+pub(crate) fn without_seq(text: &str) -> String {
+    if !text.contains(SEQ) {
+        return text.to_string();
+    }
+    text.split_inclusive('\n')
+        .filter(|l| !l.starts_with(SEQ))
+        .collect()
+}
+
+/// `text` numbered `seq`, the line just before the end of its first card or component
+/// (`end`: "END:VCARD", "END:VTODO", "END:VEVENT").
+pub(crate) fn with_seq(text: &str, seq: u64) -> String {
+    let text = without_seq(text);
+    let at = ["END:VCARD", "END:VTODO", "END:VEVENT"]
+        .iter()
+        .filter_map(|end| text.find(&format!("\n{end}")).map(|i| i + 1))
+        .min();
+    match at {
+        Some(i) => format!("{}{SEQ}{seq}\r\n{}", &text[..i], &text[i..]),
+        None => text,
     }
 }
 
@@ -245,8 +288,64 @@ pub(crate) fn file_name(uid: &str, ext: &str) -> String {
     format!("{safe}.{ext}")
 }
 
-/// The folder to sync, made if it is missing (not in a dry run); a file there is refused.
-pub(crate) fn prepare(dir: &Path, dry_run: bool, setting: &str) -> Result<()> {
+/// The state of `kind`'s files, unless `dir` is not the folder the last sync used: then that
+/// folder's record is set aside (in a dry run, only said) and the sync starts afresh, writing
+/// everything to the new one and changing nothing in tend.
+pub(crate) fn state_for(
+    store: &mut crate::store::Store,
+    kind: &str,
+    dir: &Path,
+    report: &mut SyncReport,
+) -> Result<HashMap<String, Seen>> {
+    let here = std::path::absolute(dir)
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .display()
+        .to_string();
+    let before = crate::store::vdir::folder_of(store.conn(), kind)?;
+    let state = crate::store::vdir::state(store.conn(), kind)?;
+    match before {
+        Some(b) if b == here => Ok(state),
+        None if state.is_empty() && report.dry_run => Ok(state),
+        None if !state.is_empty() => {
+            // Synced before tend remembered folders: this is that folder.
+            store.write(|tx| {
+                tx.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+                    rusqlite::params![format!("vdir.{kind}.folder"), here],
+                )?;
+                Ok(())
+            })?;
+            Ok(state)
+        }
+        old => {
+            if old.is_some() {
+                report.new_folder = old;
+            }
+            if !report.dry_run {
+                store.write(|tx| crate::store::vdir::start_folder(tx, kind, &here))?;
+            }
+            Ok(HashMap::new())
+        }
+    }
+}
+
+/// The folder to sync, made if it is missing (not in a dry run) and the last sync left nothing
+/// in it; a file there is refused. A folder that has gone after a sync left `known` files in
+/// it is refused too (unless the user accepts the deletions): making it anew would leave
+/// vdirsyncer an emptied folder, and vdirsyncer's own advice for one is to wipe the server.
+pub(crate) fn prepare(dir: &Path, how: How, setting: &str, known: usize) -> Result<()> {
+    let dry_run = how.dry_run;
+    if !dir.exists() && known > 0 && !how.accept_deletions {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "{} is not there, and the last sync left {known} files in it, so nothing was synced",
+                dir.display()
+            ),
+            format!(
+                "if the folder moved, point [vdir] {setting} in config.toml at it (or mount the drive it is on); to start it afresh, tend vdir sync --accept-deletions"
+            ),
+        ));
+    }
     if dir.is_file() {
         return Err(Error::invalid_with_hint(
             format!("{} is a file, not a folder", dir.display()),
@@ -315,4 +414,25 @@ pub(crate) fn by_file(state: &HashMap<String, Seen>) -> HashMap<&str, (&String, 
         .iter()
         .map(|(u, s)| (s.file.as_str(), (u, s)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_write_is_numbered_once_and_the_number_is_left_out_of_comparisons() {
+        let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nEND:VCARD\r\n";
+        let one = with_seq(card, 1);
+        assert_eq!(
+            one,
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nX-TEND-SEQ:1\r\nEND:VCARD\r\n"
+        );
+        assert_eq!(seq_of(&one), 1);
+        let two = with_seq(&one, 2);
+        assert_eq!(two.matches(SEQ).count(), 1);
+        assert_eq!(without_seq(&two), card);
+        let task = "BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nUID:x\r\nBEGIN:VALARM\r\nEND:VALARM\r\nEND:VTODO\r\nEND:VCALENDAR\r\n";
+        assert!(with_seq(task, 3).contains("END:VALARM\r\nX-TEND-SEQ:3\r\nEND:VTODO"));
+    }
 }
