@@ -86,6 +86,9 @@ pub struct Settings {
     pub vdir_events: bool,
     /// `[vdir] auto = true`: a sync in the background after each change made from the shell.
     pub vdir_auto: bool,
+    /// `[cadence] statuses = { client = "6w" }`, `tags = { vip = "2w" }`: how often to be in
+    /// touch with whom, unless a contact has a cadence of their own.
+    pub cadence: crate::model::cadence::Defaults,
     pub path: Option<PathBuf>,
 }
 
@@ -122,6 +125,7 @@ impl Default for Settings {
             vdir_calendar: None,
             vdir_events: false,
             vdir_auto: false,
+            cadence: Default::default(),
             path: None,
         }
     }
@@ -141,6 +145,17 @@ struct File {
     calendar: CalendarSection,
     #[serde(default)]
     vdir: VdirSection,
+    #[serde(default)]
+    cadence: CadenceSection,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CadenceSection {
+    #[serde(default)]
+    statuses: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    tags: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -324,6 +339,21 @@ impl Settings {
             }
         };
         s.vdir_auto = f.vdir.auto;
+        for (status, every) in &f.cadence.statuses {
+            let st: crate::model::contact::Status = status
+                .parse()
+                .map_err(|e: String| bad(None, format!("cadence.statuses: {e}")))?;
+            let r = crate::model::Recurrence::parse(every)
+                .map_err(|e| bad(None, format!("cadence.statuses.{status}: {e}")))?;
+            s.cadence.statuses.push((st.as_str().to_string(), r));
+        }
+        for (tag, every) in &f.cadence.tags {
+            let r = crate::model::Recurrence::parse(every)
+                .map_err(|e| bad(None, format!("cadence.tags.{tag}: {e}")))?;
+            for t in crate::model::contact::tags_in(tag) {
+                s.cadence.tags.push((t, r));
+            }
+        }
         s.vdir_tags = f
             .vdir
             .tags

@@ -26,6 +26,9 @@ pub struct ListArgs {
     /// Only active contacts with no open follow-up
     #[arg(long)]
     pub no_next_step: bool,
+    /// Only those due to get in touch: quiet for longer than their cadence (tend cadence)
+    #[arg(long, conflicts_with_all = ["no_next_step", "archived", "all"])]
+    pub due_touch: bool,
     /// Include archived contacts
     #[arg(long, conflicts_with = "archived")]
     pub all: bool,
@@ -52,6 +55,29 @@ pub fn archived_line(ctx: &Ctx, id: i64) -> Result<String> {
 }
 
 pub fn list(a: ListArgs, ctx: &mut Ctx) -> Result<String> {
+    if a.due_touch {
+        let settings = crate::config::Settings::load()?;
+        let due =
+            crate::commands::agenda::due_to_touch(ctx.store.conn(), &ctx.clock, &settings.cadence)?;
+        if a.json {
+            return json(&due);
+        }
+        if due.is_empty() {
+            return Ok(
+                "Nobody is due to get in touch. Set how often with: tend cadence WHO 6w (or [cadence] in config.toml)\n"
+                    .into(),
+            );
+        }
+        let mut out = String::new();
+        for d in &due {
+            out.push_str(&format!("{}\n", super::today::touch_line(d, ctx.style)));
+        }
+        out.push_str(&ctx.style.dim(&format!(
+            "{} due to get in touch: tend note WHO \"...\" when you have, or tend next WHO WHEN WHAT\n",
+            due.len()
+        )));
+        return Ok(out);
+    }
     let filter = ListFilter {
         statuses: a.status,
         tags: a
@@ -126,7 +152,14 @@ pub struct ShowArgs {
 
 pub fn show(a: ShowArgs, ctx: &mut Ctx) -> Result<String> {
     let id = ctx.contact(&a.who)?;
-    let p = cmd::profile(ctx.store.conn(), id, a.notes)?;
+    let mut p = cmd::profile(ctx.store.conn(), id, a.notes)?;
+    let settings = crate::config::Settings::load()?;
+    p.touch = crate::commands::agenda::touch_of(
+        ctx.store.conn(),
+        &ctx.clock,
+        &p.contact,
+        &settings.cadence,
+    )?;
     if a.json {
         return json(&p);
     }
@@ -167,6 +200,27 @@ pub fn show(a: ShowArgs, ctx: &mut Ctx) -> Result<String> {
         s.dim(&pad("last contact")),
         last_contact(c.last_note_at.as_deref(), today, offset)
     ));
+    if let Some(t) = &p.touch {
+        let due = match t.due {
+            Some(d) if t.due_now => s.warn(&format!(
+                "due to get in touch ({})",
+                when::describe(d, today)
+            )),
+            Some(d) => format!("next by {}", when::describe(d, today)),
+            None => String::new(),
+        };
+        out.push_str(&format!(
+            "  {} {} ({}){}\n",
+            s.dim(&pad("keep in touch")),
+            t.cadence,
+            t.from,
+            if due.is_empty() {
+                due
+            } else {
+                format!(" · {due}")
+            }
+        ));
+    }
     if !p.members.is_empty() {
         let names: Vec<String> = p
             .members
@@ -451,4 +505,69 @@ pub fn delete(a: DeleteArgs, ctx: &mut Ctx) -> Result<String> {
         one_line(&d.contact.name),
         crate::model::text::count(d.rows as i64, "row")
     ))
+}
+
+#[derive(Debug, Args)]
+pub struct CadenceArgs {
+    /// A name, part of one, an email, or an id like #12
+    pub who: String,
+    /// How often: 2w, 6w, 3m, monthly, quarterly; off for never; default for what
+    /// [cadence] in config.toml gives their tags and status. Left out: say what it is now
+    pub every: Option<String>,
+    /// Print the result as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `tend cadence WHO [EVERY]`: how often to be in touch with someone.
+pub fn cadence(a: CadenceArgs, ctx: &mut Ctx) -> Result<String> {
+    use crate::model::cadence::Cadence;
+    let id = ctx.contact(&a.who)?;
+    let settings = crate::config::Settings::load()?;
+    let mut changed = false;
+    if let Some(every) = &a.every {
+        let value = match every.trim().to_lowercase().as_str() {
+            "default" | "defaults" | "reset" => None,
+            _ => Some(Cadence::parse(every).map_err(|e| {
+                Error::invalid_with_hint(e, "e.g. tend cadence alice 6w, or off, or default")
+            })?),
+        };
+        let (c, undo) = cmd::set_cadence(&mut ctx.store, &ctx.clock, id, value)?;
+        ctx.remember(&format!("cadence for {}", c.name), &undo)?;
+        changed = true;
+    }
+    let c = contacts::get(ctx.store.conn(), id)?;
+    let touch =
+        crate::commands::agenda::touch_of(ctx.store.conn(), &ctx.clock, &c, &settings.cadence)?;
+    if a.json {
+        return json(&serde_json::json!({ "contact": c.name, "id": c.id, "touch": touch }));
+    }
+    let today = ctx.clock.today();
+    let name = one_line(&c.name);
+    let head = if changed { "Set: " } else { "" };
+    Ok(match touch {
+        Some(t) => {
+            let due = match t.due {
+                Some(d) if t.due_now => {
+                    format!("; due to get in touch ({})", when::describe(d, today))
+                }
+                Some(d) => format!("; next by {}", when::describe(d, today)),
+                None => String::new(),
+            };
+            format!(
+                "{head}keep in touch with {name} {} ({}){due}.\n",
+                t.cadence, t.from
+            )
+        }
+        None if c.cadence.as_deref() == Some("off") => {
+            format!("{head}no cadence for {name} (off, whatever the defaults say).\n")
+        }
+        None => format!(
+            "{head}no cadence for {name}: tend cadence \"{name}\" 6w sets one, [cadence] in config.toml sets them by status or tag.\n"
+        ),
+    } + if changed {
+        "tend undo takes it back.\n"
+    } else {
+        ""
+    })
 }

@@ -78,6 +78,8 @@ pub enum Command {
     Delete(contacts::DeleteArgs),
     /// Archive a contact (hidden from lists and Today), or bring one back with --undo
     Archive(contacts::ArchiveArgs),
+    /// How often to be in touch with someone (2w, 6w, 3m, off): past it, they show in Today
+    Cadence(contacts::CadenceArgs),
     /// Search contacts and the full text of notes
     Search(search::SearchArgs),
     /// Deals: add, list, show, move, won, lost, edit, delete (ids look like d#12)
@@ -272,6 +274,7 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Edit(a)) => contacts::edit(a, &mut ctx),
         Some(Command::Tag(a)) => contacts::tag(a, &mut ctx),
         Some(Command::Archive(a)) => contacts::archive(a, &mut ctx),
+        Some(Command::Cadence(a)) => contacts::cadence(a, &mut ctx),
         Some(Command::Search(a)) => search::run(a, &mut ctx),
         Some(Command::Recipe(a)) => recipe::run(a, &mut ctx),
         Some(Command::Deal(a)) => deals::run(a, &mut ctx),

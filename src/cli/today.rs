@@ -25,7 +25,8 @@ pub struct TodayArgs {
 pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
     let today = ctx.clock.today();
     let limit = (!a.all && !a.json).then_some(NEGLECTED_SHOWN);
-    let ag = agenda::agenda(ctx.store.conn(), today, limit)?;
+    let settings = crate::config::Settings::load()?;
+    let ag = agenda::agenda(ctx.store.conn(), &ctx.clock, limit, &settings.cadence)?;
     if a.json {
         return json(&ag);
     }
@@ -46,7 +47,6 @@ pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
         }
         return Ok(out);
     }
-    let settings = crate::config::Settings::load()?;
     let hygiene = crate::commands::doctor::summary_line(
         ctx.store.conn(),
         &ctx.clock,
@@ -60,6 +60,15 @@ pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
         &ag.upcoming,
         ctx,
     );
+    if !ag.due_touch.is_empty() {
+        out.push_str(&format!(
+            "\n{}\n",
+            s.heading(&format!("Due to get in touch ({})", ag.due_touch.len()))
+        ));
+        for d in &ag.due_touch {
+            out.push_str(&format!("  {}\n", touch_line(d, s)));
+        }
+    }
     if ag.no_next_step_total > 0 {
         out.push_str(&format!(
             "\n{}\n",
@@ -103,4 +112,20 @@ fn section(out: &mut String, title: &str, items: &[FollowUp], ctx: &Ctx) {
             follow_up_line(f, today, ctx.style, true)
         ));
     }
+}
+
+/// "#12    Ann Apple  (client, every 6 weeks; last contact 7 weeks ago)".
+pub fn touch_line(d: &crate::model::cadence::DueTouch, s: super::output::Style) -> String {
+    let quiet = crate::model::cadence::quiet_for(d.quiet_days);
+    let last = if d.contacted {
+        format!("last contact {quiet} ago")
+    } else {
+        format!("added {quiet} ago, never contacted")
+    };
+    format!(
+        "{} {}  {}",
+        s.dim(&format!("#{:<5}", d.id)),
+        one_line(&d.name),
+        s.dim(&format!("({}, {}; {last})", d.status, d.cadence))
+    )
 }

@@ -1,10 +1,13 @@
-//! Today: overdue, due today, the coming week, and active contacts with no next step.
+//! Today: overdue, due today, the coming week, active contacts with no next step, and those
+//! due to get in touch by their cadence.
 
 use chrono::{Days, NaiveDate};
 use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::clock::{self, Clock};
 use crate::error::Result;
+use crate::model::cadence::{self, Defaults, DueTouch};
 use crate::model::followup::{FollowUp, Urgency, urgency};
 use crate::store::contacts::{self, Neglected};
 use crate::store::followups;
@@ -21,6 +24,8 @@ pub struct Agenda {
     pub no_next_step: Vec<Neglected>,
     /// All of them, when `no_next_step` was cut short.
     pub no_next_step_total: usize,
+    /// Quiet for longer than their cadence, and no follow-up planned before it ran out.
+    pub due_touch: Vec<DueTouch>,
 }
 
 impl Agenda {
@@ -29,15 +34,18 @@ impl Agenda {
             && self.due_today.is_empty()
             && self.upcoming.is_empty()
             && self.no_next_step.is_empty()
+            && self.due_touch.is_empty()
     }
 }
 
 /// `neglected_limit` cuts the "no next step" list (the total is still counted).
 pub fn agenda(
     conn: &Connection,
-    today: NaiveDate,
+    clock: &Clock,
     neglected_limit: Option<usize>,
+    cadences: &Defaults,
 ) -> Result<Agenda> {
+    let today = clock.today();
     let until = today
         .checked_add_days(Days::new(DAYS_AHEAD))
         .unwrap_or(today);
@@ -63,5 +71,105 @@ pub fn agenda(
         upcoming,
         no_next_step,
         no_next_step_total: total,
+        due_touch: due_to_touch(conn, clock, cadences)?,
     })
+}
+
+/// Everyone due to get in touch today, longest overdue first.
+pub fn due_to_touch(
+    conn: &Connection,
+    clock: &Clock,
+    defaults: &Defaults,
+) -> Result<Vec<DueTouch>> {
+    let today = clock.today();
+    let statuses: Vec<String> = defaults.statuses.iter().map(|(s, _)| s.clone()).collect();
+    let tags: Vec<String> = defaults.tags.iter().map(|(t, _)| t.clone()).collect();
+    let mut out = Vec::new();
+    for c in contacts::touch_candidates(conn, &statuses, &tags)? {
+        let Some(every) = cadence::effective(c.cadence.as_deref(), &c.status, &c.tags, defaults)
+        else {
+            continue;
+        };
+        let day = |stamp: &str| clock::local(stamp, clock.offset()).map(|t| t.date_naive());
+        let (since, contacted) = match c.last_note_at.as_deref().and_then(day) {
+            Some(d) => (d, true),
+            None => match day(&c.created_at) {
+                Some(d) => (d, false),
+                None => continue,
+            },
+        };
+        let next = c
+            .next_due
+            .as_deref()
+            .and_then(|d| d.parse::<NaiveDate>().ok());
+        if let Some(due) = cadence::due_on(since, &every, next, today) {
+            out.push(DueTouch {
+                id: c.id,
+                name: c.name,
+                status: c.status,
+                cadence: every.to_string(),
+                since,
+                contacted,
+                due,
+                quiet_days: (today - since).num_days(),
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.due, &a.name).cmp(&(b.due, &b.name)));
+    Ok(out)
+}
+
+/// How often to be in touch with one contact and why ("their own", "clients", "tag vip"), and
+/// when they are (or were) next due, for `tend show` and `tend cadence`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Touch {
+    pub cadence: String,
+    pub from: String,
+    /// The day the cadence runs out after the last contact (or the day they were added).
+    pub due: Option<NaiveDate>,
+    /// Due today or before, with no follow-up planned by then.
+    pub due_now: bool,
+}
+
+pub fn touch_of(
+    conn: &Connection,
+    clock: &Clock,
+    c: &crate::model::Contact,
+    defaults: &Defaults,
+) -> Result<Option<Touch>> {
+    let Some(every) =
+        cadence::effective(c.cadence.as_deref(), c.status.as_str(), &c.tags, defaults)
+    else {
+        return Ok(None);
+    };
+    let from = match c.cadence {
+        Some(_) => "their own".to_string(),
+        None => {
+            let status = c.status.as_str();
+            defaults
+                .tags
+                .iter()
+                .filter(|(t, _)| c.tags.contains(t))
+                .find(|(_, r)| *r == every)
+                .map(|(t, _)| format!("tag {t}"))
+                .unwrap_or_else(|| format!("{status}s"))
+        }
+    };
+    let day = |stamp: &str| clock::local(stamp, clock.offset()).map(|t| t.date_naive());
+    let since = c
+        .last_note_at
+        .as_deref()
+        .and_then(day)
+        .or_else(|| day(&c.created_at));
+    let due = since.and_then(|s| every.nth_after(s, 1));
+    let next = followups::open_for(conn, c.id)?.first().map(|f| f.due_date);
+    let due_now = since
+        .and_then(|s| cadence::due_on(s, &every, next, clock.today()))
+        .is_some();
+    Ok(Some(Touch {
+        cadence: every.to_string(),
+        from,
+        due,
+        due_now,
+    }))
 }

@@ -284,6 +284,30 @@ pub fn set_archived(
     ))
 }
 
+/// Set how often to be in touch with a contact: a cadence of their own, `off`, or (None) back
+/// to the defaults for their tags and status.
+pub fn set_cadence(
+    store: &mut Store,
+    clock: &Clock,
+    id: i64,
+    cadence: Option<crate::model::cadence::Cadence>,
+) -> Result<(Contact, Undo)> {
+    let now = clock.stamp();
+    let code = cadence.map(|c| c.code());
+    let before = store.write(|tx| {
+        let before = store_contacts::get(tx, id)?.cadence;
+        store_contacts::set_cadence(tx, id, code.as_deref(), &now)?;
+        Ok(before)
+    })?;
+    Ok((
+        store_contacts::get(store.conn(), id)?,
+        Undo::RestoreCadence {
+            contact_id: id,
+            cadence: before,
+        },
+    ))
+}
+
 /// A contact deleted with everything recorded for it, how much that was, and its undo.
 #[derive(Debug, Clone)]
 pub struct Deleted {
@@ -346,6 +370,9 @@ pub struct Profile {
     pub open_follow_ups: Vec<FollowUp>,
     pub recent_notes: Vec<Note>,
     pub note_count: i64,
+    /// How often to be in touch, and when next (filled by callers that read config.toml).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub touch: Option<crate::commands::agenda::Touch>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -366,5 +393,6 @@ pub fn profile(conn: &Connection, id: i64, notes_shown: usize) -> Result<Profile
         open_follow_ups: followups::open_for(conn, id)?,
         recent_notes: notes::recent_for(conn, id, notes_shown)?,
         note_count: notes::count_for(conn, id)?,
+        touch: None,
     })
 }

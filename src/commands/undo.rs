@@ -152,6 +152,11 @@ pub enum Undo {
         contact_id: i64,
         tags: Vec<String>,
     },
+    /// Undo of `tend cadence`: the contact's own cadence as it was (None: the defaults).
+    RestoreCadence {
+        contact_id: i64,
+        cadence: Option<String>,
+    },
     /// Undo of archiving or bringing back.
     RestoreArchived {
         contact_id: i64,
@@ -197,6 +202,7 @@ impl Undo {
             Undo::RestoreTags { .. } => "tags changed",
             Undo::RestoreExtras { .. } => "card details refreshed",
             Undo::RestoreArchived { .. } => "archived or brought back",
+            Undo::RestoreCadence { .. } => "cadence set",
             Undo::Together(all) => all.first().map_or("nothing", Undo::describe),
         }
     }
@@ -470,6 +476,10 @@ fn reverse(tx: &rusqlite::Connection, undo: &Undo, now: &str) -> Result<()> {
             contact_id,
             archived_at,
         } => contacts::set_archived(tx, *contact_id, archived_at.as_deref(), now)?,
+        Undo::RestoreCadence {
+            contact_id,
+            cadence,
+        } => contacts::set_cadence(tx, *contact_id, cadence.as_deref(), now)?,
         Undo::Together(all) => {
             for u in all.iter().rev() {
                 reverse(tx, u, now)?;

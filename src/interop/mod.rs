@@ -384,6 +384,7 @@ mod tests {
             archived: false,
             created_at: String::new(),
             updated_at: String::new(),
+            cadence: None,
         };
         let mut card = Card {
             name: "Ann".into(),

@@ -115,6 +115,8 @@ pub struct Contact {
     pub archived: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// How often to be in touch, as set on the contact ("2w", "off"); None: the defaults.
+    pub cadence: Option<String>,
 }
 
 impl Contact {

@@ -95,6 +95,7 @@ mod tests {
             archived: false,
             created_at: String::new(),
             updated_at: String::new(),
+            cadence: None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Plain types and pure rules: no I/O, no SQL. Everything here is unit-tested in place.
 
+pub mod cadence;
 pub mod checklist;
 pub mod contact;
 pub mod deal;

@@ -232,7 +232,7 @@ pub fn unset_field(conn: &Connection, id: i64, key: &str) -> Result<bool> {
 const CONTACT_COLUMNS: &str =
     "c.id, c.uid, c.kind, c.name, c.company_id, co.name, c.email, c.phone,
      c.address, c.status, c.source, c.referred_by_id, rb.name, c.last_note_at,
-     c.archived_at IS NOT NULL, c.created_at, c.updated_at";
+     c.archived_at IS NOT NULL, c.created_at, c.updated_at, c.cadence";
 
 pub fn get(conn: &Connection, id: i64) -> Result<Contact> {
     let sql = format!(
@@ -271,6 +271,7 @@ fn contact_from_row(r: &Row) -> rusqlite::Result<Contact> {
         archived: r.get(14)?,
         created_at: r.get(15)?,
         updated_at: r.get(16)?,
+        cadence: r.get(17)?,
     })
 }
 
@@ -625,6 +626,70 @@ pub fn without_next_step(conn: &Connection, limit: Option<usize>) -> Result<Vec<
             name: r.get(1)?,
             status: parse_col(r, 2)?,
             last_note_at: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Set (or with None clear) how often to be in touch with a contact: "2w", "off".
+pub fn set_cadence(conn: &Connection, id: i64, cadence: Option<&str>, now: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE contacts SET cadence = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, cadence, now],
+    )?;
+    Ok(())
+}
+
+/// An unarchived contact a cadence may apply to, with what decides whether it is due.
+#[derive(Debug, Clone)]
+pub struct TouchCandidate {
+    pub id: i64,
+    pub name: String,
+    pub status: String,
+    pub cadence: Option<String>,
+    pub tags: Vec<String>,
+    pub last_note_at: Option<String>,
+    pub created_at: String,
+    /// The earliest open follow-up's date.
+    pub next_due: Option<String>,
+}
+
+/// Unarchived contacts with a cadence of their own, or in one of `statuses`, or with one of
+/// `tags` (the statuses and tags config.toml gives a default for). Only `tend today`, the
+/// review and the digest ask, and only people with a cadence are read.
+pub fn touch_candidates(
+    conn: &Connection,
+    statuses: &[String],
+    tags: &[String],
+) -> Result<Vec<TouchCandidate>> {
+    let list = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.name, c.status, c.cadence, c.last_note_at, c.created_at,
+                (SELECT min(f.due_date) FROM follow_ups f
+                  WHERE f.contact_id = c.id AND f.done_at IS NULL),
+                (SELECT json_group_array(t.tag) FROM contact_tags t WHERE t.contact_id = c.id)
+           FROM contacts c
+          WHERE c.id IN (
+                SELECT id FROM contacts WHERE cadence IS NOT NULL AND archived_at IS NULL
+                UNION
+                SELECT id FROM contacts
+                 WHERE status IN (SELECT value FROM json_each(?1)) AND archived_at IS NULL
+                UNION
+                SELECT t.contact_id FROM contact_tags t
+                 WHERE t.tag IN (SELECT value FROM json_each(?2)))
+            AND c.archived_at IS NULL",
+    )?;
+    let rows = stmt.query_map(params![list(statuses), list(tags)], |r| {
+        let tags: String = r.get(7)?;
+        Ok(TouchCandidate {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            status: r.get(2)?,
+            cadence: r.get(3)?,
+            last_note_at: r.get(4)?,
+            created_at: r.get(5)?,
+            next_due: r.get(6)?,
+            tags: serde_json::from_str(&tags).unwrap_or_default(),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -38,6 +38,7 @@ const TABLES: &[Table] = &[
             "archived_at",
             "created_at",
             "updated_at",
+            "cadence",
         ],
         links: &[("company_id", "contacts"), ("referred_by_id", "contacts")],
     },

@@ -63,9 +63,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 12,
         sql: include_str!("migrations/0012_vdir_base.sql"),
     },
+    Migration {
+        version: 13,
+        sql: include_str!("migrations/0013_cadence.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 12;
+pub const LATEST_VERSION: i64 = 13;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use super::card::Card;
 use crate::commands::agenda;
 use crate::error::Result;
+use crate::model::cadence::DueTouch;
 use crate::model::followup::{FollowUp, Urgency, urgency};
 use crate::model::text::one_line;
 use crate::store::contacts::{self, Neglected};
@@ -27,6 +28,8 @@ use crate::when;
 pub enum Item {
     FollowUp(FollowUp),
     NoNextStep(Neglected),
+    /// Quiet for longer than their cadence.
+    Touch(DueTouch),
 }
 
 impl Item {
@@ -34,6 +37,7 @@ impl Item {
         match self {
             Item::FollowUp(f) => f.contact_id,
             Item::NoNextStep(n) => n.id,
+            Item::Touch(d) => d.id,
         }
     }
 }
@@ -79,14 +83,23 @@ pub struct Review {
 impl Review {
     /// Everything overdue or due today, then every active contact with no next step.
     pub fn start(env: &Env) -> Result<Review> {
-        let ag = agenda::agenda(env.store.conn(), env.today(), None)?;
+        let ag = agenda::agenda(env.store.conn(), &env.clock, None, &env.settings.cadence)?;
         let mut items: Vec<Item> = ag
             .overdue
             .into_iter()
             .chain(ag.due_today)
             .map(Item::FollowUp)
             .collect();
-        items.extend(ag.no_next_step.into_iter().map(Item::NoNextStep));
+        // One card a person: someone due to get in touch who also has no next step gets the
+        // touch card, which asks for both.
+        let mut touch = ag.due_touch;
+        for n in ag.no_next_step {
+            match touch.iter().position(|d| d.id == n.id) {
+                Some(i) => items.push(Item::Touch(touch.remove(i))),
+                None => items.push(Item::NoNextStep(n)),
+            }
+        }
+        items.extend(touch.into_iter().map(Item::Touch));
         let mut r = Review {
             items,
             pos: 0,
@@ -452,6 +465,14 @@ fn header(item: &Item, ui: &Ui) -> Line<'static> {
         }
         Item::NoNextStep(_) => Line::from(Span::styled(
             "No next step. What should happen next, and when? (x)",
+            t.overdue(),
+        )),
+        Item::Touch(d) => Line::from(Span::styled(
+            format!(
+                "Due to get in touch: {} quiet ({}). A note (n), a next step (x)?",
+                crate::model::cadence::quiet_for(d.quiet_days),
+                d.cadence
+            ),
             t.overdue(),
         )),
     }

@@ -10,6 +10,7 @@ use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 use super::card::Card;
 use crate::commands::agenda;
 use crate::error::Result;
+use crate::model::cadence::DueTouch;
 use crate::model::followup::{FollowUp, Urgency, urgency};
 use crate::model::text::{fit, one_line};
 use crate::store::contacts::{self, Neglected};
@@ -26,6 +27,8 @@ pub enum Row {
     Header(String),
     FollowUp(FollowUp, Urgency),
     Neglected(Neglected),
+    /// Quiet for longer than their cadence.
+    Touch(DueTouch),
     Empty(String),
 }
 
@@ -34,6 +37,7 @@ impl Row {
         match self {
             Row::FollowUp(f, _) => Some(f.contact_id),
             Row::Neglected(n) => Some(n.id),
+            Row::Touch(d) => Some(d.id),
             _ => None,
         }
     }
@@ -46,10 +50,11 @@ impl Row {
     }
 
     /// What identifies the row across reloads.
-    fn key(&self) -> Option<(bool, i64)> {
+    fn key(&self) -> Option<(u8, i64)> {
         match self {
-            Row::FollowUp(f, _) => Some((true, f.id)),
-            Row::Neglected(n) => Some((false, n.id)),
+            Row::FollowUp(f, _) => Some((0, f.id)),
+            Row::Neglected(n) => Some((1, n.id)),
+            Row::Touch(d) => Some((2, d.id)),
             _ => None,
         }
     }
@@ -72,7 +77,7 @@ impl Today {
         let conn = env.store.conn();
         let today = env.today();
         let keep = self.selected_row().and_then(Row::key);
-        let ag = agenda::agenda(conn, today, None)?;
+        let ag = agenda::agenda(conn, &env.clock, None, &env.settings.cadence)?;
         let mut rows = Vec::new();
         let sections: [(&str, &Vec<FollowUp>); 3] = [
             ("Overdue", &ag.overdue),
@@ -88,6 +93,13 @@ impl Today {
                         .map(|f| Row::FollowUp(f.clone(), urgency(f.due_date, today))),
                 );
             }
+        }
+        if !ag.due_touch.is_empty() {
+            rows.push(Row::Header(format!(
+                "Due to get in touch ({})",
+                ag.due_touch.len()
+            )));
+            rows.extend(ag.due_touch.iter().cloned().map(Row::Touch));
         }
         if !ag.no_next_step.is_empty() {
             rows.push(Row::Header(format!(
@@ -325,6 +337,19 @@ fn row_line(row: &Row, ui: &Ui, name_w: usize, date_w: usize, width: usize) -> L
                 Span::raw(format!("{} ", fit(&one_line(&f.contact), name_w))),
                 Span::raw(text),
                 Span::styled(late, t.dim()),
+            ])
+        }
+        Row::Touch(d) => {
+            let quiet = crate::model::cadence::quiet_for(d.quiet_days);
+            let last = if d.contacted {
+                format!("{quiet} quiet ({})", d.cadence)
+            } else {
+                format!("never contacted ({})", d.cadence)
+            };
+            Line::from(vec![
+                Span::styled(format!("  {} ", fit(&d.status, date_w)), t.dim()),
+                Span::raw(format!("{} ", fit(&one_line(&d.name), name_w))),
+                Span::styled(last, t.dim()),
             ])
         }
         Row::Neglected(n) => {
