@@ -85,5 +85,39 @@ fn design_scale(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, design_scale);
+/// `tend status` against the floor it is measured by: a bare `sqlite3 DB 'select 1'` on the
+/// same database (DESIGN.md: within 1.5x of it). Skipped when there is no sqlite3 to compare.
+fn status(c: &mut Criterion) {
+    use std::process::{Command, Stdio};
+    if Command::new("sqlite3").arg("-version").output().is_err() {
+        eprintln!("no sqlite3 on this machine: the status comparison is skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded(dir.path());
+    // A status line exits 1 when something is due (the seed has plenty), so its exit is not
+    // checked here; tests/status.rs checks what it prints.
+    let run = |cmd: &mut Command| {
+        cmd.stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+    };
+    let mut g = c.benchmark_group("status");
+    g.sample_size(100);
+    g.bench_function("sqlite3 DB 'select 1'", |b| {
+        b.iter(|| run(Command::new("sqlite3").arg(&db).arg("select 1")))
+    });
+    g.bench_function("tend status", |b| {
+        b.iter(|| {
+            run(Command::new(env!("CARGO_BIN_EXE_tend"))
+                .arg("status")
+                .env("TEND_DB", &db)
+                .env("TEND_NOW", "2026-11-23T10:00:00"))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, design_scale, status);
 criterion_main!(benches);

@@ -14,6 +14,7 @@ mod output;
 mod recipe;
 mod report;
 mod search;
+mod status;
 mod today;
 mod undo;
 mod vdir;
@@ -80,6 +81,9 @@ pub enum Command {
     Archive(contacts::ArchiveArgs),
     /// How often to be in touch with someone (2w, 6w, 3m, off): past it, they show in Today
     Cadence(contacts::CadenceArgs),
+    /// One line for a shell prompt or status bar ("3 overdue · 5 today"); reads only, exits 0
+    /// when nothing is due, 1 when something is
+    Status(status::StatusArgs),
     /// Search contacts and the full text of notes
     Search(search::SearchArgs),
     /// Deals: add, list, show, move, won, lost, edit, delete (ids look like d#12)
@@ -167,6 +171,10 @@ impl Ctx {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Its own exit codes, and never the store's writing open.
+    if let Some(Command::Status(a)) = cli.command {
+        return status::main(cli.db, a);
+    }
     match run(cli) {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
@@ -255,7 +263,7 @@ pub fn run(cli: Cli) -> Result<String> {
     let out = match cli.command {
         None => today::run(today::TodayArgs::default(), &mut ctx),
         Some(Command::Review) => unreachable!("the app, above"),
-        Some(Command::Demo | Command::Completions(_) | Command::Man) => {
+        Some(Command::Demo | Command::Completions(_) | Command::Man | Command::Status(_)) => {
             unreachable!("answered before opening the store")
         }
         Some(Command::Init) => files::init(&path, existed, &mut ctx),

@@ -67,9 +67,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 13,
         sql: include_str!("migrations/0013_cadence.sql"),
     },
+    Migration {
+        version: 14,
+        sql: include_str!("migrations/0014_status_indexes.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 13;
+pub const LATEST_VERSION: i64 = 14;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

@@ -66,6 +66,64 @@ impl Store {
         &self.path
     }
 
+    /// `file:PATH?immutable=1`, the path's URI-special characters escaped.
+    fn immutable_uri(path: &Path) -> String {
+        let mut uri = String::from("file:");
+        for c in path.to_string_lossy().chars() {
+            match c {
+                '%' => uri.push_str("%25"),
+                '?' => uri.push_str("%3f"),
+                '#' => uri.push_str("%23"),
+                c => uri.push(c),
+            }
+        }
+        uri.push_str("?immutable=1");
+        uri
+    }
+
+    /// The database for reading only (`tend status`, `tend remind`): nothing is created,
+    /// migrated or written, so the file stays byte for byte as it was, mtime included. A
+    /// database from a newer tend is refused; an older one is read as it is.
+    pub fn open_read_only(path: &Path) -> Result<Connection> {
+        if !path.exists() {
+            return Err(Error::invalid_with_hint(
+                format!("no tend database at {}", path.display()),
+                "tend init makes one (or say which with --db / TEND_DB)",
+            ));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        // With nothing in the write-ahead log (no other tend has the database open with
+        // changes not yet in the file) the file alone is the database: read it as it is,
+        // without setting up the log's shared memory, which costs a reader more than its
+        // query. Otherwise, an ordinary reader of the log.
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let log_empty = fs::metadata(&wal).map_or(true, |m| m.len() == 0);
+        let conn = match log_empty {
+            true => Connection::open_with_flags(
+                Self::immutable_uri(path),
+                flags | OpenFlags::SQLITE_OPEN_URI,
+            )
+            .ok()
+            .filter(|c| c.query_row("PRAGMA user_version", [], |_| Ok(())).is_ok()),
+            false => None,
+        };
+        let conn = match conn {
+            Some(c) => c,
+            None => Connection::open_with_flags(path, flags).map_err(|e| cannot_open(path, e))?,
+        };
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > LATEST_VERSION {
+            return Err(Error::NewerDatabase {
+                path: path.to_path_buf(),
+                found: version,
+                known: LATEST_VERSION,
+            });
+        }
+        Ok(conn)
+    }
+
     /// Read access. Callers hand it to the query functions of the table modules.
     pub fn conn(&self) -> &Connection {
         &self.conn
