@@ -170,6 +170,9 @@ impl Ctx {
 }
 
 pub fn main() -> ExitCode {
+    if let Some(code) = status::fast_path() {
+        return code;
+    }
     let cli = Cli::parse();
     // Its own exit codes, and never the store's writing open.
     if let Some(Command::Status(a)) = cli.command {

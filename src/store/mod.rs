@@ -99,21 +99,35 @@ impl Store {
         let mut wal = path.as_os_str().to_owned();
         wal.push("-wal");
         let log_empty = fs::metadata(&wal).map_or(true, |m| m.len() == 0);
-        let conn = match log_empty {
-            true => Connection::open_with_flags(
+        // The schema version from the file's header (bytes 60..64, big-endian), without a
+        // statement: a prompt pays for every one.
+        let mut header = [0u8; 100];
+        let version = fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut header))
+            .ok()
+            .filter(|()| header.starts_with(b"SQLite format 3\0"))
+            .map(|()| {
+                i64::from(u32::from_be_bytes([
+                    header[60], header[61], header[62], header[63],
+                ]))
+            });
+        let conn = match (log_empty, version) {
+            (true, Some(_)) => Connection::open_with_flags(
                 Self::immutable_uri(path),
                 flags | OpenFlags::SQLITE_OPEN_URI,
             )
-            .ok()
-            .filter(|c| c.query_row("PRAGMA user_version", [], |_| Ok(())).is_ok()),
-            false => None,
+            .ok(),
+            _ => None,
         };
         let conn = match conn {
             Some(c) => c,
             None => Connection::open_with_flags(path, flags).map_err(|e| cannot_open(path, e))?,
         };
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let version = match version {
+            Some(v) => v,
+            None => conn.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+        };
         if version > LATEST_VERSION {
             return Err(Error::NewerDatabase {
                 path: path.to_path_buf(),
