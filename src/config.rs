@@ -66,6 +66,8 @@ pub struct Settings {
     pub new_clients_per_quarter: Option<u32>,
     /// A lead with no interaction for this long is stale.
     pub stale_lead_days: u32,
+    /// Income invoiced this long ago and not paid shows in Today as "chase payment".
+    pub chase_payment_days: u32,
     /// Make a copy of the database once a day, in `backups/daily` beside it.
     pub daily_backup: bool,
     /// How many daily copies to keep; older ones are removed.
@@ -102,6 +104,8 @@ pub const DAILY_BACKUP_VAR: &str = "TEND_DAILY_BACKUP";
 /// £30 an hour until you say otherwise.
 pub const DEFAULT_HOURLY_COST: i64 = 3_000;
 pub const DEFAULT_STALE_LEAD_DAYS: u32 = 30;
+/// An invoice unpaid after a month is one to chase.
+pub const DEFAULT_CHASE_PAYMENT_DAYS: u32 = 30;
 
 /// A calendar reminder a quarter of an hour before a follow-up with a time.
 pub const DEFAULT_ALARM_MINUTES: u32 = 15;
@@ -115,6 +119,7 @@ impl Default for Settings {
             monthly_revenue_goal: None,
             new_clients_per_quarter: None,
             stale_lead_days: DEFAULT_STALE_LEAD_DAYS,
+            chase_payment_days: DEFAULT_CHASE_PAYMENT_DAYS,
             daily_backup: true,
             backups_kept: DEFAULT_BACKUPS_KEPT,
             calendar_alarm_minutes: Some(DEFAULT_ALARM_MINUTES),
@@ -137,6 +142,7 @@ struct File {
     currency: Option<String>,
     hourly_cost: Option<Amount>,
     stale_lead_days: Option<u32>,
+    chase_payment_days: Option<u32>,
     #[serde(default)]
     goals: Goals,
     #[serde(default)]
@@ -290,6 +296,9 @@ impl Settings {
             );
         }
         s.new_clients_per_quarter = f.goals.new_clients_per_quarter;
+        if let Some(d) = f.chase_payment_days {
+            s.chase_payment_days = d;
+        }
         if let Some(d) = f.stale_lead_days {
             s.stale_lead_days = d;
         }

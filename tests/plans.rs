@@ -108,14 +108,17 @@ fn capture_today_show_search_done_snooze_and_the_first_screen_never_scan_a_whole
     )
     .unwrap();
     // With cadences for clients and the vip tag, as a config.toml would give them.
-    let cadences = tend::model::cadence::Defaults {
-        statuses: vec![(
-            "client".into(),
-            tend::model::Recurrence::parse("6w").unwrap(),
-        )],
-        tags: vec![("vip".into(), tend::model::Recurrence::parse("2w").unwrap())],
+    let settings = tend::config::Settings {
+        cadence: tend::model::cadence::Defaults {
+            statuses: vec![(
+                "client".into(),
+                tend::model::Recurrence::parse("6w").unwrap(),
+            )],
+            tags: vec![("vip".into(), tend::model::Recurrence::parse("2w").unwrap())],
+        },
+        ..Default::default()
     };
-    let today = agenda::agenda(store.conn(), &clock, Some(15), &cadences).unwrap();
+    let today = agenda::agenda(store.conn(), &clock, Some(15), &settings).unwrap();
     let profile = contacts::profile(store.conn(), who.id, 10).unwrap();
     search::search(store.conn(), "quote", 20).unwrap();
     let first = today

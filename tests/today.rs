@@ -146,3 +146,39 @@ fn the_demo_opens_the_app_in_a_terminal_and_cleans_up() {
     assert!(shown.contains("throwaway demo database"), "{shown}");
     assert!(!env.db.exists(), "the demo never touches the real database");
 }
+
+#[test]
+fn an_invoice_unpaid_for_a_month_is_one_to_chase_until_it_is_paid() {
+    let env = Env::with_people();
+    env.ok(&[
+        "income",
+        "alice",
+        "1,234.50",
+        "--on",
+        "2026-10-05",
+        "--memo",
+        "wedding cake",
+    ]);
+    env.ok(&["income", "bob", "300", "--on", "2026-11-10"]);
+    env.ok(&["income", "carol", "80", "--on", "2026-09-01", "--paid"]);
+    let out = env.ok(&["today"]);
+    assert!(out.contains("Chase payment (1)"), "{out}");
+    assert!(
+        out.contains("Alice Smith  £1,234.50 invoiced Mon 5 Oct (49 days) · wedding cake"),
+        "{out}"
+    );
+    assert!(!out.contains("Bob Jones  £300"), "not a month yet: {out}");
+    let json = env.json(&["today", "--json"]);
+    assert_eq!(json["chase_payment"][0]["amount_minor"], 123_450);
+    // A shorter wait in config.toml brings Bob's in too.
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    std::fs::write(
+        env.config_dir().join("config.toml"),
+        "chase_payment_days = 7\n",
+    )
+    .unwrap();
+    assert!(env.ok(&["today"]).contains("Chase payment (2)"));
+    let id = json["chase_payment"][0]["id"].as_i64().unwrap().to_string();
+    env.ok(&["paid", &format!("i#{id}")]);
+    assert!(env.ok(&["today"]).contains("Chase payment (1)"));
+}

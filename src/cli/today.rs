@@ -26,7 +26,7 @@ pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
     let today = ctx.clock.today();
     let limit = (!a.all && !a.json).then_some(NEGLECTED_SHOWN);
     let settings = crate::config::Settings::load()?;
-    let ag = agenda::agenda(ctx.store.conn(), &ctx.clock, limit, &settings.cadence)?;
+    let ag = agenda::agenda(ctx.store.conn(), &ctx.clock, limit, &settings)?;
     if a.json {
         return json(&ag);
     }
@@ -68,6 +68,16 @@ pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
         for d in &ag.due_touch {
             out.push_str(&format!("  {}\n", touch_line(d, s)));
         }
+    }
+    if !ag.chase_payment.is_empty() {
+        out.push_str(&format!(
+            "\n{}\n",
+            s.heading(&format!("Chase payment ({})", ag.chase_payment.len()))
+        ));
+        for u in &ag.chase_payment {
+            out.push_str(&format!("  {}\n", chase_line(u, &settings, today, s)));
+        }
+        out.push_str(&s.dim("  When it comes in: tend paid i#N\n"));
     }
     if ag.no_next_step_total > 0 {
         out.push_str(&format!(
@@ -127,5 +137,30 @@ pub fn touch_line(d: &crate::model::cadence::DueTouch, s: super::output::Style) 
         s.dim(&format!("#{:<5}", d.id)),
         one_line(&d.name),
         s.dim(&format!("({}, {}; {last})", d.status, d.cadence))
+    )
+}
+
+/// "i#12   Alice Smith  £1,234.50 invoiced Mon 5 Oct (49 days)".
+pub fn chase_line(
+    u: &crate::store::entries::Unpaid,
+    settings: &crate::config::Settings,
+    today: chrono::NaiveDate,
+    s: super::output::Style,
+) -> String {
+    let days = (today - u.on_date).num_days();
+    let memo = u
+        .memo
+        .as_deref()
+        .map(|m| format!(" · {}", one_line(m)))
+        .unwrap_or_default();
+    format!(
+        "{} {}  {} {}{memo}",
+        s.dim(&format!("i#{:<5}", u.id)),
+        one_line(&u.contact),
+        settings.currency.format(u.amount_minor),
+        s.dim(&format!(
+            "invoiced {} ({days} days)",
+            u.on_date.format("%a %-d %b")
+        ))
     )
 }

@@ -26,6 +26,8 @@ pub struct Agenda {
     pub no_next_step_total: usize,
     /// Quiet for longer than their cadence, and no follow-up planned before it ran out.
     pub due_touch: Vec<DueTouch>,
+    /// Income invoiced `chase_payment_days` ago or more and not paid.
+    pub chase_payment: Vec<crate::store::entries::Unpaid>,
 }
 
 impl Agenda {
@@ -35,6 +37,7 @@ impl Agenda {
             && self.upcoming.is_empty()
             && self.no_next_step.is_empty()
             && self.due_touch.is_empty()
+            && self.chase_payment.is_empty()
     }
 }
 
@@ -43,9 +46,12 @@ pub fn agenda(
     conn: &Connection,
     clock: &Clock,
     neglected_limit: Option<usize>,
-    cadences: &Defaults,
+    settings: &crate::config::Settings,
 ) -> Result<Agenda> {
     let today = clock.today();
+    let chase_by = today
+        .checked_sub_days(Days::new(u64::from(settings.chase_payment_days)))
+        .unwrap_or(today);
     let until = today
         .checked_add_days(Days::new(DAYS_AHEAD))
         .unwrap_or(today);
@@ -71,7 +77,8 @@ pub fn agenda(
         upcoming,
         no_next_step,
         no_next_step_total: total,
-        due_touch: due_to_touch(conn, clock, cadences)?,
+        due_touch: due_to_touch(conn, clock, &settings.cadence)?,
+        chase_payment: crate::store::entries::unpaid_by(conn, chase_by)?,
     })
 }
 

@@ -313,3 +313,36 @@ pub fn set_value(conn: &Connection, money: bool, id: i64, value: i64) -> Result<
     conn.execute(sql, rusqlite::params![id, value])?;
     Ok(())
 }
+
+/// Income invoiced on or before `cutoff` and not paid, of unarchived contacts, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unpaid {
+    pub id: i64,
+    pub contact_id: i64,
+    pub contact: String,
+    pub amount_minor: i64,
+    pub on_date: NaiveDate,
+    pub memo: Option<String>,
+}
+
+pub fn unpaid_by(conn: &Connection, cutoff: NaiveDate) -> Result<Vec<Unpaid>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.id, e.contact_id, c.name, e.amount_minor, e.on_date, e.memo
+           FROM money_entries e INDEXED BY money_entries_unpaid
+           JOIN contacts c ON c.id = e.contact_id
+          WHERE e.kind = 'income' AND e.status = 'invoiced' AND e.on_date <= ?1
+            AND c.archived_at IS NULL
+          ORDER BY e.on_date, e.id",
+    )?;
+    let rows = stmt.query_map([cutoff], |r| {
+        Ok(Unpaid {
+            id: r.get(0)?,
+            contact_id: r.get(1)?,
+            contact: r.get(2)?,
+            amount_minor: r.get(3)?,
+            on_date: r.get(4)?,
+            memo: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

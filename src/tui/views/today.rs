@@ -29,6 +29,8 @@ pub enum Row {
     Neglected(Neglected),
     /// Quiet for longer than their cadence.
     Touch(DueTouch),
+    /// Income invoiced long ago and not paid.
+    Chase(crate::store::entries::Unpaid),
     Empty(String),
 }
 
@@ -38,6 +40,7 @@ impl Row {
             Row::FollowUp(f, _) => Some(f.contact_id),
             Row::Neglected(n) => Some(n.id),
             Row::Touch(d) => Some(d.id),
+            Row::Chase(u) => Some(u.contact_id),
             _ => None,
         }
     }
@@ -55,6 +58,7 @@ impl Row {
             Row::FollowUp(f, _) => Some((0, f.id)),
             Row::Neglected(n) => Some((1, n.id)),
             Row::Touch(d) => Some((2, d.id)),
+            Row::Chase(u) => Some((3, u.id)),
             _ => None,
         }
     }
@@ -77,7 +81,7 @@ impl Today {
         let conn = env.store.conn();
         let today = env.today();
         let keep = self.selected_row().and_then(Row::key);
-        let ag = agenda::agenda(conn, &env.clock, None, &env.settings.cadence)?;
+        let ag = agenda::agenda(conn, &env.clock, None, &env.settings)?;
         let mut rows = Vec::new();
         let sections: [(&str, &Vec<FollowUp>); 3] = [
             ("Overdue", &ag.overdue),
@@ -100,6 +104,13 @@ impl Today {
                 ag.due_touch.len()
             )));
             rows.extend(ag.due_touch.iter().cloned().map(Row::Touch));
+        }
+        if !ag.chase_payment.is_empty() {
+            rows.push(Row::Header(format!(
+                "Chase payment ({})",
+                ag.chase_payment.len()
+            )));
+            rows.extend(ag.chase_payment.iter().cloned().map(Row::Chase));
         }
         if !ag.no_next_step.is_empty() {
             rows.push(Row::Header(format!(
@@ -337,6 +348,17 @@ fn row_line(row: &Row, ui: &Ui, name_w: usize, date_w: usize, width: usize) -> L
                 Span::raw(format!("{} ", fit(&one_line(&f.contact), name_w))),
                 Span::raw(text),
                 Span::styled(late, t.dim()),
+            ])
+        }
+        Row::Chase(u) => {
+            let days = (today - u.on_date).num_days();
+            Line::from(vec![
+                Span::styled(
+                    format!("  {} ", fit(&format!("{days} days"), date_w)),
+                    t.overdue(),
+                ),
+                Span::raw(format!("{} ", fit(&one_line(&u.contact), name_w))),
+                Span::raw(ui.currency.format(u.amount_minor)),
             ])
         }
         Row::Touch(d) => {
