@@ -5,6 +5,7 @@ mod add;
 mod contacts;
 mod deals;
 mod dev;
+mod digest;
 mod files;
 mod followups;
 mod interop;
@@ -84,6 +85,9 @@ pub enum Command {
     /// One line for a shell prompt or status bar ("3 overdue · 5 today"); reads only, exits 0
     /// when nothing is due, 1 when something is
     Status(status::StatusArgs),
+    /// The day's agenda with what to know about each person, for cron to mail or post
+    /// (--format text, markdown, html, json)
+    Digest(digest::DigestArgs),
     /// Search contacts and the full text of notes
     Search(search::SearchArgs),
     /// Deals: add, list, show, move, won, lost, edit, delete (ids look like d#12)
@@ -286,6 +290,7 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Tag(a)) => contacts::tag(a, &mut ctx),
         Some(Command::Archive(a)) => contacts::archive(a, &mut ctx),
         Some(Command::Cadence(a)) => contacts::cadence(a, &mut ctx),
+        Some(Command::Digest(a)) => digest::run(a, &mut ctx),
         Some(Command::Search(a)) => search::run(a, &mut ctx),
         Some(Command::Recipe(a)) => recipe::run(a, &mut ctx),
         Some(Command::Deal(a)) => deals::run(a, &mut ctx),

@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod checklists;
 pub mod contacts;
 pub mod deals;
+pub mod digest;
 pub mod doctor;
 pub mod followups;
 pub mod import;
