@@ -13,6 +13,7 @@ mod money;
 mod note;
 mod output;
 mod recipe;
+mod remind;
 mod report;
 mod search;
 mod status;
@@ -88,6 +89,9 @@ pub enum Command {
     /// The day's agenda with what to know about each person, for cron to mail or post
     /// (--format text, markdown, html, json)
     Digest(digest::DigestArgs),
+    /// A desktop notification for each follow-up that falls due, once (install: run it every
+    /// few minutes)
+    Remind(remind::RemindArgs),
     /// Search contacts and the full text of notes
     Search(search::SearchArgs),
     /// Deals: add, list, show, move, won, lost, edit, delete (ids look like d#12)
@@ -179,8 +183,10 @@ pub fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     // Its own exit codes, and never the store's writing open.
-    if let Some(Command::Status(a)) = cli.command {
-        return status::main(cli.db, a);
+    match cli.command {
+        Some(Command::Status(a)) => return status::main(cli.db, a),
+        Some(Command::Remind(a)) => return remind::main(cli.db, a),
+        _ => {}
     }
     match run(cli) {
         Ok(out) => {
@@ -270,7 +276,13 @@ pub fn run(cli: Cli) -> Result<String> {
     let out = match cli.command {
         None => today::run(today::TodayArgs::default(), &mut ctx),
         Some(Command::Review) => unreachable!("the app, above"),
-        Some(Command::Demo | Command::Completions(_) | Command::Man | Command::Status(_)) => {
+        Some(
+            Command::Demo
+            | Command::Completions(_)
+            | Command::Man
+            | Command::Status(_)
+            | Command::Remind(_),
+        ) => {
             unreachable!("answered before opening the store")
         }
         Some(Command::Init) => files::init(&path, existed, &mut ctx),

@@ -72,7 +72,7 @@ fn first_line(body: &str) -> String {
     out
 }
 
-fn context(conn: &Connection, clock: &Clock, id: i64) -> Result<Context> {
+pub fn context(conn: &Connection, clock: &Clock, id: i64) -> Result<Context> {
     let c = contacts::get(conn, id)?;
     let last_note = notes::recent_for(conn, id, 1)?.into_iter().next().map(|n| {
         let day = clock::local(&n.at, clock.offset())

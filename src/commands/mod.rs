@@ -12,6 +12,7 @@ pub mod followups;
 pub mod import;
 pub mod money;
 pub mod notes;
+pub mod remind;
 pub mod reports;
 pub mod search;
 pub mod undo;
