@@ -145,4 +145,12 @@ fn the_app_s_today_and_review_show_who_is_due_to_get_in_touch() {
     );
     // At the narrowest size the app supports nothing breaks.
     screen_at(&mut app, 20, 5);
+    // The profile says it too.
+    let mut app = common::screen::app(&env);
+    keys(&mut app, "/alice");
+    common::screen::key(&mut app, crossterm::event::KeyCode::Enter);
+    assert_shows(
+        &screen_at(&mut app, 80, 24),
+        &["in touch", "every 6 weeks (their own) · due (Thu 12 Nov)"],
+    );
 }

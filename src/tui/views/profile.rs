@@ -49,7 +49,13 @@ pub struct Profile {
 impl Profile {
     pub fn load(env: &Env, contact_id: i64) -> Result<Profile> {
         let conn = env.store.conn();
-        let profile = contact_cmds::profile(conn, contact_id, TIMELINE)?;
+        let mut profile = contact_cmds::profile(conn, contact_id, TIMELINE)?;
+        profile.touch = crate::commands::agenda::touch_of(
+            conn,
+            &env.clock,
+            &profile.contact,
+            &env.settings.cadence,
+        )?;
         let first = (!profile.recent_notes.is_empty()).then_some(0);
         Ok(Profile {
             profile,
@@ -305,6 +311,17 @@ impl Profile {
         };
         for (label, value) in &details {
             field(label, value);
+        }
+        if let Some(touch) = &self.profile.touch {
+            let due = match touch.due {
+                Some(d) if touch.due_now => format!(" · due ({})", when::describe(d, ui.today)),
+                Some(d) => format!(" · next by {}", when::describe(d, ui.today)),
+                None => String::new(),
+            };
+            field(
+                "in touch",
+                &format!("{} ({}){due}", touch.cadence, touch.from),
+            );
         }
         if !self.profile.members.is_empty() {
             let names: Vec<&str> = self
