@@ -24,8 +24,8 @@ use crate::store::vdir::{self, Seen, Synced};
 use crate::when::When;
 
 use super::{
-    How, SyncReport, by_file, check_deletions, file_name, forget_all, meta, prepare, put_all,
-    remove_file, scan, seq_of, state_for, with_seq, write_file, write_files,
+    How, Out, SyncReport, by_file, check_deletions, file_name, finish, meta, prepare, remove_file,
+    scan, seq_of, state_for, with_seq, write_file,
 };
 
 const KIND: &str = "follow_up";
@@ -291,33 +291,17 @@ pub fn sync_calendar(
         }
         store.write(|tx| vdir::forget(tx, KIND, &s))?;
     }
-    let out: Vec<(String, String)> = writes
-        .iter()
-        .map(|(_, file, text, ..)| (file.clone(), text.clone()))
+    let writes = writes
+        .into_iter()
+        .map(|(uid, file, text, stamp, base)| Out {
+            uid,
+            file,
+            text,
+            stamp,
+            base,
+        })
         .collect();
-    let metas = write_files(dir, &out)?;
-    let mut synced = Vec::with_capacity(writes.len());
-    for ((s, file, text, stamp, base), (mtime, size)) in writes.into_iter().zip(metas) {
-        synced.push((
-            s,
-            Synced {
-                file: file.clone(),
-                text,
-                base,
-                mtime,
-                size,
-                stamp,
-            },
-        ));
-        report.written.push(file);
-    }
-    put_all(store, KIND, &synced, &seen)?;
-    for (_, file) in &removals {
-        if !file.is_empty() && remove_file(dir, file)? {
-            report.removed.push(file.clone());
-        }
-    }
-    forget_all(store, KIND, removals.iter().map(|(s, _)| s))?;
+    finish(store, KIND, dir, writes, &seen, &removals, &mut report)?;
     Ok(report)
 }
 

@@ -13,8 +13,8 @@ use crate::model::note::NoteKind;
 use crate::store::vdir::{self, Seen, Synced};
 
 use super::{
-    How, SEQ, SyncReport, by_file, check_deletions, file_name, forget_all, meta, prepare, put_all,
-    remove_file, scan, seq_of, state_for, with_seq, without_seq, write_file, write_files,
+    How, Out, SEQ, SyncReport, by_file, check_deletions, file_name, finish, meta, prepare,
+    remove_file, scan, seq_of, state_for, with_seq, without_seq, write_file,
 };
 use crate::store::{Store, contacts};
 
@@ -398,36 +398,19 @@ pub fn sync_contacts(
         store.write(|tx| vdir::forget(tx, KIND, &uid))?;
     }
     // Out of tend: every file at once, then what was written remembered in one transaction.
-    let out: Vec<(String, String)> = writes
-        .iter()
-        .map(|(_, file, text, _)| (file.clone(), text.clone()))
-        .collect();
-    let metas = write_files(dir, &out)?;
-    let mut synced = Vec::with_capacity(writes.len());
-    for ((uid, file, text, base), (mtime, size)) in writes.into_iter().zip(metas) {
-        let stamp = by_uid
-            .get(uid.as_str())
-            .map_or(String::new(), |s| s.stamp.clone());
-        synced.push((
+    let writes = writes
+        .into_iter()
+        .map(|(uid, file, text, base)| Out {
+            stamp: by_uid
+                .get(uid.as_str())
+                .map_or(String::new(), |s| s.stamp.clone()),
             uid,
-            Synced {
-                file: file.clone(),
-                text,
-                base,
-                mtime,
-                size,
-                stamp,
-            },
-        ));
-        report.written.push(file);
-    }
-    put_all(store, KIND, &synced, &seen)?;
-    for (_, file) in &removals {
-        if !file.is_empty() && remove_file(dir, file)? {
-            report.removed.push(file.clone());
-        }
-    }
-    forget_all(store, KIND, removals.iter().map(|(uid, _)| uid))?;
+            file,
+            text,
+            base,
+        })
+        .collect();
+    finish(store, KIND, dir, writes, &seen, &removals, &mut report)?;
     Ok(report)
 }
 

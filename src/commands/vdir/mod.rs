@@ -245,6 +245,57 @@ pub(crate) fn put_all(
     })
 }
 
+/// A file tend is to write: whose it is, its name and text, the stamp of what it shows, and
+/// the last version both sides agreed on.
+pub(crate) struct Out {
+    pub uid: String,
+    pub file: String,
+    pub text: String,
+    pub stamp: String,
+    pub base: Option<String>,
+}
+
+/// The end of a sync, the same for both folders: every file tend writes, at once; what was
+/// written and what was seen again remembered in one transaction; then the files tend no
+/// longer shows removed and forgotten.
+pub(crate) fn finish(
+    store: &mut crate::store::Store,
+    kind: &str,
+    dir: &Path,
+    writes: Vec<Out>,
+    seen: &[(String, Seen)],
+    removals: &[(String, String)],
+    report: &mut SyncReport,
+) -> Result<()> {
+    let files: Vec<(String, String)> = writes
+        .iter()
+        .map(|w| (w.file.clone(), w.text.clone()))
+        .collect();
+    let metas = write_files(dir, &files)?;
+    let mut synced = Vec::with_capacity(writes.len());
+    for (w, (mtime, size)) in writes.into_iter().zip(metas) {
+        report.written.push(w.file.clone());
+        synced.push((
+            w.uid,
+            Synced {
+                file: w.file,
+                text: w.text,
+                base: w.base,
+                mtime,
+                size,
+                stamp: w.stamp,
+            },
+        ));
+    }
+    put_all(store, kind, &synced, seen)?;
+    for (_, file) in removals {
+        if !file.is_empty() && remove_file(dir, file)? {
+            report.removed.push(file.clone());
+        }
+    }
+    forget_all(store, kind, removals.iter().map(|(uid, _)| uid))
+}
+
 /// Forget many files, in one transaction.
 pub(crate) fn forget_all<'a>(
     store: &mut crate::store::Store,
