@@ -109,6 +109,15 @@ fn markdown_html_and_json_say_the_same_and_are_well_formed() {
 }
 
 #[test]
+fn a_checklist_under_way_says_its_next_step() {
+    let env = Env::with_people();
+    env.ok(&["recipe", "apply", "bob", "onboarding"]);
+    env.ok(&["next", "bob", "today", "call back"]);
+    let out = env.ok(&["digest"]);
+    assert!(out.contains("checklist next: "), "{out}");
+}
+
+#[test]
 fn a_quiet_day_says_so_in_every_format() {
     let env = Env::with_people();
     for format in ["text", "markdown", "html"] {

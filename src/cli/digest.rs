@@ -48,6 +48,9 @@ fn details(c: &Context, today: chrono::NaiveDate) -> Vec<String> {
     if !reach.is_empty() {
         out.push(reach.join(" · "));
     }
+    if let Some(step) = &c.checklist {
+        out.push(format!("checklist next: {}", one_line(step)));
+    }
     if let Some((day, line)) = &c.last_note {
         out.push(format!(
             "last note {}: {}",

@@ -22,6 +22,8 @@ pub struct Context {
     pub email: Option<String>,
     /// The newest note: its day and first line.
     pub last_note: Option<(NaiveDate, String)>,
+    /// The next step of their checklist under way ("Onboarding: send the welcome pack").
+    pub checklist: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -84,6 +86,7 @@ pub fn context(conn: &Connection, clock: &Clock, id: i64) -> Result<Context> {
         phone: c.phone,
         email: c.email,
         last_note,
+        checklist: crate::store::checklists::next_step_for(conn, id)?,
     })
 }
 
