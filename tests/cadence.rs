@@ -62,21 +62,25 @@ fn a_contact_past_their_cadence_is_due_to_get_in_touch_in_today_and_the_list() {
 }
 
 #[test]
-fn a_follow_up_planned_before_the_cadence_runs_out_keeps_them_off_the_list() {
+fn a_next_step_within_a_cadence_takes_them_off_and_a_done_one_counts_as_in_touch() {
     let env = quiet_people();
     env.ok(&["cadence", "alice", "6w"]);
-    env.ok(&["next", "alice", "2026-11-10", "send the samples"]);
-    let list = env.ok(&["list", "--due-touch"]);
-    assert!(
-        list.contains("Nobody is due"),
-        "an overdue step is already in Today: {list}"
-    );
     // A step months away does not keep them in touch.
-    env.ok(&["done", "f#1"]);
     env.ok(&["next", "alice", "2027-03-01", "spring check-in"]);
     assert!(env.ok(&["list", "--due-touch"]).contains("Alice Smith"));
-    // Getting in touch (a note) takes them off.
-    env.ok(&["note", "alice", "rang her"]);
+    // One for Friday does: the next step is set.
+    env.ok(&["next", "alice", "fri", "send the samples"]);
+    let list = env.ok(&["list", "--due-touch"]);
+    assert!(list.contains("Nobody is due"), "{list}");
+    // Done, it counts as being in touch: still not due, the six weeks start again.
+    env.ok(&["done", "f#2"]);
+    assert!(env.ok(&["list", "--due-touch"]).contains("Nobody is due"));
+    let out = env.ok(&["cadence", "alice"]);
+    assert!(out.contains("next by Mon 4 Jan"), "23 Nov + 6 weeks: {out}");
+    // A note does too.
+    env.ok(&["cadence", "carol", "1d"]);
+    assert!(env.ok(&["list", "--due-touch"]).contains("Carol White"));
+    env.ok(&["note", "carol", "rang her"]);
     assert!(env.ok(&["list", "--due-touch"]).contains("Nobody is due"));
 }
 

@@ -64,6 +64,8 @@ Due to get in touch (1)
 Chase payment (1)
   Alice Smith: £1,234.50 invoiced Mon 5 Oct 2026, 49 days ago [i#1]
     wedding cake
+    alice@example.com
+    last note Fri 20 Nov: called *urgently*, wants a <quote>
 
 Deals past their expected close (1)
   Bob Jones: Shop fit & sign £4,500, expected Mon 16 Nov 2026 [d#1]
@@ -106,6 +108,10 @@ fn markdown_html_and_json_say_the_same_and_are_well_formed() {
     assert_eq!(v["due_touch"][0]["due"]["name"], "Carol White");
     assert_eq!(v["chase_payment"][0]["amount_minor"], 123_450);
     assert_eq!(v["late_deals"][0]["title"], "Shop fit & sign");
+    assert_eq!(
+        v["chase_payment"][0]["context"]["email"],
+        "alice@example.com"
+    );
 }
 
 #[test]

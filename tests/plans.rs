@@ -134,7 +134,7 @@ fn capture_today_show_search_done_snooze_and_the_first_screen_never_scan_a_whole
             date: clock.today() + chrono::Days::new(7),
             time: None,
         },
-        clock.today(),
+        clock.now().naive_local(),
     )
     .unwrap();
     let mine = profile.open_follow_ups.first().map(|f| f.id).unwrap();

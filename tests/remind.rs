@@ -62,6 +62,14 @@ fn each_follow_up_is_reminded_once_when_it_falls_due_with_its_context() {
         "{out}"
     );
     assert!(!out.contains("Alice"), "{out}");
+    // Snoozed to later today, Carol's comes back at the new time.
+    env.tend()
+        .env("TEND_NOW", "2026-11-23T15:05:00")
+        .args(["snooze", "f#2", "today 17:00"])
+        .assert()
+        .success();
+    assert_eq!(remind(&env, "2026-11-23T16:00:00"), "");
+    assert!(remind(&env, "2026-11-23T17:00:00").contains("Carol White: call about the cake"));
     // Snoozed to tomorrow, Alice's is reminded again when it falls due then.
     env.ok(&["snooze", "f#1", "tomorrow"]);
     assert_eq!(remind(&env, "2026-11-23T16:00:00"), "");
@@ -131,7 +139,13 @@ fn install_writes_a_user_timer_or_says_the_cron_line_and_uninstall_takes_it_away
         out.contains("list-timers") || out.contains("crontab -e"),
         "says whether it runs, or what to do: {out}"
     );
+    if out.contains("crontab -e") {
+        assert!(
+            out.contains("DBUS_SESSION_BUS_ADDRESS="),
+            "cron has no desktop session: {out}"
+        );
+    }
     let out = run(&["remind", "uninstall"]);
-    assert!(out.contains("removed"), "{out}");
+    assert!(out.to_lowercase().contains("removed"), "{out}");
     assert!(!dir.join("tend-remind.timer").exists());
 }

@@ -33,6 +33,8 @@ fn one_line_for_a_prompt_and_exit_zero_only_when_nothing_is_due() {
     let env = Env::with_people();
     let (code, out, _) = status(&env, &[]);
     assert_eq!((code, out.as_str()), (0, ""), "nothing due: nothing said");
+    let (code, out, _) = status(&env, &["--format", "✉ {due}"]);
+    assert_eq!((code, out.as_str()), (0, ""), "whatever the format");
     env.ok(&["next", "alice", "3d ago", "send invoice"]);
     env.ok(&["next", "bob", "today", "call back"]);
     env.ok(&["next", "carol", "today", "send samples"]);

@@ -109,16 +109,24 @@ fn sections(d: &Digest, settings: &Settings) -> Vec<Section> {
             entries: d
                 .chase_payment
                 .iter()
-                .map(|u| Entry {
-                    who: one_line(&u.contact),
-                    what: format!(
-                        "{} invoiced {}, {} days ago [i#{}]",
-                        settings.currency.format(u.amount_minor),
-                        u.on_date.format("%a %-d %b %Y"),
-                        (today - u.on_date).num_days(),
-                        u.id
-                    ),
-                    details: u.memo.iter().map(|m| one_line(m)).collect(),
+                .map(|c| {
+                    let u = &c.unpaid;
+                    Entry {
+                        who: one_line(&u.contact),
+                        what: format!(
+                            "{} invoiced {}, {} days ago [i#{}]",
+                            settings.currency.format(u.amount_minor),
+                            u.on_date.format("%a %-d %b %Y"),
+                            (today - u.on_date).num_days(),
+                            u.id
+                        ),
+                        details: u
+                            .memo
+                            .iter()
+                            .map(|m| one_line(m))
+                            .chain(details(&c.context, today))
+                            .collect(),
+                    }
                 })
                 .collect(),
         },
@@ -127,7 +135,8 @@ fn sections(d: &Digest, settings: &Settings) -> Vec<Section> {
             entries: d
                 .late_deals
                 .iter()
-                .map(|deal| Entry {
+                .map(|late| (&late.deal, &late.context))
+                .map(|(deal, context)| Entry {
                     who: one_line(&deal.contact),
                     what: format!(
                         "{} {}, expected {} [d#{}]",
@@ -138,7 +147,9 @@ fn sections(d: &Digest, settings: &Settings) -> Vec<Section> {
                             .unwrap_or_default(),
                         deal.id
                     ),
-                    details: vec![format!("stage {}", deal.stage.as_str())],
+                    details: std::iter::once(format!("stage {}", deal.stage.as_str()))
+                        .chain(details(context, today))
+                        .collect(),
                 })
                 .collect(),
         },

@@ -152,7 +152,7 @@ pub fn snooze(a: SnoozeArgs, ctx: &mut Ctx) -> Result<String> {
     let today = ctx.clock.today();
     let until = when::parse(&a.when.join(" "), today, Direction::Future).map_err(Error::invalid)?;
     let id = follow_up_id(&a.id, ctx)?;
-    let s = cmd::snooze(&mut ctx.store, id, until, ctx.clock.today())?;
+    let s = cmd::snooze(&mut ctx.store, id, until, ctx.clock.now().naive_local())?;
     warn_far(until.date, ctx.clock.today());
     ctx.remember(&format!("snoozed: {}", s.follow_up.text), &s.undo)?;
     let f = s.follow_up;

@@ -151,7 +151,15 @@ fn systemctl(args: &[&str]) -> bool {
 fn install(db: Option<PathBuf>, every: u32) -> Result<String> {
     let db = crate::config::db_path(db)?;
     let line = command_line(&db)?;
-    let cron = format!("*/{every} * * * * {line}");
+    // cron has no desktop session: the session bus, so the notifications still show (where
+    // they cannot, tend prints them and cron mails that, once for each reminder).
+    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_else(|_| {
+        format!(
+            "unix:path=/run/user/{}/bus",
+            rustix::process::getuid().as_raw()
+        )
+    });
+    let cron = format!("*/{every} * * * * DBUS_SESSION_BUS_ADDRESS={bus} {line}");
     if cfg!(target_os = "macos") {
         return install_launchd(&line, every);
     }
@@ -265,7 +273,7 @@ fn uninstall() -> Result<String> {
     if !files.iter().any(|f| f.exists()) {
         return Ok("No timer for tend remind was installed (a cron line, if you added one, is in crontab -e).\n".into());
     }
-    systemctl(&["disable", "--now", &format!("{UNIT}.timer")]);
+    let stopped = systemctl(&["disable", "--now", &format!("{UNIT}.timer")]);
     for f in &files {
         if f.exists() {
             std::fs::remove_file(f)?;
@@ -273,7 +281,12 @@ fn uninstall() -> Result<String> {
     }
     systemctl(&["daemon-reload"]);
     Ok(format!(
-        "Stopped and removed {UNIT}.timer and {UNIT}.service from {}.\n",
+        "{} {UNIT}.timer and {UNIT}.service from {}. A cron line for tend remind, if you added one, is in crontab -e.\n",
+        if stopped {
+            "Stopped and removed"
+        } else {
+            "Removed"
+        },
         dir.display()
     ))
 }

@@ -141,10 +141,12 @@ pub fn main(db: Option<std::path::PathBuf>, a: StatusArgs) -> ExitCode {
             } else {
                 line(c, a.format.as_deref())
             };
-            if !text.is_empty() {
+            let due = c.overdue + c.today + c.touch.unwrap_or(0);
+            // Nothing due, nothing said (whatever the format), so a prompt or a status bar
+            // stays clean; --json always answers.
+            if !text.is_empty() && (due > 0 || a.json) {
                 println!("{text}");
             }
-            let due = c.overdue + c.today + c.touch.unwrap_or(0);
             if due == 0 {
                 ExitCode::SUCCESS
             } else {

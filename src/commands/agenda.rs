@@ -163,11 +163,12 @@ pub fn touch_of(
         }
     };
     let day = |stamp: &str| clock::local(stamp, clock.offset()).map(|t| t.date_naive());
-    let since = c
-        .last_note_at
-        .as_deref()
-        .and_then(day)
-        .or_else(|| day(&c.created_at));
+    let done = contacts::last_done_at(conn, c.id)?;
+    let last = [c.last_note_at.as_deref(), done.as_deref()]
+        .into_iter()
+        .flatten()
+        .max();
+    let since = last.and_then(day).or_else(|| day(&c.created_at));
     let due = since.and_then(|s| every.nth_after(s, 1));
     let next = followups::open_for(conn, c.id)?.first().map(|f| f.due_date);
     let due_now = since

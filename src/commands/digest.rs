@@ -39,14 +39,28 @@ pub struct Touch {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct Chase {
+    #[serde(flatten)]
+    pub unpaid: Unpaid,
+    pub context: Context,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LateDeal {
+    #[serde(flatten)]
+    pub deal: Deal,
+    pub context: Context,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct Digest {
     pub today: NaiveDate,
     pub overdue: Vec<Step>,
     pub due_today: Vec<Step>,
     pub due_touch: Vec<Touch>,
-    pub chase_payment: Vec<Unpaid>,
+    pub chase_payment: Vec<Chase>,
     /// Open deals whose expected close has passed.
-    pub late_deals: Vec<Deal>,
+    pub late_deals: Vec<LateDeal>,
     pub currency: String,
 }
 
@@ -107,7 +121,13 @@ pub fn digest(conn: &Connection, clock: &Clock, settings: &Settings) -> Result<D
     let late_deals = reports::open_deals(conn)?
         .into_iter()
         .filter(|d| d.expected_close.is_some_and(|e| e < today))
-        .collect();
+        .map(|deal| {
+            Ok(LateDeal {
+                context: context(conn, clock, deal.contact_id)?,
+                deal,
+            })
+        })
+        .collect::<Result<_>>()?;
     Ok(Digest {
         today,
         overdue: steps(ag.overdue)?,
@@ -122,7 +142,16 @@ pub fn digest(conn: &Connection, clock: &Clock, settings: &Settings) -> Result<D
                 })
             })
             .collect::<Result<_>>()?,
-        chase_payment: ag.chase_payment,
+        chase_payment: ag
+            .chase_payment
+            .into_iter()
+            .map(|unpaid| {
+                Ok(Chase {
+                    context: context(conn, clock, unpaid.contact_id)?,
+                    unpaid,
+                })
+            })
+            .collect::<Result<_>>()?,
         late_deals,
         currency: settings.currency.code.to_string(),
     })

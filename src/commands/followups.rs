@@ -1,7 +1,7 @@
 //! Next steps: setting one, completing one (a recurring one schedules its next occurrence),
 //! snoozing one.
 
-use chrono::NaiveDate;
+use chrono::NaiveDateTime;
 use rusqlite::Connection;
 use serde::Serialize;
 
@@ -171,14 +171,17 @@ pub struct Snoozed {
 /// Move an open follow-up to `until` (keeping its time unless a new one is given).
 /// Move an open follow-up to a later day. Snoozing to today or earlier is refused: that is not
 /// snoozing, and a date typed in the past is a slip.
-pub fn snooze(store: &mut Store, id: i64, until: When, today: NaiveDate) -> Result<Snoozed> {
-    if until.date <= today {
+pub fn snooze(store: &mut Store, id: i64, until: When, now: NaiveDateTime) -> Result<Snoozed> {
+    let today = now.date();
+    // Later today is a snooze too, when it says the time ("today 3pm", "15:30").
+    let later_today = until.date == today && until.time.is_some_and(|t| t > now.time());
+    if until.date <= today && !later_today {
         return Err(Error::invalid_with_hint(
             format!(
                 "snoozing moves a follow-up later, and {} is not after today",
                 until.date.format("%a %-d %b %Y")
             ),
-            "pick a later day, e.g. tomorrow, mon, in 1w",
+            "pick a later day or a later time today, e.g. tomorrow, mon, in 1w, today 3pm",
         ));
     }
     let undo = store.write(|tx| {

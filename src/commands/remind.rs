@@ -107,7 +107,16 @@ impl Due {
         let text = serde_json::to_string_pretty(&Reminded { given }).unwrap_or_default();
         let mut tmp = self.path.clone().into_os_string();
         tmp.push(".tmp");
-        std::fs::write(&tmp, text)?;
+        // Private like the database: which follow-ups fall due when.
+        use std::io::Write as _;
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)?
+            .write_all(text.as_bytes())?;
         std::fs::rename(&tmp, &self.path)?;
         Ok(())
     }

@@ -105,7 +105,8 @@ pub struct DueTouch {
 }
 
 /// When `cadence` after `since` falls due, if that is today or before and no open follow-up
-/// (the earliest is `next_due`) is planned on or before it.
+/// (the earliest is `next_due`) plans the contact within a cadence from now: a next step set
+/// takes someone off (and an overdue one already shows in Today), one months away does not.
 pub fn due_on(
     since: NaiveDate,
     cadence: &Recurrence,
@@ -113,7 +114,8 @@ pub fn due_on(
     today: NaiveDate,
 ) -> Option<NaiveDate> {
     let due = cadence.nth_after(since, 1)?;
-    if due > today || next_due.is_some_and(|n| n <= due) {
+    let horizon = cadence.nth_after(today, 1).unwrap_or(today);
+    if due > today || next_due.is_some_and(|n| n <= horizon) {
         return None;
     }
     Some(due)
@@ -180,6 +182,11 @@ mod tests {
             due_on(since, &c, Some(d("2026-11-10")), today),
             None,
             "before"
+        );
+        assert_eq!(
+            due_on(since, &c, Some(d("2026-11-27")), today),
+            None,
+            "a next step set now, for Friday"
         );
         assert_eq!(
             due_on(since, &c, Some(d("2027-02-01")), today),

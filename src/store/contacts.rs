@@ -648,6 +648,7 @@ pub struct TouchCandidate {
     pub status: String,
     pub cadence: Option<String>,
     pub tags: Vec<String>,
+    /// The last interaction: the newest note, or the newest follow-up done.
     pub last_note_at: Option<String>,
     pub created_at: String,
     /// The earliest open follow-up's date.
@@ -664,7 +665,11 @@ pub fn touch_candidates(
 ) -> Result<Vec<TouchCandidate>> {
     let list = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
     let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.name, c.status, c.cadence, c.last_note_at, c.created_at,
+        "SELECT c.id, c.name, c.status, c.cadence,
+                max(coalesce(c.last_note_at, ''),
+                    coalesce((SELECT max(f.done_at) FROM follow_ups f
+                               WHERE f.contact_id = c.id AND f.done_at IS NOT NULL), '')),
+                c.created_at,
                 (SELECT min(f.due_date) FROM follow_ups f
                   WHERE f.contact_id = c.id AND f.done_at IS NULL),
                 (SELECT json_group_array(t.tag) FROM contact_tags t WHERE t.contact_id = c.id)
@@ -686,7 +691,7 @@ pub fn touch_candidates(
             name: r.get(1)?,
             status: r.get(2)?,
             cadence: r.get(3)?,
-            last_note_at: r.get(4)?,
+            last_note_at: Some(r.get::<_, String>(4)?).filter(|s| !s.is_empty()),
             created_at: r.get(5)?,
             next_due: r.get(6)?,
             tags: serde_json::from_str(&tags).unwrap_or_default(),
@@ -955,4 +960,13 @@ pub fn merge_into(conn: &Connection, into: i64, from: i64, now: &str) -> Result<
     )?;
     conn.execute("DELETE FROM contacts WHERE id = ?1", [from])?;
     Ok([notes, follow_ups, deals, entries])
+}
+
+/// When the contact's last follow-up was done, if one was.
+pub fn last_done_at(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT max(done_at) FROM follow_ups WHERE contact_id = ?1 AND done_at IS NOT NULL",
+        )?
+        .query_row([id], |r| r.get(0))?)
 }

@@ -168,8 +168,8 @@ fn tick(env: &mut Env, contact_id: i64) -> Result<Outcome> {
 }
 
 fn snooze(env: &mut Env, follow_up_id: i64, until: When) -> Result<Outcome> {
-    let today = env.today();
-    let s = followup_cmds::snooze(&mut env.store, follow_up_id, until, today)?;
+    let now = env.clock.now().naive_local();
+    let s = followup_cmds::snooze(&mut env.store, follow_up_id, until, now)?;
     let msg = format!(
         "Snoozed to {}: {}",
         when::describe(until.date, env.today()),
