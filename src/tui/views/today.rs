@@ -354,7 +354,7 @@ fn row_line(row: &Row, ui: &Ui, name_w: usize, date_w: usize, width: usize) -> L
             let days = (today - u.on_date).num_days();
             Line::from(vec![
                 Span::styled(
-                    format!("  {} ", fit(&format!("{days} days"), date_w)),
+                    format!("  {} ", fit(&format!("{days} days unpaid"), date_w)),
                     t.overdue(),
                 ),
                 Span::raw(format!("{} ", fit(&one_line(&u.contact), name_w))),
