@@ -24,8 +24,8 @@ use crate::store::vdir::{self, Seen, Synced};
 use crate::when::When;
 
 use super::{
-    How, Out, SyncReport, by_file, check_deletions, file_name, finish, meta, prepare, remove_file,
-    scan, seq_of, state_for, with_seq, write_file,
+    How, Out, SyncReport, begin, by_file, check_deletions, file_name, finish, meta, remove_file,
+    seq_of, with_seq, write_file,
 };
 
 const KIND: &str = "follow_up";
@@ -93,16 +93,8 @@ pub fn sync_calendar(
     how: How,
 ) -> Result<SyncReport> {
     let dry_run = how.dry_run;
-    let mut report = SyncReport::new(dry_run);
-    let state = state_for(store, KIND, dir, &mut report)?;
-    prepare(
-        dir,
-        how,
-        "calendar",
-        state.values().filter(|s| !s.file.is_empty()).count(),
-    )?;
+    let (mut report, state, files) = begin(store, KIND, dir, how, "calendar", EXT)?;
     let by_file = by_file(&state);
-    let files = scan(dir, EXT, &by_file, &mut report)?;
 
     let since = clock.now() - chrono::Duration::days(FINISHED_SHOWN_DAYS);
     let items = stored::for_vdir(store.conn(), &clock::stamp(since))?;

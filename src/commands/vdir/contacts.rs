@@ -13,8 +13,8 @@ use crate::model::note::NoteKind;
 use crate::store::vdir::{self, Seen, Synced};
 
 use super::{
-    How, Out, SEQ, SyncReport, by_file, check_deletions, file_name, finish, meta, prepare,
-    remove_file, scan, seq_of, state_for, with_seq, without_seq, write_file,
+    How, Out, SEQ, SyncReport, begin, by_file, check_deletions, file_name, finish, meta,
+    remove_file, seq_of, with_seq, without_seq, write_file,
 };
 use crate::store::{Store, contacts};
 
@@ -221,16 +221,8 @@ pub fn sync_contacts(
     how: How,
 ) -> Result<SyncReport> {
     let dry_run = how.dry_run;
-    let mut report = SyncReport::new(dry_run);
-    let state = state_for(store, KIND, dir, &mut report)?;
-    prepare(
-        dir,
-        how,
-        "contacts",
-        state.values().filter(|s| !s.file.is_empty()).count(),
-    )?;
+    let (mut report, state, files) = begin(store, KIND, dir, how, "contacts", "vcf")?;
     let by_file = by_file(&state);
-    let files = scan(dir, "vcf", &by_file, &mut report)?;
 
     let stamps = vdir::contact_stamps(store.conn())?;
     let selected = |s: &vdir::Stamp| {

@@ -380,6 +380,27 @@ pub(crate) fn state_for(
     }
 }
 
+/// A sync begun: its report, the last sync's state by uid, the folder's files by name.
+pub(crate) type Begun = (SyncReport, HashMap<String, Seen>, HashMap<String, File>);
+
+/// The start of a sync, the same for both folders: the last sync's state (set aside for a new
+/// folder), the folder checked (or made), and its files listed, those that changed read.
+pub(crate) fn begin(
+    store: &mut crate::store::Store,
+    kind: &str,
+    dir: &Path,
+    how: How,
+    setting: &str,
+    ext: &str,
+) -> Result<Begun> {
+    let mut report = SyncReport::new(how.dry_run);
+    let state = state_for(store, kind, dir, &mut report)?;
+    let known = state.values().filter(|s| !s.file.is_empty()).count();
+    prepare(dir, how, setting, known)?;
+    let files = scan(dir, ext, &by_file(&state), &mut report)?;
+    Ok((report, state, files))
+}
+
 /// The folder to sync, made if it is missing (not in a dry run) and the last sync left nothing
 /// in it; a file there is refused. A folder that has gone after a sync left `known` files in
 /// it is refused too (unless the user accepts the deletions): making it anew would leave
