@@ -193,3 +193,22 @@ fn bad_deal_input_says_what_to_do_and_writes_nothing() {
     let err = env.fails(&["deal", "edit", "1"]);
     assert!(err.contains("nothing to change"), "{err}");
 }
+
+#[test]
+fn a_deal_past_its_expected_close_says_so_where_it_is_listed() {
+    let env = Env::with_people();
+    env.ok(&[
+        "deal",
+        "add",
+        "alice",
+        "Kitchen",
+        "4,500",
+        "--close",
+        "2026-11-01",
+    ]);
+    let show = env.ok(&["show", "alice"]);
+    assert!(
+        show.contains("close Sun 1 Nov (past: move it on, or the date)"),
+        "{show}"
+    );
+}

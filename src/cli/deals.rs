@@ -277,6 +277,9 @@ pub fn deal_line(d: &Deal, cur: &Currency, today: chrono::NaiveDate, s: Style) -
     );
     if let Some(c) = d.expected_close.filter(|_| !d.stage.is_closed()) {
         out.push_str(&format!(" · close {}", when::describe(c, today)));
+        if c < today {
+            out.push_str(&s.warn(" (past: move it on, or the date)"));
+        }
     }
     if let Some(r) = &d.lost_reason {
         out.push_str(&format!(" · lost: {}", one_line(r)));
