@@ -778,3 +778,25 @@ fn a_task_for_someone_is_made_only_for_a_name_as_tend_has_it() {
         "{text}"
     );
 }
+
+#[test]
+fn a_clash_s_note_is_kept_but_is_not_an_interaction() {
+    let (env, contacts, _) = env_with("");
+    env.ok(&["note", "carol", "met at the market", "--at", "2026-11-01"]);
+    sync(&env);
+    let carol = contacts.join(format!("{}.vcf", uid_of(&env, "Carol White")));
+    edit(&carol, "07700 900123", "07700 900555");
+    env.ok(&["edit", "carol", "--phone", "07700 900999"]);
+    let r = sync(&env);
+    assert_eq!(list(&r, "contacts", "conflicts").len(), 1, "{r}");
+    let show = env.ok(&["show", "carol"]);
+    assert!(show.contains("From the contacts folder"), "kept: {show}");
+    assert!(
+        show.contains("last contact 22 days ago"),
+        "not a contact: {show}"
+    );
+    // Nor does it take her off the list of those due to get in touch.
+    env.ok(&["cadence", "carol", "1w"]);
+    let due = env.ok(&["list", "--due-touch"]);
+    assert!(due.contains("Carol White"), "{due}");
+}

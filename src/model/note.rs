@@ -11,6 +11,8 @@ pub enum NoteKind {
     Call,
     Email,
     Meeting,
+    /// Written by tend itself (what a sync could not merge): kept, but not an interaction.
+    Sync,
 }
 
 impl NoteKind {
@@ -20,6 +22,7 @@ impl NoteKind {
             NoteKind::Call => "call",
             NoteKind::Email => "email",
             NoteKind::Meeting => "meeting",
+            NoteKind::Sync => "sync",
         }
     }
 }
@@ -39,6 +42,8 @@ impl FromStr for NoteKind {
             "call" | "phone" => Ok(NoteKind::Call),
             "email" | "mail" => Ok(NoteKind::Email),
             "meeting" | "meet" | "visit" => Ok(NoteKind::Meeting),
+            // tend's own, read back from the database.
+            "sync" => Ok(NoteKind::Sync),
             other => Err(format!(
                 "unknown kind '{other}': use one of note, call, email, meeting"
             )),

@@ -71,9 +71,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 14,
         sql: include_str!("migrations/0014_status_indexes.sql"),
     },
+    Migration {
+        version: 15,
+        sql: include_str!("migrations/0015_sync_notes.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 14;
+pub const LATEST_VERSION: i64 = 15;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

@@ -383,7 +383,7 @@ fn apply_edit(
             clock,
             AddNote {
                 contact_id: t.contact_id,
-                kind: NoteKind::Note,
+                kind: NoteKind::Sync,
                 body,
                 at: None,
                 next: None,
@@ -573,7 +573,7 @@ fn apply_new(
             clock,
             AddNote {
                 contact_id: contact.id,
-                kind: NoteKind::Note,
+                kind: NoteKind::Sync,
                 body: format!("From the calendar, with the task \"{what}\": {}", d.trim()),
                 at: None,
                 next: None,

@@ -496,7 +496,7 @@ fn apply_file(
             clock,
             AddNote {
                 contact_id: id,
-                kind: NoteKind::Note,
+                kind: NoteKind::Sync,
                 body,
                 at: None,
                 next: None,
