@@ -182,3 +182,26 @@ fn an_invoice_unpaid_for_a_month_is_one_to_chase_until_it_is_paid() {
     env.ok(&["paid", &format!("i#{id}")]);
     assert!(env.ok(&["today"]).contains("Chase payment (1)"));
 }
+
+#[test]
+fn in_the_app_d_on_an_invoice_to_chase_marks_it_paid_and_u_takes_it_back() {
+    use common::screen::{app, assert_shows, keys, screen_at};
+    let env = Env::with_people();
+    env.ok(&["income", "alice", "1,234.50", "--on", "2026-10-05"]);
+    let mut app = app(&env);
+    assert_shows(
+        &screen_at(&mut app, 80, 24),
+        &["Chase payment (1)", "49 days unpaid", "£1,234.50"],
+    );
+    keys(&mut app, "d");
+    let s = screen_at(&mut app, 80, 24);
+    assert!(s.contains("Paid: £1,234.50 from Alice Smith"), "{s}");
+    assert!(!s.contains("Chase payment"), "{s}");
+    let paid: Option<String> = env
+        .conn()
+        .query_row("SELECT paid_on FROM money_entries", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(paid.as_deref(), Some("2026-11-23"));
+    keys(&mut app, "u");
+    assert_shows(&screen_at(&mut app, 80, 24), &["Chase payment (1)"]);
+}

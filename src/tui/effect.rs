@@ -82,6 +82,10 @@ pub enum Write {
     Done {
         follow_up_id: i64,
     },
+    /// An invoice to chase has been paid, today.
+    Paid {
+        entry_id: i64,
+    },
     Snooze {
         follow_up_id: i64,
         until: When,

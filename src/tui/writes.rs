@@ -63,6 +63,15 @@ pub fn run(env: &mut Env, write: &Write) -> Result<Outcome> {
     let today = env.today();
     match write {
         Write::Done { follow_up_id } => done(env, *follow_up_id),
+        Write::Paid { entry_id } => {
+            let (e, undo) = crate::commands::money::mark_paid(&mut env.store, *entry_id, today)?;
+            let msg = format!(
+                "Paid: {} from {} (u undoes it)",
+                env.settings.currency.format(e.amount_minor.unwrap_or(0)),
+                e.contact
+            );
+            outcome(undo, msg, Event::Other)
+        }
         Write::Snooze {
             follow_up_id,
             until,

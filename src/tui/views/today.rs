@@ -176,7 +176,10 @@ impl Today {
     pub fn applies(&self, action: Action) -> bool {
         let row = self.selected_row();
         match action {
-            Action::Done | Action::Snooze => row.and_then(Row::follow_up).is_some(),
+            Action::Done => {
+                row.and_then(Row::follow_up).is_some() || matches!(row, Some(Row::Chase(_)))
+            }
+            Action::Snooze => row.and_then(Row::follow_up).is_some(),
             Action::Note | Action::NextStep | Action::Open => row.is_some(),
             _ => true,
         }
@@ -221,9 +224,11 @@ impl Today {
                 Some(id) => Effect::popup(Popup::next_step(env, id, None, false)),
                 None => Effect::Flash("Pick a contact first".into()),
             },
-            Action::Done => match follow_up {
-                Some(id) => Effect::Write(Write::Done { follow_up_id: id }),
-                None => Effect::Flash("Nothing to complete here: x sets a next step".into()),
+            Action::Done => match (follow_up, self.selected_row()) {
+                (Some(id), _) => Effect::Write(Write::Done { follow_up_id: id }),
+                // On an invoice to chase, d says it has been paid.
+                (None, Some(Row::Chase(u))) => Effect::Write(Write::Paid { entry_id: u.id }),
+                _ => Effect::Flash("Nothing to complete here: x sets a next step".into()),
             },
             Action::Snooze => match follow_up {
                 Some(id) => Effect::popup(Popup::snooze(env.today(), id)),
