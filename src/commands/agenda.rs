@@ -82,6 +82,16 @@ pub fn agenda(
     })
 }
 
+/// The day a cadence counts from: the last interaction's, else the day they were added; and
+/// whether there was one.
+fn since(clock: &Clock, last: Option<&str>, created_at: &str) -> Option<(NaiveDate, bool)> {
+    let day = |stamp: &str| clock::local(stamp, clock.offset()).map(|t| t.date_naive());
+    match last.and_then(day) {
+        Some(d) => Some((d, true)),
+        None => day(created_at).map(|d| (d, false)),
+    }
+}
+
 /// Everyone due to get in touch today, longest overdue first.
 pub fn due_to_touch(
     conn: &Connection,
@@ -97,13 +107,9 @@ pub fn due_to_touch(
         else {
             continue;
         };
-        let day = |stamp: &str| clock::local(stamp, clock.offset()).map(|t| t.date_naive());
-        let (since, contacted) = match c.last_note_at.as_deref().and_then(day) {
-            Some(d) => (d, true),
-            None => match day(&c.created_at) {
-                Some(d) => (d, false),
-                None => continue,
-            },
+        let Some((since, contacted)) = since(clock, c.last_note_at.as_deref(), &c.created_at)
+        else {
+            continue;
         };
         let next = c
             .next_due
@@ -162,13 +168,8 @@ pub fn touch_of(
                 .unwrap_or_else(|| format!("{status}s"))
         }
     };
-    let day = |stamp: &str| clock::local(stamp, clock.offset()).map(|t| t.date_naive());
-    let done = contacts::last_done_at(conn, c.id)?;
-    let last = [c.last_note_at.as_deref(), done.as_deref()]
-        .into_iter()
-        .flatten()
-        .max();
-    let since = last.and_then(day).or_else(|| day(&c.created_at));
+    let last = contacts::last_interaction(conn, c.id)?;
+    let since = since(clock, last.as_deref(), &c.created_at).map(|(d, _)| d);
     let due = since.and_then(|s| every.nth_after(s, 1));
     let next = followups::open_for(conn, c.id)?.first().map(|f| f.due_date);
     let due_now = since

@@ -63,6 +63,7 @@ pub struct Due {
     pub new: Vec<Reminder>,
     keys: Vec<String>,
     path: PathBuf,
+    reminded: Reminded,
 }
 
 pub fn due(conn: &Connection, clock: &Clock, db: &Path, all_day: NaiveTime) -> Result<Due> {
@@ -84,14 +85,19 @@ pub fn due(conn: &Connection, clock: &Clock, db: &Path, all_day: NaiveTime) -> R
         }
         keys.push(k);
     }
-    Ok(Due { new, keys, path })
+    Ok(Due {
+        new,
+        keys,
+        path,
+        reminded,
+    })
 }
 
 impl Due {
     /// Remember them as given: written whole or not at all, and only what is still due is
     /// kept (done ones drop out), so the file stays small.
     pub fn remember(self, clock: &Clock) -> Result<()> {
-        let old = load(&self.path);
+        let old = self.reminded;
         let stamp = clock.stamp();
         let given: BTreeMap<String, String> = self
             .keys

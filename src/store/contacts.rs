@@ -664,11 +664,8 @@ pub fn touch_candidates(
     tags: &[String],
 ) -> Result<Vec<TouchCandidate>> {
     let list = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.name, c.status, c.cadence,
-                max(coalesce(c.last_note_at, ''),
-                    coalesce((SELECT max(f.done_at) FROM follow_ups f
-                               WHERE f.contact_id = c.id AND f.done_at IS NOT NULL), '')),
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT c.id, c.name, c.status, c.cadence, {LAST_INTERACTION},
                 c.created_at,
                 (SELECT min(f.due_date) FROM follow_ups f
                   WHERE f.contact_id = c.id AND f.done_at IS NULL),
@@ -682,8 +679,8 @@ pub fn touch_candidates(
                 UNION
                 SELECT t.contact_id FROM contact_tags t
                  WHERE t.tag IN (SELECT value FROM json_each(?2)))
-            AND c.archived_at IS NULL",
-    )?;
+            AND c.archived_at IS NULL"
+    ))?;
     let rows = stmt.query_map(params![list(statuses), list(tags)], |r| {
         let tags: String = r.get(7)?;
         Ok(TouchCandidate {
@@ -962,11 +959,19 @@ pub fn merge_into(conn: &Connection, into: i64, from: i64, now: &str) -> Result<
     Ok([notes, follow_ups, deals, entries])
 }
 
-/// When the contact's last follow-up was done, if one was.
-pub fn last_done_at(conn: &Connection, id: i64) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT max(done_at) FROM follow_ups WHERE contact_id = ?1 AND done_at IS NOT NULL",
-        )?
-        .query_row([id], |r| r.get(0))?)
+/// A contact's last interaction, for cadences: the newest note that was one (sync notes are
+/// not: migration 15 keeps them out of `last_note_at`) or the newest follow-up done; '' for
+/// none. `c` is the contact.
+const LAST_INTERACTION: &str = "max(coalesce(c.last_note_at, ''),
+        coalesce((SELECT max(f.done_at) FROM follow_ups f
+                   WHERE f.contact_id = c.id AND f.done_at IS NOT NULL), ''))";
+
+/// One contact's last interaction, as `touch_candidates` reads it.
+pub fn last_interaction(conn: &Connection, id: i64) -> Result<Option<String>> {
+    let last: String = conn
+        .prepare_cached(&format!(
+            "SELECT {LAST_INTERACTION} FROM contacts c WHERE c.id = ?1"
+        ))?
+        .query_row([id], |r| r.get(0))?;
+    Ok(Some(last).filter(|l| !l.is_empty()))
 }

@@ -14,18 +14,16 @@ use std::path::Path;
 use crate::clock::{self, Clock};
 use crate::commands::NextStep;
 use crate::commands::followups;
-use crate::commands::notes::{self, AddNote};
 use crate::error::Result;
 use crate::interop::ics::{self, Item, Options, Shape};
 use crate::model::followup::FollowUp;
-use crate::model::note::NoteKind;
 use crate::store::followups as stored;
 use crate::store::vdir::{self, Seen, Synced};
 use crate::when::When;
 
 use super::{
-    How, Out, SyncReport, begin, by_file, check_deletions, file_name, finish, meta, remove_file,
-    seq_of, with_seq, write_file,
+    How, Out, SyncReport, begin, by_file, check_deletions, file_name, finish, meta, numbered,
+    remove_file, seq_of, sync_note, with_seq, write_file,
 };
 
 const KIND: &str = "follow_up";
@@ -378,18 +376,7 @@ fn apply_edit(
             t.text,
             conflicts.join("; ")
         );
-        let added = notes::add(
-            store,
-            clock,
-            AddNote {
-                contact_id: t.contact_id,
-                kind: NoteKind::Sync,
-                body,
-                at: None,
-                next: None,
-            },
-        )?;
-        report.undo.push(added.undo());
+        sync_note(store, clock, t.contact_id, body, report)?;
         report
             .conflicts
             .push(format!("{}: {}", label(t), conflicts.join("; ")));
@@ -438,8 +425,7 @@ fn write_back(
         if name != file && remove_file(dir, file)? {
             report.removed.push(file.to_string());
         }
-        let before = vdir::texts(store.conn(), KIND, series)?.map_or(0, |(t, _)| seq_of(&t));
-        let text = with_seq(&text, before.max(seq_of(file_text)) + 1);
+        let text = numbered(store.conn(), KIND, series, Some(file_text), &text)?;
         report.written.push(name.clone());
         let m = write_file(dir, &name, &text)?;
         (text, m)
@@ -568,18 +554,13 @@ fn apply_new(
         .as_deref()
         .filter(|d| !d.trim().is_empty())
     {
-        let added = notes::add(
+        sync_note(
             store,
             clock,
-            AddNote {
-                contact_id: contact.id,
-                kind: NoteKind::Sync,
-                body: format!("From the calendar, with the task \"{what}\": {}", d.trim()),
-                at: None,
-                next: None,
-            },
+            contact.id,
+            format!("From the calendar, with the task \"{what}\": {}", d.trim()),
+            report,
         )?;
-        report.undo.push(added.undo());
     }
     report
         .created

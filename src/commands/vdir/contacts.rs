@@ -5,16 +5,14 @@ use std::path::Path;
 
 use crate::clock::Clock;
 use crate::commands::import::{self, ImportOptions};
-use crate::commands::notes::{self, AddNote};
 use crate::error::Result;
 use crate::interop::{Card, Parsed, vcard};
 use crate::model::contact::Status;
-use crate::model::note::NoteKind;
 use crate::store::vdir::{self, Seen, Synced};
 
 use super::{
-    How, Out, SEQ, SyncReport, begin, by_file, check_deletions, file_name, finish, meta,
-    remove_file, seq_of, with_seq, without_seq, write_file,
+    How, Out, SEQ, SyncReport, begin, by_file, check_deletions, file_name, finish, meta, numbered,
+    remove_file, seq_of, sync_note, with_seq, without_seq, write_file,
 };
 use crate::store::{Store, contacts};
 
@@ -491,18 +489,7 @@ fn apply_file(
             "From the contacts folder (vdir sync), changed there while tend changed it too; tend's kept: {}",
             conflicts.join("; ")
         );
-        let added = notes::add(
-            store,
-            clock,
-            AddNote {
-                contact_id: id,
-                kind: NoteKind::Sync,
-                body,
-                at: None,
-                next: None,
-            },
-        )?;
-        report.undo.push(added.undo());
+        sync_note(store, clock, id, body, report)?;
         let who = contacts::get(store.conn(), id)?.name;
         report
             .conflicts
@@ -522,11 +509,10 @@ fn apply_file(
     let (kept, (mtime, size)) = if without_seq(&text) == text_now && file == name {
         (text.clone(), meta(&dir.join(name))?)
     } else {
-        let before = vdir::texts(store.conn(), KIND, &c.uid)?.map_or(0, |(t, _)| seq_of(&t));
-        let numbered = with_seq(&text_now, before.max(seq_of(&text)) + 1);
+        let out = numbered(store.conn(), KIND, &c.uid, Some(&text), &text_now)?;
         report.written.push(file.clone());
-        let m = write_file(dir, &file, &numbered)?;
-        (numbered, m)
+        let m = write_file(dir, &file, &out)?;
+        (out, m)
     };
     let stamp = vdir::stamp_of(store.conn(), id)?;
     // Both sides' changes are in it: the new agreed version.

@@ -153,6 +153,44 @@ pub(crate) fn with_seq(text: &str, seq: u64) -> String {
     }
 }
 
+/// `text` numbered one past every write tend made of this file before: the one it remembers
+/// (`kind`, `uid`) and the one now in the folder (`in_folder`, when tend reads one back).
+pub(crate) fn numbered(
+    conn: &rusqlite::Connection,
+    kind: &str,
+    uid: &str,
+    in_folder: Option<&str>,
+    text: &str,
+) -> Result<String> {
+    let before = crate::store::vdir::texts(conn, kind, uid)?.map_or(0, |(t, _)| seq_of(&t));
+    Ok(with_seq(text, before.max(in_folder.map_or(0, seq_of)) + 1))
+}
+
+/// A note tend writes on a contact itself (what a sync could not merge, a phone task's
+/// description): kind `sync`, so it is kept but is not an interaction; its undo goes with
+/// the sync's.
+pub(crate) fn sync_note(
+    store: &mut crate::store::Store,
+    clock: &crate::clock::Clock,
+    contact_id: i64,
+    body: String,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let added = crate::commands::notes::add(
+        store,
+        clock,
+        crate::commands::notes::AddNote {
+            contact_id,
+            kind: crate::model::note::NoteKind::Sync,
+            body,
+            at: None,
+            next: None,
+        },
+    )?;
+    report.undo.push(added.undo());
+    Ok(())
+}
+
 /// A file in the folder: its mtime and size, and its text if it changed since the last sync.
 pub(crate) struct File {
     pub mtime: i64,
