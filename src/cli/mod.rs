@@ -17,6 +17,7 @@ mod remind;
 mod report;
 mod search;
 mod status;
+mod sync;
 mod today;
 mod undo;
 mod vdir;
@@ -128,6 +129,9 @@ pub enum Command {
     Import(interop::ImportArgs),
     /// Keep folders of contacts and follow-ups (vdirs, for vdirsyncer, CardDAV/CalDAV, your phone) in step with tend
     Vdir(vdir::VdirArgs),
+    /// This book on several machines, offline on each: changes travel as files through a
+    /// folder Syncthing, Dropbox or a USB stick keeps (init FOLDER once per machine, then sync)
+    Sync(sync::SyncArgs),
     /// Copy the database, consistently, even while tend is in use
     Backup(files::BackupArgs),
     /// Print shell completions: tend completions bash > ~/.local/share/bash-completion/completions/tend
@@ -288,6 +292,7 @@ pub fn run(cli: Cli) -> Result<String> {
         Some(Command::Init) => files::init(&path, existed, &mut ctx),
         Some(Command::Backup(a)) => files::backup_run(a, &mut ctx),
         Some(Command::Vdir(a)) => vdir::run(a, &mut ctx),
+        Some(Command::Sync(a)) => sync::run(a, &mut ctx),
         Some(Command::Export(a)) => interop::export_run(a, &mut ctx),
         Some(Command::Import(a)) => interop::import_run(a, &mut ctx),
         Some(Command::Add(a)) => add::run(a, &mut ctx),

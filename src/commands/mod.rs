@@ -15,6 +15,7 @@ pub mod notes;
 pub mod remind;
 pub mod reports;
 pub mod search;
+pub mod sync;
 pub mod undo;
 pub mod vdir;
 

@@ -12,6 +12,7 @@ pub mod money;
 pub mod note;
 pub mod profit;
 pub mod recipe;
+pub mod sync;
 pub mod text;
 
 pub use contact::{Contact, ContactKind, ContactRow, Status};

@@ -20,6 +20,24 @@ pub struct NewFollowUp {
     pub series: Option<String>,
 }
 
+/// A new follow-up's uid. A later occurrence of a series has one made from the series and its
+/// date, the same on every machine: completing the same occurrence on two replicas makes one
+/// next occurrence, not two (`tend sync`).
+/// (Should that occurrence be here already, a fresh uid.)
+fn occurrence_uid(conn: &Connection, f: &NewFollowUp) -> Result<String> {
+    let Some(series) = &f.series else {
+        return Ok(new_uid());
+    };
+    let ns = uuid::Uuid::parse_str(series).unwrap_or(uuid::Uuid::NAMESPACE_OID);
+    let uid = uuid::Uuid::new_v5(&ns, f.due_date.to_string().as_bytes()).to_string();
+    let taken = conn
+        .prepare_cached("SELECT 1 FROM follow_ups WHERE uid = ?1")?
+        .query_row([&uid], |_| Ok(()))
+        .optional()?
+        .is_some();
+    Ok(if taken { new_uid() } else { uid })
+}
+
 pub fn insert(conn: &Connection, f: &NewFollowUp, now: &str) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO follow_ups (uid, contact_id, deal_id, text, due_date, due_time, recurrence,
@@ -27,7 +45,7 @@ pub fn insert(conn: &Connection, f: &NewFollowUp, now: &str) -> Result<i64> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
-        new_uid(),
+        occurrence_uid(conn, f)?,
         f.contact_id,
         f.deal_id,
         f.text.trim(),

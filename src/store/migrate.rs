@@ -75,9 +75,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 15,
         sql: include_str!("migrations/0015_sync_notes.sql"),
     },
+    Migration {
+        version: 16,
+        sql: include_str!("migrations/0016_sync.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 15;
+pub const LATEST_VERSION: i64 = 16;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

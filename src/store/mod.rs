@@ -13,6 +13,7 @@ mod migrate;
 pub mod notes;
 pub mod reports;
 pub mod rows;
+pub mod sync;
 pub mod undo_log;
 pub mod vdir;
 
@@ -39,6 +40,9 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// This database's replica id once `tend sync init` made it one: every write is then
+    /// recorded for the other replicas (see [`sync`]).
+    replica: Option<String>,
 }
 
 impl Store {
@@ -55,10 +59,15 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            replica: None,
         };
         store.check_header()?;
         store.set_pragmas()?;
         migrate::run(&mut store.conn, path, migrations).map_err(|e| explain(path, e))?;
+        // (A test's older schema has no sync tables.)
+        if migrations.last().is_some_and(|m| m.version >= 16) {
+            store.replica = sync::replica(&store.conn)?;
+        }
         Ok(store)
     }
 
@@ -143,8 +152,31 @@ impl Store {
         &self.conn
     }
 
-    /// Run `f` in one `BEGIN IMMEDIATE` transaction: all of it lands, or none of it.
+    /// Run `f` in one `BEGIN IMMEDIATE` transaction: all of it lands, or none of it. On a
+    /// replica, what it changed is recorded for the others in the same transaction.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| explain(&path, e.into()))?;
+        let out = match &self.replica {
+            None => f(&tx).map_err(|e| explain(&path, e))?,
+            Some(replica) => {
+                let session = sync::session::Session::start(&tx, &sync::tables())?;
+                let out = f(&tx).map_err(|e| explain(&path, e))?;
+                let changes = session.changes()?;
+                drop(session);
+                sync::capture(&tx, replica, changes, now_ms()).map_err(|e| explain(&path, e))?;
+                out
+            }
+        };
+        tx.commit().map_err(|e| explain(&path, e.into()))?;
+        Ok(out)
+    }
+
+    /// Like [`Store::write`], but not recorded for other replicas: for taking in theirs.
+    pub fn write_unrecorded<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let path = self.path.clone();
         let tx = self
             .conn
@@ -153,6 +185,33 @@ impl Store {
         let out = f(&tx).map_err(|e| explain(&path, e))?;
         tx.commit().map_err(|e| explain(&path, e.into()))?;
         Ok(out)
+    }
+
+    /// This database's replica id, when it syncs with others.
+    pub fn replica(&self) -> Option<&str> {
+        self.replica.as_deref()
+    }
+
+    /// Make (or stop making) this database a replica: `f` sets the sync tables up, and every
+    /// row already here is recorded as one first batch, so the other replicas get it too.
+    pub fn become_replica(
+        &mut self,
+        id: Option<&str>,
+        f: impl FnOnce(&Transaction) -> Result<()>,
+    ) -> Result<()> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| explain(&path, e.into()))?;
+        f(&tx)?;
+        if let Some(id) = id {
+            let all = sync::everything(&tx)?;
+            sync::capture(&tx, id, all, now_ms())?;
+        }
+        tx.commit().map_err(|e| explain(&path, e.into()))?;
+        self.replica = id.map(String::from);
+        Ok(())
     }
 
     /// Like [`Store::write`], but committed without waiting for the disk (`synchronous =
@@ -369,6 +428,14 @@ pub fn all_or_nothing<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Re
             Err(e)
         }
     }
+}
+
+/// The wall clock in milliseconds, for the sync clock (never for what a change says happened:
+/// that is the command's clock).
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 pub fn new_uid() -> String {

@@ -1,0 +1,153 @@
+//! `tend sync`: this book on several machines, through a folder your file syncer keeps.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::{Ctx, json};
+use crate::commands::sync::{self, Status, SyncReport};
+use crate::error::Result;
+use crate::model::text::one_line;
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    pub command: Option<SyncCommand>,
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Sync this database through FOLDER (once per machine): a folder Syncthing, Dropbox,
+    /// iCloud Drive or a USB stick keeps the same on every machine. The second machine joins
+    /// the same folder and catches up from it
+    Init {
+        folder: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// This machine's replica id, its last sync, changes not sent yet, the other machines
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(a: SyncArgs, ctx: &mut Ctx) -> Result<String> {
+    match a.command {
+        None => report(&sync::run(&mut ctx.store)?, a.json),
+        Some(SyncCommand::Init { folder, json }) => {
+            let r = sync::init(&mut ctx.store, &folder)?;
+            let mut out = report(&r, json)?;
+            if !json {
+                out = format!(
+                    "This database now syncs through {} as {}.\nRun tend sync on each machine to send and take in changes (or let cron or a timer run it).\n{out}",
+                    r.folder.display(),
+                    r.replica
+                );
+            }
+            Ok(out)
+        }
+        Some(SyncCommand::Status { json: as_json }) => {
+            let s = sync::status(&ctx.store)?;
+            if as_json || a.json {
+                return json(&s);
+            }
+            Ok(status_text(&s))
+        }
+    }
+}
+
+fn report(r: &SyncReport, as_json: bool) -> Result<String> {
+    if as_json {
+        return json(r);
+    }
+    let mut out = String::new();
+    let received: usize = r.received.values().sum();
+    if r.sent == 0 && received == 0 {
+        out.push_str("In step: nothing to send, nothing new from the other machines.\n");
+    } else {
+        out.push_str(&format!(
+            "Sent {} change{} from this machine.\n",
+            r.sent,
+            if r.sent == 1 { "" } else { "s" }
+        ));
+        for (who, n) in &r.received {
+            out.push_str(&format!(
+                "Took in {n} change{} from {who}.\n",
+                if *n == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    for c in &r.conflicts {
+        out.push_str(&format!(
+            "Both machines changed {}'s {}: kept {}, the other was {}.\n",
+            c.contact,
+            c.field.replace('_', " "),
+            value(&c.kept),
+            value(&c.discarded)
+        ));
+    }
+    for who in &r.kept_from_delete {
+        out.push_str(&format!(
+            "{who} was deleted on one machine and changed on another: kept (a contact is archived: tend archive {who:?} --undo brings it back).\n"
+        ));
+    }
+    for p in &r.incomplete {
+        out.push_str(&format!(
+            "{} is still being copied; the next sync takes it in.\n",
+            p.display()
+        ));
+    }
+    if r.waiting > 0 {
+        out.push_str(&format!(
+            "{} change{} wait for others not in the folder yet; the next sync takes them in.\n",
+            r.waiting,
+            if r.waiting == 1 { "" } else { "s" }
+        ));
+    }
+    Ok(out)
+}
+
+fn value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "(empty)".into(),
+        serde_json::Value::String(s) => format!("{:?}", one_line(s)),
+        other => other.to_string(),
+    }
+}
+
+fn status_text(s: &Status) -> String {
+    let mut out = format!(
+        "This machine: {}\nFolder: {}\nLast sync: {}\nNot sent yet: {} change{}\n",
+        s.replica,
+        s.folder.display(),
+        s.last_sync.as_deref().unwrap_or("never"),
+        s.pending,
+        if s.pending == 1 { "" } else { "s" }
+    );
+    if s.peers.is_empty() {
+        out.push_str("No other machine has synced through this folder yet.\n");
+    }
+    for p in &s.peers {
+        out.push_str(&format!(
+            "Other: {}{} · {} change{} taken in{} · last synced {}\n",
+            p.name
+                .as_deref()
+                .map(|n| format!("{n} "))
+                .unwrap_or_default(),
+            format_args!("({})", p.replica),
+            p.taken_in,
+            if p.taken_in == 1 { "" } else { "s" },
+            p.taken_in_at
+                .as_deref()
+                .map(|a| format!(" (last {a})"))
+                .unwrap_or_default(),
+            p.last_seen.as_deref().unwrap_or("not yet seen")
+        ));
+    }
+    out
+}

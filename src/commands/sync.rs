@@ -1,0 +1,458 @@
+//! `tend sync`: replicas of one book on several machines, meeting in a folder the user already
+//! syncs (Syncthing, Dropbox, a USB stick). What travels and how conflicts resolve is in
+//! [`crate::store::sync`]; this is the folder.
+//!
+//! Each replica writes only in its own subfolder, `FOLDER/<replica>/`: its change files
+//! `<last batch, 12 digits>.chg`, each written whole under a temporary name and renamed into
+//! place, and `replica.json` (its name, schema and what it has taken in). It never changes
+//! another's, so a file syncer never sees two writers on one file. A change file ends with a
+//! line giving its length and checksum; a file without it (still being copied by the syncer)
+//! is left for the next sync. Every file says the database version that wrote it, and a tend
+//! that knows an older one takes in nothing until it is upgraded.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::sync::{Seen, ready};
+use crate::store::sync::{self as state, Batch, Conflict};
+use crate::store::{LATEST_VERSION, Store};
+
+const MAGIC: &str = "tend-sync 1";
+
+/// A change file's body.
+#[derive(Debug, Serialize, Deserialize)]
+struct ChangeFile {
+    replica: String,
+    schema: i64,
+    batches: Vec<Batch>,
+}
+
+/// `replica.json`: who a subfolder belongs to, for `tend sync status` on the others.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReplicaFile {
+    pub replica: String,
+    pub name: String,
+    pub schema: i64,
+    pub seen: Seen,
+    pub at: String,
+}
+
+/// What one `tend sync` did.
+#[derive(Debug, Default, Serialize)]
+pub struct SyncReport {
+    pub replica: String,
+    pub folder: PathBuf,
+    /// Batches of this machine's changes written to the folder.
+    pub sent: usize,
+    /// For each other replica (by name), its batches taken in.
+    pub received: BTreeMap<String, usize>,
+    pub rows_changed: usize,
+    pub conflicts: Vec<Conflict>,
+    pub kept_from_delete: Vec<String>,
+    /// Change files not complete yet (still being copied), left for the next sync.
+    pub incomplete: Vec<PathBuf>,
+    /// Batches that wait for others not in the folder yet.
+    pub waiting: usize,
+}
+
+fn text_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::invalid(format!("{}: {e}", path.display()))
+}
+
+/// The machine's name, for the others' status.
+fn host_name() -> String {
+    rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A new replica id: the machine's name (letters and digits) and a random part.
+fn new_replica_id() -> String {
+    let host: String = host_name()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(16)
+        .collect();
+    let random = uuid::Uuid::now_v7().simple().to_string();
+    let tail = &random[random.len() - 8..];
+    if host.is_empty() {
+        format!("r{tail}")
+    } else {
+        format!("{host}-{tail}")
+    }
+}
+
+fn absolute(path: &Path) -> Result<PathBuf> {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
+    Ok(abs.canonicalize().unwrap_or(abs))
+}
+
+/// `tend sync init FOLDER`: make this database a replica syncing through `folder` (made if
+/// missing), send what it holds, and take in what the others put there.
+pub fn init(store: &mut Store, folder: &Path) -> Result<SyncReport> {
+    let folder = absolute(folder)?;
+    let db = absolute(store.path())?;
+    if db.starts_with(&folder) {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "the database {} is inside {}",
+                db.display(),
+                folder.display()
+            ),
+            "keep the database on this machine's own disk and give tend sync a folder of its own",
+        ));
+    }
+    if let Some(current) = store.replica() {
+        let was = state::meta(store.conn(), "folder")?.unwrap_or_default();
+        if Path::new(&was) == folder {
+            return run(store);
+        }
+        return Err(Error::invalid_with_hint(
+            format!("this database already syncs through {was} (as {current})"),
+            "run tend sync there; to move, copy that folder's contents to the new place and edit nothing else",
+        ));
+    }
+    if folder.is_file() {
+        return Err(Error::invalid(format!(
+            "{} is a file, not a folder",
+            folder.display()
+        )));
+    }
+    std::fs::create_dir_all(&folder).map_err(|e| text_error(&folder, e))?;
+    let id = new_replica_id();
+    std::fs::create_dir_all(folder.join(&id)).map_err(|e| text_error(&folder, e))?;
+    let folder_text = folder.to_string_lossy().into_owned();
+    store.become_replica(Some(&id), |tx| state::init(tx, &id, &folder_text))?;
+    run(store)
+}
+
+/// The folder this replica syncs through.
+fn folder_of(store: &Store) -> Result<(String, PathBuf)> {
+    let Some(replica) = store.replica() else {
+        return Err(Error::invalid_with_hint(
+            "this database does not sync with another yet",
+            "tend sync init FOLDER, with a folder your file syncer (Syncthing, Dropbox, ...) keeps on every machine",
+        ));
+    };
+    let folder = PathBuf::from(state::meta(store.conn(), "folder")?.unwrap_or_default());
+    if !folder.is_dir() {
+        return Err(Error::invalid_with_hint(
+            format!("the sync folder {} is not there", folder.display()),
+            "mount or reconnect it (or let the file syncer make it again), then tend sync",
+        ));
+    }
+    Ok((replica.to_string(), folder))
+}
+
+fn encode(file: &ChangeFile) -> String {
+    let body = serde_json::to_string(file).expect("batches serialise");
+    format!(
+        "{MAGIC}\n{body}\nend {} {:08x}\n",
+        body.len(),
+        crc32fast::hash(body.as_bytes())
+    )
+}
+
+/// A change file's body, or None when it is not complete (yet).
+fn decode(text: &str) -> Option<Result<ChangeFile, String>> {
+    let rest = text.strip_prefix(MAGIC)?.strip_prefix('\n')?;
+    let rest = rest.strip_suffix('\n')?;
+    let (body, trailer) = rest.rsplit_once('\n')?;
+    let mut parts = trailer.strip_prefix("end ")?.split(' ');
+    let len: usize = parts.next()?.parse().ok()?;
+    let sum = u32::from_str_radix(parts.next()?, 16).ok()?;
+    if len != body.len() || sum != crc32fast::hash(body.as_bytes()) {
+        return None;
+    }
+    Some(serde_json::from_str(body).map_err(|e| e.to_string()))
+}
+
+/// A change file's last batch, from its name.
+fn last_of(name: &str) -> Option<i64> {
+    name.strip_suffix(".chg")
+        .filter(|n| !n.starts_with('.'))?
+        .parse()
+        .ok()
+}
+
+fn change_files(dir: &Path) -> Result<Vec<(i64, PathBuf)>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| text_error(dir, e))? {
+        let entry = entry?;
+        if let Some(last) = last_of(&entry.file_name().to_string_lossy()) {
+            out.push((last, entry.path()));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Write this replica's waiting batches to its subfolder.
+fn send(store: &mut Store, replica: &str, folder: &Path) -> Result<usize> {
+    let dir = folder.join(replica);
+    std::fs::create_dir_all(&dir).map_err(|e| text_error(&dir, e))?;
+    let batches = state::outbox(store.conn(), replica)?;
+    let written: i64 = state::meta(store.conn(), "written")?
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(0);
+    let first = batches.first().map_or(written + 1, |b| b.seq);
+    let last = batches.last().map(|b| b.seq);
+    let name = last.map(|l| format!("{l:012}.chg"));
+    let text = last.map(|_| {
+        encode(&ChangeFile {
+            replica: replica.to_string(),
+            schema: LATEST_VERSION,
+            batches,
+        })
+    });
+    // A file of this replica's from its batches not sent yet, or later ones, can only be this
+    // very file (written by a sync stopped before it could note so); anything else was made
+    // by another database using this replica's id: a copy of this one.
+    for (l, path) in change_files(&dir)? {
+        let ours = name.as_deref().is_some_and(|n| path.ends_with(n))
+            && std::fs::read_to_string(&path).ok() == text;
+        if l >= first && !ours {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "{} holds changes this database never made: another database syncs as {replica}",
+                    path.display()
+                ),
+                "a copied database cannot sync as the one it was copied from; on the copy, move the database aside and tend sync init the folder again from an empty one",
+            ));
+        }
+    }
+    let (Some(last), Some(name), Some(text)) = (last, name, text) else {
+        return Ok(0);
+    };
+    let n = (last - first + 1) as usize;
+    crate::commands::vdir::write_files(&dir, &[(name, text)])?;
+    store.write_unrecorded(|tx| state::sent(tx, last))?;
+    Ok(n)
+}
+
+/// The batches to take in, the files not complete yet, and the other replicas' names.
+type Gathered = (Vec<Batch>, Vec<PathBuf>, BTreeMap<String, String>);
+
+/// Every other replica's batches not taken in yet, in order per replica; the files not
+/// complete yet. Refuses, taking in nothing, when one was written by a newer tend.
+fn gather(folder: &Path, me: &str, applied: &Seen) -> Result<Gathered> {
+    let mut batches = Vec::new();
+    let mut incomplete = Vec::new();
+    let mut names = BTreeMap::new();
+    for entry in std::fs::read_dir(folder).map_err(|e| text_error(folder, e))? {
+        let entry = entry?;
+        let replica = entry.file_name().to_string_lossy().into_owned();
+        if replica == me || replica.starts_with('.') || !entry.path().is_dir() {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(entry.path().join("replica.json"))
+            && let Ok(r) = serde_json::from_str::<ReplicaFile>(&text)
+        {
+            names.insert(replica.clone(), r.name);
+        }
+        let done = applied.get(&replica).copied().unwrap_or(0);
+        for (last, path) in change_files(&entry.path())? {
+            if last <= done {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            match decode(&text) {
+                None => incomplete.push(path),
+                Some(Err(e)) => return Err(text_error(&path, format!("cannot be read ({e})"))),
+                Some(Ok(file)) => {
+                    if file.schema > LATEST_VERSION {
+                        let who = names
+                            .get(&replica)
+                            .cloned()
+                            .unwrap_or_else(|| replica.clone());
+                        return Err(Error::invalid_with_hint(
+                            format!(
+                                "changes from {who} were made by a newer tend (database version {}; this tend knows {LATEST_VERSION}); nothing was taken in",
+                                file.schema
+                            ),
+                            "upgrade tend on this machine, then tend sync again",
+                        ));
+                    }
+                    batches.extend(
+                        file.batches
+                            .into_iter()
+                            .filter(|b| b.replica == replica && b.seq > done),
+                    );
+                }
+            }
+        }
+    }
+    batches.sort_by(|a, b| (&a.replica, a.seq).cmp(&(&b.replica, b.seq)));
+    batches.dedup_by(|a, b| a.replica == b.replica && a.seq == b.seq);
+    Ok((batches, incomplete, names))
+}
+
+/// Take in every batch that can be (its replica's earlier ones and what its author had seen
+/// are here), each in a transaction of its own, until none is left that can.
+fn receive(store: &mut Store, replica: &str, folder: &Path, report: &mut SyncReport) -> Result<()> {
+    let mut applied = state::applied(store.conn())?;
+    let (mut batches, incomplete, names) = gather(folder, replica, &applied)?;
+    report.incomplete = incomplete;
+    while let Some(i) = batches
+        .iter()
+        .position(|b| ready(&applied, &b.replica, b.seq, &b.deps))
+    {
+        let batch = batches.remove(i);
+        let done = store.write_unrecorded(|tx| state::apply(tx, &batch))?;
+        applied.insert(batch.replica.clone(), batch.seq);
+        let who = names
+            .get(&batch.replica)
+            .cloned()
+            .unwrap_or_else(|| batch.replica.clone());
+        *report.received.entry(who).or_default() += 1;
+        report.rows_changed += done.rows;
+        report.conflicts.extend(done.conflicts);
+        report.kept_from_delete.extend(done.kept_from_delete);
+    }
+    report.waiting = batches.len();
+    Ok(())
+}
+
+fn write_replica_file(store: &Store, replica: &str, folder: &Path) -> Result<()> {
+    let file = ReplicaFile {
+        replica: replica.to_string(),
+        name: host_name(),
+        schema: LATEST_VERSION,
+        seen: state::applied(store.conn())?,
+        at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    };
+    let text = serde_json::to_string_pretty(&file).expect("serialises") + "\n";
+    crate::commands::vdir::write_files(&folder.join(replica), &[("replica.json".into(), text)])?;
+    Ok(())
+}
+
+/// `tend sync`: send this machine's changes, take in the others'.
+pub fn run(store: &mut Store) -> Result<SyncReport> {
+    let (replica, folder) = folder_of(store)?;
+    let mut report = SyncReport {
+        replica: replica.clone(),
+        folder: folder.clone(),
+        ..SyncReport::default()
+    };
+    // Read first: a folder from a newer tend stops everything before anything is written.
+    let applied = state::applied(store.conn())?;
+    gather(&folder, &replica, &applied)?;
+    report.sent = send(store, &replica, &folder)?;
+    receive(store, &replica, &folder, &mut report)?;
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    store.write_unrecorded(|tx| state::set_meta(tx, "last_sync", &now))?;
+    write_replica_file(store, &replica, &folder)?;
+    Ok(report)
+}
+
+/// Another replica as `tend sync status` shows it.
+#[derive(Debug, Serialize)]
+pub struct Peer {
+    pub replica: String,
+    pub name: Option<String>,
+    /// Its batches taken in here.
+    pub taken_in: i64,
+    /// When one was last taken in here.
+    pub taken_in_at: Option<String>,
+    /// When it last synced, by its replica.json.
+    pub last_seen: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Status {
+    pub replica: String,
+    pub folder: PathBuf,
+    pub last_sync: Option<String>,
+    /// Changes made here not in the folder yet.
+    pub pending: i64,
+    pub peers: Vec<Peer>,
+}
+
+pub fn status(store: &Store) -> Result<Status> {
+    let Some(replica) = store.replica().map(String::from) else {
+        return Err(Error::invalid_with_hint(
+            "this database does not sync with another yet",
+            "tend sync init FOLDER, with a folder your file syncer keeps on every machine",
+        ));
+    };
+    let conn = store.conn();
+    let folder = PathBuf::from(state::meta(conn, "folder")?.unwrap_or_default());
+    let mut peers: BTreeMap<String, Peer> = BTreeMap::new();
+    for (r, seq, at) in state::applied_at(conn)? {
+        if r != replica {
+            peers.insert(
+                r.clone(),
+                Peer {
+                    replica: r,
+                    name: None,
+                    taken_in: seq,
+                    taken_in_at: Some(at),
+                    last_seen: None,
+                },
+            );
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(&folder) {
+        for entry in entries.flatten() {
+            let r = entry.file_name().to_string_lossy().into_owned();
+            if r == replica {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(entry.path().join("replica.json"))
+                && let Ok(file) = serde_json::from_str::<ReplicaFile>(&text)
+            {
+                let p = peers.entry(r.clone()).or_insert(Peer {
+                    replica: r,
+                    name: None,
+                    taken_in: 0,
+                    taken_in_at: None,
+                    last_seen: None,
+                });
+                p.name = Some(file.name);
+                p.last_seen = Some(file.at);
+            }
+        }
+    }
+    Ok(Status {
+        replica,
+        folder,
+        last_sync: state::meta(conn, "last_sync")?,
+        pending: state::pending(conn)?,
+        peers: peers.into_values().collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_file_cut_short_is_not_read() {
+        let file = ChangeFile {
+            replica: "a".into(),
+            schema: 16,
+            batches: Vec::new(),
+        };
+        let text = encode(&file);
+        assert!(matches!(decode(&text), Some(Ok(_))));
+        for cut in [1, text.len() / 2, text.len() - 2, text.len() - 1] {
+            assert!(decode(&text[..cut]).is_none(), "cut at {cut}");
+        }
+        let flipped = text.replacen("\"a\"", "\"b\"", 1);
+        assert!(
+            decode(&flipped).is_none(),
+            "a changed body fails its checksum"
+        );
+        assert_eq!(last_of("000000000012.chg"), Some(12));
+        assert_eq!(last_of(".000000000012.chg.tend-tmp"), None);
+    }
+}
