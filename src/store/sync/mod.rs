@@ -1293,10 +1293,11 @@ impl Applier<'_> {
     /// it was merged into, as the merge would have.
     fn fold_into(&mut self, dup_uid: &str, dup: i64, into: i64) -> Result<()> {
         let into_uid = uid_by_id(self.conn, "contacts", into)?.unwrap_or_default();
-        for child in SPECS
-            .iter()
-            .filter(|s| s.parent == Some(TO_CONTACT) && s.key.is_empty())
-        {
+        // Rows with uids, and the uids of contacts merged into the duplicate: they lead to
+        // the contact kept now.
+        for child in SPECS.iter().filter(|s| {
+            s.parent == Some(TO_CONTACT) && (s.key.is_empty() || s.name == "contact_aliases")
+        }) {
             self.conn.execute(
                 &format!(
                     "UPDATE {} SET contact_id = ?1 WHERE contact_id = ?2",
