@@ -142,5 +142,70 @@ fn vdir(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, import, vdir);
+/// `tend sync` at design scale: a new machine's first catch-up from the folder (the first
+/// machine's whole book, sent once when it became a replica), a day's work (25 changes made
+/// on each machine) both ways, and a capture's cost on a replica.
+fn sync(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = seeded(dir.path());
+    let folder = dir.path().join("folder");
+    let folder = folder.to_str().unwrap().to_string();
+    tend(&desk, &["sync", "init", &folder]);
+    let mut g = c.benchmark_group("sync");
+    g.sample_size(10);
+    let mut n = 0;
+    g.bench_function("a new machine catches up (design scale)", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                dir.path().join(format!("new-{n}.db"))
+            },
+            |db| tend(&db, &["sync", "init", &folder]),
+            BatchSize::PerIteration,
+        )
+    });
+    let lap = dir.path().join("lap.db");
+    tend(&lap, &["sync", "init", &folder]);
+    let mut k = 0;
+    g.bench_function(
+        "a day's work both ways (25 changes each side, 3 syncs)",
+        |b| {
+            b.iter_batched(
+                || {
+                    for i in 0..25 {
+                        k += 1;
+                        let who = format!("#{}", 1 + (k * 7) % 9000);
+                        match i % 3 {
+                            0 => tend(&desk, &["note", &who, "rang about the order"]),
+                            1 => tend(&lap, &["edit", &who, "--phone", &format!("07700 {k:06}")]),
+                            _ => tend(&lap, &["note", &who, "on site, measured up"]),
+                        }
+                        if i % 2 == 0 {
+                            tend(&desk, &["next", &who, "fri", "send the quote"]);
+                        }
+                    }
+                },
+                |()| {
+                    tend(&desk, &["sync"]);
+                    tend(&lap, &["sync"]);
+                    tend(&desk, &["sync"]);
+                },
+                BatchSize::PerIteration,
+            )
+        },
+    );
+    let mut m = 0;
+    g.bench_function("tend note on a replica (design scale)", |b| {
+        b.iter(|| {
+            m += 1;
+            tend(
+                &desk,
+                &["note", &format!("#{}", 1 + m % 9000), "called back"],
+            )
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, import, vdir, sync);
 criterion_main!(benches);

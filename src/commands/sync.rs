@@ -319,6 +319,12 @@ fn receive(store: &mut Store, replica: &str, folder: &Path, report: &mut SyncRep
         report.kept_from_delete.extend(done.kept_from_delete);
     }
     report.waiting = batches.len();
+    // Undo steps back through this machine's changes; once another machine's are in, stepping
+    // back past them would overwrite what they did, so the undo history ends here.
+    if report.rows_changed > 0 {
+        let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        store.write_unrecorded(|tx| crate::store::undo_log::supersede_all(tx, &now))?;
+    }
     Ok(())
 }
 
