@@ -950,6 +950,13 @@ fn killed_halfway_through_taking_changes_in_a_rerun_finishes_the_job() {
     );
 }
 
+fn run_cases(cases: impl IntoIterator<Item = (usize, Vec<Step>)>) {
+    for (n, steps) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        converge(dir.path(), n, &steps);
+    }
+}
+
 /// Cases the property tests once found, fixed, kept.
 #[test]
 fn found_cases_converge() {
@@ -988,10 +995,7 @@ fn found_cases_converge() {
             ],
         ),
     ];
-    for (n, steps) in cases {
-        let dir = tempfile::tempdir().unwrap();
-        converge(dir.path(), n, &steps);
-    }
+    run_cases(cases);
 }
 
 /// Cases a long run of the property tests (600 cases) found that do not converge yet: two
@@ -1037,8 +1041,5 @@ fn known_divergences() {
             ],
         ),
     ];
-    for (n, steps) in cases {
-        let dir = tempfile::tempdir().unwrap();
-        converge(dir.path(), n, &steps);
-    }
+    run_cases(cases);
 }
