@@ -70,11 +70,13 @@ fn report(r: &SyncReport, as_json: bool) -> Result<String> {
     if r.sent == 0 && received == 0 {
         out.push_str("In step: nothing to send, nothing new from the other machines.\n");
     } else {
-        out.push_str(&format!(
-            "Sent {} change{} from this machine.\n",
-            r.sent,
-            if r.sent == 1 { "" } else { "s" }
-        ));
+        if r.sent > 0 {
+            out.push_str(&format!(
+                "Sent {} change{} from this machine.\n",
+                r.sent,
+                if r.sent == 1 { "" } else { "s" }
+            ));
+        }
         for (who, n) in &r.received {
             out.push_str(&format!(
                 "Took in {n} change{} from {who}.\n",
