@@ -298,9 +298,9 @@ fn gather(folder: &Path, me: &str, applied: &Seen) -> Result<Gathered> {
 
 /// Take in every batch that can be (its replica's earlier ones and what its author had seen
 /// are here), each in a transaction of its own, until none is left that can.
-fn receive(store: &mut Store, replica: &str, folder: &Path, report: &mut SyncReport) -> Result<()> {
+fn receive(store: &mut Store, gathered: Gathered, report: &mut SyncReport) -> Result<()> {
     let mut applied = state::applied(store.conn())?;
-    let (mut batches, incomplete, names) = gather(folder, replica, &applied)?;
+    let (mut batches, incomplete, names) = gathered;
     report.incomplete = incomplete;
     while let Some(i) = batches
         .iter()
@@ -322,8 +322,8 @@ fn receive(store: &mut Store, replica: &str, folder: &Path, report: &mut SyncRep
     // Undo steps back through this machine's changes; once another machine's are in, stepping
     // back past them would overwrite what they did, so the undo history ends here.
     if report.rows_changed > 0 {
-        let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        store.write_unrecorded(|tx| crate::store::undo_log::supersede_all(tx, &now))?;
+        store
+            .write_unrecorded(|tx| crate::store::undo_log::supersede_all(tx, &state::now_utc()))?;
     }
     Ok(())
 }
@@ -334,7 +334,7 @@ fn write_replica_file(store: &Store, replica: &str, folder: &Path) -> Result<()>
         name: host_name(),
         schema: LATEST_VERSION,
         seen: state::applied(store.conn())?,
-        at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        at: state::now_utc(),
     };
     let text = serde_json::to_string_pretty(&file).expect("serialises") + "\n";
     crate::commands::vdir::write_files(&folder.join(replica), &[("replica.json".into(), text)])?;
@@ -350,12 +350,11 @@ pub fn run(store: &mut Store) -> Result<SyncReport> {
         ..SyncReport::default()
     };
     // Read first: a folder from a newer tend stops everything before anything is written.
-    let applied = state::applied(store.conn())?;
-    gather(&folder, &replica, &applied)?;
+    // (Sending changes nothing the reading depends on.)
+    let gathered = gather(&folder, &replica, &state::applied(store.conn())?)?;
     report.sent = send(store, &replica, &folder)?;
-    receive(store, &replica, &folder, &mut report)?;
-    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    store.write_unrecorded(|tx| state::set_meta(tx, "last_sync", &now))?;
+    receive(store, gathered, &mut report)?;
+    store.write_unrecorded(|tx| state::set_meta(tx, "last_sync", &state::now_utc()))?;
     write_replica_file(store, &replica, &folder)?;
     Ok(report)
 }

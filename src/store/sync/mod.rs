@@ -306,6 +306,12 @@ pub struct Applied {
 // ---------------------------------------------------------------------------------------
 // This replica's state.
 
+/// The wall clock as RFC 3339 UTC, for when syncs happened (bookkeeping of this machine's,
+/// not what a change says happened, which is the command's clock).
+pub fn now_utc() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 pub fn meta(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT value FROM sync_meta WHERE key = ?1")?
@@ -1461,8 +1467,7 @@ pub fn apply(conn: &Connection, batch: &Batch) -> Result<Applied> {
     if let Some(theirs) = Hlc::parse(&batch.hlc) {
         set_meta(conn, "hlc", &hlc.observe(&theirs).encode())?;
     }
-    let at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    set_applied(conn, &batch.replica, batch.seq, &at)?;
+    set_applied(conn, &batch.replica, batch.seq, &now_utc())?;
     Ok(a.out)
 }
 
