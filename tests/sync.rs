@@ -95,7 +95,7 @@ fn note(store: &mut Store, id: i64, body: &str) -> i64 {
 }
 
 fn sync(store: &mut Store) -> SyncReport {
-    sync::run(store).unwrap()
+    sync::run(store, false).unwrap()
 }
 
 /// `n` replicas syncing through one folder; the first begins with Ann, Ben and Cat.
@@ -131,6 +131,9 @@ enum Step {
     Work(usize, u8, usize, usize),
     /// A replica runs `tend sync` against its own copy of the folder.
     Sync(usize),
+    /// A replica runs `tend sync --compact`, when its copy of the folder has every other
+    /// replica's `replica.json` (what `--compact` asks of the user: every machine has synced).
+    Compact(usize),
     /// The file syncer copies some files from one replica's folder to another's; `cut`: the
     /// last of them arrives only half copied, for now.
     Deliver {
@@ -141,12 +144,13 @@ enum Step {
     },
 }
 
-/// `merges`: whether the work includes merging contacts (see `known_divergences`).
+/// `merges`: whether the work includes merging contacts.
 fn step(n: usize, merges: bool) -> impl Strategy<Value = Step> {
     prop_oneof![
         6 => (0..n, 0u8..12, 0usize..8, 0usize..8)
             .prop_map(move |(r, w, a, b)| Step::Work(r, if w == 5 && !merges { 1 } else { w }, a, b)),
         2 => (0..n).prop_map(Step::Sync),
+        1 => (0..n).prop_map(Step::Compact),
         2 => (0..n, 0..n, any::<u64>(), any::<bool>()).prop_map(|(from, to, pick, cut)| Step::Deliver { from, to, pick, cut }),
     ]
 }
@@ -312,7 +316,9 @@ fn deliver(from: &Path, to: &Path, pick: u64, cut: bool) {
         let sub = sub.unwrap().path();
         for f in std::fs::read_dir(&sub).unwrap() {
             let f = f.unwrap().path();
-            if f.extension().is_some_and(|e| e == "chg" || e == "json") {
+            if f.extension()
+                .is_some_and(|e| e == "chg" || e == "json" || e == "snap")
+            {
                 files.push(f);
             }
         }
@@ -330,7 +336,7 @@ fn deliver(from: &Path, to: &Path, pick: u64, cut: bool) {
         std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
         let text = std::fs::read(f).unwrap();
         // A file syncer passes on only files it has whole.
-        if f.extension().is_some_and(|e| e == "chg")
+        if f.extension().is_some_and(|e| e == "chg" || e == "snap")
             && !String::from_utf8_lossy(&text)
                 .lines()
                 .last()
@@ -363,7 +369,32 @@ fn converge(dir: &Path, n: usize, steps: &[Step]) {
         match *s {
             Step::Work(r, w, a, b) => work(&mut stores[r], w, a, b),
             Step::Sync(r) => {
-                sync(&mut stores[r]);
+                // A new replica whose copy of the folder has a compacted replica's note but
+                // not its snapshot yet is told to wait: it takes in nothing.
+                if let Err(e) = sync::run(&mut stores[r], false) {
+                    assert!(e.to_string().contains("not whole here yet"), "{e}");
+                }
+            }
+            Step::Compact(r) => {
+                // The user checks `tend sync status` lists every machine: their replica.json
+                // files are here (what they have taken in may be old).
+                for o in (0..n).filter(|&o| o != r) {
+                    let id = stores[o].replica().unwrap().to_string();
+                    let from = folders[o].join(&id).join("replica.json");
+                    if from.exists() {
+                        std::fs::create_dir_all(folders[r].join(&id)).unwrap();
+                        std::fs::copy(from, folders[r].join(&id).join("replica.json")).unwrap();
+                    }
+                }
+                let known = (0..n).filter(|&o| o != r).all(|o| {
+                    folders[r]
+                        .join(stores[o].replica().unwrap())
+                        .join("replica.json")
+                        .exists()
+                });
+                if known && let Err(e) = sync::run(&mut stores[r], true) {
+                    assert!(e.to_string().contains("not whole here yet"), "{e}");
+                }
             }
             Step::Deliver {
                 from,
@@ -389,6 +420,27 @@ fn converge(dir: &Path, n: usize, steps: &[Step]) {
         assert_eq!(r.waiting, 0);
         assert!(r.incomplete.is_empty());
     }
+    // Every machine has taken in everything: each may drop its change files, and a new one
+    // joining the folder as the syncer then has it (each replica's own subfolder as that
+    // replica left it) starts from a snapshot and ends the same.
+    for s in &mut stores {
+        sync::run(s, true).unwrap();
+    }
+    let joined = dir.join("joined");
+    for (i, s) in stores.iter().enumerate() {
+        let id = s.replica().unwrap();
+        let (from, to) = (folders[i].join(id), joined.join(id));
+        std::fs::create_dir_all(&to).unwrap();
+        for f in std::fs::read_dir(&from).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let mut new = Store::open(&dir.join("joined.db")).unwrap();
+    let r = sync::init(&mut new, &joined).unwrap();
+    assert_eq!(r.waiting, 0);
+    assert!(r.from_snapshot.is_some(), "{r:?}");
+    stores.push(new);
     let first = book(&stores[0]);
     for (i, s) in stores.iter().enumerate() {
         integrity(s);
@@ -407,8 +459,7 @@ fn converge(dir: &Path, n: usize, steps: &[Step]) {
 
 proptest! {
     // A fixed seed: the same sequences on every run (set PROPTEST_CASES higher, and
-    // PROPTEST_RNG_SEED, to search further). Long runs still find rare divergences, kept in
-    // `known_divergences` below.
+    // PROPTEST_RNG_SEED, to search further; what a search finds goes in `found_cases_converge`).
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24),
         rng_seed: proptest::test_runner::RngSeed::Fixed(
@@ -417,29 +468,20 @@ proptest! {
         ..ProptestConfig::default()
     })]
 
-    // Not run by `cargo test` yet: runs of these still find, now and then, two replicas that
-    // disagree after a delete crossed an edit (whether a contact stays archived), the outcome
-    // depending on which clock reading came first. Open work in issue 15:
-    // `cargo test --test sync -- --ignored`.
     #[test]
-    #[ignore = "rare divergences when deletes cross edits; see the comment above"]
     fn two_replicas_end_the_same(steps in prop::collection::vec(step(2, false), 1..40)) {
         let dir = tempfile::tempdir().unwrap();
         converge(dir.path(), 2, &steps);
     }
 
     #[test]
-    #[ignore = "rare divergences when deletes cross edits; see the comment above"]
     fn three_replicas_end_the_same(steps in prop::collection::vec(step(3, false), 1..50)) {
         let dir = tempfile::tempdir().unwrap();
         converge(dir.path(), 3, &steps);
     }
 
-    /// With merges as well: a merge crossing a delete or another merge of the same contacts
-    /// on another machine does not always converge yet (an alias or a field one merge wrote
-    /// is left on one replica). Open work: `cargo test --test sync -- --ignored`.
+    /// With merges as well, crossing deletes, edits and merges of the same contacts.
     #[test]
-    #[ignore = "merges crossing deletes do not always converge yet"]
     fn replicas_with_merges_end_the_same(steps in prop::collection::vec(step(3, true), 1..50)) {
         let dir = tempfile::tempdir().unwrap();
         converge(dir.path(), 3, &steps);
@@ -758,7 +800,7 @@ fn changes_from_a_newer_tend_are_refused_whole_with_what_to_do() {
     lines[2] = &trailer;
     std::fs::write(&newest, lines.join("\n") + "\n").unwrap();
     let before = book(&r[1]);
-    let e = sync::run(&mut r[1]).unwrap_err();
+    let e = sync::run(&mut r[1], false).unwrap_err();
     assert!(
         e.to_string()
             .contains("made by a newer tend (database version 999"),
@@ -809,7 +851,7 @@ fn a_copied_database_cannot_sync_as_the_one_it_was_copied_from() {
     let mut c = Store::open(&copy).unwrap();
     let ben = id_of(&c, "Ben");
     note(&mut c, ben, "on the copy");
-    let e = sync::run(&mut c).unwrap_err();
+    let e = sync::run(&mut c, false).unwrap_err();
     assert!(e.to_string().contains("another database syncs as"), "{e}");
 }
 
@@ -849,7 +891,10 @@ fn two_databases_one_folder_through_the_binary() {
     assert!(out.contains("now syncs through"), "{out}");
     tend_at(&env, &lap, &["init"]);
     let out = tend_at(&env, &lap, &["sync", "init", folder.to_str().unwrap()]);
-    assert!(out.contains("Took in 1 change"), "{out}");
+    assert!(
+        out.contains("Started from") && out.contains("snapshot"),
+        "{out}"
+    );
     assert!(tend_at(&env, &lap, &["show", "alice"]).contains("send quote"));
     // Offline on both, then they meet.
     tend_at(&env, &lap, &["note", "alice", "on site: measured up"]);
@@ -904,6 +949,87 @@ fn sync_before_init_says_how_to_begin() {
     );
 }
 
+fn change_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".chg"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn compacting_drops_only_what_every_machine_has_taken_in_and_a_new_one_starts_from_the_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut r, folder) = replicas(dir.path(), 2);
+    let mine = folder.join(r[0].replica().unwrap());
+    let ann = id_of(&r[0], "Ann");
+    for i in 0..5 {
+        note(&mut r[0], ann, &format!("call {i}"));
+        sync(&mut r[0]);
+    }
+    assert_eq!(change_files(&mine).len(), 6);
+    // The laptop has taken in only the first file: only that one goes.
+    let behind = dir.path().join("laptop-backup.db");
+    r[1].conn()
+        .execute("VACUUM INTO ?1", [behind.to_str().unwrap()])
+        .unwrap();
+    let report = sync::run(&mut r[0], true).unwrap();
+    assert_eq!(report.compacted, 1);
+    assert_eq!(change_files(&mine).len(), 5);
+    assert!(mine.join("snapshot.snap").exists());
+    // Once it has taken in the rest, they go too.
+    sync(&mut r[1]);
+    assert_eq!(sync::run(&mut r[0], true).unwrap().compacted, 5);
+    assert!(change_files(&mine).is_empty());
+    // A plain sync drops nothing new: too few files, too young.
+    note(&mut r[0], ann, "call 6");
+    sync(&mut r[0]);
+    sync(&mut r[1]);
+    assert_eq!(sync(&mut r[0]).compacted, 0);
+    assert_eq!(change_files(&mine).len(), 1);
+
+    // A new machine starts from the snapshot, takes the file after it, and ends the same.
+    let mut new = Store::open(&dir.path().join("new.db")).unwrap();
+    let report = sync::init(&mut new, &folder).unwrap();
+    assert!(report.from_snapshot.is_some(), "{report:?}");
+    assert_eq!(report.waiting, 0);
+    sync(&mut r[0]);
+    sync(&mut r[1]);
+    sync(&mut new);
+    assert_eq!(book(&new), book(&r[0]));
+    assert_eq!(book(&r[1]), book(&r[0]));
+    integrity(&new);
+    let notes: i64 = new
+        .conn()
+        .query_row("SELECT count(*) FROM notes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(notes, 6);
+
+    // A database restored from before the compaction is told it is behind, and changes nothing.
+    let mut old = Store::open(&behind).unwrap();
+    let before = book(&old);
+    let e = sync::run(&mut old, false).unwrap_err().to_string();
+    assert!(
+        e.contains("has dropped its change files") && e.contains("taken in only 1"),
+        "{e}"
+    );
+    assert_eq!(book(&old), before);
+
+    // A new machine whose copy of the folder has the note of the compaction but not the
+    // snapshot yet waits for it, writing nothing.
+    std::fs::remove_file(mine.join("snapshot.snap")).unwrap();
+    let mut early = Store::open(&dir.path().join("early.db")).unwrap();
+    let e = sync::init(&mut early, &folder).unwrap_err().to_string();
+    assert!(e.contains("not whole here yet"), "{e}");
+    let contacts: i64 = early
+        .conn()
+        .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(contacts, 0);
+}
+
 #[test]
 fn killed_halfway_through_taking_changes_in_a_rerun_finishes_the_job() {
     let env = Env::new();
@@ -916,29 +1042,36 @@ fn killed_halfway_through_taking_changes_in_a_rerun_finishes_the_job() {
     }
     tend_at(&env, &desk, &["sync", "init", folder.to_str().unwrap()]);
     tend_at(&env, &lap, &["init"]);
-    let killed = env
-        .tend()
-        .args([
-            "--db",
-            lap.to_str().unwrap(),
-            "sync",
-            "init",
-            folder.to_str().unwrap(),
-        ])
-        .env("TEND_SYNC_TEST_ABORT_MID_APPLY", "1")
-        .output()
-        .unwrap();
-    assert!(!killed.status.success());
-    let conn = Connection::open(&lap).unwrap();
-    let ok: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(ok, "ok");
-    let half: i64 = conn
-        .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(half, 0, "a batch lands whole or not at all");
-    drop(conn);
+    let killed_sync = |args: &[&str]| {
+        let killed = env
+            .tend()
+            .args(["--db", lap.to_str().unwrap()])
+            .args(args)
+            .env("TEND_SYNC_TEST_ABORT_MID_APPLY", "1")
+            .output()
+            .unwrap();
+        assert!(!killed.status.success());
+        let conn = Connection::open(&lap).unwrap();
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+        conn.query_row("SELECT count(*) FROM contacts", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    // Killed halfway through starting from the desktop's snapshot...
+    let half = killed_sync(&["sync", "init", folder.to_str().unwrap()]);
+    assert_eq!(half, 0, "a snapshot lands whole or not at all");
+    let out = tend_at(&env, &lap, &["sync"]);
+    assert!(out.contains("Started from"), "{out}");
+    // ...and halfway through taking in a change made since.
+    tend_at(&env, &desk, &["add", "Eve", "--email", "eve@example.com"]);
+    tend_at(&env, &desk, &["sync"]);
+    assert_eq!(
+        killed_sync(&["sync"]),
+        4,
+        "a batch lands whole or not at all"
+    );
     let out = tend_at(&env, &lap, &["sync"]);
     assert!(out.contains("Took in 1 change"), "{out}");
     assert_eq!(
@@ -946,7 +1079,7 @@ fn killed_halfway_through_taking_changes_in_a_rerun_finishes_the_job() {
             .lines()
             .filter(|l| l.contains("lead"))
             .count(),
-        4
+        5
     );
 }
 
@@ -961,52 +1094,24 @@ fn run_cases(cases: impl IntoIterator<Item = (usize, Vec<Step>)>) {
 #[test]
 fn found_cases_converge() {
     use Step::*;
-    let cases: [(usize, Vec<Step>); 2] = [
+    let cases: [(usize, Vec<Step>); 7] = [
         (
-            3,
+            2,
             vec![
                 Deliver {
                     from: 0,
                     to: 1,
-                    pick: 3111220661259070279,
+                    pick: 1612993308199741475,
                     cut: false,
                 },
-                Work(0, 1, 4, 7),
-                Sync(1),
-                Work(1, 4, 1, 2),
-                Work(0, 5, 3, 4),
-            ],
-        ),
-        (
-            2,
-            vec![
-                Work(1, 0, 0, 0),
-                Sync(1),
-                Deliver {
-                    from: 1,
-                    to: 0,
-                    pick: 8665815680245511575,
-                    cut: false,
-                },
-                Work(1, 6, 0, 0),
-                Work(1, 4, 0, 0),
-                Sync(0),
                 Work(0, 4, 3, 0),
+                Work(1, 0, 0, 0),
+                Work(0, 5, 1, 2),
+                Sync(1),
+                Work(0, 4, 0, 0),
+                Work(1, 5, 4, 1),
             ],
         ),
-    ];
-    run_cases(cases);
-}
-
-/// Cases a long run of the property tests (600 cases) found that do not converge yet: two
-/// merges and two deletes crossing on two machines, where a field one merge wrote survives on
-/// one replica only, or an alias does. Open work (issue 15's note): `cargo test --test sync
-/// -- --ignored`.
-#[test]
-#[ignore = "known divergence, not fixed yet"]
-fn known_divergences() {
-    use Step::*;
-    let cases: [(usize, Vec<Step>); 2] = [
         (
             2,
             vec![
@@ -1038,6 +1143,70 @@ fn known_divergences() {
                 Work(2, 5, 0, 1),
                 Work(0, 5, 3, 1),
                 Work(0, 4, 0, 0),
+            ],
+        ),
+        (
+            2,
+            vec![
+                Deliver {
+                    from: 0,
+                    to: 1,
+                    pick: 4467451963274108275,
+                    cut: false,
+                },
+                Work(0, 2, 2, 3),
+                Work(1, 0, 0, 0),
+                Sync(1),
+                Work(1, 5, 6, 0),
+                Work(0, 5, 0, 2),
+            ],
+        ),
+        (
+            2,
+            vec![
+                Deliver {
+                    from: 0,
+                    to: 1,
+                    pick: 4467451963274108275,
+                    cut: false,
+                },
+                Work(0, 2, 2, 2),
+                Work(1, 0, 0, 0),
+                Sync(1),
+                Work(1, 5, 6, 0),
+                Work(0, 5, 0, 2),
+            ],
+        ),
+        (
+            3,
+            vec![
+                Deliver {
+                    from: 0,
+                    to: 1,
+                    pick: 3111220661259070279,
+                    cut: false,
+                },
+                Work(0, 1, 4, 7),
+                Sync(1),
+                Work(1, 4, 1, 2),
+                Work(0, 5, 3, 4),
+            ],
+        ),
+        (
+            2,
+            vec![
+                Work(1, 0, 0, 0),
+                Sync(1),
+                Deliver {
+                    from: 1,
+                    to: 0,
+                    pick: 8665815680245511575,
+                    cut: false,
+                },
+                Work(1, 6, 0, 0),
+                Work(1, 4, 0, 0),
+                Sync(0),
+                Work(0, 4, 3, 0),
             ],
         ),
     ];

@@ -17,6 +17,11 @@ pub struct SyncArgs {
     /// Print the report as JSON
     #[arg(long)]
     pub json: bool,
+    /// Also drop this machine's change files that every other machine has taken in, now
+    /// (a snapshot keeps what they did); a sync does it by itself once they are many and a
+    /// week old
+    #[arg(long)]
+    pub compact: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -38,7 +43,7 @@ pub enum SyncCommand {
 
 pub fn run(a: SyncArgs, ctx: &mut Ctx) -> Result<String> {
     match a.command {
-        None => report(&sync::run(&mut ctx.store)?, a.json),
+        None => report(&sync::run(&mut ctx.store, a.compact)?, a.json),
         Some(SyncCommand::Init { folder, json }) => {
             let r = sync::init(&mut ctx.store, &folder)?;
             let mut out = report(&r, json)?;
@@ -67,7 +72,7 @@ fn report(r: &SyncReport, as_json: bool) -> Result<String> {
     }
     let mut out = String::new();
     let received: usize = r.received.values().sum();
-    if r.sent == 0 && received == 0 {
+    if r.sent == 0 && received == 0 && r.from_snapshot.is_none() {
         out.push_str("In step: nothing to send, nothing new from the other machines.\n");
     } else {
         if r.sent > 0 {
@@ -83,6 +88,16 @@ fn report(r: &SyncReport, as_json: bool) -> Result<String> {
                 if *n == 1 { "" } else { "s" }
             ));
         }
+    }
+    if let Some(who) = &r.from_snapshot {
+        out.insert_str(0, &format!("Started from {who}'s snapshot.\n"));
+    }
+    if r.compacted > 0 {
+        out.push_str(&format!(
+            "Dropped {} old change file{} every machine has taken in (a snapshot keeps what they did).\n",
+            r.compacted,
+            if r.compacted == 1 { "" } else { "s" }
+        ));
     }
     for c in &r.conflicts {
         out.push_str(&format!(

@@ -9,6 +9,17 @@
 //! line giving its length and checksum; a file without it (still being copied by the syncer)
 //! is left for the next sync. Every file says the database version that wrote it, and a tend
 //! that knows an older one takes in nothing until it is upgraded.
+//!
+//! **Snapshots and compaction.** A replica also keeps `snapshot.snap` in its subfolder:
+//! everything it holds, with the batches of every replica that holds (written when a
+//! database that already had data becomes a replica, and before every compaction). A new,
+//! empty replica starts from the snapshot that holds most, then takes in the change files
+//! after it. A replica drops its own change files once every other replica's `replica.json`
+//! says it has taken them in (and, by itself, once 64 of them are a week old; `tend sync
+//! --compact` does it now): first it writes its snapshot, then notes in `replica.json` up to
+//! which batch its files are gone (`compacted`), then deletes them. So every change is always
+//! in a change file or a snapshot, and a replica that needs what is gone (a database restored
+//! from a backup) is told so rather than waiting for ever.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,10 +28,30 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::sync::{Seen, ready};
+use crate::store::sync::snapshot::{self, Snapshot};
 use crate::store::sync::{self as state, Batch, Conflict};
 use crate::store::{LATEST_VERSION, Store};
 
 const MAGIC: &str = "tend-sync 1";
+
+/// Each replica's snapshot: `FOLDER/<replica>/snapshot.snap`, replaced whole.
+const SNAPSHOT: &str = "snapshot.snap";
+
+/// How many of this replica's change files every other replica has taken in (and a week
+/// old) before a sync folds them into a snapshot and drops them.
+const COMPACT_AFTER: usize = 64;
+
+/// How old a change file must be before a sync drops it by itself: a machine that joined but
+/// whose `replica.json` has not reached this one yet still finds what it needs.
+const COMPACT_AGE: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
+/// A snapshot file's body.
+#[derive(Debug, Serialize, Deserialize)]
+struct SnapshotFile {
+    replica: String,
+    schema: i64,
+    snapshot: Snapshot,
+}
 
 /// A change file's body.
 #[derive(Debug, Serialize, Deserialize)]
@@ -38,6 +69,9 @@ pub struct ReplicaFile {
     pub schema: i64,
     pub seen: Seen,
     pub at: String,
+    /// The last of its batches no longer in its change files (in its snapshot instead).
+    #[serde(default)]
+    pub compacted: i64,
 }
 
 /// What one `tend sync` did.
@@ -56,6 +90,11 @@ pub struct SyncReport {
     pub incomplete: Vec<PathBuf>,
     /// Batches that wait for others not in the folder yet.
     pub waiting: usize,
+    /// The replica (by name) whose snapshot this one started from, on its first sync.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_snapshot: Option<String>,
+    /// This replica's old change files dropped (every replica had taken them in).
+    pub compacted: usize,
 }
 
 fn text_error(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -114,7 +153,7 @@ pub fn init(store: &mut Store, folder: &Path) -> Result<SyncReport> {
     if let Some(current) = store.replica() {
         let was = state::meta(store.conn(), "folder")?.unwrap_or_default();
         if Path::new(&was) == folder {
-            return run(store);
+            return run(store, false);
         }
         return Err(Error::invalid_with_hint(
             format!("this database already syncs through {was} (as {current})"),
@@ -132,7 +171,13 @@ pub fn init(store: &mut Store, folder: &Path) -> Result<SyncReport> {
     std::fs::create_dir_all(folder.join(&id)).map_err(|e| text_error(&folder, e))?;
     let folder_text = folder.to_string_lossy().into_owned();
     store.become_replica(Some(&id), |tx| state::init(tx, &id, &folder_text))?;
-    run(store)
+    let report = run(store, false)?;
+    // What this database held is one first batch; a snapshot of it too lets the next machine
+    // start without replaying it.
+    if state::pending(store.conn())? == 0 && state::applied(store.conn())?.contains_key(&id) {
+        write_snapshot(store, &id, &folder)?;
+    }
+    Ok(report)
 }
 
 /// The folder this replica syncs through.
@@ -153,7 +198,7 @@ fn folder_of(store: &Store) -> Result<(String, PathBuf)> {
     Ok((replica.to_string(), folder))
 }
 
-fn encode(file: &ChangeFile) -> String {
+fn encode(file: &impl Serialize) -> String {
     let body = serde_json::to_string(file).expect("batches serialise");
     format!(
         "{MAGIC}\n{body}\nend {} {:08x}\n",
@@ -162,8 +207,8 @@ fn encode(file: &ChangeFile) -> String {
     )
 }
 
-/// A change file's body, or None when it is not complete (yet).
-fn decode(text: &str) -> Option<Result<ChangeFile, String>> {
+/// A change (or snapshot) file's body, or None when it is not complete (yet).
+fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Option<Result<T, String>> {
     let rest = text.strip_prefix(MAGIC)?.strip_prefix('\n')?;
     let rest = rest.strip_suffix('\n')?;
     let (body, trailer) = rest.rsplit_once('\n')?;
@@ -239,15 +284,12 @@ fn send(store: &mut Store, replica: &str, folder: &Path) -> Result<usize> {
     Ok(n)
 }
 
-/// The batches to take in, the files not complete yet, and the other replicas' names.
-type Gathered = (Vec<Batch>, Vec<PathBuf>, BTreeMap<String, String>);
+/// The batches to take in and the files not complete yet.
+type Gathered = (Vec<Batch>, Vec<PathBuf>);
 
-/// Every other replica's batches not taken in yet, in order per replica; the files not
-/// complete yet. Refuses, taking in nothing, when one was written by a newer tend.
-fn gather(folder: &Path, me: &str, applied: &Seen) -> Result<Gathered> {
-    let mut batches = Vec::new();
-    let mut incomplete = Vec::new();
-    let mut names = BTreeMap::new();
+/// The other replicas' `replica.json`s, by replica id.
+fn peers(folder: &Path, me: &str) -> Result<BTreeMap<String, ReplicaFile>> {
+    let mut out = BTreeMap::new();
     for entry in std::fs::read_dir(folder).map_err(|e| text_error(folder, e))? {
         let entry = entry?;
         let replica = entry.file_name().to_string_lossy().into_owned();
@@ -257,30 +299,67 @@ fn gather(folder: &Path, me: &str, applied: &Seen) -> Result<Gathered> {
         if let Ok(text) = std::fs::read_to_string(entry.path().join("replica.json"))
             && let Ok(r) = serde_json::from_str::<ReplicaFile>(&text)
         {
-            names.insert(replica.clone(), r.name);
+            out.insert(replica, r);
+        }
+    }
+    Ok(out)
+}
+
+fn name_of(peers: &BTreeMap<String, ReplicaFile>, replica: &str) -> String {
+    peers
+        .get(replica)
+        .map_or_else(|| replica.to_string(), |p| p.name.clone())
+}
+
+fn newer_tend(who: &str, schema: i64) -> Error {
+    Error::invalid_with_hint(
+        format!(
+            "changes from {who} were made by a newer tend (database version {schema}; this tend knows {LATEST_VERSION}); nothing was taken in"
+        ),
+        "upgrade tend on this machine, then tend sync again",
+    )
+}
+
+/// Every other replica's batches not taken in yet, in order per replica; the files not
+/// complete yet. Refuses, taking in nothing, when one was written by a newer tend, or when
+/// changes this replica has not taken in are no longer in the folder.
+fn gather(
+    folder: &Path,
+    me: &str,
+    applied: &Seen,
+    peers: &BTreeMap<String, ReplicaFile>,
+) -> Result<Gathered> {
+    let mut batches = Vec::new();
+    let mut incomplete = Vec::new();
+    for entry in std::fs::read_dir(folder).map_err(|e| text_error(folder, e))? {
+        let entry = entry?;
+        let replica = entry.file_name().to_string_lossy().into_owned();
+        if replica == me || replica.starts_with('.') || !entry.path().is_dir() {
+            continue;
         }
         let done = applied.get(&replica).copied().unwrap_or(0);
+        if let Some(p) = peers.get(&replica)
+            && p.compacted > done
+        {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "{} ({replica}) has dropped its change files up to number {} (they are in its snapshot now), and this database had taken in only {done} of them; nothing was taken in",
+                    p.name, p.compacted
+                ),
+                "this database is behind the folder (restored from a backup?): move it aside, then tend sync init FOLDER from an empty database, which starts from the snapshot",
+            ));
+        }
         for (last, path) in change_files(&entry.path())? {
             if last <= done {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap_or_default();
-            match decode(&text) {
+            match decode::<ChangeFile>(&text) {
                 None => incomplete.push(path),
                 Some(Err(e)) => return Err(text_error(&path, format!("cannot be read ({e})"))),
                 Some(Ok(file)) => {
                     if file.schema > LATEST_VERSION {
-                        let who = names
-                            .get(&replica)
-                            .cloned()
-                            .unwrap_or_else(|| replica.clone());
-                        return Err(Error::invalid_with_hint(
-                            format!(
-                                "changes from {who} were made by a newer tend (database version {}; this tend knows {LATEST_VERSION}); nothing was taken in",
-                                file.schema
-                            ),
-                            "upgrade tend on this machine, then tend sync again",
-                        ));
+                        return Err(newer_tend(&name_of(peers, &replica), file.schema));
                     }
                     batches.extend(
                         file.batches
@@ -293,15 +372,127 @@ fn gather(folder: &Path, me: &str, applied: &Seen) -> Result<Gathered> {
     }
     batches.sort_by(|a, b| (&a.replica, a.seq).cmp(&(&b.replica, b.seq)));
     batches.dedup_by(|a, b| a.replica == b.replica && a.seq == b.seq);
-    Ok((batches, incomplete, names))
+    Ok((batches, incomplete))
+}
+
+/// On a replica that has made and taken in nothing yet: start from the snapshot in
+/// the folder that holds most (and everything no longer in change files). Returns whose.
+fn start_from_snapshot(
+    store: &mut Store,
+    folder: &Path,
+    peers: &BTreeMap<String, ReplicaFile>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let mut best: Option<(i64, String, Snapshot)> = None;
+    for replica in peers.keys() {
+        let path = folder.join(replica).join(SNAPSHOT);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let file = match decode::<SnapshotFile>(&text) {
+            None => {
+                report.incomplete.push(path);
+                continue;
+            }
+            Some(Err(e)) => return Err(text_error(&path, format!("cannot be read ({e})"))),
+            Some(Ok(file)) => file,
+        };
+        if file.schema > LATEST_VERSION {
+            return Err(newer_tend(&name_of(peers, replica), file.schema));
+        }
+        let covers = &file.snapshot.covers;
+        let whole = peers
+            .iter()
+            .all(|(r, p)| covers.get(r).copied().unwrap_or(0) >= p.compacted);
+        let size: i64 = covers.values().sum();
+        if whole && best.as_ref().is_none_or(|(s, _, _)| size > *s) {
+            best = Some((size, replica.clone(), file.snapshot));
+        }
+    }
+    let Some((_, replica, snap)) = best else {
+        if let Some((r, p)) = peers.iter().find(|(_, p)| p.compacted > 0) {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "the folder is not whole here yet: {}'s older changes are in a snapshot that has not arrived ({r})",
+                    p.name
+                ),
+                "let the file syncer finish copying the folder, then tend sync again",
+            ));
+        }
+        return Ok(());
+    };
+    report.rows_changed += store.write_unrecorded(|tx| snapshot::load(tx, &snap))?;
+    report.from_snapshot = Some(name_of(peers, &replica));
+    Ok(())
+}
+
+/// Write this replica's snapshot: everything it holds, for new replicas to start from.
+fn write_snapshot(store: &Store, replica: &str, folder: &Path) -> Result<()> {
+    let file = SnapshotFile {
+        replica: replica.to_string(),
+        schema: LATEST_VERSION,
+        snapshot: snapshot::take(store.conn())?,
+    };
+    crate::commands::vdir::write_files(&folder.join(replica), &[(SNAPSHOT.into(), encode(&file))])?;
+    Ok(())
+}
+
+/// Drop this replica's change files every other replica has taken in, once there are enough
+/// of them (or `now`), after writing a snapshot that holds what they did.
+fn compact(
+    store: &mut Store,
+    replica: &str,
+    folder: &Path,
+    peers: &BTreeMap<String, ReplicaFile>,
+    now: bool,
+) -> Result<usize> {
+    let Some(floor) = peers
+        .values()
+        .map(|p| p.seen.get(replica).copied().unwrap_or(0))
+        .min()
+    else {
+        return Ok(0);
+    };
+    let old_enough = |path: &Path| {
+        now || std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= COMPACT_AGE)
+    };
+    let old: Vec<(i64, PathBuf)> = change_files(&folder.join(replica))?
+        .into_iter()
+        .filter(|(last, path)| *last <= floor && old_enough(path))
+        .collect();
+    let Some((last, _)) = old.last() else {
+        return Ok(0);
+    };
+    if old.len() < COMPACT_AFTER && !now {
+        return Ok(0);
+    }
+    // The snapshot first, then the note of what is only in it, then the files: a stop at
+    // any point leaves every change in a file or in the snapshot, and says no more than is.
+    write_snapshot(store, replica, folder)?;
+    let last = *last;
+    store.write_unrecorded(|tx| state::set_meta(tx, "compacted", &last.to_string()))?;
+    write_replica_file(store, replica, folder)?;
+    for (_, path) in &old {
+        std::fs::remove_file(path).map_err(|e| text_error(path, e))?;
+    }
+    Ok(old.len())
 }
 
 /// Take in every batch that can be (its replica's earlier ones and what its author had seen
 /// are here), each in a transaction of its own, until none is left that can.
-fn receive(store: &mut Store, gathered: Gathered, report: &mut SyncReport) -> Result<()> {
+fn receive(
+    store: &mut Store,
+    gathered: Gathered,
+    peers: &BTreeMap<String, ReplicaFile>,
+    report: &mut SyncReport,
+) -> Result<()> {
     let mut applied = state::applied(store.conn())?;
-    let (mut batches, incomplete, names) = gathered;
-    report.incomplete = incomplete;
+    let (mut batches, incomplete) = gathered;
+    report.incomplete.extend(incomplete);
     while let Some(i) = batches
         .iter()
         .position(|b| ready(&applied, &b.replica, b.seq, &b.deps))
@@ -309,11 +500,10 @@ fn receive(store: &mut Store, gathered: Gathered, report: &mut SyncReport) -> Re
         let batch = batches.remove(i);
         let done = store.write_unrecorded(|tx| state::apply(tx, &batch))?;
         applied.insert(batch.replica.clone(), batch.seq);
-        let who = names
-            .get(&batch.replica)
-            .cloned()
-            .unwrap_or_else(|| batch.replica.clone());
-        *report.received.entry(who).or_default() += 1;
+        *report
+            .received
+            .entry(name_of(peers, &batch.replica))
+            .or_default() += 1;
         report.rows_changed += done.rows;
         report.conflicts.extend(done.conflicts);
         report.kept_from_delete.extend(done.kept_from_delete);
@@ -335,27 +525,38 @@ fn write_replica_file(store: &Store, replica: &str, folder: &Path) -> Result<()>
         schema: LATEST_VERSION,
         seen: state::applied(store.conn())?,
         at: state::now_utc(),
+        compacted: state::meta(store.conn(), "compacted")?
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0),
     };
     let text = serde_json::to_string_pretty(&file).expect("serialises") + "\n";
     crate::commands::vdir::write_files(&folder.join(replica), &[("replica.json".into(), text)])?;
     Ok(())
 }
 
-/// `tend sync`: send this machine's changes, take in the others'.
-pub fn run(store: &mut Store) -> Result<SyncReport> {
+/// `tend sync`: send this machine's changes, take in the others'. `compact_now`: drop the
+/// change files every other replica has taken in now, not only once there are many and old.
+pub fn run(store: &mut Store, compact_now: bool) -> Result<SyncReport> {
     let (replica, folder) = folder_of(store)?;
     let mut report = SyncReport {
         replica: replica.clone(),
         folder: folder.clone(),
         ..SyncReport::default()
     };
+    let peers = peers(&folder, &replica)?;
+    // A replica that has made nothing and taken in nothing yet starts from a snapshot, when
+    // there is one.
+    if state::applied(store.conn())?.is_empty() {
+        start_from_snapshot(store, &folder, &peers, &mut report)?;
+    }
     // Read first: a folder from a newer tend stops everything before anything is written.
     // (Sending changes nothing the reading depends on.)
-    let gathered = gather(&folder, &replica, &state::applied(store.conn())?)?;
+    let gathered = gather(&folder, &replica, &state::applied(store.conn())?, &peers)?;
     report.sent = send(store, &replica, &folder)?;
-    receive(store, gathered, &mut report)?;
+    receive(store, gathered, &peers, &mut report)?;
     store.write_unrecorded(|tx| state::set_meta(tx, "last_sync", &state::now_utc()))?;
     write_replica_file(store, &replica, &folder)?;
+    report.compacted = compact(store, &replica, &folder, &peers, compact_now)?;
     Ok(report)
 }
 
@@ -448,13 +649,13 @@ mod tests {
             batches: Vec::new(),
         };
         let text = encode(&file);
-        assert!(matches!(decode(&text), Some(Ok(_))));
+        assert!(matches!(decode::<ChangeFile>(&text), Some(Ok(_))));
         for cut in [1, text.len() / 2, text.len() - 2, text.len() - 1] {
-            assert!(decode(&text[..cut]).is_none(), "cut at {cut}");
+            assert!(decode::<ChangeFile>(&text[..cut]).is_none(), "cut at {cut}");
         }
         let flipped = text.replacen("\"a\"", "\"b\"", 1);
         assert!(
-            decode(&flipped).is_none(),
+            decode::<ChangeFile>(&flipped).is_none(),
             "a changed body fails its checksum"
         );
         assert_eq!(last_of("000000000012.chg"), Some(12));

@@ -79,9 +79,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 16,
         sql: include_str!("migrations/0016_sync.sql"),
     },
+    Migration {
+        version: 17,
+        sql: include_str!("migrations/0017_sync_evidence.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 16;
+pub const LATEST_VERSION: i64 = 17;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

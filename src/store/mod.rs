@@ -316,6 +316,9 @@ impl Store {
             "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA mmap_size = 268435456;
              PRAGMA temp_store = MEMORY;",
         )?;
+        // Taking in another machine's changes runs a few statements per synced table; the
+        // default cache (16) would prepare them again and again.
+        self.conn.set_prepared_statement_cache_capacity(64);
         Ok(())
     }
 

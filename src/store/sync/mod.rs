@@ -26,20 +26,39 @@
 //! the clock of the change that last set it, and a change older than that loses, on every
 //! replica alike. A change that loses to, or wins over, an edit its author had not seen is
 //! reported (with both values) by the sync that meets it. Rows that are created (notes,
-//! entries, follow-ups) are never in conflict: each side's survive. A delete wins only over
-//! what its author had seen: a delete keeps the row in `sync_tomb` with the author's `deps`,
-//! and a later change the author had not seen brings the row back (a contact comes back
-//! archived). A contact merged into another leaves an alias; any change made elsewhere to the
-//! duplicate, not seen by the merge, lands on the contact it was merged into. A repeating
-//! follow-up's next occurrence has a uid made from its series and date, so completing it on
-//! both machines makes one.
+//! entries, follow-ups) are never in conflict: each side's survive.
+//!
+//! **Deletes** win only over what their author had seen (an observed-remove rule). Every
+//! change is also noted as evidence in `sync_written`: for the row, and for every row it
+//! belongs to (a note's contact, a step's checklist and its contact), the last batch of each
+//! replica that made or changed it. A delete arriving where the row has evidence its author
+//! had not seen leaves it (a contact archived, as of the delete); otherwise the row goes, and
+//! `sync_tomb` keeps it with what its deleters had seen, so a change arriving later that they
+//! had not seen brings it back (a contact archived). The outcome depends only on which
+//! batches exist, never on the order they arrive in: the field clocks could not tell it (they
+//! keep only the change that won each field, not one that lost it to a later one).
+//!
+//! **Merges.** A contact merged into another leaves an alias. A change made elsewhere to the
+//! duplicate lands on the contact kept, if any merge of it had not seen the change: when the
+//! change arrives after the merge, by the alias; when the merge arrives after it, by moving
+//! the duplicate's fields (or, where another merge already took the duplicate away, its
+//! tombstone's) onto the contact kept. A merge's deletes of the duplicate's tags and fields
+//! touch only the duplicate, never the contact kept. Merging each of two contacts into the
+//! other at once, offline, is not resolved (each machine keeps the other one).
+//!
+//! A repeating follow-up's next occurrence has a uid made from its series and date, so
+//! completing it on both machines makes one.
+//!
+//! **Snapshots** ([`snapshot`]): a replica's rows, clocks, tombstones and evidence, whole, with
+//! the batches it holds; a new replica starts from one instead of replaying every batch.
 //!
 //! **Undo** is local: `tend undo` undoes this machine's last change, and the undo travels as
 //! a change like any other.
 
 pub mod session;
+pub mod snapshot;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
@@ -695,6 +714,11 @@ pub fn capture(conn: &Connection, replica: &str, changes: Vec<Change>, now_ms: i
             (None, None) => {}
         }
     }
+    for (_, op, _) in ops.iter().filter(|(_, op, _)| op.v.is_some()) {
+        if let Some((_, spec)) = spec(&op.t) {
+            record_written(conn, spec, &op.k, replica, seq)?;
+        }
+    }
     let ops: Vec<RowOp> = ops.into_iter().map(|(_, op, _)| op).collect();
     conn.prepare_cached("INSERT INTO sync_outbox (seq, hlc, deps, ops) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![
@@ -730,6 +754,9 @@ impl Clock {
     }
 }
 
+/// Note that change `c` set the fields `cols` of a row (and, when `new`, made it). A row's
+/// clock ('' in `sync_clock`) stands for every field without a clock of its own: a row made
+/// once and never edited has one clock, not one per field.
 fn set_clocks<'a>(
     conn: &Connection,
     t: &str,
@@ -738,23 +765,51 @@ fn set_clocks<'a>(
     new: bool,
     c: &Clock,
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
+    let mut set = conn.prepare_cached(
         "INSERT INTO sync_clock (tbl, key, col, hlc, replica, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (tbl, key, col) DO UPDATE SET hlc = excluded.hlc, replica = excluded.replica, seq = excluded.seq",
     )?;
-    if new {
-        stmt.execute(params![t, k, "", c.hlc, c.replica, c.seq])?;
+    if !new {
+        for col in cols {
+            set.execute(params![t, k, col, c.hlc, c.replica, c.seq])?;
+        }
+        return Ok(());
     }
-    for col in cols {
-        stmt.execute(params![t, k, col, c.hlc, c.replica, c.seq])?;
+    // The row's clock changes: the fields it stood for and this change does not set keep
+    // the clock they had, as clocks of their own.
+    if clock_of(conn, t, k, "")?.is_some()
+        && let Some((_, spec)) = spec(t)
+    {
+        let mut keep = conn.prepare_cached(
+            "INSERT INTO sync_clock (tbl, key, col, hlc, replica, seq)
+             SELECT tbl, key, ?3, hlc, replica, seq FROM sync_clock WHERE tbl = ?1 AND key = ?2 AND col = ''
+             ON CONFLICT (tbl, key, col) DO NOTHING",
+        )?;
+        for col in spec.cols {
+            keep.execute(params![t, k, col])?;
+        }
+    }
+    set.execute(params![t, k, "", c.hlc, c.replica, c.seq])?;
+    let cols: Vec<&str> = cols.collect();
+    if spec(t).is_some_and(|(_, s)| s.cols.iter().all(|c| cols.contains(c))) {
+        conn.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND key = ?2 AND col <> ''")?
+            .execute(params![t, k])?;
+    } else {
+        let mut drop =
+            conn.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND key = ?2 AND col = ?3")?;
+        for col in cols {
+            drop.execute(params![t, k, col])?;
+        }
     }
     Ok(())
 }
 
+/// The clock of a field: its own, or else its row's.
 fn clock_of(conn: &Connection, t: &str, k: &str, col: &str) -> Result<Option<Clock>> {
     Ok(conn
         .prepare_cached(
-            "SELECT hlc, replica, seq FROM sync_clock WHERE tbl = ?1 AND key = ?2 AND col = ?3",
+            "SELECT hlc, replica, seq FROM sync_clock WHERE tbl = ?1 AND key = ?2 AND col IN (?3, '')
+             ORDER BY col DESC LIMIT 1",
         )?
         .query_row(params![t, k, col], |r| {
             Ok(Clock {
@@ -766,9 +821,26 @@ fn clock_of(conn: &Connection, t: &str, k: &str, col: &str) -> Result<Option<Clo
         .optional()?)
 }
 
+/// The row's clock ('' first), then the clock of every field that travels: its own, or else
+/// the row's.
 fn clocks_of(conn: &Connection, t: &str, k: &str) -> Result<Vec<(String, Clock)>> {
+    let mut out = own_clocks(conn, t, k)?;
+    if let Some((_, row)) = out.first().filter(|(c, _)| c.is_empty()).cloned()
+        && let Some((_, spec)) = spec(t)
+    {
+        for col in spec.cols {
+            if !out.iter().any(|(c, _)| c == col) {
+                out.push((col.to_string(), row.clone()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The clocks kept for a row, '' first.
+fn own_clocks(conn: &Connection, t: &str, k: &str) -> Result<Vec<(String, Clock)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT col, hlc, replica, seq FROM sync_clock WHERE tbl = ?1 AND key = ?2",
+        "SELECT col, hlc, replica, seq FROM sync_clock WHERE tbl = ?1 AND key = ?2 ORDER BY col",
     )?;
     let rows = stmt.query_map(params![t, k], |r| {
         Ok((
@@ -829,6 +901,72 @@ fn drop_tomb(conn: &Connection, t: &str, k: &str) -> Result<()> {
     Ok(())
 }
 
+/// The row a row cannot exist without (a note's contact, a step's checklist), by its key.
+fn parent_key(conn: &Connection, spec: &Spec, k: &str) -> Result<Option<(&'static Spec, String)>> {
+    let Some((col, table)) = spec.parent else {
+        return Ok(None);
+    };
+    let Some((_, parent)) = self::spec(table) else {
+        return Ok(None);
+    };
+    if spec.key.first() == Some(&col) {
+        return Ok(k.split(SEP).next().map(|p| (parent, p.to_string())));
+    }
+    let by = spec.key.first().copied().unwrap_or("uid");
+    let uid: Option<String> = conn
+        .prepare_cached(&format!(
+            "SELECT p.uid FROM {} r JOIN {table} p ON p.id = r.{col} WHERE r.{by} = ?1",
+            spec.name
+        ))?
+        .query_row([k], |r| r.get(0))
+        .optional()?;
+    Ok(uid.map(|u| (parent, u)))
+}
+
+/// Batch `seq` of `replica` made or changed the row: evidence, on it and on every row it
+/// belongs to, that a delete must have seen to go ahead.
+fn record_written(conn: &Connection, spec: &Spec, k: &str, replica: &str, seq: i64) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO sync_written (tbl, key, replica, seq) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (tbl, key, replica) DO UPDATE SET seq = max(seq, excluded.seq)",
+    )?;
+    stmt.execute(params![spec.name, k, replica, seq])?;
+    let mut at = parent_key(conn, spec, k)?;
+    while let Some((parent, key)) = at {
+        stmt.execute(params![parent.name, key, replica, seq])?;
+        at = parent_key(conn, parent, &key)?;
+    }
+    Ok(())
+}
+
+/// Whether the row (or anything it has) was made or changed by a batch not in `seen`.
+fn written_unseen(conn: &Connection, t: &str, k: &str, seen: &Seen) -> Result<bool> {
+    let mut stmt =
+        conn.prepare_cached("SELECT replica, seq FROM sync_written WHERE tbl = ?1 AND key = ?2")?;
+    let rows = stmt.query_map(params![t, k], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    for row in rows {
+        let (replica, seq) = row?;
+        if !has_seen(seen, &replica, seq) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The evidence of writes to one row counts for another (a merged duplicate's, for the
+/// contact it was merged into).
+fn move_written(conn: &Connection, t: &str, from: &str, to: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO sync_written (tbl, key, replica, seq)
+         SELECT tbl, ?3, replica, seq FROM sync_written WHERE tbl = ?1 AND key = ?2
+         ON CONFLICT (tbl, key, replica) DO UPDATE SET seq = max(seq, excluded.seq)",
+    )?
+    .execute(params![t, from, to])?;
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------
 // Apply: another replica's batch, here.
 
@@ -849,6 +987,8 @@ struct Applier<'a> {
     seen: Seen,
     clock: Clock,
     out: Applied,
+    /// The contacts this batch merges into others (the aliases it makes).
+    merging: HashSet<String>,
 }
 
 impl Applier<'_> {
@@ -1074,7 +1214,9 @@ impl Applier<'_> {
             );
             let mut all = place.values.clone();
             all.extend(values);
-            self.conn.execute(&sql, params_from_iter(all))?;
+            self.conn
+                .prepare_cached(&sql)?
+                .execute(params_from_iter(all))?;
             self.out.rows += 1;
         }
         set_clocks(self.conn, spec.name, k, won.into_iter(), new, clock)?;
@@ -1111,7 +1253,9 @@ impl Applier<'_> {
             cols.join(", "),
             marks.join(", ")
         );
-        self.conn.execute(&sql, params_from_iter(values))?;
+        self.conn
+            .prepare_cached(&sql)?
+            .execute(params_from_iter(values))?;
         self.out.rows += 1;
         Ok(true)
     }
@@ -1153,19 +1297,26 @@ impl Applier<'_> {
             filter: "uid = ?1".into(),
             values: vec![Value::Text(k.into())],
         };
-        let archived = self.read(spec, &place, "archived_at")?;
-        if archived.is_null() {
-            let v: Map<String, Json> = [("archived_at".to_string(), Json::from(h.moment()))]
-                .into_iter()
-                .collect();
-            let keep = std::mem::take(&mut self.seen);
-            self.set_fields(spec, k, &place, &v, &clock, false)?;
-            self.seen = keep;
-        }
+        // Set as any edit is, so the later of two deletes' moments wins on every replica
+        // alike, whichever came first.
+        let v: Map<String, Json> = [("archived_at".to_string(), Json::from(h.moment()))]
+            .into_iter()
+            .collect();
+        let keep = std::mem::take(&mut self.seen);
+        self.set_fields(spec, k, &place, &v, &clock, false)?;
+        self.seen = keep;
         Ok(())
     }
 
+    /// Set (or make) a row, and note the change as evidence against deletes that had not
+    /// seen it.
     fn upsert(&mut self, spec: &Spec, k: &str, v: &Map<String, Json>, new: bool) -> Result<()> {
+        self.upsert_row(spec, k, v, new)?;
+        let k = self.resolve_key(spec, k)?;
+        record_written(self.conn, spec, &k, &self.clock.replica, self.clock.seq)
+    }
+
+    fn upsert_row(&mut self, spec: &Spec, k: &str, v: &Map<String, Json>, new: bool) -> Result<()> {
         let merged = self.resolve_key(spec, k)?;
         let mut folded;
         let v = if spec.name == "contacts" && merged != k {
@@ -1204,101 +1355,11 @@ impl Applier<'_> {
         Ok(())
     }
 
-    /// Whether anything of the row (for a contact: of everything it has) was set by a
-    /// change this batch's author had not seen.
-    fn unseen(&self, spec: &Spec, k: &str, id: Option<i64>) -> Result<bool> {
-        if clocks_of(self.conn, spec.name, k)?
-            .iter()
-            .any(|(_, c)| !c.seen_by(&self.seen))
-        {
-            return Ok(true);
-        }
-        let Some(id) = id else { return Ok(false) };
-        for child in SPECS
-            .iter()
-            .filter(|s| s.parent.is_some_and(|(_, t)| t == spec.name))
-        {
-            let col = child.parent.expect("filtered").0;
-            let keys: Vec<String> = if child.key.is_empty() {
-                let mut stmt = self
-                    .conn
-                    .prepare_cached(&format!("SELECT uid FROM {} WHERE {col} = ?1", child.name))?;
-                stmt.query_map([id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?
-            } else if child.key[0] == col {
-                let sql = format!(
-                    "SELECT {} FROM {} WHERE {col} = ?1",
-                    child.key[1..].join(" || char(31) || "),
-                    child.name
-                );
-                let mut stmt = self.conn.prepare_cached(&sql)?;
-                let tails: Vec<String> = stmt
-                    .query_map([id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                tails.into_iter().map(|t| format!("{k}{SEP}{t}")).collect()
-            } else {
-                let sql = format!(
-                    "SELECT {} FROM {} WHERE {col} = ?1",
-                    child.key.join(" || char(31) || "),
-                    child.name
-                );
-                let mut stmt = self.conn.prepare_cached(&sql)?;
-                stmt.query_map([id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?
-            };
-            for key in keys {
-                let child_id = if child.key.is_empty() {
-                    id_by_uid(self.conn, child.name, &key)?
-                } else {
-                    None
-                };
-                if self.unseen(child, &key, child_id)? {
-                    return Ok(true);
-                }
-            }
-        }
-        self.unseen_in_deleted_children(spec, k)
-    }
-
-    /// Whether a row's children deleted here were made or changed by a change this batch's
-    /// author had not seen. A note added elsewhere and deleted again still counts: the
-    /// replica that took the note in before its delete brought its contact back for it, so
-    /// this one must keep the contact too.
-    fn unseen_in_deleted_children(&self, spec: &Spec, k: &str) -> Result<bool> {
-        for child in SPECS
-            .iter()
-            .filter(|s| s.parent.is_some_and(|(_, t)| t == spec.name))
-        {
-            let col = child.parent.expect("filtered").0;
-            let keys: Vec<String> = if child.key.first() == Some(&col) {
-                let mut stmt = self.conn.prepare_cached(
-                    "SELECT key FROM sync_tomb WHERE tbl = ?1 AND key > ?2 AND key < ?3",
-                )?;
-                stmt.query_map(
-                    params![child.name, format!("{k}{SEP}"), format!("{k}\u{20}")],
-                    |r| r.get(0),
-                )?
-                .collect::<rusqlite::Result<_>>()?
-            } else {
-                let mut stmt = self.conn.prepare_cached(&format!(
-                    "SELECT key FROM sync_tomb WHERE tbl = ?1 AND json_extract(row, '$.{col}') = ?2"
-                ))?;
-                stmt.query_map(params![child.name, k], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?
-            };
-            for key in keys {
-                if self.unseen(child, &key, None)? {
-                    return Ok(true);
-                }
-            }
-        }
-        Ok(false)
-    }
-
     /// Move what is left of a merged duplicate (what the merge had not seen) onto the contact
     /// it was merged into, as the merge would have.
     fn fold_into(&mut self, dup_uid: &str, dup: i64, into: i64) -> Result<()> {
         let into_uid = uid_by_id(self.conn, "contacts", into)?.unwrap_or_default();
+        move_written(self.conn, "contacts", dup_uid, &into_uid)?;
         // Rows with uids, and the uids of contacts merged into the duplicate: they lead to
         // the contact kept now.
         for child in SPECS.iter().filter(|s| {
@@ -1332,6 +1393,7 @@ impl Applier<'_> {
             for tail in tails {
                 let old_key = format!("{dup_uid}{SEP}{tail}");
                 let new_key = format!("{into_uid}{SEP}{tail}");
+                move_written(self.conn, child.name, &old_key, &new_key)?;
                 let Some(place) = self.place(child, &old_key, false)? else {
                     continue;
                 };
@@ -1363,33 +1425,80 @@ impl Applier<'_> {
                 }
             }
         }
+        self.seen = keep;
         // The duplicate's own fields changed since: onto the contact, as the change would.
-        let place = Place {
-            filter: "uid = ?1".into(),
-            values: vec![Value::Text(into_uid.clone())],
-        };
         let dup_place = Place {
             filter: "uid = ?1".into(),
             values: vec![Value::Text(dup_uid.into())],
+        };
+        let mut row = Map::new();
+        for col in SPECS[0].cols {
+            row.insert(col.to_string(), self.read(&SPECS[0], &dup_place, col)?);
+        }
+        self.fold_fields(dup_uid, &into_uid, &row)
+    }
+
+    /// Carry the fields of a merged duplicate (`row`) that were set by changes this batch's
+    /// merge had not seen onto the contact it was merged into. Whether the duplicate is still
+    /// here when the merge arrives or was merged away already by another merge that had seen
+    /// those changes, the change lands on the contact kept: every replica alike.
+    fn fold_fields(
+        &mut self,
+        dup_uid: &str,
+        into_uid: &str,
+        row: &Map<String, Json>,
+    ) -> Result<()> {
+        let keep = std::mem::take(&mut self.seen);
+        let place = Place {
+            filter: "uid = ?1".into(),
+            values: vec![Value::Text(into_uid.into())],
         };
         for (col, c) in clocks_of(self.conn, "contacts", dup_uid)? {
             if col.is_empty() || c.seen_by(&keep) || NOT_FOLDED.contains(&col.as_str()) {
                 continue;
             }
-            let val = self.read(&SPECS[0], &dup_place, &col)?;
+            let val = row.get(&col).cloned().unwrap_or(Json::Null);
             let one: Map<String, Json> = [(col.clone(), val)].into_iter().collect();
-            self.set_fields(&SPECS[0], &into_uid, &place, &one, &c, false)?;
+            self.set_fields(&SPECS[0], into_uid, &place, &one, &c, false)?;
         }
         self.seen = keep;
         Ok(())
     }
 
     fn delete(&mut self, spec: &Spec, k: &str) -> Result<()> {
+        // A merge moving a duplicate's tag or field to the contact kept deletes it from the
+        // duplicate; where the duplicate is merged away already, the row is the kept
+        // contact's own now, and stays.
+        if spec.key.first() == Some(&"contact_id")
+            && let Some(dup) = k.split(SEP).next()
+            && self.merging.contains(dup)
+            && id_by_uid(self.conn, "contacts", dup)?.is_none()
+        {
+            return Ok(());
+        }
+        // A tag or field of a contact merged away since is the kept contact's now: judged by
+        // the evidence on it there. (A contact itself is never resolved: deleting a
+        // duplicate is not deleting the contact it was merged into.)
+        let resolved = self.resolve_key(spec, k)?;
+        let k = if spec.key.first() == Some(&"contact_id") {
+            resolved.as_str()
+        } else {
+            k
+        };
         let Some(place) = self.place(spec, k, false)? else {
             return Ok(());
         };
         if !self.exists(spec, &place)? {
             if let Some(mut t) = tomb(self.conn, spec.name, k)? {
+                if spec.name == "contacts"
+                    && self.merging.contains(k)
+                    && let Some(into) = self.merged_into(k)?
+                {
+                    let into = self.final_contact(&into)?;
+                    if into != k && id_by_uid(self.conn, "contacts", &into)?.is_some() {
+                        self.fold_fields(k, &into, &t.row)?;
+                    }
+                }
                 t.seen = union(&t.seen, &self.seen);
                 put_tomb(self.conn, spec.name, k, &self.clock.hlc, &t.seen, &t.row)?;
             }
@@ -1407,7 +1516,7 @@ impl Applier<'_> {
             && into != id
         {
             self.fold_into(k, id, into)?;
-        } else if self.unseen(spec, k, id)? {
+        } else if written_unseen(self.conn, spec.name, k, &self.seen)? {
             // An edit the deleter had not seen: the row stays (a contact, archived).
             if spec.name == "contacts" {
                 let (hlc, seen) = (self.clock.hlc.clone(), self.seen.clone());
@@ -1445,6 +1554,12 @@ pub fn apply(conn: &Connection, batch: &Batch) -> Result<Applied> {
             seq: batch.seq,
         },
         out: Applied::default(),
+        merging: batch
+            .ops
+            .iter()
+            .filter(|op| op.t == "contact_aliases" && op.n)
+            .map(|op| op.k.clone())
+            .collect(),
     };
     // For the test that kills `tend sync` halfway through a batch (tests/sync.rs).
     let abort_at = std::env::var_os("TEND_SYNC_TEST_ABORT_MID_APPLY").map(|_| batch.ops.len() / 2);
@@ -1500,7 +1615,7 @@ pub fn everything(conn: &Connection) -> Result<Vec<Change>> {
 pub fn reset(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "DELETE FROM sync_meta; DELETE FROM sync_outbox; DELETE FROM sync_applied;
-         DELETE FROM sync_clock; DELETE FROM sync_tomb;",
+         DELETE FROM sync_clock; DELETE FROM sync_tomb; DELETE FROM sync_written;",
     )?;
     Ok(())
 }
