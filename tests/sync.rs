@@ -938,6 +938,104 @@ fn two_databases_one_folder_through_the_binary() {
     }
 }
 
+/// `tend` at `db` with the sync passphrase `phrase` (None: not given); its output, and
+/// whether it succeeded.
+fn tend_with(env: &Env, db: &Path, phrase: Option<&str>, args: &[&str]) -> (bool, String) {
+    let mut cmd = env.tend();
+    cmd.args(["--db", db.to_str().unwrap()]).args(args);
+    match phrase {
+        Some(p) => cmd.env("TEND_SYNC_PASSPHRASE", p),
+        None => cmd.env_remove("TEND_SYNC_PASSPHRASE"),
+    };
+    let out = cmd.output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+fn files_text(dir: &Path) -> String {
+    let mut all = String::new();
+    for sub in std::fs::read_dir(dir).unwrap() {
+        for f in std::fs::read_dir(sub.unwrap().path()).unwrap() {
+            all.push_str(&std::fs::read_to_string(f.unwrap().path()).unwrap());
+        }
+    }
+    all
+}
+
+#[test]
+fn an_encrypted_folder_shows_nothing_and_joins_only_with_its_passphrase() {
+    let env = Env::new();
+    let desk = env.dir.path().join("desk/tend.db");
+    let lap = env.dir.path().join("lap/tend.db");
+    let folder = env.dir.path().join("Cloud/tend");
+    let f = folder.to_str().unwrap();
+    let phrase = Some("correct horse battery");
+    tend_at(&env, &desk, &["init"]);
+    tend_at(
+        &env,
+        &desk,
+        &["add", "Alice Smith", "--email", "alice@example.com"],
+    );
+    tend_at(
+        &env,
+        &desk,
+        &["note", "alice", "wants a quote for the kitchen"],
+    );
+    let (ok, out) = tend_with(&env, &desk, phrase, &["sync", "init", f, "--encrypt"]);
+    assert!(ok, "{out}");
+    assert!(tend_at(&env, &desk, &["sync", "status"]).contains("(encrypted)"));
+    let seen = files_text(&folder);
+    assert!(seen.contains("\"sealed\""), "replica.json says so");
+    for secret in ["Alice", "alice@example.com", "kitchen"] {
+        assert!(
+            !seen.contains(secret),
+            "{secret} is in the folder in the clear"
+        );
+    }
+
+    // The laptop: a wrong passphrase, or none, changes nothing anywhere.
+    tend_at(&env, &lap, &["init"]);
+    let (ok, out) = tend_with(
+        &env,
+        &lap,
+        Some("correct horse batterz"),
+        &["sync", "init", f],
+    );
+    assert!(!ok && out.contains("not the passphrase"), "{out}");
+    let (ok, out) = tend_with(&env, &lap, None, &["sync", "init", f]);
+    assert!(!ok && out.contains("TEND_SYNC_PASSPHRASE"), "{out}");
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
+    let (ok, _) = tend_with(&env, &lap, None, &["sync", "status"]);
+    assert!(!ok, "the laptop does not sync yet");
+
+    // The right one: it joins, and from then on neither machine needs it again.
+    let (ok, out) = tend_with(&env, &lap, phrase, &["sync", "init", f]);
+    assert!(ok && out.contains("Started from"), "{out}");
+    assert!(tend_at(&env, &lap, &["show", "alice"]).contains("kitchen"));
+    tend_at(&env, &lap, &["note", "alice", "measured the worktops"]);
+    assert!(tend_with(&env, &lap, None, &["sync"]).0);
+    assert!(tend_with(&env, &desk, None, &["sync"]).0);
+    assert!(tend_at(&env, &desk, &["show", "alice"]).contains("worktops"));
+    assert!(!files_text(&folder).contains("worktops"));
+
+    // A folder already in use without encryption is not turned into an encrypted one.
+    let plain = env.dir.path().join("Plain");
+    let other = env.dir.path().join("other/tend.db");
+    let third = env.dir.path().join("third/tend.db");
+    tend_at(&env, &other, &["init"]);
+    tend_at(&env, &other, &["add", "Bob"]);
+    tend_at(&env, &other, &["sync", "init", plain.to_str().unwrap()]);
+    tend_at(&env, &third, &["init"]);
+    let (ok, out) = tend_with(
+        &env,
+        &third,
+        phrase,
+        &["sync", "init", plain.to_str().unwrap(), "--encrypt"],
+    );
+    assert!(!ok && out.contains("not encrypted"), "{out}");
+}
+
 #[test]
 fn sync_before_init_says_how_to_begin() {
     let env = Env::new();
@@ -1094,7 +1192,23 @@ fn run_cases(cases: impl IntoIterator<Item = (usize, Vec<Step>)>) {
 #[test]
 fn found_cases_converge() {
     use Step::*;
-    let cases: [(usize, Vec<Step>); 7] = [
+    let cases: [(usize, Vec<Step>); 8] = [
+        (
+            2,
+            vec![
+                Deliver {
+                    from: 0,
+                    to: 1,
+                    pick: 6335546366696938077,
+                    cut: false,
+                },
+                Work(1, 0, 0, 0),
+                Sync(1),
+                Work(0, 2, 2, 0),
+                Work(1, 5, 0, 6),
+                Work(0, 5, 2, 1),
+            ],
+        ),
         (
             2,
             vec![

@@ -6,7 +6,9 @@ use clap::{Args, Subcommand};
 
 use super::{Ctx, json};
 use crate::commands::sync::{self, Status, SyncReport};
-use crate::error::Result;
+use std::io::IsTerminal;
+
+use crate::error::{Error, Result};
 use crate::model::text::one_line;
 
 #[derive(Debug, Args)]
@@ -31,6 +33,11 @@ pub enum SyncCommand {
     /// the same folder and catches up from it
     Init {
         folder: PathBuf,
+        /// Encrypt the change files with a passphrase (asked for, or TEND_SYNC_PASSPHRASE),
+        /// for a folder on someone else's cloud. Chosen by the first machine; the others are
+        /// asked for the same passphrase when they join
+        #[arg(long)]
+        encrypt: bool,
         #[arg(long)]
         json: bool,
     },
@@ -44,8 +51,12 @@ pub enum SyncCommand {
 pub fn run(a: SyncArgs, ctx: &mut Ctx) -> Result<String> {
     match a.command {
         None => report(&sync::run(&mut ctx.store, a.compact)?, a.json),
-        Some(SyncCommand::Init { folder, json }) => {
-            let r = sync::init(&mut ctx.store, &folder)?;
+        Some(SyncCommand::Init {
+            folder,
+            encrypt,
+            json,
+        }) => {
+            let r = sync::init_sealed(&mut ctx.store, &folder, encrypt, &passphrase)?;
             let mut out = report(&r, json)?;
             if !json {
                 out = format!(
@@ -64,6 +75,35 @@ pub fn run(a: SyncArgs, ctx: &mut Ctx) -> Result<String> {
             Ok(status_text(&s))
         }
     }
+}
+
+/// The sync folder's passphrase: from TEND_SYNC_PASSPHRASE, or asked for on the terminal
+/// (twice for a new one), never echoed.
+fn passphrase(new: bool) -> Result<String> {
+    if let Ok(p) = std::env::var("TEND_SYNC_PASSPHRASE") {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::invalid_with_hint(
+            "the sync folder's passphrase is needed, and there is no terminal to ask it on",
+            "give it in TEND_SYNC_PASSPHRASE, or run tend sync init in a terminal",
+        ));
+    }
+    let asked = |prompt: &str| {
+        rpassword::prompt_password(prompt).map_err(|e| Error::invalid(format!("{e}")))
+    };
+    let first = asked(if new {
+        "A passphrase for the sync folder (every machine joining it will need it): "
+    } else {
+        "The sync folder's passphrase: "
+    })?;
+    if new && asked("The same again: ")? != first {
+        return Err(Error::invalid_with_hint(
+            "the two passphrases differ; nothing was changed",
+            "run tend sync init --encrypt again",
+        ));
+    }
+    Ok(first)
 }
 
 fn report(r: &SyncReport, as_json: bool) -> Result<String> {
@@ -139,9 +179,10 @@ fn value(v: &serde_json::Value) -> String {
 
 fn status_text(s: &Status) -> String {
     let mut out = format!(
-        "This machine: {}\nFolder: {}\nLast sync: {}\nNot sent yet: {} change{}\n",
+        "This machine: {}\nFolder: {}{}\nLast sync: {}\nNot sent yet: {} change{}\n",
         s.replica,
         s.folder.display(),
+        if s.encrypted { " (encrypted)" } else { "" },
         s.last_sync.as_deref().unwrap_or("never"),
         s.pending,
         if s.pending == 1 { "" } else { "s" }

@@ -14,6 +14,7 @@ pub mod money;
 pub mod notes;
 pub mod remind;
 pub mod reports;
+pub mod seal;
 pub mod search;
 pub mod sync;
 pub mod undo;

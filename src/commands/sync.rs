@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::commands::seal::{Key, Sealing, is_sealed};
 use crate::error::{Error, Result};
 use crate::model::sync::{Seen, ready};
 use crate::store::sync::snapshot::{self, Snapshot};
@@ -72,6 +73,9 @@ pub struct ReplicaFile {
     /// The last of its batches no longer in its change files (in its snapshot instead).
     #[serde(default)]
     pub compacted: i64,
+    /// The folder's salt and check value, when its files are sealed (`--encrypt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<Sealing>,
 }
 
 /// What one `tend sync` did.
@@ -138,6 +142,26 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 /// `tend sync init FOLDER`: make this database a replica syncing through `folder` (made if
 /// missing), send what it holds, and take in what the others put there.
 pub fn init(store: &mut Store, folder: &Path) -> Result<SyncReport> {
+    init_sealed(store, folder, false, &|_| {
+        Err(Error::invalid_with_hint(
+            "the sync folder is encrypted",
+            "give its passphrase in TEND_SYNC_PASSPHRASE",
+        ))
+    })
+}
+
+/// Asks for the folder's passphrase; `true`: a new one (asked twice).
+pub type Passphrase<'a> = &'a dyn Fn(bool) -> Result<String>;
+
+/// Like [`init`]; `encrypt`: seal the files of a new folder. A folder whose files are sealed
+/// is joined sealed whatever `encrypt` says, with its passphrase; nothing is written when the
+/// passphrase is not the folder's.
+pub fn init_sealed(
+    store: &mut Store,
+    folder: &Path,
+    encrypt: bool,
+    passphrase: Passphrase,
+) -> Result<SyncReport> {
     let folder = absolute(folder)?;
     let db = absolute(store.path())?;
     if db.starts_with(&folder) {
@@ -166,11 +190,20 @@ pub fn init(store: &mut Store, folder: &Path) -> Result<SyncReport> {
             folder.display()
         )));
     }
+    let sealing = seal_for(&folder, encrypt, passphrase)?;
     std::fs::create_dir_all(&folder).map_err(|e| text_error(&folder, e))?;
     let id = new_replica_id();
     std::fs::create_dir_all(folder.join(&id)).map_err(|e| text_error(&folder, e))?;
     let folder_text = folder.to_string_lossy().into_owned();
-    store.become_replica(Some(&id), |tx| state::init(tx, &id, &folder_text))?;
+    store.become_replica(Some(&id), |tx| {
+        state::init(tx, &id, &folder_text)?;
+        if let Some((key, sealing)) = &sealing {
+            state::set_meta(tx, "key", &key.to_text())?;
+            state::set_meta(tx, "salt", &sealing.salt)?;
+            state::set_meta(tx, "check", &sealing.check)?;
+        }
+        Ok(())
+    })?;
     let report = run(store, false)?;
     // What this database held is one first batch; a snapshot of it too lets the next machine
     // start without replaying it.
@@ -178,6 +211,52 @@ pub fn init(store: &mut Store, folder: &Path) -> Result<SyncReport> {
         write_snapshot(store, &id, &folder)?;
     }
     Ok(report)
+}
+
+/// The key a new replica of `folder` seals its files with: the folder's own, when the
+/// others seal theirs (checked against their check value), or a new one when `encrypt` and
+/// the folder is new.
+fn seal_for(
+    folder: &Path,
+    encrypt: bool,
+    passphrase: Passphrase,
+) -> Result<Option<(Key, Sealing)>> {
+    let peers = if folder.is_dir() {
+        peers(folder, "")?
+    } else {
+        BTreeMap::new()
+    };
+    if let Some(sealing) = peers.values().find_map(|p| p.sealed.clone()) {
+        let key = Key::derive(&passphrase(false)?, &sealing.salt)?;
+        if !key.opens(&sealing) {
+            return Err(Error::invalid_with_hint(
+                "that is not the passphrase this sync folder is encrypted with; nothing was changed",
+                "give the one used with tend sync init --encrypt on the first machine",
+            ));
+        }
+        return Ok(Some((key, sealing)));
+    }
+    if !encrypt {
+        return Ok(None);
+    }
+    if !peers.is_empty() {
+        let names: Vec<&str> = peers.values().map(|p| p.name.as_str()).collect();
+        return Err(Error::invalid_with_hint(
+            format!(
+                "the folder already holds changes not encrypted, from {}",
+                names.join(", ")
+            ),
+            "encryption is chosen by the first machine of a folder: start a new folder with tend sync init NEW_FOLDER --encrypt, then join it from the others",
+        ));
+    }
+    let phrase = passphrase(true)?;
+    if phrase.chars().count() < 8 {
+        return Err(Error::invalid_with_hint(
+            "the passphrase is too short",
+            "use at least 8 characters (a few words are easiest to remember)",
+        ));
+    }
+    Ok(Some(Key::new_folder(&phrase)?))
 }
 
 /// The folder this replica syncs through.
@@ -198,8 +277,14 @@ fn folder_of(store: &Store) -> Result<(String, PathBuf)> {
     Ok((replica.to_string(), folder))
 }
 
-fn encode(file: &impl Serialize) -> String {
-    let body = serde_json::to_string(file).expect("batches serialise");
+/// A file's text: its body (sealed with `key`, when the folder's files are) between the magic
+/// line and the line giving the body's length and checksum.
+fn encode(file: &impl Serialize, key: Option<&Key>) -> String {
+    let json = serde_json::to_string(file).expect("batches serialise");
+    let body = match key {
+        Some(key) => key.seal(json.as_bytes()),
+        None => json,
+    };
     format!(
         "{MAGIC}\n{body}\nend {} {:08x}\n",
         body.len(),
@@ -208,7 +293,10 @@ fn encode(file: &impl Serialize) -> String {
 }
 
 /// A change (or snapshot) file's body, or None when it is not complete (yet).
-fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Option<Result<T, String>> {
+fn decode<T: serde::de::DeserializeOwned>(
+    text: &str,
+    key: Option<&Key>,
+) -> Option<Result<T, String>> {
     let rest = text.strip_prefix(MAGIC)?.strip_prefix('\n')?;
     let rest = rest.strip_suffix('\n')?;
     let (body, trailer) = rest.rsplit_once('\n')?;
@@ -218,7 +306,29 @@ fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Option<Result<T, String
     if len != body.len() || sum != crc32fast::hash(body.as_bytes()) {
         return None;
     }
-    Some(serde_json::from_str(body).map_err(|e| e.to_string()))
+    if !is_sealed(body) {
+        return Some(serde_json::from_str(body).map_err(|e| e.to_string()));
+    }
+    Some(match key.map(|k| k.open(body)) {
+        None => Err("it is encrypted, and this machine has no key for the folder".into()),
+        Some(None) => Err("it does not open with this machine's key for the folder".into()),
+        Some(Some(json)) => serde_json::from_slice(&json).map_err(|e| e.to_string()),
+    })
+}
+
+/// The folder's key, when its files are sealed.
+fn key_of(store: &Store) -> Result<Option<Key>> {
+    Ok(state::meta(store.conn(), "key")?.and_then(|k| Key::from_text(&k)))
+}
+
+fn sealing_of(store: &Store) -> Result<Option<Sealing>> {
+    let conn = store.conn();
+    Ok(
+        match (state::meta(conn, "salt")?, state::meta(conn, "check")?) {
+            (Some(salt), Some(check)) => Some(Sealing { salt, check }),
+            _ => None,
+        },
+    )
 }
 
 /// A change file's last batch, from its name.
@@ -252,19 +362,15 @@ fn send(store: &mut Store, replica: &str, folder: &Path) -> Result<usize> {
     let first = batches.first().map_or(written + 1, |b| b.seq);
     let last = batches.last().map(|b| b.seq);
     let name = last.map(|l| format!("{l:012}.chg"));
-    let text = last.map(|_| {
-        encode(&ChangeFile {
-            replica: replica.to_string(),
-            schema: LATEST_VERSION,
-            batches,
-        })
-    });
+    let key = key_of(store)?;
     // A file of this replica's from its batches not sent yet, or later ones, can only be this
     // very file (written by a sync stopped before it could note so); anything else was made
     // by another database using this replica's id: a copy of this one.
     for (l, path) in change_files(&dir)? {
         let ours = name.as_deref().is_some_and(|n| path.ends_with(n))
-            && std::fs::read_to_string(&path).ok() == text;
+            && std::fs::read_to_string(&path).ok().is_some_and(|text| {
+                matches!(decode::<ChangeFile>(&text, key.as_ref()), Some(Ok(f)) if f.batches == batches)
+            });
         if l >= first && !ours {
             return Err(Error::invalid_with_hint(
                 format!(
@@ -275,9 +381,17 @@ fn send(store: &mut Store, replica: &str, folder: &Path) -> Result<usize> {
             ));
         }
     }
-    let (Some(last), Some(name), Some(text)) = (last, name, text) else {
+    let (Some(last), Some(name)) = (last, name) else {
         return Ok(0);
     };
+    let text = encode(
+        &ChangeFile {
+            replica: replica.to_string(),
+            schema: LATEST_VERSION,
+            batches,
+        },
+        key.as_ref(),
+    );
     let n = (last - first + 1) as usize;
     crate::commands::vdir::write_files(&dir, &[(name, text)])?;
     store.write_unrecorded(|tx| state::sent(tx, last))?;
@@ -328,6 +442,7 @@ fn gather(
     me: &str,
     applied: &Seen,
     peers: &BTreeMap<String, ReplicaFile>,
+    key: Option<&Key>,
 ) -> Result<Gathered> {
     let mut batches = Vec::new();
     let mut incomplete = Vec::new();
@@ -354,7 +469,7 @@ fn gather(
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap_or_default();
-            match decode::<ChangeFile>(&text) {
+            match decode::<ChangeFile>(&text, key) {
                 None => incomplete.push(path),
                 Some(Err(e)) => return Err(text_error(&path, format!("cannot be read ({e})"))),
                 Some(Ok(file)) => {
@@ -389,7 +504,7 @@ fn start_from_snapshot(
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        let file = match decode::<SnapshotFile>(&text) {
+        let file = match decode::<SnapshotFile>(&text, key_of(store)?.as_ref()) {
             None => {
                 report.incomplete.push(path);
                 continue;
@@ -433,7 +548,10 @@ fn write_snapshot(store: &Store, replica: &str, folder: &Path) -> Result<()> {
         schema: LATEST_VERSION,
         snapshot: snapshot::take(store.conn())?,
     };
-    crate::commands::vdir::write_files(&folder.join(replica), &[(SNAPSHOT.into(), encode(&file))])?;
+    crate::commands::vdir::write_files(
+        &folder.join(replica),
+        &[(SNAPSHOT.into(), encode(&file, key_of(store)?.as_ref()))],
+    )?;
     Ok(())
 }
 
@@ -528,6 +646,7 @@ fn write_replica_file(store: &Store, replica: &str, folder: &Path) -> Result<()>
         compacted: state::meta(store.conn(), "compacted")?
             .and_then(|c| c.parse().ok())
             .unwrap_or(0),
+        sealed: sealing_of(store)?,
     };
     let text = serde_json::to_string_pretty(&file).expect("serialises") + "\n";
     crate::commands::vdir::write_files(&folder.join(replica), &[("replica.json".into(), text)])?;
@@ -551,7 +670,13 @@ pub fn run(store: &mut Store, compact_now: bool) -> Result<SyncReport> {
     }
     // Read first: a folder from a newer tend stops everything before anything is written.
     // (Sending changes nothing the reading depends on.)
-    let gathered = gather(&folder, &replica, &state::applied(store.conn())?, &peers)?;
+    let gathered = gather(
+        &folder,
+        &replica,
+        &state::applied(store.conn())?,
+        &peers,
+        key_of(store)?.as_ref(),
+    )?;
     report.sent = send(store, &replica, &folder)?;
     receive(store, gathered, &peers, &mut report)?;
     store.write_unrecorded(|tx| state::set_meta(tx, "last_sync", &state::now_utc()))?;
@@ -580,6 +705,8 @@ pub struct Status {
     pub last_sync: Option<String>,
     /// Changes made here not in the folder yet.
     pub pending: i64,
+    /// Whether the folder's files are sealed with a passphrase's key.
+    pub encrypted: bool,
     pub peers: Vec<Peer>,
 }
 
@@ -633,6 +760,7 @@ pub fn status(store: &Store) -> Result<Status> {
         folder,
         last_sync: state::meta(conn, "last_sync")?,
         pending: state::pending(conn)?,
+        encrypted: key_of(store)?.is_some(),
         peers: peers.into_values().collect(),
     })
 }
@@ -648,14 +776,17 @@ mod tests {
             schema: 16,
             batches: Vec::new(),
         };
-        let text = encode(&file);
-        assert!(matches!(decode::<ChangeFile>(&text), Some(Ok(_))));
+        let text = encode(&file, None);
+        assert!(matches!(decode::<ChangeFile>(&text, None), Some(Ok(_))));
         for cut in [1, text.len() / 2, text.len() - 2, text.len() - 1] {
-            assert!(decode::<ChangeFile>(&text[..cut]).is_none(), "cut at {cut}");
+            assert!(
+                decode::<ChangeFile>(&text[..cut], None).is_none(),
+                "cut at {cut}"
+            );
         }
         let flipped = text.replacen("\"a\"", "\"b\"", 1);
         assert!(
-            decode::<ChangeFile>(&flipped).is_none(),
+            decode::<ChangeFile>(&flipped, None).is_none(),
             "a changed body fails its checksum"
         );
         assert_eq!(last_of("000000000012.chg"), Some(12));

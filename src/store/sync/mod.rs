@@ -58,7 +58,7 @@
 pub mod session;
 pub mod snapshot;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
@@ -987,8 +987,8 @@ struct Applier<'a> {
     seen: Seen,
     clock: Clock,
     out: Applied,
-    /// The contacts this batch merges into others (the aliases it makes).
-    merging: HashSet<String>,
+    /// The contacts this batch merges into others (the aliases it makes), and into which.
+    merging: HashMap<String, String>,
 }
 
 impl Applier<'_> {
@@ -1471,7 +1471,7 @@ impl Applier<'_> {
         // contact's own now, and stays.
         if spec.key.first() == Some(&"contact_id")
             && let Some(dup) = k.split(SEP).next()
-            && self.merging.contains(dup)
+            && self.merging.contains_key(dup)
             && id_by_uid(self.conn, "contacts", dup)?.is_none()
         {
             return Ok(());
@@ -1490,9 +1490,10 @@ impl Applier<'_> {
         };
         if !self.exists(spec, &place)? {
             if let Some(mut t) = tomb(self.conn, spec.name, k)? {
+                // Into the contact this merge kept, even where another merge of the same
+                // duplicate, into another contact, has the alias now.
                 if spec.name == "contacts"
-                    && self.merging.contains(k)
-                    && let Some(into) = self.merged_into(k)?
+                    && let Some(into) = self.merging.get(k).cloned()
                 {
                     let into = self.final_contact(&into)?;
                     if into != k && id_by_uid(self.conn, "contacts", &into)?.is_some() {
@@ -1558,7 +1559,10 @@ pub fn apply(conn: &Connection, batch: &Batch) -> Result<Applied> {
             .ops
             .iter()
             .filter(|op| op.t == "contact_aliases" && op.n)
-            .map(|op| op.k.clone())
+            .filter_map(|op| {
+                let into = op.v.as_ref()?.get("contact_id")?.as_str()?;
+                Some((op.k.clone(), into.to_string()))
+            })
             .collect(),
     };
     // For the test that kills `tend sync` halfway through a batch (tests/sync.rs).
