@@ -142,8 +142,8 @@ fn vdir(c: &mut Criterion) {
     g.finish();
 }
 
-/// `tend sync` at design scale: a new machine's first catch-up from the folder (the first
-/// machine's whole book, sent once when it became a replica), a day's work (25 changes made
+/// `tend sync` at design scale: a new machine's first catch-up from the folder (from the
+/// snapshot the first machine wrote when it became a replica), a day's work (25 changes made
 /// on each machine) both ways, and a capture's cost on a replica.
 fn sync(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
