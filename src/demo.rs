@@ -6,8 +6,9 @@ use chrono::{Days, NaiveDate};
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::model::{ContactKind, NoteKind, Stage, Status};
+use crate::seed;
 use crate::store::contacts::{self, NewContact};
-use crate::store::deals::{self, NewDeal};
+use crate::store::deals::NewDeal;
 use crate::store::entries::{self, MoneyKind, NewMoney, NewTime};
 use crate::store::followups::{self, NewFollowUp};
 use crate::store::{Store, notes};
@@ -496,26 +497,35 @@ pub fn fill(store: &mut Store, clock: &Clock) -> Result<()> {
                 .unwrap_or(today)
         }
     };
+    let mut rng = fastrand::Rng::with_seed(7);
     store.write(|tx| {
         let mut ids = Vec::new();
         for (i, (name, company, status, source, email, tags, likes)) in PEOPLE.iter().enumerate() {
+            // Everyone started as a lead and moved on to where they are now: leads lately,
+            // the others months or years ago, so Insights' conversion and days in each status
+            // tell the same story as the Clients tab.
+            let age = if *status == Status::Lead {
+                35 + (i as i64 % 30)
+            } else {
+                120 + (i as i64 * 37) % 600
+            };
+            let path = seed::status_path(*status, day(-age), today, &mut rng);
             let company_id = if company.is_empty() {
                 None
             } else {
-                Some(contacts::insert(
+                Some(seed::insert_contact_with_history(
                     tx,
                     &NewContact {
                         kind: Some(ContactKind::Company),
                         name: company.to_string(),
-                        status: Some(*status),
                         ..NewContact::default()
                     },
-                    &now,
+                    &path,
                 )?)
             };
             let referred_by_id =
                 (*source == "referral" && !ids.is_empty()).then(|| ids[i % ids.len()]);
-            let id = contacts::insert(
+            let id = seed::insert_contact_with_history(
                 tx,
                 &NewContact {
                     kind: Some(ContactKind::Person),
@@ -524,11 +534,11 @@ pub fn fill(store: &mut Store, clock: &Clock) -> Result<()> {
                     email: Some(email.to_string()),
                     phone: Some(format!("07700 900{:03}", 100 + i)),
                     address: None,
-                    status: Some(*status),
+                    status: None,
                     source: Some(source.to_string()),
                     referred_by_id,
                 },
-                &now,
+                &path,
             )?;
             for t in tags.iter() {
                 contacts::add_tag(tx, id, t)?;
@@ -618,18 +628,25 @@ pub fn fill(store: &mut Store, clock: &Clock) -> Result<()> {
             }
             ids.push(id);
         }
+        // Deals moved through their stages over the last weeks and months.
         for (i, (title, value, stage)) in DEALS.iter().enumerate() {
-            deals::insert(
+            let path = seed::deal_path_to(*stage, day(-(20 + i as i64 * 13)), today, &mut rng);
+            let expected_close = if stage.is_closed() {
+                path.last().map(|(_, d)| *d)
+            } else {
+                Some(day(7 + i as i64 * 5))
+            };
+            seed::insert_deal_with_history(
                 tx,
                 &NewDeal {
                     contact_id: ids[(i * 3) % ids.len()],
                     title: title.to_string(),
                     value_minor: *value,
-                    stage: *stage,
+                    stage: Stage::New,
                     probability: None,
-                    expected_close: Some(day(7 + i as i64 * 5)),
+                    expected_close,
                 },
-                &now,
+                &path,
             )?;
         }
         Ok(())

@@ -1,6 +1,7 @@
 //! The hot paths use indexes: every statement that `tend note`, `tend note --next`, `tend
 //! today` (the app's first screen too), `tend show`, `tend search`, `tend done` and `tend
-//! snooze` and the app's first screen run is recorded on a seeded database, and SQLite's plan for each must not scan a
+//! snooze`, the profit report of every period and the app's first screen run is recorded on
+//! a seeded database, and SQLite's plan for each must not scan a
 //! whole table. A change that brings a full scan back fails here, whatever the timings say.
 
 mod common;
@@ -118,9 +119,28 @@ fn capture_today_show_search_done_snooze_and_the_first_screen_never_scan_a_whole
         },
         ..Default::default()
     };
-    let today = agenda::agenda(store.conn(), &clock, Some(15), &settings).unwrap();
+    let today = agenda::agenda(store.conn(), &clock, Some(15), Some(25), &settings).unwrap();
     let profile = contacts::profile(store.conn(), who.id, 10).unwrap();
     search::search(store.conn(), "quote", 20).unwrap();
+    // The profit report over every period reads the monthly and yearly sums (and the entries
+    // only for the days at a period's ends, by date); Insights' months read everyone's sums.
+    for period in tend::model::profit::Period::ALL {
+        let r = tend::commands::reports::profit(
+            store.conn(),
+            clock.today(),
+            period,
+            tend::model::profit::SortBy::Profit,
+            &settings,
+            Some(50),
+        )
+        .unwrap();
+        assert!(r.rows.len() <= 50);
+    }
+    assert!(
+        !tend::commands::reports::revenue_by_month(store.conn(), clock.today())
+            .unwrap()
+            .is_empty()
+    );
     let first = today
         .overdue
         .first()

@@ -321,7 +321,7 @@ fn doctor_finds_search_indexes_out_of_step_and_rebuilds_them() {
     let env = Env::new();
     env.ok(&["add", "Ann Apple"]);
     env.ok(&["note", "Ann", "asked about the sourdough"]);
-    let out = env.ok(&["doctor"]);
+    let out = env.ok(&["doctor", "--full"]);
     assert!(!out.contains("Search indexes out of step"), "{out}");
     env.conn()
         .execute_batch(
@@ -329,9 +329,9 @@ fn doctor_finds_search_indexes_out_of_step_and_rebuilds_them() {
              INSERT INTO contact_names(contact_names, rowid, name) VALUES ('delete', 1, 'Ann Apple');",
         )
         .unwrap();
-    let out = env.ok(&["doctor"]);
+    let out = env.ok(&["doctor", "--full"]);
     assert!(
-        out.contains("Search indexes out of step: tend doctor --rebuild-indexes"),
+        out.contains("Search indexes out of step: tend doctor --rebuild"),
         "{out}"
     );
     assert!(
@@ -344,9 +344,49 @@ fn doctor_finds_search_indexes_out_of_step_and_rebuilds_them() {
     );
     let out = env.ok(&["doctor", "--rebuild-indexes"]);
     assert!(out.contains("they match the data"), "{out}");
-    let out = env.ok(&["doctor"]);
+    let out = env.ok(&["doctor", "--full"]);
     assert!(!out.contains("Search indexes out of step"), "{out}");
     assert!(env.ok(&["search", "sourdough"]).contains("Ann Apple"));
     assert!(env.ok(&["show", "appl"]).starts_with("Ann Apple"));
     assert_eq!(env.count("notes"), 1);
+}
+
+/// The money and time sums drift from the entries (another program wrote to the file): the
+/// cheap doctor says so, `--full` names the exact row, and `--rebuild` mends them without
+/// touching an entry.
+#[test]
+fn doctor_finds_money_sums_out_of_step_and_rebuilds_them() {
+    let env = Env::new();
+    env.ok(&["add", "Ann Apple"]);
+    env.ok(&["add", "Ben Birch"]);
+    env.ok(&["income", "Ann", "250", "--on", "2026-10-04"]);
+    env.ok(&["time", "Ben", "1h30", "--on", "2026-11-02"]);
+    assert!(!env.ok(&["doctor", "--full"]).contains("sums out of step"));
+    let report = env.ok(&["report", "profit", "--period", "all"]);
+    // A value moved from one contact's row to another's: the totals still agree, so only the
+    // full check sees it.
+    env.conn()
+        .execute_batch("UPDATE money_rollup SET contact_id = 2 WHERE span = 'm' AND contact_id = 1")
+        .unwrap();
+    assert!(!env.ok(&["doctor"]).contains("sums out of step"));
+    let full = env.ok(&["doctor", "--full"]);
+    assert!(
+        full.contains("Money and time sums out of step with the entries: tend doctor --rebuild"),
+        "{full}"
+    );
+    assert!(full.contains("the month 2026-10 of contact #1"), "{full}");
+    // Everyone's sum changed behind tend's back: the cheap check sees that.
+    env.conn()
+        .execute_batch("UPDATE money_rollup SET revenue = revenue + 1 WHERE span = 'Y'")
+        .unwrap();
+    let quick = env.ok(&["doctor"]);
+    assert!(
+        quick.contains("the year 2026 sums for everyone differ"),
+        "{quick}"
+    );
+    let out = env.ok(&["doctor", "--rebuild"]);
+    assert!(out.contains("they match the data"), "{out}");
+    assert!(!env.ok(&["doctor", "--full"]).contains("sums out of step"));
+    assert_eq!(env.ok(&["report", "profit", "--period", "all"]), report);
+    assert_eq!(env.count("money_entries"), 1);
 }

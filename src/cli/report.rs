@@ -40,6 +40,13 @@ pub enum Report {
         /// Comma-separated values, for a spreadsheet
         #[arg(long, conflicts_with = "json")]
         csv: bool,
+        /// How many clients to list (the total is always over everyone); --csv and --json
+        /// list every client
+        #[arg(long, default_value_t = 50, conflicts_with = "all")]
+        top: usize,
+        /// List every client
+        #[arg(long)]
+        all: bool,
     },
     /// Open value, weighted value, value by stage, expected this month, win rate
     Pipeline {
@@ -98,8 +105,15 @@ pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
     let conn = ctx.store.conn();
     let cur = &settings.currency;
     match a.report {
-        Report::Profit { p, sort, csv } => {
-            let r = reports::profit(conn, today, p.period, sort, &settings)?;
+        Report::Profit {
+            p,
+            sort,
+            csv,
+            top,
+            all,
+        } => {
+            let limit = (!(all || csv || p.json)).then_some(top);
+            let r = reports::profit(conn, today, p.period, sort, &settings, limit)?;
             if p.json {
                 return with_currency(&r, cur);
             }
@@ -133,6 +147,12 @@ pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
             );
             for row in r.rows.iter().chain(std::iter::once(&r.total)) {
                 if row.contact_id == 0 {
+                    if r.more > 0 {
+                        out.push_str(&format!(
+                            "… and {} more clients, counted in the total (--top N or --all lists them)\n",
+                            r.more
+                        ));
+                    }
                     out.push_str(&format!("{}\n", "-".repeat(101)));
                 }
                 let flag = if row.profit < 0 {
@@ -153,7 +173,7 @@ pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
                     row.deals_won,
                 ));
             }
-            if r.rows.is_empty() {
+            if r.rows.is_empty() && r.more == 0 {
                 out.push_str("No money or time recorded in this period: tend income WHO AMOUNT, tend time WHO 1h30\n");
             }
             Ok(out)
@@ -367,41 +387,52 @@ fn profit_csv(r: &reports::ProfitReport) -> Result<String> {
 pub struct DoctorArgs {
     #[arg(long)]
     pub json: bool,
-    /// Build the search indexes (of notes and of names) again from the data, when the
-    /// checkup says they are out of step
+    /// Also read the whole file: SQLite's integrity and foreign-key checks, the search
+    /// indexes' own check and every money and time sum (seconds on a large book)
     #[arg(long)]
-    pub rebuild_indexes: bool,
+    pub full: bool,
+    /// Build what tend derives from the data again: the search indexes (of notes and of
+    /// names) and the money and time sums, when the checkup says they are out of step
+    #[arg(long, alias = "rebuild-indexes", conflicts_with = "full")]
+    pub rebuild: bool,
 }
 
 pub fn doctor_run(a: DoctorArgs, ctx: &mut Ctx) -> Result<String> {
-    if a.rebuild_indexes {
-        let left = doctor::rebuild_indexes(&mut ctx.store)?;
+    if a.rebuild {
+        let left = doctor::rebuild_derived(&mut ctx.store)?;
         if !left.is_empty() {
             return Err(Error::invalid_with_hint(
-                format!(
-                    "the search indexes are still out of step: {}",
-                    left.join("; ")
-                ),
+                format!("still out of step after the rebuild: {}", left.join("; ")),
                 "copy the file somewhere safe, then restore the newest backup (backups/daily/)",
             ));
         }
-        return Ok("Rebuilt the search indexes of notes and names; they match the data.\n".into());
+        return Ok(
+            "Rebuilt the search indexes of notes and names and the money and time sums; they match the data.\n"
+                .into(),
+        );
     }
     let settings = Settings::load()?;
-    let c = doctor::checkup(ctx.store.conn(), &ctx.clock, settings.stale_lead_days, true)?;
+    let c = doctor::checkup(
+        ctx.store.conn(),
+        &ctx.clock,
+        settings.stale_lead_days,
+        a.full,
+    )?;
     if a.json {
         return json(&c);
     }
     let today = ctx.clock.today();
     let s = ctx.style;
     let mut out = String::new();
-    let mut section = |title: String, lines: Vec<String>| {
+    // A section lists at most 20 of its `total` lines.
+    let mut section = |title: String, lines: Vec<String>, total: usize| {
         out.push_str(&format!("{}\n", s.heading(&title)));
         for l in lines.iter().take(20) {
             out.push_str(&format!("  {l}\n"));
         }
-        if lines.len() > 20 {
-            out.push_str(&format!("  … and {} more\n", lines.len() - 20));
+        let shown = lines.len().min(20);
+        if total > shown {
+            out.push_str(&format!("  … and {} more\n", total - shown));
         }
         out.push('\n');
     };
@@ -409,20 +440,20 @@ pub fn doctor_run(a: DoctorArgs, ctx: &mut Ctx) -> Result<String> {
         section(
             format!(
                 "No next step ({}): tend next WHO WHEN WHAT",
-                c.no_next_step.len()
+                c.no_next_step_total
             ),
             c.no_next_step
                 .iter()
                 .map(|n| format!("#{:<5} {} ({})", n.id, one_line(&n.name), n.status))
                 .collect(),
+            c.no_next_step_total,
         );
     }
     if !c.stale_leads.is_empty() {
         section(
             format!(
                 "Leads with no interaction for {} days ({})",
-                c.stale_after_days,
-                c.stale_leads.len()
+                c.stale_after_days, c.stale_leads_total
             ),
             c.stale_leads
                 .iter()
@@ -436,6 +467,7 @@ pub fn doctor_run(a: DoctorArgs, ctx: &mut Ctx) -> Result<String> {
                     format!("#{id:<5} {} ({when})", one_line(name))
                 })
                 .collect(),
+            c.stale_leads_total,
         );
     }
     if !c.duplicates.is_empty() {
@@ -457,6 +489,7 @@ pub fn doctor_run(a: DoctorArgs, ctx: &mut Ctx) -> Result<String> {
                     )
                 })
                 .collect(),
+            c.duplicates.len(),
         );
     }
     if !c.overdue_deals.is_empty() {
@@ -478,6 +511,7 @@ pub fn doctor_run(a: DoctorArgs, ctx: &mut Ctx) -> Result<String> {
                     )
                 })
                 .collect(),
+            c.overdue_deals.len(),
         );
     }
     if let Some(risk) = &c.location {
@@ -487,20 +521,35 @@ pub fn doctor_run(a: DoctorArgs, ctx: &mut Ctx) -> Result<String> {
                 format!("{risk}: SQLite files there can be corrupted by the sync"),
                 crate::config::SYNC_ADVICE.to_string(),
             ],
+            2,
         );
     }
     if !c.search_indexes.is_empty() {
         section(
-            "Search indexes out of step: tend doctor --rebuild-indexes mends them".into(),
+            "Search indexes out of step: tend doctor --rebuild mends them".into(),
             c.search_indexes.clone(),
+            c.search_indexes.len(),
         );
     }
-    if c.integrity.is_empty() {
+    if !c.sums.is_empty() {
+        section(
+            "Money and time sums out of step with the entries: tend doctor --rebuild mends them"
+                .into(),
+            c.sums.clone(),
+            c.sums.len(),
+        );
+    }
+    if !c.full {
+        out.push_str(
+            "Database integrity: not read this time (tend doctor --full reads the whole file)\n",
+        );
+    } else if c.integrity.is_empty() {
         out.push_str(&format!("{}\n", s.good("Database integrity: ok")));
     } else {
         section(
             "Database integrity problems: restore a backup".into(),
             c.integrity.clone(),
+            c.integrity.len(),
         );
         print!("{out}");
         return Err(Error::invalid_with_hint(

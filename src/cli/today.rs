@@ -11,10 +11,12 @@ use crate::model::text::one_line;
 
 /// How many "no next step" contacts the text agenda lists before summing up the rest.
 const NEGLECTED_SHOWN: usize = 15;
+/// How many of each of overdue, due today and coming up the text agenda lists.
+const SECTION_SHOWN: usize = 25;
 
 #[derive(Debug, Default, Args)]
 pub struct TodayArgs {
-    /// List every contact with no next step, not only the first few
+    /// List every follow-up and every contact with no next step, not only the first few
     #[arg(long)]
     pub all: bool,
     /// Print the agenda as JSON
@@ -25,8 +27,9 @@ pub struct TodayArgs {
 pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
     let today = ctx.clock.today();
     let limit = (!a.all && !a.json).then_some(NEGLECTED_SHOWN);
+    let sections = (!a.all && !a.json).then_some(SECTION_SHOWN);
     let settings = crate::config::Settings::load()?;
-    let ag = agenda::agenda(ctx.store.conn(), &ctx.clock, limit, &settings)?;
+    let ag = agenda::agenda(ctx.store.conn(), &ctx.clock, limit, sections, &settings)?;
     if a.json {
         return json(&ag);
     }
@@ -52,12 +55,19 @@ pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
         &ctx.clock,
         settings.stale_lead_days,
     )?;
-    section(&mut out, "Overdue", &ag.overdue, ctx);
-    section(&mut out, "Due today", &ag.due_today, ctx);
+    section(&mut out, "Overdue", &ag.overdue, ag.overdue_total, ctx);
+    section(
+        &mut out,
+        "Due today",
+        &ag.due_today,
+        ag.due_today_total,
+        ctx,
+    );
     section(
         &mut out,
         &format!("Coming up (next {DAYS_AHEAD} days)"),
         &ag.upcoming,
+        ag.upcoming_total,
         ctx,
     );
     if !ag.due_touch.is_empty() {
@@ -72,10 +82,14 @@ pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
     if !ag.chase_payment.is_empty() {
         out.push_str(&format!(
             "\n{}\n",
-            s.heading(&format!("Chase payment ({})", ag.chase_payment.len()))
+            s.heading(&format!("Chase payment ({})", ag.chase_payment_total))
         ));
         for u in &ag.chase_payment {
             out.push_str(&format!("  {}\n", chase_line(u, &settings, today, s)));
+        }
+        let hidden = ag.chase_payment_total - ag.chase_payment.len();
+        if hidden > 0 {
+            out.push_str(&s.dim(&format!("  … and {hidden} more: tend today --all\n")));
         }
         out.push_str(&s.dim("  When it comes in: tend paid i#N\n"));
     }
@@ -107,20 +121,26 @@ pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
     Ok(out)
 }
 
-fn section(out: &mut String, title: &str, items: &[FollowUp], ctx: &Ctx) {
+fn section(out: &mut String, title: &str, items: &[FollowUp], total: usize, ctx: &Ctx) {
     if items.is_empty() {
         return;
     }
     let today = ctx.clock.today();
     out.push_str(&format!(
         "\n{}\n",
-        ctx.style.heading(&format!("{title} ({})", items.len()))
+        ctx.style.heading(&format!("{title} ({total})"))
     ));
     for f in items {
         out.push_str(&format!(
             "  {}\n",
             follow_up_line(f, today, ctx.style, true)
         ));
+    }
+    if total > items.len() {
+        out.push_str(&ctx.style.dim(&format!(
+            "  … and {} more: tend today --all\n",
+            total - items.len()
+        )));
     }
 }
 

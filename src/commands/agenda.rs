@@ -8,9 +8,9 @@ use serde::Serialize;
 use crate::clock::{self, Clock};
 use crate::error::Result;
 use crate::model::cadence::{self, Defaults, DueTouch};
-use crate::model::followup::{FollowUp, Urgency, urgency};
+use crate::model::followup::FollowUp;
 use crate::store::contacts::{self, Neglected};
-use crate::store::followups;
+use crate::store::{entries, followups};
 
 /// How far ahead "coming up" looks.
 pub const DAYS_AHEAD: u64 = 7;
@@ -21,13 +21,19 @@ pub struct Agenda {
     pub overdue: Vec<FollowUp>,
     pub due_today: Vec<FollowUp>,
     pub upcoming: Vec<FollowUp>,
+    /// How many each of the three holds in all, when they were cut short.
+    pub overdue_total: usize,
+    pub due_today_total: usize,
+    pub upcoming_total: usize,
     pub no_next_step: Vec<Neglected>,
     /// All of them, when `no_next_step` was cut short.
     pub no_next_step_total: usize,
     /// Quiet for longer than their cadence, and no follow-up planned before it ran out.
     pub due_touch: Vec<DueTouch>,
-    /// Income invoiced `chase_payment_days` ago or more and not paid.
+    /// Income invoiced `chase_payment_days` ago or more and not paid (cut short like the
+    /// sections).
     pub chase_payment: Vec<crate::store::entries::Unpaid>,
+    pub chase_payment_total: usize,
 }
 
 impl Agenda {
@@ -41,11 +47,13 @@ impl Agenda {
     }
 }
 
-/// `neglected_limit` cuts the "no next step" list (the total is still counted).
+/// `neglected_limit` cuts the "no next step" list and `section_limit` each of overdue, due today
+/// and coming up, soonest first (the totals are still counted, from the open index).
 pub fn agenda(
     conn: &Connection,
     clock: &Clock,
     neglected_limit: Option<usize>,
+    section_limit: Option<usize>,
     settings: &crate::config::Settings,
 ) -> Result<Agenda> {
     let today = clock.today();
@@ -55,16 +63,22 @@ pub fn agenda(
     let until = today
         .checked_add_days(Days::new(DAYS_AHEAD))
         .unwrap_or(today);
-    let mut overdue = Vec::new();
-    let mut due_today = Vec::new();
-    let mut upcoming = Vec::new();
-    for f in followups::open_due_by(conn, until)? {
-        match urgency(f.due_date, today) {
-            Urgency::Overdue => overdue.push(f),
-            Urgency::Today => due_today.push(f),
-            Urgency::Upcoming => upcoming.push(f),
-        }
-    }
+    let section = |from: Option<NaiveDate>, to: NaiveDate| -> Result<(Vec<FollowUp>, usize)> {
+        let items = followups::open_due_in(conn, from, to, section_limit)?;
+        let total = match section_limit {
+            Some(limit) if items.len() >= limit => followups::count_open_due_in(conn, from, to)?,
+            _ => items.len(),
+        };
+        Ok((items, total))
+    };
+    let (overdue, overdue_total) = section(None, today.pred_opt().unwrap_or(today))?;
+    let (due_today, due_today_total) = section(Some(today), today)?;
+    let (upcoming, upcoming_total) = section(today.succ_opt(), until)?;
+    let chase_payment = entries::unpaid_by(conn, chase_by, section_limit)?;
+    let chase_payment_total = match section_limit {
+        Some(limit) if chase_payment.len() >= limit => entries::count_unpaid_by(conn, chase_by)?,
+        _ => chase_payment.len(),
+    };
     let no_next_step = contacts::without_next_step(conn, neglected_limit)?;
     let total = match neglected_limit {
         Some(limit) if no_next_step.len() >= limit => contacts::count_without_next_step(conn)?,
@@ -75,10 +89,14 @@ pub fn agenda(
         overdue,
         due_today,
         upcoming,
+        overdue_total,
+        due_today_total,
+        upcoming_total,
         no_next_step,
         no_next_step_total: total,
         due_touch: due_to_touch(conn, clock, &settings.cadence)?,
-        chase_payment: crate::store::entries::unpaid_by(conn, chase_by)?,
+        chase_payment,
+        chase_payment_total,
     })
 }
 

@@ -105,7 +105,7 @@ pub fn context(conn: &Connection, clock: &Clock, id: i64) -> Result<Context> {
 }
 
 pub fn digest(conn: &Connection, clock: &Clock, settings: &Settings) -> Result<Digest> {
-    let ag = agenda::agenda(conn, clock, Some(0), settings)?;
+    let ag = agenda::agenda(conn, clock, Some(0), None, settings)?;
     let steps = |items: Vec<FollowUp>| -> Result<Vec<Step>> {
         items
             .into_iter()

@@ -22,16 +22,28 @@ pub struct Duplicate {
     pub reason: String,
 }
 
+/// How many of a long list the checkup keeps; its count is of all.
+pub const LISTED: usize = 20;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Checkup {
+    /// The first `LISTED`, longest neglected first.
     pub no_next_step: Vec<Neglected>,
+    pub no_next_step_total: usize,
+    /// The first `LISTED`, quiet longest first.
     pub stale_leads: Vec<(i64, String, Option<String>)>,
+    pub stale_leads_total: usize,
     pub stale_after_days: u32,
     pub duplicates: Vec<Duplicate>,
     pub overdue_deals: Vec<Deal>,
+    /// Whether the whole file was read for the integrity checks (`--full`); the cheap checks
+    /// always run.
+    pub full: bool,
     pub integrity: Vec<String>,
     /// Full-text indexes out of step with what they index (mended by a rebuild).
     pub search_indexes: Vec<String>,
+    /// The money and time sums out of step with the entries (mended by a rebuild).
+    pub sums: Vec<String>,
     /// Set when the database sits in a live-synced folder.
     pub location: Option<String>,
 }
@@ -39,28 +51,52 @@ pub struct Checkup {
 impl Checkup {
     pub fn problems(&self) -> usize {
         usize::from(self.location.is_some())
-            + self.no_next_step.len()
-            + self.stale_leads.len()
+            + self.no_next_step_total
+            + self.stale_leads_total
             + self.duplicates.len()
             + self.overdue_deals.len()
             + self.integrity.len()
             + self.search_indexes.len()
+            + self.sums.len()
     }
 }
 
+/// The checkup. Without `full` it reads what is small or indexed, one pass over the contacts
+/// for duplicates (holding a fingerprint of each, not the contact) and one over the money and
+/// time entries for their sums, in bounded memory; `full` adds SQLite's integrity and
+/// foreign-key checks, the search indexes' own check and the exact check of every sum, which
+/// read the whole file.
 pub fn checkup(
     conn: &Connection,
     clock: &Clock,
     stale_after_days: u32,
-    with_integrity: bool,
+    full: bool,
 ) -> Result<Checkup> {
     let today = clock.today();
     let before = quiet_since(clock, stale_after_days);
+    let no_next_step = contacts::without_next_step(conn, Some(LISTED))?;
+    let no_next_step_total = if no_next_step.len() < LISTED {
+        no_next_step.len()
+    } else {
+        contacts::count_without_next_step(conn)?
+    };
+    let stale_leads = reports::stale_leads(conn, &before, Some(LISTED))?;
+    let stale_leads_total = if stale_leads.len() < LISTED {
+        stale_leads.len()
+    } else {
+        usize::try_from(reports::hygiene_counts(conn, &before, today)?.0).unwrap_or(0)
+    };
+    let mut sums = reports::rollup_total_problems(conn)?;
+    if full && sums.is_empty() {
+        sums = reports::rollup_differences(conn)?;
+    }
     Ok(Checkup {
-        no_next_step: contacts::without_next_step(conn, None)?,
-        stale_leads: reports::stale_leads(conn, &before)?,
+        no_next_step,
+        no_next_step_total,
+        stale_leads,
+        stale_leads_total,
         stale_after_days,
-        duplicates: duplicates(&reports::identities(conn)?),
+        duplicates: duplicates_in(conn)?,
         overdue_deals: reports::open_deals(conn)?
             .into_iter()
             .filter(|d| d.expected_close.is_some_and(|e| e < today))
@@ -69,16 +105,18 @@ pub fn checkup(
             .path()
             .filter(|p| !p.is_empty())
             .and_then(|p| crate::config::sync_risk(std::path::Path::new(p))),
-        integrity: if with_integrity {
+        full,
+        integrity: if full {
             reports::integrity(conn)?
         } else {
             Vec::new()
         },
-        search_indexes: if with_integrity {
+        search_indexes: if full {
             reports::search_index_problems(conn)?
         } else {
             Vec::new()
         },
+        sums,
     })
 }
 
@@ -114,37 +152,91 @@ fn phone_key(phone: &str) -> String {
     digits[digits.len().saturating_sub(9)..].to_string()
 }
 
-/// Pairs that share an email or a phone number, or whose names are the same words (in any
-/// order, case or punctuation). Grouping by key keeps this linear at 10,000 contacts.
-pub fn duplicates(people: &[Identity]) -> Vec<Duplicate> {
-    let mut out = Vec::new();
-    let mut seen: std::collections::HashSet<(i64, i64)> = Default::default();
-    let mut by: [HashMap<String, &Identity>; 3] = Default::default();
-    for p in people {
-        let keys = [
-            p.email
-                .as_deref()
-                .map(|e| e.trim().to_lowercase())
-                .filter(|e| !e.is_empty()),
-            p.phone.as_deref().map(phone_key).filter(|k| k.len() >= 7),
-            Some(name_key(&p.name)).filter(|k| !k.is_empty()),
-        ];
-        for (i, key) in keys.into_iter().enumerate() {
+/// The three things that tell contacts apart, as the checks compare them: email (any case),
+/// the last nine digits of the phone, and the name's words in any order.
+fn keys(p: &Identity) -> [Option<String>; 3] {
+    [
+        p.email
+            .as_deref()
+            .map(|e| e.trim().to_lowercase())
+            .filter(|e| !e.is_empty()),
+        p.phone.as_deref().map(phone_key).filter(|k| k.len() >= 7),
+        Some(name_key(&p.name)).filter(|k| !k.is_empty()),
+    ]
+}
+
+const REASONS: [&str; 3] = ["same email", "same phone", "same name"];
+
+/// Finds pairs that share a key, holding a 64-bit fingerprint of each key and the first
+/// contact's id, not the contacts: a hundred thousand of them take a few megabytes. A
+/// fingerprint match is a candidate, confirmed on the two contacts' own keys.
+#[derive(Default)]
+struct Finder {
+    first: [HashMap<u64, i64>; 3],
+    seen: std::collections::HashSet<(i64, i64)>,
+    /// (first, later, which key)
+    pairs: Vec<(i64, i64, usize)>,
+}
+
+impl Finder {
+    fn add(&mut self, p: &Identity) {
+        for (i, key) in keys(p).into_iter().enumerate() {
             let Some(key) = key else { continue };
-            match by[i].get(&key) {
-                Some(first) if seen.insert((first.id, p.id)) => out.push(Duplicate {
-                    a: (first.id, first.name.clone()),
-                    b: (p.id, p.name.clone()),
-                    reason: ["same email", "same phone", "same name"][i].to_string(),
-                }),
+            let print = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::hash::DefaultHasher::new();
+                key.hash(&mut h);
+                h.finish()
+            };
+            match self.first[i].get(&print) {
+                Some(&first) if self.seen.insert((first, p.id)) => {
+                    self.pairs.push((first, p.id, i));
+                }
                 Some(_) => {}
                 None => {
-                    by[i].insert(key, p);
+                    self.first[i].insert(print, p.id);
                 }
             }
         }
     }
-    out
+}
+
+/// Pairs that share an email or a phone number, or whose names are the same words (in any
+/// order, case or punctuation). Grouping by key keeps this linear at 10,000 contacts.
+pub fn duplicates(people: &[Identity]) -> Vec<Duplicate> {
+    let mut f = Finder::default();
+    for p in people {
+        f.add(p);
+    }
+    let by_id: HashMap<i64, &Identity> = people.iter().map(|p| (p.id, p)).collect();
+    confirmed(f.pairs, |id| Ok(by_id.get(&id).map(|p| (*p).clone()))).unwrap_or_default()
+}
+
+/// The duplicates among every unarchived contact of the database, read one at a time.
+fn duplicates_in(conn: &Connection) -> Result<Vec<Duplicate>> {
+    let mut f = Finder::default();
+    reports::each_identity(conn, |p| f.add(&p))?;
+    confirmed(f.pairs, |id| reports::identity(conn, id))
+}
+
+fn confirmed(
+    pairs: Vec<(i64, i64, usize)>,
+    mut get: impl FnMut(i64) -> Result<Option<Identity>>,
+) -> Result<Vec<Duplicate>> {
+    let mut out = Vec::new();
+    for (a, b, i) in pairs {
+        let (Some(a), Some(b)) = (get(a)?, get(b)?) else {
+            continue;
+        };
+        if keys(&a)[i].is_some() && keys(&a)[i] == keys(&b)[i] {
+            out.push(Duplicate {
+                a: (a.id, a.name),
+                b: (b.id, b.name),
+                reason: REASONS[i].to_string(),
+            });
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -241,11 +333,17 @@ pub fn summary_line(
     Ok((!parts.is_empty()).then(|| format!("{}: tend doctor", parts.join(", "))))
 }
 
-/// Rebuild the full-text indexes from the notes and names they index (`tend doctor
-/// --rebuild-indexes`); returns what is still wrong afterwards (nothing, normally).
-pub fn rebuild_indexes(store: &mut crate::store::Store) -> Result<Vec<String>> {
-    store.write(|tx| reports::rebuild_search_indexes(tx))?;
-    reports::search_index_problems(store.conn())
+/// Build what is derived from the data again, in one transaction: the full-text indexes from
+/// the notes and names they index, and the money and time sums from the entries (`tend doctor
+/// --rebuild`); returns what is still wrong afterwards (nothing, normally).
+pub fn rebuild_derived(store: &mut crate::store::Store) -> Result<Vec<String>> {
+    store.write(|tx| {
+        reports::rebuild_search_indexes(tx)?;
+        reports::rebuild_rollup(tx)
+    })?;
+    let mut left = reports::search_index_problems(store.conn())?;
+    left.extend(reports::rollup_differences(store.conn())?);
+    Ok(left)
 }
 
 #[cfg(test)]

@@ -20,39 +20,66 @@ pub struct ProfitReport {
     pub to: Option<NaiveDate>,
     pub hourly_cost: i64,
     pub rows: Vec<ClientProfit>,
+    /// Clients in the period beyond the `rows` shown (when a limit was asked for).
+    pub more: usize,
+    /// Over every client in the period, shown or not.
     pub total: ClientProfit,
 }
 
+/// Profit per client over `period`, sorted; with `limit`, only the first that many rows (the
+/// total is still over everyone), and only those rows' names are looked up.
 pub fn profit(
     conn: &Connection,
     today: NaiveDate,
     period: Period,
     sort: SortBy,
     settings: &Settings,
+    limit: Option<usize>,
 ) -> Result<ProfitReport> {
     let range = period.range(today);
-    let meta = reports::contact_meta(conn)?;
-    let mut rows: Vec<ClientProfit> = reports::client_totals(conn, range)?
-        .into_iter()
-        .filter_map(|(id, t)| {
-            let m = meta.get(&id)?;
-            Some(profit::client(
-                id,
-                &m.name,
-                &t,
-                settings.hourly_cost,
-                m.last_note_at.clone(),
-            ))
+    let totals = reports::client_totals(conn, range)?;
+    let row = |id: i64, t: &profit::Totals, name: &str, last: Option<String>| {
+        profit::client(id, name, t, settings.hourly_cost, last)
+    };
+    // Sorting by name needs every name; any other order needs names only for what is shown.
+    let named_first = sort == SortBy::Name || limit.is_none();
+    let names = if named_first {
+        reports::names_of(conn, totals.keys().copied())?
+    } else {
+        Default::default()
+    };
+    let mut rows: Vec<ClientProfit> = totals
+        .iter()
+        .filter_map(|(id, t)| match names.get(id) {
+            Some((name, last)) => Some(row(*id, t, name, last.clone())),
+            None if !named_first => Some(row(*id, t, "", None)),
+            None => None,
         })
         .collect();
-    profit::sort(&mut rows, sort);
     let total = profit::total(&rows, settings.hourly_cost);
+    let more = limit.map_or(0, |n| rows.len().saturating_sub(n));
+    match limit {
+        Some(n) => profit::top(&mut rows, sort, n),
+        None => profit::sort(&mut rows, sort),
+    }
+    if !named_first {
+        let names = reports::names_of(conn, rows.iter().map(|r| r.contact_id))?;
+        rows.retain_mut(|r| match names.get(&r.contact_id) {
+            Some((name, last)) => {
+                r.name = name.clone();
+                r.last_interaction = last.clone();
+                true
+            }
+            None => false,
+        });
+    }
     Ok(ProfitReport {
         period,
         from: range.map(|r| r.0),
         to: range.map(|r| r.1),
         hourly_cost: settings.hourly_cost,
         rows,
+        more,
         total,
     })
 }

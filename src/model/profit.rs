@@ -219,22 +219,37 @@ impl SortBy {
 
 /// Best first (largest), names A–Z; undefined margins and rates last.
 pub fn sort(rows: &mut [ClientProfit], by: SortBy) {
+    rows.sort_by(|a, b| order(a, b, by));
+}
+
+/// The first `n` rows in `by`'s order, sorted, without sorting the rest.
+pub fn top(rows: &mut Vec<ClientProfit>, by: SortBy, n: usize) {
+    if n == 0 {
+        rows.clear();
+        return;
+    }
+    if n < rows.len() {
+        rows.select_nth_unstable_by(n - 1, |a, b| order(a, b, by));
+        rows.truncate(n);
+    }
+    sort(rows, by);
+}
+
+fn order(a: &ClientProfit, b: &ClientProfit, by: SortBy) -> std::cmp::Ordering {
     let key_f = |o: Option<f64>| o.unwrap_or(f64::NEG_INFINITY);
-    rows.sort_by(|a, b| {
-        let ord = match by {
-            SortBy::Profit => b.profit.cmp(&a.profit),
-            SortBy::Revenue => b.revenue.cmp(&a.revenue),
-            SortBy::Expenses => b.expenses.cmp(&a.expenses),
-            SortBy::Hours => b.minutes.cmp(&a.minutes),
-            SortBy::Margin => key_f(b.margin).total_cmp(&key_f(a.margin)),
-            SortBy::HourlyRate => b
-                .hourly_rate
-                .unwrap_or(i64::MIN)
-                .cmp(&a.hourly_rate.unwrap_or(i64::MIN)),
-            SortBy::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
-        };
-        ord.then(a.contact_id.cmp(&b.contact_id))
-    });
+    let ord = match by {
+        SortBy::Profit => b.profit.cmp(&a.profit),
+        SortBy::Revenue => b.revenue.cmp(&a.revenue),
+        SortBy::Expenses => b.expenses.cmp(&a.expenses),
+        SortBy::Hours => b.minutes.cmp(&a.minutes),
+        SortBy::Margin => key_f(b.margin).total_cmp(&key_f(a.margin)),
+        SortBy::HourlyRate => b
+            .hourly_rate
+            .unwrap_or(i64::MIN)
+            .cmp(&a.hourly_rate.unwrap_or(i64::MIN)),
+        SortBy::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+    };
+    ord.then(a.contact_id.cmp(&b.contact_id))
 }
 
 /// The sum over every client, with its own margin and rate.
@@ -255,8 +270,188 @@ pub fn total(rows: &[ClientProfit], hourly_cost: i64) -> ClientProfit {
     all
 }
 
+/// How a range of days is read from the monthly and yearly sums: whole years, whole months,
+/// and the days at either end that make up no whole month (read from the entries themselves).
+/// Periods are "2026" and "2026-11"; ranges include both ends.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cover {
+    pub years: Option<(String, String)>,
+    pub months: Vec<(String, String)>,
+    pub days: Vec<(NaiveDate, NaiveDate)>,
+}
+
+fn month_of(d: NaiveDate) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+/// The pieces that make up `from..=to` exactly, with as few rows to read as can be: whole
+/// years first, then whole months, then days.
+pub fn cover(from: NaiveDate, to: NaiveDate) -> Cover {
+    let mut c = Cover::default();
+    if from > to {
+        return c;
+    }
+    let first_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let last_of = |d: NaiveDate| {
+        first_of(d)
+            .checked_add_months(Months::new(1))
+            .and_then(|n| n.pred_opt())
+            .unwrap_or(d)
+    };
+    // The whole months inside: from the first month that starts on or after `from` to the
+    // last that ends on or before `to`.
+    let start = if from.day() == 1 {
+        Some(from)
+    } else {
+        first_of(from).checked_add_months(Months::new(1))
+    };
+    let end = if to == last_of(to) {
+        Some(to)
+    } else {
+        first_of(to).pred_opt()
+    };
+    let (Some(start), Some(end)) = (start, end) else {
+        c.days.push((from, to));
+        return c;
+    };
+    if start > end {
+        c.days.push((from, to));
+        return c;
+    }
+    if from < start {
+        c.days.push((from, start.pred_opt().unwrap_or(start)));
+    }
+    if to > end {
+        c.days.push((end.succ_opt().unwrap_or(end), to));
+    }
+    // The whole years inside the whole months.
+    let first_year = if start.month() == 1 {
+        start.year()
+    } else {
+        start.year() + 1
+    };
+    let last_year = if end.month() == 12 {
+        end.year()
+    } else {
+        end.year() - 1
+    };
+    if first_year > last_year {
+        c.months.push((month_of(start), month_of(end)));
+        return c;
+    }
+    c.years = Some((format!("{first_year:04}"), format!("{last_year:04}")));
+    if start.year() < first_year {
+        c.months
+            .push((month_of(start), format!("{:04}-12", first_year - 1)));
+    }
+    if end.year() > last_year {
+        c.months
+            .push((format!("{:04}-01", last_year + 1), month_of(end)));
+    }
+    c
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_top_rows_are_the_first_rows_of_the_whole_sort() {
+        let rows: Vec<ClientProfit> = (0..200)
+            .map(|i| {
+                let t = Totals {
+                    revenue: (i * 7919) % 1000,
+                    minutes: (i * 31) % 600,
+                    ..Totals::default()
+                };
+                client(i, &format!("c{i}"), &t, 3000, None)
+            })
+            .collect();
+        for by in [SortBy::Profit, SortBy::Hours, SortBy::Margin, SortBy::Name] {
+            let mut all = rows.clone();
+            sort(&mut all, by);
+            for n in [0, 1, 10, 199, 200, 500] {
+                let mut some = rows.clone();
+                top(&mut some, by, n);
+                assert_eq!(some, all[..n.min(200)].to_vec(), "{by:?} {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_range_is_covered_by_whole_years_then_whole_months_then_days() {
+        let c = cover(d("2026-01-01"), d("2026-12-31"));
+        assert_eq!(c.years, Some(("2026".into(), "2026".into())));
+        assert!(c.months.is_empty() && c.days.is_empty());
+
+        let c = cover(d("2026-10-01"), d("2026-12-31"));
+        assert_eq!(c.years, None);
+        assert_eq!(c.months, vec![("2026-10".into(), "2026-12".into())]);
+
+        // The last twelve months: days at both ends, whole months between.
+        let c = cover(d("2025-12-03"), d("2026-12-02"));
+        assert_eq!(c.years, None);
+        assert_eq!(c.months, vec![("2026-01".into(), "2026-11".into())]);
+        assert_eq!(
+            c.days,
+            vec![
+                (d("2025-12-03"), d("2025-12-31")),
+                (d("2026-12-01"), d("2026-12-02"))
+            ]
+        );
+
+        let c = cover(d("2024-11-15"), d("2026-02-28"));
+        assert_eq!(c.years, Some(("2025".into(), "2025".into())));
+        assert_eq!(
+            c.months,
+            vec![
+                ("2024-12".into(), "2024-12".into()),
+                ("2026-01".into(), "2026-02".into())
+            ]
+        );
+        assert_eq!(c.days, vec![(d("2024-11-15"), d("2024-11-30"))]);
+
+        // Inside one month, and a backwards range.
+        let c = cover(d("2026-11-03"), d("2026-11-20"));
+        assert_eq!(c.days, vec![(d("2026-11-03"), d("2026-11-20"))]);
+        assert_eq!(cover(d("2026-11-20"), d("2026-11-03")), Cover::default());
+    }
+
+    #[test]
+    fn every_day_of_a_range_is_covered_once() {
+        let days = |c: &Cover| -> Vec<NaiveDate> {
+            let mut out = Vec::new();
+            let mut push = |a: NaiveDate, b: NaiveDate| {
+                let mut x = a;
+                while x <= b {
+                    out.push(x);
+                    x = x.succ_opt().unwrap();
+                }
+            };
+            if let Some((a, b)) = &c.years {
+                push(d(&format!("{a}-01-01")), d(&format!("{b}-12-31")));
+            }
+            for (a, b) in &c.months {
+                let end = d(&format!("{b}-01"))
+                    .checked_add_months(Months::new(1))
+                    .unwrap();
+                push(d(&format!("{a}-01")), end.pred_opt().unwrap());
+            }
+            for (a, b) in &c.days {
+                push(*a, *b);
+            }
+            out.sort();
+            out
+        };
+        let start = d("2023-12-20");
+        for a in (0..800).step_by(13) {
+            for len in [0u64, 1, 9, 27, 31, 60, 364, 365, 400, 731] {
+                let from = start + chrono::Days::new(a);
+                let to = from + chrono::Days::new(len);
+                let want: Vec<NaiveDate> = (0..=len).map(|i| from + chrono::Days::new(i)).collect();
+                assert_eq!(days(&cover(from, to)), want, "{from}..{to}");
+            }
+        }
+    }
     use super::*;
 
     fn d(s: &str) -> NaiveDate {

@@ -314,6 +314,19 @@ pub fn set_value(conn: &Connection, money: bool, id: i64, value: i64) -> Result<
     Ok(())
 }
 
+/// How much income invoiced on or before `cutoff` is not paid: how many invoices.
+pub fn count_unpaid_by(conn: &Connection, cutoff: NaiveDate) -> Result<usize> {
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM money_entries e INDEXED BY money_entries_unpaid
+               JOIN contacts c ON c.id = e.contact_id
+              WHERE e.kind = 'income' AND e.status = 'invoiced' AND e.on_date <= ?1
+                AND c.archived_at IS NULL",
+        )?
+        .query_row([cutoff], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 /// Income invoiced on or before `cutoff` and not paid, of unarchived contacts, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Unpaid {
@@ -325,16 +338,22 @@ pub struct Unpaid {
     pub memo: Option<String>,
 }
 
-pub fn unpaid_by(conn: &Connection, cutoff: NaiveDate) -> Result<Vec<Unpaid>> {
+/// Income invoiced on or before `cutoff` and not paid, oldest first, at most `limit`.
+pub fn unpaid_by(
+    conn: &Connection,
+    cutoff: NaiveDate,
+    limit: Option<usize>,
+) -> Result<Vec<Unpaid>> {
     let mut stmt = conn.prepare_cached(
         "SELECT e.id, e.contact_id, c.name, e.amount_minor, e.on_date, e.memo
            FROM money_entries e INDEXED BY money_entries_unpaid
            JOIN contacts c ON c.id = e.contact_id
           WHERE e.kind = 'income' AND e.status = 'invoiced' AND e.on_date <= ?1
             AND c.archived_at IS NULL
-          ORDER BY e.on_date, e.id",
+          ORDER BY e.on_date, e.id LIMIT ?2",
     )?;
-    let rows = stmt.query_map([cutoff], |r| {
+    let limit = limit.map_or(-1, |l| l as i64);
+    let rows = stmt.query_map(params![cutoff, limit], |r| {
         Ok(Unpaid {
             id: r.get(0)?,
             contact_id: r.get(1)?,

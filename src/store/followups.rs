@@ -155,6 +155,44 @@ pub fn open_due_by(conn: &Connection, until: NaiveDate) -> Result<Vec<FollowUp>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Open follow-ups of unarchived contacts due from `from` (or any time before) to `to`,
+/// soonest first, at most `limit` of them: read in order from the open index.
+pub fn open_due_in(
+    conn: &Connection,
+    from: Option<NaiveDate>,
+    to: NaiveDate,
+    limit: Option<usize>,
+) -> Result<Vec<FollowUp>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM follow_ups f INDEXED BY follow_ups_open_due
+           JOIN contacts c ON c.id = f.contact_id
+          WHERE f.done_at IS NULL AND f.due_date BETWEEN ?1 AND ?2 AND c.archived_at IS NULL
+          ORDER BY f.due_date, f.due_time IS NULL, f.due_time, f.id LIMIT ?3"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let from = from.map_or_else(|| "0000-01-01".to_string(), |d| d.to_string());
+    let limit = limit.map_or(-1, |l| l as i64);
+    let rows = stmt.query_map(params![from, to, limit], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many open follow-ups of unarchived contacts fall due from `from` to `to`.
+pub fn count_open_due_in(
+    conn: &Connection,
+    from: Option<NaiveDate>,
+    to: NaiveDate,
+) -> Result<usize> {
+    let from = from.map_or_else(|| "0000-01-01".to_string(), |d| d.to_string());
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM follow_ups f INDEXED BY follow_ups_open_due_contact
+               JOIN contacts c ON c.id = f.contact_id
+              WHERE f.done_at IS NULL AND f.due_date BETWEEN ?1 AND ?2 AND c.archived_at IS NULL",
+        )?
+        .query_row(params![from, to], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 /// What a calendar export shows: every open follow-up, and those completed since `since` (a
 /// timestamp), so that a calendar that imported them open sees them finished. Archived
 /// contacts' are left out. One scan of the table: an export, not a hot path.

@@ -83,9 +83,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 17,
         sql: include_str!("migrations/0017_sync_evidence.sql"),
     },
+    Migration {
+        version: 18,
+        sql: include_str!("migrations/0018_money_rollup.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 17;
+pub const LATEST_VERSION: i64 = 18;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

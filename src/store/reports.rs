@@ -4,14 +4,14 @@
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::contacts::parse_col;
 use crate::error::Result;
 use crate::model::deal::{Deal, Stage};
 use crate::model::insights::DealHistory;
-use crate::model::profit::Totals;
+use crate::model::profit::{self, Cover, Totals};
 
 /// All of time, for queries that take a date range.
 pub fn bounds(range: Option<(NaiveDate, NaiveDate)>) -> (String, String) {
@@ -21,40 +21,69 @@ pub fn bounds(range: Option<(NaiveDate, NaiveDate)>) -> (String, String) {
     }
 }
 
-/// Money, time and won deals per contact over a range: three sequential passes (the tables
-/// are read in storage order, NOT INDEXED, which beats a date-index lookup per entry when a
-/// period covers half the rows).
+/// Money, time and won deals per contact over a range, read from the monthly and yearly sums
+/// (`money_rollup`, kept by triggers) for the whole months and years in it, and from the
+/// entries themselves only for the days at either end that make up no whole month.
 pub fn client_totals(
     conn: &Connection,
     range: Option<(NaiveDate, NaiveDate)>,
 ) -> Result<HashMap<i64, Totals>> {
-    let (from, to) = bounds(range);
+    let cover = match range {
+        Some((from, to)) => profit::cover(from, to),
+        None => Cover {
+            years: Some(("0000".into(), "9999".into())),
+            ..Cover::default()
+        },
+    };
     let mut totals: HashMap<i64, Totals> = HashMap::new();
-    let mut stmt = conn.prepare_cached(
+    let mut add = |r: &rusqlite::Row| -> rusqlite::Result<()> {
+        let t = totals.entry(r.get(0)?).or_default();
+        t.revenue += r.get::<_, i64>(1)?;
+        t.paid += r.get::<_, i64>(2)?;
+        t.expenses += r.get::<_, i64>(3)?;
+        t.minutes += r.get::<_, i64>(4)?;
+        Ok(())
+    };
+    let mut rolled = conn.prepare_cached(
+        // (No GROUP BY: the map adds the months up, without a sort.)
+        "SELECT contact_id, revenue, paid, expenses, minutes FROM money_rollup
+          WHERE span = ?1 AND period BETWEEN ?2 AND ?3",
+    )?;
+    let spans = cover
+        .years
+        .iter()
+        .map(|y| ("y", y))
+        .chain(cover.months.iter().map(|m| ("m", m)));
+    for (span, (from, to)) in spans {
+        let mut rows = rolled.query(params![span, from, to])?;
+        while let Some(r) = rows.next()? {
+            add(r)?;
+        }
+    }
+    let mut money = conn.prepare_cached(
         "SELECT contact_id,
                 sum(CASE WHEN kind = 'income' THEN amount_minor ELSE 0 END),
                 sum(CASE WHEN kind = 'income' AND status = 'paid' THEN amount_minor ELSE 0 END),
-                sum(CASE WHEN kind = 'expense' THEN amount_minor ELSE 0 END)
-           FROM money_entries NOT INDEXED WHERE on_date BETWEEN ?1 AND ?2 GROUP BY contact_id",
+                sum(CASE WHEN kind = 'expense' THEN amount_minor ELSE 0 END),
+                0
+           FROM money_entries WHERE on_date BETWEEN ?1 AND ?2 GROUP BY contact_id",
     )?;
-    let mut rows = stmt.query(params![from, to])?;
-    while let Some(r) = rows.next()? {
-        let t = totals.entry(r.get(0)?).or_default();
-        t.revenue = r.get(1)?;
-        t.paid = r.get(2)?;
-        t.expenses = r.get(3)?;
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT contact_id, sum(minutes) FROM time_entries NOT INDEXED
+    let mut time = conn.prepare_cached(
+        "SELECT contact_id, 0, 0, 0, sum(minutes) FROM time_entries
           WHERE on_date BETWEEN ?1 AND ?2 GROUP BY contact_id",
     )?;
-    let mut rows = stmt.query(params![from, to])?;
-    while let Some(r) = rows.next()? {
-        totals.entry(r.get(0)?).or_default().minutes = r.get(1)?;
+    for (from, to) in &cover.days {
+        for stmt in [&mut money, &mut time] {
+            let mut rows = stmt.query(params![from, to])?;
+            while let Some(r) = rows.next()? {
+                add(r)?;
+            }
+        }
     }
+    let (from, to) = bounds(range);
     let mut stmt = conn.prepare_cached(
-        "SELECT contact_id, count(*) FROM deals
-          WHERE stage = 'won' AND substr(closed_at, 1, 10) BETWEEN ?1 AND ?2 GROUP BY contact_id",
+        "SELECT contact_id, count(*) FROM deals INDEXED BY deals_won_closed
+          WHERE stage = 'won' AND closed_at >= ?1 AND closed_at < ?2 || 'T99' GROUP BY contact_id",
     )?;
     let mut rows = stmt.query(params![from, to])?;
     while let Some(r) = rows.next()? {
@@ -62,6 +91,87 @@ pub fn client_totals(
     }
     Ok(totals)
 }
+
+/// The names and last interactions of `ids`, looked up one by one (a report shows a few
+/// thousand of a book that may hold a hundred thousand).
+pub fn names_of(
+    conn: &Connection,
+    ids: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, (String, Option<String>)>> {
+    let mut stmt = conn.prepare_cached("SELECT name, last_note_at FROM contacts WHERE id = ?1")?;
+    let mut out = HashMap::new();
+    for id in ids {
+        if let Some(found) = stmt
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+        {
+            out.insert(id, found);
+        }
+    }
+    Ok(out)
+}
+
+/// The sums behind `tend doctor`'s check of `money_rollup`: each row as kept, and as the
+/// entries make it, wherever the two differ. Empty when they agree.
+pub fn rollup_differences(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!(
+        "WITH made AS ({ROLLUP_SUMS}),
+              kept AS (SELECT span, period, contact_id, revenue, paid, expenses, minutes, entries
+                         FROM money_rollup)
+         SELECT span, period, contact_id FROM (SELECT * FROM made EXCEPT SELECT * FROM kept)
+         UNION
+         SELECT span, period, contact_id FROM (SELECT * FROM kept EXCEPT SELECT * FROM made)
+         ORDER BY 1, 2, 3 LIMIT 20"
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        let (span, period, who): (String, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let whose = if who == 0 {
+            "everyone".to_string()
+        } else {
+            format!("contact #{who}")
+        };
+        let what = if span.eq_ignore_ascii_case("m") {
+            "month"
+        } else {
+            "year"
+        };
+        Ok(format!("the {what} {period} of {whose}"))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Make `money_rollup` again from the entries.
+pub fn rebuild_rollup(conn: &Connection) -> Result<()> {
+    conn.execute("DELETE FROM money_rollup", [])?;
+    conn.execute(
+        &format!(
+            "INSERT INTO money_rollup (span, period, contact_id, revenue, paid, expenses, minutes, entries)
+             {ROLLUP_SUMS}"
+        ),
+        [],
+    )?;
+    Ok(())
+}
+
+/// `money_rollup` as the entries make it (the same as migration 18's first fill).
+const ROLLUP_SUMS: &str = "
+    SELECT s.span AS span,
+           CASE WHEN s.span IN ('m', 'M') THEN substr(e.on_date, 1, 7) ELSE substr(e.on_date, 1, 4) END
+               AS period,
+           e.contact_id * s.one AS contact_id,
+           sum(e.revenue) AS revenue, sum(e.paid) AS paid, sum(e.expenses) AS expenses,
+           sum(e.minutes) AS minutes, count(*) AS entries
+      FROM (SELECT contact_id, on_date,
+                   CASE WHEN kind = 'income' THEN amount_minor ELSE 0 END AS revenue,
+                   CASE WHEN kind = 'income' AND status = 'paid' THEN amount_minor ELSE 0 END AS paid,
+                   CASE WHEN kind = 'expense' THEN amount_minor ELSE 0 END AS expenses,
+                   0 AS minutes
+              FROM money_entries
+            UNION ALL
+            SELECT contact_id, on_date, 0, 0, 0, minutes FROM time_entries) AS e,
+           (SELECT 'm' AS span, 1 AS one UNION ALL SELECT 'y', 1
+            UNION ALL SELECT 'M', 0 UNION ALL SELECT 'Y', 0) AS s
+     GROUP BY 1, 2, 3";
 
 /// What the reports need to know of every contact.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,11 +206,12 @@ pub fn contact_meta(conn: &Connection) -> Result<HashMap<i64, Meta>> {
         .map_err(Into::into)
 }
 
-/// Income billed per month ("2026-11"), for months from `from` (a first of the month) on.
+/// Income billed per month ("2026-11"), for months from `from` (a first of the month) on, from
+/// everyone's monthly sums.
 pub fn revenue_by_month(conn: &Connection, from: NaiveDate) -> Result<Vec<(String, i64)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT substr(on_date, 1, 7) AS month, sum(amount_minor) FROM money_entries
-          WHERE kind = 'income' AND on_date >= ?1 GROUP BY month ORDER BY month",
+        "SELECT period, revenue FROM money_rollup
+          WHERE span = 'M' AND period >= substr(?1, 1, 7) AND revenue <> 0 ORDER BY period",
     )?;
     let rows = stmt.query_map([from], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -194,14 +305,22 @@ pub fn open_deals(conn: &Connection) -> Result<Vec<Deal>> {
         .collect())
 }
 
-/// Leads (unarchived) with no interaction since `before` (a timestamp), oldest first.
-pub fn stale_leads(conn: &Connection, before: &str) -> Result<Vec<(i64, String, Option<String>)>> {
+/// Leads (unarchived) with no interaction since `before` (a timestamp), oldest first, at most
+/// `limit` of them.
+pub fn stale_leads(
+    conn: &Connection,
+    before: &str,
+    limit: Option<usize>,
+) -> Result<Vec<(i64, String, Option<String>)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, last_note_at FROM contacts
+        "SELECT id, name, last_note_at FROM contacts INDEXED BY contacts_quiet_leads
           WHERE status = 'lead' AND archived_at IS NULL AND coalesce(last_note_at, created_at) < ?1
-          ORDER BY coalesce(last_note_at, created_at)",
+          ORDER BY coalesce(last_note_at, created_at) LIMIT ?2",
     )?;
-    let rows = stmt.query_map([before], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let limit = limit.map_or(-1, |l| l as i64);
+    let rows = stmt.query_map(params![before, limit], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -216,18 +335,136 @@ pub struct Identity {
 
 /// Every unarchived contact's id, name, email and phone.
 pub fn identities(conn: &Connection) -> Result<Vec<Identity>> {
+    let mut out = Vec::new();
+    each_identity(conn, |i| out.push(i))?;
+    Ok(out)
+}
+
+/// Every unarchived contact's id, name, email and phone, one at a time (a checkup of a large
+/// book holds none of them).
+pub fn each_identity(conn: &Connection, mut f: impl FnMut(Identity)) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, email, phone FROM contacts WHERE archived_at IS NULL ORDER BY id",
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Identity {
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        f(Identity {
             id: r.get(0)?,
             name: r.get(1)?,
             email: r.get(2)?,
             phone: r.get(3)?,
+        });
+    }
+    Ok(())
+}
+
+/// One contact's identity, archived or not.
+pub fn identity(conn: &Connection, id: i64) -> Result<Option<Identity>> {
+    Ok(conn
+        .prepare_cached("SELECT id, name, email, phone FROM contacts WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(Identity {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                email: r.get(2)?,
+                phone: r.get(3)?,
+            })
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .optional()?)
+}
+
+/// The cheap check of `money_rollup`: everyone's month sums against the entries (one pass
+/// over each table, summed here), and the contacts' month and year sums against everyone's.
+/// Names what differs; empty when all agree. (It cannot see an amount moved from one contact's
+/// row to another's: the full check, `rollup_differences`, can.)
+pub fn rollup_total_problems(conn: &Connection) -> Result<Vec<String>> {
+    use std::collections::BTreeMap;
+    type Sums = [i64; 5];
+    // By month first (a borrowed key per row, no allocation), then months into years.
+    let mut months: HashMap<String, Sums> = HashMap::new();
+    let mut add = |month: &str, v: Sums| match months.get_mut(month) {
+        Some(t) => t.iter_mut().zip(v).for_each(|(a, b)| *a += b),
+        None => {
+            months.insert(month.to_owned(), v);
+        }
+    };
+    let mut stmt = conn.prepare(
+        "SELECT substr(on_date, 1, 7), kind = 'income', status = 'paid', amount_minor
+           FROM money_entries NOT INDEXED",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (income, paid, amount): (bool, Option<bool>, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
+        let v = if income {
+            [amount, if paid == Some(true) { amount } else { 0 }, 0, 0, 1]
+        } else {
+            [0, 0, amount, 0, 1]
+        };
+        add(r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?, v);
+    }
+    let mut stmt =
+        conn.prepare("SELECT substr(on_date, 1, 7), minutes FROM time_entries NOT INDEXED")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        add(
+            r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?,
+            [0, 0, 0, r.get(1)?, 1],
+        );
+    }
+    let mut made: BTreeMap<(char, String), Sums> = BTreeMap::new();
+    for (month, v) in months {
+        let year = made
+            .entry(('Y', month.chars().take(4).collect()))
+            .or_default();
+        year.iter_mut().zip(v).for_each(|(a, b)| *a += b);
+        made.insert(('M', month), v);
+    }
+    let read = |sql: &str| -> Result<BTreeMap<(char, String), Sums>> {
+        let mut stmt = conn.prepare(sql)?;
+        let mut rows = stmt.query([])?;
+        let mut out = BTreeMap::new();
+        while let Some(r) = rows.next()? {
+            let span: String = r.get(0)?;
+            let key = (
+                span.chars().next().unwrap_or('?').to_ascii_uppercase(),
+                r.get(1)?,
+            );
+            out.insert(key, [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?]);
+        }
+        Ok(out)
+    };
+    let everyone = read(
+        "SELECT span, period, revenue, paid, expenses, minutes, entries FROM money_rollup
+          WHERE span IN ('M', 'Y')",
+    )?;
+    let by_contact = read(
+        "SELECT span, period, sum(revenue), sum(paid), sum(expenses), sum(minutes), sum(entries)
+           FROM money_rollup WHERE span IN ('m', 'y') GROUP BY span, period",
+    )?;
+    let mut problems = Vec::new();
+    let name = |(span, period): &(char, String)| {
+        format!("{} {period}", if *span == 'M' { "month" } else { "year" })
+    };
+    let keys: std::collections::BTreeSet<&(char, String)> = made
+        .keys()
+        .chain(everyone.keys())
+        .chain(by_contact.keys())
+        .collect();
+    for key in keys {
+        let [a, b, c] = [&made, &everyone, &by_contact].map(|m| m.get(key).copied());
+        if a != b {
+            problems.push(format!(
+                "the {} sums for everyone differ from the entries",
+                name(key)
+            ));
+        } else if a != c {
+            problems.push(format!(
+                "the {} sums per contact differ from everyone's",
+                name(key)
+            ));
+        }
+    }
+    Ok(problems)
 }
 
 /// `PRAGMA quick_check` and `foreign_key_check`: problems found, empty when sound.

@@ -65,7 +65,7 @@ impl Profit {
         today: chrono::NaiveDate,
         settings: &Settings,
     ) -> Result<ProfitReport> {
-        reports::profit(conn, today, period, sort, settings)
+        reports::profit(conn, today, period, sort, settings, None)
     }
 
     /// Show a freshly worked-out report, keeping the selected client.

@@ -83,7 +83,7 @@ pub struct Review {
 impl Review {
     /// Everything overdue or due today, then every active contact with no next step.
     pub fn start(env: &Env) -> Result<Review> {
-        let ag = agenda::agenda(env.store.conn(), &env.clock, None, &env.settings)?;
+        let ag = agenda::agenda(env.store.conn(), &env.clock, None, None, &env.settings)?;
         let mut items: Vec<Item> = ag
             .overdue
             .into_iter()

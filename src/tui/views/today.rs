@@ -81,7 +81,7 @@ impl Today {
         let conn = env.store.conn();
         let today = env.today();
         let keep = self.selected_row().and_then(Row::key);
-        let ag = agenda::agenda(conn, &env.clock, None, &env.settings)?;
+        let ag = agenda::agenda(conn, &env.clock, None, None, &env.settings)?;
         let mut rows = Vec::new();
         let sections: [(&str, &Vec<FollowUp>); 3] = [
             ("Overdue", &ag.overdue),
