@@ -82,13 +82,16 @@ pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
     if !ag.chase_payment.is_empty() {
         out.push_str(&format!(
             "\n{}\n",
-            s.heading(&format!("Chase payment ({})", ag.chase_payment_total))
+            s.heading(&format!(
+                "Chase payment ({})",
+                agenda::shown_total(ag.chase_payment_total)
+            ))
         ));
         for u in &ag.chase_payment {
             out.push_str(&format!("  {}\n", chase_line(u, &settings, today, s)));
         }
-        let hidden = ag.chase_payment_total - ag.chase_payment.len();
-        if hidden > 0 {
+        if ag.chase_payment_total > ag.chase_payment.len() {
+            let hidden = agenda::shown_more(ag.chase_payment_total, ag.chase_payment.len());
             out.push_str(&s.dim(&format!("  … and {hidden} more: tend today --all\n")));
         }
         out.push_str(&s.dim("  When it comes in: tend paid i#N\n"));
@@ -96,7 +99,10 @@ pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
     if ag.no_next_step_total > 0 {
         out.push_str(&format!(
             "\n{}\n",
-            s.heading(&format!("No next step ({})", ag.no_next_step_total))
+            s.heading(&format!(
+                "No next step ({})",
+                agenda::shown_total(ag.no_next_step_total)
+            ))
         ));
         for n in &ag.no_next_step {
             let last = last_contact(n.last_note_at.as_deref(), today, ctx.clock.offset());
@@ -107,8 +113,8 @@ pub fn run(a: TodayArgs, ctx: &mut Ctx) -> Result<String> {
                 s.dim(&format!("({}, last contact {last})", n.status))
             ));
         }
-        let hidden = ag.no_next_step_total - ag.no_next_step.len();
-        if hidden > 0 {
+        if ag.no_next_step_total > ag.no_next_step.len() {
+            let hidden = agenda::shown_more(ag.no_next_step_total, ag.no_next_step.len());
             out.push_str(&s.dim(&format!(
                 "  … and {hidden} more: tend today --all, or tend list --no-next-step\n"
             )));
@@ -128,7 +134,8 @@ fn section(out: &mut String, title: &str, items: &[FollowUp], total: usize, ctx:
     let today = ctx.clock.today();
     out.push_str(&format!(
         "\n{}\n",
-        ctx.style.heading(&format!("{title} ({total})"))
+        ctx.style
+            .heading(&format!("{title} ({})", agenda::shown_total(total)))
     ));
     for f in items {
         out.push_str(&format!(
@@ -139,7 +146,7 @@ fn section(out: &mut String, title: &str, items: &[FollowUp], total: usize, ctx:
     if total > items.len() {
         out.push_str(&ctx.style.dim(&format!(
             "  … and {} more: tend today --all\n",
-            total - items.len()
+            agenda::shown_more(total, items.len())
         )));
     }
 }

@@ -15,18 +15,42 @@ use crate::store::{entries, followups};
 /// How far ahead "coming up" looks.
 pub const DAYS_AHEAD: u64 = 7;
 
+/// A list cut short is counted no further than this: Today's work stays the same however
+/// large the book, and "1000+" says all a person needs. A total of `COUNT_CAP` means that
+/// many or more.
+pub const COUNT_CAP: usize = 1000;
+
+/// A total as Today shows it: "1000+" at the cap.
+pub fn shown_total(n: usize) -> String {
+    if n >= COUNT_CAP {
+        format!("{COUNT_CAP}+")
+    } else {
+        n.to_string()
+    }
+}
+
+/// How many of `total` are not among the `shown`: "985+" when the total is at the cap.
+pub fn shown_more(total: usize, shown: usize) -> String {
+    let more = total.saturating_sub(shown);
+    if total >= COUNT_CAP {
+        format!("{more}+")
+    } else {
+        more.to_string()
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Agenda {
     pub today: NaiveDate,
     pub overdue: Vec<FollowUp>,
     pub due_today: Vec<FollowUp>,
     pub upcoming: Vec<FollowUp>,
-    /// How many each of the three holds in all, when they were cut short.
+    /// How many each of the three holds in all, when they were cut short (up to `COUNT_CAP`).
     pub overdue_total: usize,
     pub due_today_total: usize,
     pub upcoming_total: usize,
     pub no_next_step: Vec<Neglected>,
-    /// All of them, when `no_next_step` was cut short.
+    /// All of them, when `no_next_step` was cut short (up to `COUNT_CAP`).
     pub no_next_step_total: usize,
     /// Quiet for longer than their cadence, and no follow-up planned before it ran out.
     pub due_touch: Vec<DueTouch>,
@@ -66,7 +90,9 @@ pub fn agenda(
     let section = |from: Option<NaiveDate>, to: NaiveDate| -> Result<(Vec<FollowUp>, usize)> {
         let items = followups::open_due_in(conn, from, to, section_limit)?;
         let total = match section_limit {
-            Some(limit) if items.len() >= limit => followups::count_open_due_in(conn, from, to)?,
+            Some(limit) if items.len() >= limit => {
+                followups::count_open_due_in(conn, from, to, Some(COUNT_CAP))?
+            }
             _ => items.len(),
         };
         Ok((items, total))
@@ -76,12 +102,16 @@ pub fn agenda(
     let (upcoming, upcoming_total) = section(today.succ_opt(), until)?;
     let chase_payment = entries::unpaid_by(conn, chase_by, section_limit)?;
     let chase_payment_total = match section_limit {
-        Some(limit) if chase_payment.len() >= limit => entries::count_unpaid_by(conn, chase_by)?,
+        Some(limit) if chase_payment.len() >= limit => {
+            entries::count_unpaid_by(conn, chase_by, Some(COUNT_CAP))?
+        }
         _ => chase_payment.len(),
     };
     let no_next_step = contacts::without_next_step(conn, neglected_limit)?;
     let total = match neglected_limit {
-        Some(limit) if no_next_step.len() >= limit => contacts::count_without_next_step(conn)?,
+        Some(limit) if no_next_step.len() >= limit => {
+            contacts::count_without_next_step(conn, Some(COUNT_CAP))?
+        }
         _ => no_next_step.len(),
     };
     Ok(Agenda {
@@ -199,4 +229,18 @@ pub fn touch_of(
         due,
         due_now,
     }))
+}
+
+#[cfg(test)]
+mod count_tests {
+    use super::*;
+
+    #[test]
+    fn a_count_at_the_cap_says_so() {
+        assert_eq!(shown_total(999), "999");
+        assert_eq!(shown_total(COUNT_CAP), "1000+");
+        assert_eq!(shown_more(40, 25), "15");
+        assert_eq!(shown_more(COUNT_CAP, 25), "975+");
+        assert_eq!(shown_more(3, 25), "0");
+    }
 }

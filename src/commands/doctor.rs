@@ -78,7 +78,7 @@ pub fn checkup(
     let no_next_step_total = if no_next_step.len() < LISTED {
         no_next_step.len()
     } else {
-        contacts::count_without_next_step(conn)?
+        contacts::count_without_next_step(conn, None)?
     };
     let stale_leads = reports::stale_leads(conn, &before, Some(LISTED))?;
     let stale_leads_total = if stale_leads.len() < LISTED {

@@ -760,11 +760,14 @@ pub fn restore(conn: &Connection, before: &Contact, mark: i64, now: &str) -> Res
     Ok(())
 }
 
-pub fn count_without_next_step(conn: &Connection) -> Result<usize> {
+/// How many active contacts have no next step, counting no further than `cap`.
+pub fn count_without_next_step(conn: &Connection, cap: Option<usize>) -> Result<usize> {
     let sql = format!(
-        "SELECT count(*) FROM contacts c INDEXED BY contacts_no_next_step WHERE {NO_NEXT_STEP}"
+        "SELECT count(*) FROM (SELECT 1 FROM contacts c INDEXED BY contacts_no_next_step
+          WHERE {NO_NEXT_STEP} LIMIT ?1)"
     );
-    let n: i64 = conn.prepare_cached(&sql)?.query_row([], |r| r.get(0))?;
+    let cap = cap.map_or(-1, |c| c as i64);
+    let n: i64 = conn.prepare_cached(&sql)?.query_row([cap], |r| r.get(0))?;
     Ok(n as usize)
 }
 

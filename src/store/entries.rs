@@ -314,16 +314,17 @@ pub fn set_value(conn: &Connection, money: bool, id: i64, value: i64) -> Result<
     Ok(())
 }
 
-/// How much income invoiced on or before `cutoff` is not paid: how many invoices.
-pub fn count_unpaid_by(conn: &Connection, cutoff: NaiveDate) -> Result<usize> {
+/// How many invoices dated on or before `cutoff` are not paid, counting no further than `cap`.
+pub fn count_unpaid_by(conn: &Connection, cutoff: NaiveDate, cap: Option<usize>) -> Result<usize> {
+    let cap = cap.map_or(-1, |c| c as i64);
     let n: i64 = conn
         .prepare_cached(
-            "SELECT count(*) FROM money_entries e INDEXED BY money_entries_unpaid
+            "SELECT count(*) FROM (SELECT 1 FROM money_entries e INDEXED BY money_entries_unpaid
                JOIN contacts c ON c.id = e.contact_id
               WHERE e.kind = 'income' AND e.status = 'invoiced' AND e.on_date <= ?1
-                AND c.archived_at IS NULL",
+                AND c.archived_at IS NULL LIMIT ?2)",
         )?
-        .query_row([cutoff], |r| r.get(0))?;
+        .query_row(params![cutoff, cap], |r| r.get(0))?;
     Ok(usize::try_from(n).unwrap_or(0))
 }
 

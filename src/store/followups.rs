@@ -176,20 +176,24 @@ pub fn open_due_in(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// How many open follow-ups of unarchived contacts fall due from `from` to `to`.
+/// How many open follow-ups of unarchived contacts fall due from `from` to `to`, counting no
+/// further than `cap`.
 pub fn count_open_due_in(
     conn: &Connection,
     from: Option<NaiveDate>,
     to: NaiveDate,
+    cap: Option<usize>,
 ) -> Result<usize> {
     let from = from.map_or_else(|| "0000-01-01".to_string(), |d| d.to_string());
+    let cap = cap.map_or(-1, |c| c as i64);
     let n: i64 = conn
         .prepare_cached(
-            "SELECT count(*) FROM follow_ups f INDEXED BY follow_ups_open_due_contact
+            "SELECT count(*) FROM (SELECT 1 FROM follow_ups f INDEXED BY follow_ups_open_due_contact
                JOIN contacts c ON c.id = f.contact_id
-              WHERE f.done_at IS NULL AND f.due_date BETWEEN ?1 AND ?2 AND c.archived_at IS NULL",
+              WHERE f.done_at IS NULL AND f.due_date BETWEEN ?1 AND ?2 AND c.archived_at IS NULL
+              LIMIT ?3)",
         )?
-        .query_row(params![from, to], |r| r.get(0))?;
+        .query_row(params![from, to, cap], |r| r.get(0))?;
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
