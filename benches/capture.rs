@@ -119,5 +119,40 @@ fn status(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, design_scale, status);
+/// `tend note` against its floor (DESIGN.md: within 1.3x): a bare `sqlite3` inserting the same
+/// note with `synchronous=FULL` into the same seeded database (so the same indexes and
+/// triggers run), one process per note. Skipped when there is no sqlite3 to compare.
+fn capture_floor(c: &mut Criterion) {
+    use std::process::{Command, Stdio};
+    if Command::new("sqlite3").arg("-version").output().is_err() {
+        eprintln!("no sqlite3 on this machine: the capture comparison is skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded(dir.path());
+    let name = contact_name(&db, 4_321);
+    let insert = "PRAGMA synchronous = FULL;
+        INSERT INTO notes (uid, contact_id, kind, body, at, created_at)
+        VALUES (lower(hex(randomblob(16))), 4321, 'note', 'called about the spring order',
+                '2026-11-23T10:00:00Z', '2026-11-23T10:00:00Z');";
+    let mut g = c.benchmark_group("capture floor");
+    g.sample_size(60);
+    g.bench_function("sqlite3 insert, synchronous=FULL", |b| {
+        b.iter(|| {
+            let ok = Command::new("sqlite3")
+                .arg(&db)
+                .arg(insert)
+                .stdout(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        })
+    });
+    g.bench_function("tend note", |b| {
+        b.iter(|| tend(&db, &["note", &name, "called about the spring order"]))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, design_scale, status, capture_floor);
 criterion_main!(benches);

@@ -504,8 +504,11 @@ pub fn fill(store: &mut Store, clock: &Clock) -> Result<()> {
             // Everyone started as a lead and moved on to where they are now: leads lately,
             // the others months or years ago, so Insights' conversion and days in each status
             // tell the same story as the Clients tab.
+            // A few of those who moved on did so lately, so this quarter has new clients.
             let age = if *status == Status::Lead {
                 35 + (i as i64 % 30)
+            } else if i % 5 == 1 {
+                40 + (i as i64 % 10)
             } else {
                 120 + (i as i64 * 37) % 600
             };

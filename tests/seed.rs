@@ -103,5 +103,10 @@ fn the_demos_funnel_agrees_with_its_clients() {
     let mut store = Store::open(&env.db).unwrap();
     tend::demo::fill(&mut store, &Clock::parse(common::NOW).unwrap()).unwrap();
     drop(store);
-    assert_believable(&env.json(&["report", "funnel", "--json"]), "demo");
+    let funnel = env.json(&["report", "funnel", "--json"]);
+    assert_believable(&funnel, "demo");
+    assert!(
+        funnel["new_clients_this_quarter"].as_i64().unwrap() > 0,
+        "{funnel:#}"
+    );
 }
