@@ -164,7 +164,7 @@ pub fn open_due_in(
     limit: Option<usize>,
 ) -> Result<Vec<FollowUp>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM follow_ups f INDEXED BY follow_ups_open_due
+        "SELECT {COLUMNS} FROM follow_ups f INDEXED BY follow_ups_open_order
            JOIN contacts c ON c.id = f.contact_id
           WHERE f.done_at IS NULL AND f.due_date BETWEEN ?1 AND ?2 AND c.archived_at IS NULL
           ORDER BY f.due_date, f.due_time IS NULL, f.due_time, f.id LIMIT ?3"

@@ -87,9 +87,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 18,
         sql: include_str!("migrations/0018_money_rollup.sql"),
     },
+    Migration {
+        version: 19,
+        sql: include_str!("migrations/0019_follow_ups_open_order.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 18;
+pub const LATEST_VERSION: i64 = 19;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);
