@@ -29,6 +29,19 @@ pub fn shown_total(n: usize) -> String {
     }
 }
 
+/// How many a list read with `limit` holds in all: its length when it came back short of the
+/// limit, else what `count` says (only then is it counted).
+pub(crate) fn total_of(
+    len: usize,
+    limit: Option<usize>,
+    count: impl FnOnce() -> Result<usize>,
+) -> Result<usize> {
+    match limit {
+        Some(limit) if len >= limit => count(),
+        _ => Ok(len),
+    }
+}
+
 /// How many of `total` are not among the `shown`: "985+" when the total is at the cap.
 pub fn shown_more(total: usize, shown: usize) -> String {
     let more = total.saturating_sub(shown);
@@ -89,31 +102,22 @@ pub fn agenda(
         .unwrap_or(today);
     let section = |from: Option<NaiveDate>, to: NaiveDate| -> Result<(Vec<FollowUp>, usize)> {
         let items = followups::open_due_in(conn, from, to, section_limit)?;
-        let total = match section_limit {
-            Some(limit) if items.len() >= limit => {
-                followups::count_open_due_in(conn, from, to, Some(COUNT_CAP))?
-            }
-            _ => items.len(),
-        };
+        let total = total_of(items.len(), section_limit, || {
+            followups::count_open_due_in(conn, from, to, Some(COUNT_CAP))
+        })?;
         Ok((items, total))
     };
     let (overdue, overdue_total) = section(None, today.pred_opt().unwrap_or(today))?;
     let (due_today, due_today_total) = section(Some(today), today)?;
     let (upcoming, upcoming_total) = section(today.succ_opt(), until)?;
     let chase_payment = entries::unpaid_by(conn, chase_by, section_limit)?;
-    let chase_payment_total = match section_limit {
-        Some(limit) if chase_payment.len() >= limit => {
-            entries::count_unpaid_by(conn, chase_by, Some(COUNT_CAP))?
-        }
-        _ => chase_payment.len(),
-    };
+    let chase_payment_total = total_of(chase_payment.len(), section_limit, || {
+        entries::count_unpaid_by(conn, chase_by, Some(COUNT_CAP))
+    })?;
     let no_next_step = contacts::without_next_step(conn, neglected_limit)?;
-    let total = match neglected_limit {
-        Some(limit) if no_next_step.len() >= limit => {
-            contacts::count_without_next_step(conn, Some(COUNT_CAP))?
-        }
-        _ => no_next_step.len(),
-    };
+    let total = total_of(no_next_step.len(), neglected_limit, || {
+        contacts::count_without_next_step(conn, Some(COUNT_CAP))
+    })?;
     Ok(Agenda {
         today,
         overdue,

@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::clock::Clock;
+use crate::commands::agenda::total_of;
 use crate::commands::undo::Undo;
 use crate::error::{Error, Result};
 use crate::model::Deal;
@@ -75,17 +76,13 @@ pub fn checkup(
     let today = clock.today();
     let before = quiet_since(clock, stale_after_days);
     let no_next_step = contacts::without_next_step(conn, Some(LISTED))?;
-    let no_next_step_total = if no_next_step.len() < LISTED {
-        no_next_step.len()
-    } else {
-        contacts::count_without_next_step(conn, None)?
-    };
+    let no_next_step_total = total_of(no_next_step.len(), Some(LISTED), || {
+        contacts::count_without_next_step(conn, None)
+    })?;
     let stale_leads = reports::stale_leads(conn, &before, Some(LISTED))?;
-    let stale_leads_total = if stale_leads.len() < LISTED {
-        stale_leads.len()
-    } else {
-        usize::try_from(reports::hygiene_counts(conn, &before, today)?.0).unwrap_or(0)
-    };
+    let stale_leads_total = total_of(stale_leads.len(), Some(LISTED), || {
+        Ok(usize::try_from(reports::hygiene_counts(conn, &before, today)?.0).unwrap_or(0))
+    })?;
     let mut sums = reports::rollup_total_problems(conn)?;
     if full && sums.is_empty() {
         sums = reports::rollup_differences(conn)?;

@@ -333,13 +333,6 @@ pub struct Identity {
     pub phone: Option<String>,
 }
 
-/// Every unarchived contact's id, name, email and phone.
-pub fn identities(conn: &Connection) -> Result<Vec<Identity>> {
-    let mut out = Vec::new();
-    each_identity(conn, |i| out.push(i))?;
-    Ok(out)
-}
-
 /// Every unarchived contact's id, name, email and phone, one at a time (a checkup of a large
 /// book holds none of them).
 pub fn each_identity(conn: &Connection, mut f: impl FnMut(Identity)) -> Result<()> {
