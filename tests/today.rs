@@ -205,3 +205,57 @@ fn in_the_app_d_on_an_invoice_to_chase_marks_it_paid_and_u_takes_it_back() {
     keys(&mut app, "u");
     assert_shows(&screen_at(&mut app, 80, 24), &["Chase payment (1)"]);
 }
+
+/// Long sections are counted from their indexes, less archived contacts' follow-ups and
+/// invoices: the counts must be what the whole lists (`--json`) hold.
+#[test]
+fn long_sections_count_what_the_whole_lists_hold_without_archived_contacts() {
+    let env = Env::new();
+    env.ok(&[
+        "dev",
+        "seed",
+        "--contacts",
+        "300",
+        "--notes",
+        "300",
+        "--follow-ups",
+        "900",
+        "--deals",
+        "30",
+        "--entries",
+        "900",
+    ]);
+    let before = env.json(&["today", "--json"]);
+    // Archive the contacts of the first few overdue follow-ups and invoices to chase.
+    let mut archived = std::collections::BTreeSet::new();
+    for section in ["overdue", "upcoming", "chase_payment"] {
+        for item in before[section].as_array().unwrap().iter().take(4) {
+            archived.insert(item["contact_id"].as_i64().unwrap());
+        }
+    }
+    for id in &archived {
+        env.ok(&["archive", &format!("#{id}")]);
+    }
+    let after = env.json(&["today", "--json"]);
+    let text = env.ok(&["today"]);
+    for (section, heading) in [
+        ("overdue", "Overdue"),
+        ("due_today", "Due today"),
+        ("upcoming", "Coming up (next 7 days)"),
+        ("chase_payment", "Chase payment"),
+    ] {
+        let n = after[section].as_array().unwrap().len();
+        assert!(
+            text.contains(&format!("{heading} ({n})")),
+            "{heading}: the whole list holds {n}\n{text}"
+        );
+    }
+    assert!(
+        after["overdue"].as_array().unwrap().len() < before["overdue"].as_array().unwrap().len(),
+        "archived contacts' follow-ups left the list"
+    );
+    assert!(
+        text.contains("… and"),
+        "the sections were cut short: {text}"
+    );
+}

@@ -1,5 +1,6 @@
-//! Search: contacts by fuzzy name or by what their details contain, notes by full text (or
-//! by substring for CJK, which has no spaces to split at), newest first, and follow-ups.
+//! Search: contacts by the words of their name or by what their details contain, notes by
+//! full text (or by substring for CJK, which has no spaces to split at), newest first, and
+//! follow-ups; a fuzzy match of names when nothing else matches.
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -26,11 +27,15 @@ pub struct ContactHit {
     pub matched: String,
 }
 
+/// Contacts whose name has words starting with the query's (from the index of names), then
+/// those whose details hold it; notes; follow-ups. Only when all of that finds nothing are
+/// all names matched fuzzily, for a typo ("alsmth"): reading every name is the one part of a
+/// search that grows with the book, so it runs only when nothing else answered.
 pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Found> {
     let q = query.trim();
-    let hits = find::fuzzy(q, &contacts::all_names(conn)?);
-    let mut hits: Vec<ContactHit> = find::with_details(conn, hits, limit)?
+    let mut hits: Vec<ContactHit> = contacts::prefix(conn, q)?
         .into_iter()
+        .take(limit)
         .map(|contact| ContactHit {
             contact,
             matched: "name".into(),
@@ -42,9 +47,21 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Found> {
         }
     }
     hits.truncate(limit);
+    let notes = notes::search(conn, q, limit)?;
+    let follow_ups = crate::store::followups::containing(conn, q, limit)?;
+    if hits.is_empty() && notes.is_empty() && follow_ups.is_empty() {
+        let fuzzy = find::fuzzy_names(conn, q)?;
+        hits = find::with_details(conn, fuzzy, limit)?
+            .into_iter()
+            .map(|contact| ContactHit {
+                contact,
+                matched: "name".into(),
+            })
+            .collect();
+    }
     Ok(Found {
         contacts: hits,
-        notes: notes::search(conn, q, limit)?,
-        follow_ups: crate::store::followups::containing(conn, q, limit)?,
+        notes,
+        follow_ups,
     })
 }

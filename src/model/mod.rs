@@ -14,6 +14,7 @@ pub mod profit;
 pub mod recipe;
 pub mod sync;
 pub mod text;
+pub mod words;
 
 pub use contact::{Contact, ContactKind, ContactRow, Status};
 pub use deal::{Deal, Stage};

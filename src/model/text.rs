@@ -1,7 +1,6 @@
 //! Text that is safe to print: control characters and terminal escape sequences are shown in
 //! caret notation (`^[`) rather than sent to the terminal raw.
 
-/// One line for a listing: newlines and tabs become spaces, other controls are made visible.
 /// "1 note", "3 notes": a count and its noun, which takes an s unless there is one.
 pub fn count(n: impl Into<i64>, noun: &str) -> String {
     let n = n.into();
@@ -12,6 +11,7 @@ pub fn count(n: impl Into<i64>, noun: &str) -> String {
     }
 }
 
+/// One line for a listing: newlines and tabs become spaces, other controls are made visible.
 pub fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

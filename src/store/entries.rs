@@ -316,16 +316,25 @@ pub fn set_value(conn: &Connection, money: bool, id: i64, value: i64) -> Result<
 
 /// How many invoices dated on or before `cutoff` are not paid, counting no further than `cap`.
 pub fn count_unpaid_by(conn: &Connection, cutoff: NaiveDate, cap: Option<usize>) -> Result<usize> {
-    let cap = cap.map_or(-1, |c| c as i64);
-    let n: i64 = conn
+    // From the index alone, less archived contacts' (as `followups::count_open_due_in`).
+    let archived: i64 = conn
         .prepare_cached(
-            "SELECT count(*) FROM (SELECT 1 FROM money_entries e INDEXED BY money_entries_unpaid
-               JOIN contacts c ON c.id = e.contact_id
-              WHERE e.kind = 'income' AND e.status = 'invoiced' AND e.on_date <= ?1
-                AND c.archived_at IS NULL LIMIT ?2)",
+            "SELECT count(*) FROM contacts c INDEXED BY contacts_archived
+               CROSS JOIN money_entries e INDEXED BY money_entries_contact
+                 ON e.contact_id = c.id AND e.on_date <= ?1
+              WHERE c.archived_at IS NOT NULL AND e.kind = 'income' AND e.status = 'invoiced'",
         )?
-        .query_row(params![cutoff, cap], |r| r.get(0))?;
-    Ok(usize::try_from(n).unwrap_or(0))
+        .query_row(params![cutoff], |r| r.get(0))?;
+    let all: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM (SELECT 1 FROM money_entries INDEXED BY money_entries_unpaid
+              WHERE kind = 'income' AND status = 'invoiced' AND on_date <= ?1 LIMIT ?2)",
+        )?
+        .query_row(
+            params![cutoff, cap.map_or(-1, |c| c as i64 + archived)],
+            |r| r.get(0),
+        )?;
+    Ok(super::followups::within(all - archived, cap))
 }
 
 /// Income invoiced on or before `cutoff` and not paid, of unarchived contacts, oldest first.

@@ -185,16 +185,32 @@ pub fn count_open_due_in(
     cap: Option<usize>,
 ) -> Result<usize> {
     let from = from.map_or_else(|| "0000-01-01".to_string(), |d| d.to_string());
-    let cap = cap.map_or(-1, |c| c as i64);
-    let n: i64 = conn
+    // Counted from the index alone, less those of archived contacts (few, and found from
+    // their own index): checking each follow-up's contact cost a lookup per row counted.
+    let archived: i64 = conn
         .prepare_cached(
-            "SELECT count(*) FROM (SELECT 1 FROM follow_ups f INDEXED BY follow_ups_open_due_contact
-               JOIN contacts c ON c.id = f.contact_id
-              WHERE f.done_at IS NULL AND f.due_date BETWEEN ?1 AND ?2 AND c.archived_at IS NULL
-              LIMIT ?3)",
+            "SELECT count(*) FROM contacts c INDEXED BY contacts_archived
+               CROSS JOIN follow_ups f INDEXED BY follow_ups_open_contact
+                 ON f.contact_id = c.id AND f.done_at IS NULL AND f.due_date BETWEEN ?1 AND ?2
+              WHERE c.archived_at IS NOT NULL",
         )?
-        .query_row(params![from, to, cap], |r| r.get(0))?;
-    Ok(usize::try_from(n).unwrap_or(0))
+        .query_row(params![from, to], |r| r.get(0))?;
+    let all: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM (SELECT 1 FROM follow_ups INDEXED BY follow_ups_open_due_contact
+              WHERE done_at IS NULL AND due_date BETWEEN ?1 AND ?2 LIMIT ?3)",
+        )?
+        .query_row(
+            params![from, to, cap.map_or(-1, |c| c as i64 + archived)],
+            |r| r.get(0),
+        )?;
+    Ok(within(all - archived, cap))
+}
+
+/// `n` (never below 0), no more than `cap`.
+pub(super) fn within(n: i64, cap: Option<usize>) -> usize {
+    let n = usize::try_from(n).unwrap_or(0);
+    cap.map_or(n, |c| n.min(c))
 }
 
 /// What a calendar export shows: every open follow-up, and those completed since `since` (a
@@ -310,12 +326,35 @@ pub fn set_repeat(
 /// `tend search` shows besides notes. A substring that no index serves: ~20,000 short rows.
 pub fn containing(conn: &Connection, q: &str, limit: usize) -> Result<Vec<FollowUp>> {
     let pattern = format!("%{}%", super::like_escape(q.trim()));
+    // The newest first: a common word ("send") is found among them without sorting the tens of
+    // thousands of follow-ups that hold it.
     let sql = format!(
         "SELECT {COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
-          WHERE f.text LIKE ?1 ESCAPE '\\'
+          WHERE f.id IN (SELECT id FROM follow_ups INDEXED BY follow_ups_search_order
+                          ORDER BY done_at IS NOT NULL, due_date DESC, id DESC LIMIT ?3)
+            AND f.text LIKE ?1 ESCAPE '\\'
           ORDER BY f.done_at IS NOT NULL, f.due_date DESC, f.id DESC LIMIT ?2"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![pattern, limit as i64], from_row)?;
+    let rows = stmt.query_map(params![pattern, limit as i64, NEWEST_READ], from_row)?;
+    let newest: Vec<FollowUp> = rows.collect::<rusqlite::Result<_>>()?;
+    if newest.len() >= limit {
+        return Ok(newest);
+    }
+    // Fewer among the newest, so few in all: the trigram index names the follow-ups that may
+    // hold the text (it reads the pattern unescaped, which only widens it), and the exact LIKE
+    // runs on those alone.
+    let wide = format!("%{}%", q.trim());
+    let sql = format!(
+        "SELECT {COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+          WHERE f.id IN (SELECT rowid FROM follow_ups_text WHERE text LIKE ?3)
+            AND f.text LIKE ?1 ESCAPE '\\'
+          ORDER BY f.done_at IS NOT NULL, f.due_date DESC, f.id DESC LIMIT ?2"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![pattern, limit as i64, wide], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// How many of the newest follow-ups search reads before it asks the trigram index.
+const NEWEST_READ: i64 = 2000;

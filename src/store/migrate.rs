@@ -91,9 +91,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 19,
         sql: include_str!("migrations/0019_follow_ups_open_order.sql"),
     },
+    Migration {
+        version: 20,
+        sql: include_str!("migrations/0020_substring_search.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 19;
+pub const LATEST_VERSION: i64 = 20;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

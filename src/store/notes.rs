@@ -57,6 +57,12 @@ pub fn count_for(conn: &Connection, contact_id: i64) -> Result<i64> {
     )?)
 }
 
+/// How many of the newest notes search reads and matches itself before it asks the full-text
+/// index. A common word is found among them (a tenth of all notes say "quote"), and the index
+/// would hand over every one of its matches to be sorted by date; a rare word is not, and then
+/// the index's matches are few.
+const NEWEST_READ: i64 = 2000;
+
 /// Notes matching every word of `query` (prefixes count), newest first.
 pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Note>> {
     if query.chars().any(is_cjk) {
@@ -65,16 +71,52 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Note>>
     let Some(fts) = fts_query(query) else {
         return Ok(Vec::new());
     };
-    // Walk notes newest first and keep those in the match set: stops after `limit` hits
-    // instead of sorting every match (a common word matches tens of thousands of notes).
+    let prefixes = crate::model::words::words(query);
+    let (newest, complete) = newest_matching(conn, &prefixes, limit)?;
+    if newest.len() >= limit || complete {
+        return Ok(newest);
+    }
+    // Fewer than `limit` among the newest: the index's matches are few, so sort them all.
     let mut stmt = conn.prepare_cached(
         "SELECT n.id, n.uid, n.contact_id, c.name, n.kind, n.body, n.at
-           FROM notes n INDEXED BY notes_at JOIN contacts c ON c.id = n.contact_id
-          WHERE n.id IN (SELECT rowid FROM notes_fts WHERE notes_fts MATCH ?1)
+           FROM notes_fts CROSS JOIN notes n ON n.id = notes_fts.rowid
+                JOIN contacts c ON c.id = n.contact_id
+          WHERE notes_fts MATCH ?1
           ORDER BY n.at DESC, n.id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![fts, limit as i64], note_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The newest notes (up to `limit`) among the `NEWEST_READ` newest that have every prefix, and
+/// whether those were all the notes there are.
+fn newest_matching(
+    conn: &Connection,
+    prefixes: &[String],
+    limit: usize,
+) -> Result<(Vec<Note>, bool)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT n.id, n.uid, n.contact_id, '', n.kind, n.body, n.at
+           FROM notes n INDEXED BY notes_at ORDER BY n.at DESC, n.id DESC LIMIT ?1",
+    )?;
+    let mut rows = stmt.query([NEWEST_READ])?;
+    let mut read = 0;
+    let mut found: Vec<Note> = Vec::new();
+    while let Some(r) = rows.next()? {
+        read += 1;
+        let body: String = r.get(5)?;
+        if crate::model::words::has_every_prefix(&body, prefixes) {
+            found.push(note_from_row(r)?);
+            if found.len() >= limit {
+                break;
+            }
+        }
+    }
+    let mut name = conn.prepare_cached("SELECT name FROM contacts WHERE id = ?1")?;
+    for n in &mut found {
+        n.contact = name.query_row([n.contact_id], |r| r.get(0))?;
+    }
+    Ok((found, read < NEWEST_READ))
 }
 
 /// Quote each word so FTS5 reads what a person typed as words, never as query syntax.

@@ -481,19 +481,41 @@ pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
     Ok(problems)
 }
 
-/// The full-text indexes (of notes, of contact names) and what each indexes.
-const SEARCH_INDEXES: [(&str, &str); 2] =
-    [("notes_fts", "notes"), ("contact_names", "contact names")];
+/// The full-text indexes that read what they index from its own table (notes, contact names,
+/// follow-ups' text), and what each indexes.
+const SEARCH_INDEXES: [(&str, &str); 3] = [
+    ("notes_fts", "notes"),
+    ("contact_names", "contact names"),
+    ("follow_ups_text", "follow-ups"),
+];
+
+/// The trigram index of contacts' details keeps its own copy of their text (see migration 20).
+/// How many rows of it differ from the contacts' details now (either way round).
+const DETAILS_OUT_OF_STEP: &str = "SELECT
+    (SELECT count(*) FROM (SELECT rowid, vals FROM contact_details
+                           EXCEPT SELECT id, vals FROM contact_detail_text WHERE vals IS NOT NULL))
+  + (SELECT count(*) FROM (SELECT id, vals FROM contact_detail_text WHERE vals IS NOT NULL
+                           EXCEPT SELECT rowid, vals FROM contact_details))";
 
 /// Full-text indexes that no longer match what they index (search would miss or mis-find):
-/// FTS5's own check, which `quick_check` does not do. Empty when all are in step.
+/// FTS5's own check, which `quick_check` does not do, and the details' copy against the
+/// contacts. Empty when all are in step.
 pub fn search_index_problems(conn: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();
-    for (table, what) in SEARCH_INDEXES {
+    for (table, what) in SEARCH_INDEXES
+        .iter()
+        .chain([&("contact_details", "contact details")])
+    {
         let check = format!("INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)");
         if let Err(e) = conn.execute(&check, []) {
             problems.push(format!("the search index of {what} is out of step ({e})"));
         }
+    }
+    let stale: i64 = conn.query_row(DETAILS_OUT_OF_STEP, [], |r| r.get(0))?;
+    if stale > 0 {
+        problems.push(format!(
+            "the search index of contact details is out of step ({stale} rows differ)"
+        ));
     }
     Ok(problems)
 }
@@ -506,6 +528,12 @@ pub fn rebuild_search_indexes(conn: &Connection) -> Result<()> {
             [],
         )?;
     }
+    conn.execute("DELETE FROM contact_details", [])?;
+    conn.execute(
+        "INSERT INTO contact_details(rowid, vals)
+         SELECT id, vals FROM contact_detail_text WHERE vals IS NOT NULL",
+        [],
+    )?;
     Ok(())
 }
 
