@@ -154,21 +154,61 @@ fn pattern(q: &str) -> Vec<char> {
 /// Indices of the `names` that fuzzily match `q`, best first (all of them for an empty `q`).
 /// For filtering a list as the user types.
 pub fn filter(q: &str, names: &[&str]) -> Vec<usize> {
+    let keys: Vec<String> = names.iter().map(|n| key(n)).collect();
+    filter_keys(q, &keys)
+}
+
+/// A name as `filter_keys` compares it: accents folded, lower case. A long list keeps these,
+/// so that a keystroke folds nothing.
+pub fn key(name: &str) -> String {
+    fold(name).to_lowercase()
+}
+
+/// `filter` over names already made `key`s.
+pub fn filter_keys<S: AsRef<str>>(q: &str, keys: &[S]) -> Vec<usize> {
     if q.trim().is_empty() {
-        return (0..names.len()).collect();
+        return (0..keys.len()).collect();
     }
-    let matcher = SkimMatcherV2::default().ignore_case();
+    let names = keys;
     let q = fold(q);
     let pattern: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
-    let mut scored: Vec<(i64, usize)> = names
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| is_subsequence(&pattern, n))
-        .filter_map(|(i, n)| matcher.fuzzy_match(&fold(n), &q).map(|s| (s, i)))
-        .collect();
+    let mut scored: Vec<(i64, usize)> = if pattern.len() <= SHORT {
+        // One or two letters are in most names: scoring each of 100,000 costs more than a
+        // keystroke may. Names with a word starting so come first, then those holding them
+        // together, then the rest, each in list order.
+        let start: String = pattern.iter().collect();
+        names
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| is_subsequence(&pattern, n.as_ref()))
+            .map(|(i, n)| {
+                let name = n.as_ref();
+                let rank = if name
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w.starts_with(&start))
+                {
+                    2
+                } else {
+                    i64::from(name.contains(start.as_str()))
+                };
+                (rank, i)
+            })
+            .collect()
+    } else {
+        let matcher = SkimMatcherV2::default().ignore_case();
+        names
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| is_subsequence(&pattern, n.as_ref()))
+            .filter_map(|(i, n)| matcher.fuzzy_match(n.as_ref(), &q).map(|s| (s, i)))
+            .collect()
+    };
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().map(|(_, i)| i).collect()
 }
+
+/// Queries this short are ranked without the fuzzy scorer (see `filter`).
+const SHORT: usize = 2;
 
 /// Every character of `pattern` appears in `name` in order, ignoring case: what the fuzzy
 /// matcher needs before it can score at all, checked a hundred times faster, so only the
@@ -249,6 +289,14 @@ mod tests {
         assert_eq!(other_kind_of_id("#12"), None);
         assert_eq!(other_kind_of_id("n#"), None);
         assert_eq!(other_kind_of_id("bob#1"), None);
+    }
+
+    #[test]
+    fn one_or_two_letters_put_word_starts_first_then_the_rest_in_list_order() {
+        let names = ["Bella Lane", "Al Jones", "Hal Smith", "Zed Alder", "Bob"];
+        // "al" starts Al and Alder, is inside Hal, and Bella Lane only holds its letters apart.
+        assert_eq!(filter("al", &names), [1, 3, 2, 0]);
+        assert_eq!(filter("b", &names), [0, 4]);
     }
 
     #[test]

@@ -650,3 +650,84 @@ fn profit_and_insights_are_worked_out_in_the_background_without_blocking_keys() 
     }
     assert_shows(&screen(&mut app), &["£440"]);
 }
+
+fn settle(app: &mut tend::tui::app::App) {
+    let start = std::time::Instant::now();
+    while app.busy() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "the work never came"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        app.collect();
+    }
+}
+
+#[test]
+fn the_clients_list_is_read_in_the_background_and_kept_until_the_new_one_comes() {
+    let env = Env::with_people();
+    let mut app = app(&env);
+    app.background = true;
+    keys(&mut app, "3");
+    // The key's frame comes at once, saying the list is on its way.
+    assert_shows(&screen(&mut app), &["Reading the list"]);
+    settle(&mut app);
+    assert_shows(
+        &screen(&mut app),
+        &["Alice Smith", "Bob Jones", "Carol White"],
+    );
+    // A contact added elsewhere: the old list stays on screen until the fresh one is read.
+    env.ok(&["add", "Dan Brown"]);
+    app.tick().unwrap();
+    assert_shows(&screen(&mut app), &["Alice Smith", "updating"]);
+    settle(&mut app);
+    assert_shows(&screen(&mut app), &["Dan Brown"]);
+    // Filtering works on the list read in the background.
+    keys(&mut app, "fda");
+    assert_shows(&screen(&mut app), &["Dan Brown", "1 of 5"]);
+}
+
+#[test]
+fn a_long_section_of_today_in_the_app_shows_its_first_page_and_how_many_more() {
+    let env = Env::new();
+    env.ok(&["init"]);
+    for i in 0..(tend::tui::views::today::SHOWN + 7) {
+        env.conn()
+            .execute(
+                "INSERT INTO contacts (uid, name, status, created_at, updated_at)
+                 VALUES (?1, ?2, 'lead', '2026-11-01T09:00:00', '2026-11-01T09:00:00')",
+                rusqlite::params![format!("u{i}"), format!("Lead {i:03}")],
+            )
+            .unwrap();
+    }
+    let mut app = app(&env);
+    let more: Vec<&tend::tui::views::today::Row> = app
+        .today
+        .rows
+        .iter()
+        .filter(|r| matches!(r, tend::tui::views::today::Row::More(_)))
+        .collect();
+    assert_eq!(
+        more,
+        [&tend::tui::views::today::Row::More(
+            "… and 7 more: tend today --all lists them".into()
+        )]
+    );
+    let neglected = app
+        .today
+        .rows
+        .iter()
+        .filter(|r| matches!(r, tend::tui::views::today::Row::Neglected(_)))
+        .count();
+    assert_eq!(neglected, tend::tui::views::today::SHOWN);
+    keys(&mut app, "G");
+    assert_shows(&screen(&mut app), &["and 7 more"]);
+    let header = format!("No next step ({})", tend::tui::views::today::SHOWN + 7);
+    assert!(
+        app.today
+            .rows
+            .iter()
+            .any(|r| *r == tend::tui::views::today::Row::Header(header.clone())),
+        "{header}"
+    );
+}

@@ -1,4 +1,4 @@
-//! Figures worked out on another thread (Profit and Insights), so the key that opens them gets
+//! Figures worked out on another thread (Profit and Insights, and the Clients list), so the key that opens them gets
 //! its frame at once. Each job reads through a connection of its own; only the newest job of
 //! each kind counts, since an older one may have read data that has changed since.
 
@@ -8,11 +8,13 @@ use crate::commands::reports::ProfitReport;
 use crate::error::Result;
 use crate::store::Store;
 
+use super::views::clients::Roster;
 use super::views::insights::InsightsData;
 
 pub enum Loaded {
     Profit(ProfitReport),
     Insights(Box<InsightsData>),
+    Roster(Roster),
 }
 
 impl Loaded {
@@ -20,6 +22,7 @@ impl Loaded {
         match self {
             Loaded::Profit(_) => 0,
             Loaded::Insights(_) => 1,
+            Loaded::Roster(_) => 2,
         }
     }
 }
@@ -34,11 +37,12 @@ pub struct Jobs {
     jobs: Vec<Job>,
     generation: u64,
     /// The generation of the newest job of each kind.
-    latest: [u64; 2],
+    latest: [u64; 3],
 }
 
 pub const PROFIT: usize = 0;
 pub const INSIGHTS: usize = 1;
+pub const ROSTER: usize = 2;
 
 impl Jobs {
     /// Start `work` of `kind` on its own thread and connection to the database at `path`.

@@ -5,6 +5,7 @@
 use super::app::App;
 use super::effect::Tab;
 use super::jobs::{self, Loaded};
+use super::views::clients::Roster;
 use super::views::insights::InsightsData;
 use super::views::profit::Profit;
 use crate::error::Result;
@@ -20,12 +21,25 @@ impl App {
         let env = &self.env;
         match self.tab {
             Tab::Today => self.today.load(env)?,
-            Tab::Clients => self.clients.load(env)?,
+            Tab::Clients => self.load_clients()?,
             Tab::Pipeline => self.pipeline.load(env)?,
             Tab::Profit => self.load_profit()?,
             Tab::Insights => self.load_insights()?,
         }
         Ok(())
+    }
+
+    fn load_clients(&mut self) -> Result<()> {
+        if self.background {
+            self.clients.loading = true;
+            let path = self.env.store.path().to_path_buf();
+            self.jobs.spawn(jobs::ROSTER, path, |store| {
+                Roster::read(store.conn()).map(Loaded::Roster)
+            });
+            Ok(())
+        } else {
+            self.clients.load(&self.env)
+        }
     }
 
     pub(super) fn load_profit(&mut self) -> Result<()> {
@@ -73,11 +87,13 @@ impl App {
         for result in done {
             match result {
                 Ok(Loaded::Profit(r)) => self.profit.apply(r, &self.env.settings),
+                Ok(Loaded::Roster(r)) => self.clients.install(r),
                 Ok(Loaded::Insights(d)) => {
                     self.insights.data = Some(*d);
                     self.insights.loading = false;
                 }
                 Err(e) => {
+                    self.clients.loading = false;
                     self.profit.loading = false;
                     self.insights.loading = false;
                     self.fail(&e);

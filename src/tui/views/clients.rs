@@ -20,9 +20,29 @@ use crate::tui::popups::Popup;
 use crate::tui::widgets::{cut, panel, row_at, window};
 use crate::when;
 
+/// Everyone the list shows, with the names as the filter compares them.
+#[derive(Debug)]
+pub struct Roster {
+    rows: Vec<ContactRow>,
+    keys: Vec<String>,
+}
+
+impl Roster {
+    /// Read on whichever thread holds `conn` (the app's own, or a background one).
+    pub fn read(conn: &rusqlite::Connection) -> Result<Roster> {
+        let rows = contacts::roster(conn)?;
+        let keys = rows.iter().map(|r| find::key(&r.name)).collect();
+        Ok(Roster { rows, keys })
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Clients {
     pub rows: Vec<ContactRow>,
+    /// Each row's name as the filter compares it (`find::key`), made once per load.
+    keys: Vec<String>,
+    /// A fresh list is being read in the background; the one shown stays until it comes.
+    pub loading: bool,
     pub visible: Vec<usize>,
     pub table: TableState,
     pub filter: TextInput,
@@ -35,15 +55,23 @@ pub struct Clients {
 
 impl Clients {
     pub fn load(&mut self, env: &Env) -> Result<()> {
+        let roster = Roster::read(env.store.conn())?;
+        self.install(roster);
+        Ok(())
+    }
+
+    /// Show a freshly read list, keeping the selected contact.
+    pub fn install(&mut self, roster: Roster) {
         let keep = self.selected_row().map(|r| r.id);
-        self.rows = contacts::roster(env.store.conn())?;
+        self.rows = roster.rows;
+        self.keys = roster.keys;
+        self.loading = false;
         self.refilter();
         if let Some(id) = keep
             && let Some(pos) = self.visible.iter().position(|&i| self.rows[i].id == id)
         {
             self.table.select(Some(pos));
         }
-        Ok(())
     }
 
     pub fn refilter(&mut self) {
@@ -55,11 +83,8 @@ impl Clients {
                     .is_none_or(|t| self.rows[i].tags.contains(t))
             })
             .collect();
-        let names: Vec<&str> = candidates
-            .iter()
-            .map(|&i| self.rows[i].name.as_str())
-            .collect();
-        self.visible = find::filter(self.filter.value(), &names)
+        let keys: Vec<&str> = candidates.iter().map(|&i| self.keys[i].as_str()).collect();
+        self.visible = find::filter_keys(self.filter.value(), &keys)
             .into_iter()
             .map(|j| candidates[j])
             .collect();
@@ -238,7 +263,9 @@ impl Clients {
         }
         let header_h = u16::from(table_area.height >= 3);
         if self.visible.is_empty() {
-            let msg = if self.rows.is_empty() {
+            let msg = if self.loading {
+                "Reading the list…"
+            } else if self.rows.is_empty() {
                 "No contacts yet: a adds one."
             } else {
                 "Nobody matches: Esc clears the filters."
@@ -279,8 +306,9 @@ impl Clients {
             .tag
             .as_ref()
             .map_or(String::new(), |t| format!(" · tag: #{}", one_line(t)));
+        let updating = if self.loading { " · updating…" } else { "" };
         format!(
-            "Clients · {} of {} · status: {status}{tag}",
+            "Clients · {} of {} · status: {status}{tag}{updating}",
             self.visible.len(),
             self.rows.len()
         )

@@ -23,9 +23,22 @@ pub struct InsightsData {
     pub funnel: Funnel,
     pub pipeline: PipelineReport,
     pub months: Vec<Month>,
+    /// The best `RANKED` of each, and how many more there are.
     pub sources: Vec<Ranked>,
+    pub sources_more: usize,
     pub referrers: Vec<Ranked>,
+    pub referrers_more: usize,
     pub goal: Option<i64>,
+}
+
+/// How many sources and referrers the tab lists (`tend report sources`/`referrals` has all).
+const RANKED: usize = 20;
+
+/// The first `RANKED` (the lists come best first) and how many were left off.
+fn best(mut rows: Vec<Ranked>) -> (Vec<Ranked>, usize) {
+    let more = rows.len().saturating_sub(RANKED);
+    rows.truncate(RANKED);
+    (rows, more)
 }
 
 impl InsightsData {
@@ -39,12 +52,16 @@ impl InsightsData {
         let pipeline = r::pipeline_with(conn, today, funnel.deals.clone())?;
         let (sources, referrers) =
             r::sources_and_referrals(conn, today, Period::Last12Months, settings)?;
+        let (sources, sources_more) = best(sources);
+        let (referrers, referrers_more) = best(referrers);
         Ok(InsightsData {
             funnel,
             pipeline,
             months: r::revenue_by_month(conn, today)?,
             sources,
+            sources_more,
             referrers,
+            referrers_more,
             goal: settings.monthly_revenue_goal,
         })
     }
@@ -97,13 +114,21 @@ impl Insights {
             let mut lines = funnel_lines(d, w, ui);
             lines.push(Line::raw(""));
             lines.extend(month_lines(d, w, ui));
-            for (title, rows) in [
-                ("Lead sources (12 months)", &d.sources),
-                ("Best referrers (12 months)", &d.referrers),
+            for (title, rows, more) in [
+                (
+                    "Lead sources (12 months)",
+                    &d.sources,
+                    SOURCES_MORE.with(d.sources_more),
+                ),
+                (
+                    "Best referrers (12 months)",
+                    &d.referrers,
+                    REFERRERS_MORE.with(d.referrers_more),
+                ),
             ] {
                 lines.push(Line::raw(""));
                 lines.push(Line::from(Span::styled(title, t.heading())));
-                lines.extend(ranked_lines(rows, w, ui));
+                lines.extend(ranked_lines(rows, more, w, ui));
             }
             return scroll_text(frame, inner, lines, &mut self.scrolls[0]);
         }
@@ -124,11 +149,18 @@ impl Insights {
         );
         scroll_text(frame, inner, funnel_lines(d, inner.width as usize, ui), s0);
         revenue_chart(frame, revenue_area, d, ui);
-        for (title, rows, area, scroll) in [
-            ("Lead sources (12 months)", &d.sources, sources_area, s1),
+        for (title, rows, more, area, scroll) in [
+            (
+                "Lead sources (12 months)",
+                &d.sources,
+                SOURCES_MORE.with(d.sources_more),
+                sources_area,
+                s1,
+            ),
             (
                 "Best referrers (12 months)",
                 &d.referrers,
+                REFERRERS_MORE.with(d.referrers_more),
                 referrers_area,
                 s2,
             ),
@@ -137,7 +169,7 @@ impl Insights {
             scroll_text(
                 frame,
                 inner,
-                ranked_lines(rows, inner.width as usize, ui),
+                ranked_lines(rows, more, inner.width as usize, ui),
                 scroll,
             );
         }
@@ -272,7 +304,24 @@ fn compact(minor: i64) -> String {
     }
 }
 
-fn ranked_lines(rows: &[Ranked], width: usize, ui: &Ui) -> Vec<Line<'static>> {
+/// The line under a list cut short: how many more, and the command that lists them all.
+struct More(&'static str);
+
+const SOURCES_MORE: More = More("tend report sources");
+const REFERRERS_MORE: More = More("tend report referrals");
+
+impl More {
+    fn with(&self, n: usize) -> Option<String> {
+        (n > 0).then(|| format!("… and {n} more: {}", self.0))
+    }
+}
+
+fn ranked_lines(
+    rows: &[Ranked],
+    more: Option<String>,
+    width: usize,
+    ui: &Ui,
+) -> Vec<Line<'static>> {
     let t = ui.theme;
     if rows.is_empty() {
         return vec![Line::from(Span::styled("Nothing yet.", t.dim()))];
@@ -311,6 +360,7 @@ fn ranked_lines(rows: &[Ranked], width: usize, ui: &Ui) -> Vec<Line<'static>> {
             r.group.clients,
         )));
     }
+    lines.extend(more.map(|m| Line::from(Span::styled(m, t.dim()))));
     lines
 }
 

@@ -53,6 +53,10 @@ impl Default for Profit {
     }
 }
 
+/// How many clients the tab lists, best first by the sort chosen (the totals are over all;
+/// `tend report profit --all` lists everyone).
+const ROWS: usize = 500;
+
 /// The columns after the client's name, least needed last.
 const COLUMNS: [&str; 6] = ["profit", "revenue", "hours", "rate/h", "margin", "expenses"];
 
@@ -65,7 +69,7 @@ impl Profit {
         today: chrono::NaiveDate,
         settings: &Settings,
     ) -> Result<ProfitReport> {
-        reports::profit(conn, today, period, sort, settings, None)
+        reports::profit(conn, today, period, sort, settings, Some(ROWS))
     }
 
     /// Show a freshly worked-out report, keeping the selected client.
@@ -137,6 +141,10 @@ impl Profit {
             }
             Action::CycleSort => {
                 self.sort = self.sort.next();
+                // The best by another figure may be clients not among those held.
+                if self.report.as_ref().is_some_and(|r| r.more > 0) {
+                    return (Effect::None, true);
+                }
                 self.resort();
             }
             Action::Open => {
@@ -179,8 +187,14 @@ impl Profit {
             None => String::new(),
         };
         let updating = if self.loading { " · updating…" } else { "" };
+        let top = match &self.report {
+            Some(r) if r.more > 0 => {
+                format!(" · top {} of {}", r.rows.len(), r.rows.len() + r.more)
+            }
+            _ => String::new(),
+        };
         format!(
-            "Profit · {} · sorted by {}{hourly}{updating}",
+            "Profit · {} · sorted by {}{top}{hourly}{updating}",
             self.period.title(),
             self.sort.title(),
         )
@@ -345,7 +359,7 @@ impl ProfitTable {
             })
             .collect();
         let mut foot = vec![Cell::from(fit(
-            &format!("Total · {}", r.rows.len()),
+            &format!("Total · {}", r.rows.len() + r.more),
             self.name_w,
         ))];
         foot.extend(

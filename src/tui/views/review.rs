@@ -81,9 +81,11 @@ pub struct Review {
 }
 
 impl Review {
-    /// Everything overdue or due today, then every active contact with no next step.
+    /// Everything overdue or due today, then every active contact with no next step: the
+    /// first `today::SHOWN` of each (a review of more than that is started again for the rest).
     pub fn start(env: &Env) -> Result<Review> {
-        let ag = agenda::agenda(env.store.conn(), &env.clock, None, None, &env.settings)?;
+        let shown = Some(super::today::SHOWN);
+        let ag = agenda::agenda(env.store.conn(), &env.clock, shown, shown, &env.settings)?;
         let mut items: Vec<Item> = ag
             .overdue
             .into_iter()

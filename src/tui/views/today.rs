@@ -21,6 +21,10 @@ use crate::tui::popups::Popup;
 use crate::tui::widgets::{self, Scroll, end_selectable, panel, row_at, step_selectable, window};
 use crate::when;
 
+/// How many of each section the app loads: a screenful many times over, whatever the size of
+/// the book (the review walks the same).
+pub const SHOWN: usize = 200;
+
 /// One line of Today: a section heading or something to act on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Row {
@@ -32,6 +36,8 @@ pub enum Row {
     /// Income invoiced long ago and not paid.
     Chase(crate::store::entries::Unpaid),
     Empty(String),
+    /// Under a section cut short: how many more there are.
+    More(String),
 }
 
 impl Row {
@@ -81,44 +87,49 @@ impl Today {
         let conn = env.store.conn();
         let today = env.today();
         let keep = self.selected_row().and_then(Row::key);
-        let ag = agenda::agenda(conn, &env.clock, None, None, &env.settings)?;
+        let ag = agenda::agenda(conn, &env.clock, Some(SHOWN), Some(SHOWN), &env.settings)?;
         let mut rows = Vec::new();
-        let sections: [(&str, &Vec<FollowUp>); 3] = [
-            ("Overdue", &ag.overdue),
-            ("Due today", &ag.due_today),
-            ("Coming up", &ag.upcoming),
-        ];
-        for (title, items) in sections {
-            if !items.is_empty() {
-                rows.push(Row::Header(format!("{title} ({})", items.len())));
-                rows.extend(
-                    items
-                        .iter()
-                        .map(|f| Row::FollowUp(f.clone(), urgency(f.due_date, today))),
-                );
+        let mut section = |title: &str, total: usize, items: Vec<Row>| {
+            if items.is_empty() {
+                return;
             }
-        }
-        if !ag.due_touch.is_empty() {
+            let shown = items.len();
             rows.push(Row::Header(format!(
-                "Due to get in touch ({})",
-                ag.due_touch.len()
+                "{title} ({})",
+                agenda::shown_total(total)
             )));
-            rows.extend(ag.due_touch.iter().cloned().map(Row::Touch));
-        }
-        if !ag.chase_payment.is_empty() {
-            rows.push(Row::Header(format!(
-                "Chase payment ({})",
-                ag.chase_payment.len()
-            )));
-            rows.extend(ag.chase_payment.iter().cloned().map(Row::Chase));
-        }
-        if !ag.no_next_step.is_empty() {
-            rows.push(Row::Header(format!(
-                "No next step ({})",
-                ag.no_next_step.len()
-            )));
-            rows.extend(ag.no_next_step.iter().cloned().map(Row::Neglected));
-        }
+            rows.extend(items);
+            if total > shown {
+                rows.push(Row::More(format!(
+                    "… and {} more: tend today --all lists them",
+                    agenda::shown_more(total, shown)
+                )));
+            }
+        };
+        let follow_ups = |items: &[FollowUp]| -> Vec<Row> {
+            items
+                .iter()
+                .map(|f| Row::FollowUp(f.clone(), urgency(f.due_date, today)))
+                .collect()
+        };
+        section("Overdue", ag.overdue_total, follow_ups(&ag.overdue));
+        section("Due today", ag.due_today_total, follow_ups(&ag.due_today));
+        section("Coming up", ag.upcoming_total, follow_ups(&ag.upcoming));
+        section(
+            "Due to get in touch",
+            ag.due_touch.len(),
+            ag.due_touch.into_iter().map(Row::Touch).collect(),
+        );
+        section(
+            "Chase payment",
+            ag.chase_payment_total,
+            ag.chase_payment.into_iter().map(Row::Chase).collect(),
+        );
+        section(
+            "No next step",
+            ag.no_next_step_total,
+            ag.no_next_step.into_iter().map(Row::Neglected).collect(),
+        );
         self.contacts_total = contacts::count(conn)?;
         if rows.is_empty() {
             rows.push(Row::Empty(if self.contacts_total == 0 {
@@ -287,9 +298,14 @@ impl Today {
         let name_w = (list.width as usize / 4).clamp(6, 24);
         let date_w = if list.width >= 50 { 16 } else { 11 };
         let selected = self.list.selected();
+        // The "… and N more" under a section comes into view with its last row.
+        let in_view = selected.map(|s| match self.rows.get(s + 1) {
+            Some(Row::More(_)) if list.height > 1 => s + 1,
+            _ => s,
+        });
         let shown = window(
             self.list.offset_mut(),
-            selected,
+            in_view,
             self.rows.len(),
             list.height as usize,
         );
@@ -326,6 +342,7 @@ fn row_line(row: &Row, ui: &Ui, name_w: usize, date_w: usize, width: usize) -> L
     match row {
         Row::Header(h) => Line::from(Span::styled(h.clone(), t.heading())),
         Row::Empty(msg) => Line::from(Span::styled(msg.clone(), t.good())),
+        Row::More(msg) => Line::from(Span::styled(msg.clone(), t.dim())),
         Row::FollowUp(f, u) => {
             let mut date = when::short(f.due_date, today);
             if let Some(tm) = f.due_time {
