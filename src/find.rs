@@ -172,37 +172,38 @@ pub fn filter_keys<S: AsRef<str>>(q: &str, keys: &[S]) -> Vec<usize> {
     let names = keys;
     let q = fold(q);
     let pattern: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
-    let mut scored: Vec<(i64, usize)> = if pattern.len() <= SHORT {
+    if pattern.len() <= SHORT {
         // One or two letters are in most names: scoring each of 100,000 costs more than a
         // keystroke may. Names with a word starting so come first, then those holding them
-        // together, then the rest, each in list order.
+        // together, then the rest, each in list order (three lists, no sort).
         let start: String = pattern.iter().collect();
-        names
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| is_subsequence(&pattern, n.as_ref()))
-            .map(|(i, n)| {
-                let name = n.as_ref();
-                let rank = if name
-                    .split(|c: char| !c.is_alphanumeric())
-                    .any(|w| w.starts_with(&start))
-                {
-                    2
-                } else {
-                    i64::from(name.contains(start.as_str()))
-                };
-                (rank, i)
-            })
-            .collect()
-    } else {
-        let matcher = SkimMatcherV2::default().ignore_case();
-        names
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| is_subsequence(&pattern, n.as_ref()))
-            .filter_map(|(i, n)| matcher.fuzzy_match(n.as_ref(), &q).map(|s| (s, i)))
-            .collect()
-    };
+        let mut ranked: [Vec<usize>; 3] = Default::default();
+        for (i, n) in names.iter().enumerate() {
+            let name = n.as_ref();
+            if !is_subsequence(&pattern, name) {
+                continue;
+            }
+            let rank = if name
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.starts_with(&start))
+            {
+                0
+            } else if name.contains(start.as_str()) {
+                1
+            } else {
+                2
+            };
+            ranked[rank].push(i);
+        }
+        return ranked.concat();
+    }
+    let matcher = SkimMatcherV2::default().ignore_case();
+    let mut scored: Vec<(i64, usize)> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| is_subsequence(&pattern, n.as_ref()))
+        .filter_map(|(i, n)| matcher.fuzzy_match(n.as_ref(), &q).map(|s| (s, i)))
+        .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().map(|(_, i)| i).collect()
 }

@@ -1,6 +1,8 @@
 //! The reports: profitability per client, the pipeline's figures, the funnel, lead sources
 //! and referrers. Sums come from the store; every figure is worked out in `model`.
 
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -41,38 +43,45 @@ pub fn profit(
     let row = |id: i64, t: &profit::Totals, name: &str, last: Option<String>| {
         profit::client(id, name, t, settings.hourly_cost, last)
     };
-    // Sorting by name needs every name; any other order needs names only for what is shown.
-    let named_first = sort == SortBy::Name || limit.is_none();
-    let names = if named_first {
-        reports::names_of(conn, totals.keys().copied())?
-    } else {
-        Default::default()
-    };
-    let mut rows: Vec<ClientProfit> = totals
-        .iter()
-        .filter_map(|(id, t)| match names.get(id) {
-            Some((name, last)) => Some(row(*id, t, name, last.clone())),
-            None if !named_first => Some(row(*id, t, "", None)),
-            None => None,
-        })
-        .collect();
-    let total = profit::total(&rows, settings.hourly_cost);
-    let more = limit.map_or(0, |n| rows.len().saturating_sub(n));
-    match limit {
-        Some(n) => profit::top(&mut rows, sort, n),
-        None => profit::sort(&mut rows, sort),
-    }
-    if !named_first {
-        let names = reports::names_of(conn, rows.iter().map(|r| r.contact_id))?;
-        rows.retain_mut(|r| match names.get(&r.contact_id) {
-            Some((name, last)) => {
-                r.name = name.clone();
-                r.last_interaction = last.clone();
-                true
+    // Sorting by name needs every name; any other order needs names only for what is shown,
+    // and holds no more than twice that many rows while it picks them.
+    let (rows, total, more) = match limit {
+        Some(n) if sort != SortBy::Name => {
+            let mut best = profit::Best::new(sort, n);
+            for (id, t) in &totals {
+                best.push(row(*id, t, "", None));
             }
-            None => false,
-        });
-    }
+            let (mut rows, total, seen) = best.finish(settings.hourly_cost);
+            let names = reports::names_of(conn, rows.iter().map(|r| r.contact_id))?;
+            rows.retain_mut(|r| match names.get(&r.contact_id) {
+                Some((name, last)) => {
+                    r.name = name.clone();
+                    r.last_interaction = last.clone();
+                    true
+                }
+                None => false,
+            });
+            let more = seen.saturating_sub(rows.len());
+            (rows, total, more)
+        }
+        _ => {
+            let names = reports::names_of(conn, totals.keys().copied())?;
+            let mut rows: Vec<ClientProfit> = totals
+                .iter()
+                .filter_map(|(id, t)| {
+                    let (name, last) = names.get(id)?;
+                    Some(row(*id, t, name, last.clone()))
+                })
+                .collect();
+            let total = profit::total(&rows, settings.hourly_cost);
+            let more = limit.map_or(0, |n| rows.len().saturating_sub(n));
+            match limit {
+                Some(n) => profit::top(&mut rows, sort, n),
+                None => profit::sort(&mut rows, sort),
+            }
+            (rows, total, more)
+        }
+    };
     Ok(ProfitReport {
         period,
         from: range.map(|r| r.0),
@@ -103,8 +112,14 @@ pub struct PipelineReport {
 }
 
 pub fn pipeline(conn: &Connection, today: NaiveDate, now: &str) -> Result<PipelineReport> {
-    let deals = insights::deal_figures(&reports::deal_histories(conn)?, now);
-    pipeline_with(conn, today, deals)
+    pipeline_with(conn, today, deal_figures(conn, now)?)
+}
+
+/// Stages reached, days in each, win rate and days to close, over every deal.
+fn deal_figures(conn: &Connection, now: &str) -> Result<DealFigures> {
+    let mut tally = insights::DealTally::default();
+    reports::each_deal_history(conn, |d| tally.add(d, now))?;
+    Ok(tally.figures())
 }
 
 /// The pipeline with deal figures already worked out (the Insights tab shares them with the funnel).
@@ -190,7 +205,7 @@ pub fn funnel(
             &format!("{quarter}T00:00:00Z"),
         )?,
         new_clients_goal: settings.new_clients_per_quarter,
-        deals: insights::deal_figures(&reports::deal_histories(conn)?, now),
+        deals: deal_figures(conn, now)?,
     })
 }
 
@@ -225,43 +240,34 @@ fn rank(groups: Vec<Group>, hourly_cost: i64) -> Vec<Ranked> {
 }
 
 /// Group people by a key (their source, or who referred them) and add up what they brought.
-fn group_by(
-    meta: &std::collections::HashMap<i64, reports::Meta>,
-    totals: &std::collections::HashMap<i64, crate::model::profit::Totals>,
-    key: impl Fn(&reports::Meta) -> Option<(Option<i64>, String)>,
-) -> Vec<Group> {
-    let mut groups: std::collections::BTreeMap<String, Group> = Default::default();
-    let mut people: Vec<&reports::Meta> = meta.values().filter(|m| m.is_person).collect();
-    people.sort_by_key(|m| m.id);
-    for m in people {
-        let Some((id, name)) = key(m) else { continue };
-        let g = groups
-            .entry(format!("{name}\u{0}{id:?}"))
-            .or_insert_with(|| Group {
-                id,
-                name,
-                referred: id.map(|_| String::new()),
-                contacts: 0,
-                clients: 0,
-                revenue: 0,
-                expenses: 0,
-                minutes: 0,
-            });
-        g.contacts += 1;
-        g.clients += i64::from(m.became_client);
-        if let Some(list) = &mut g.referred {
-            if !list.is_empty() {
-                list.push_str(", ");
-            }
-            list.push_str(&m.name);
+/// Add one person to their group.
+fn count_in(g: &mut Group, p: &reports::Person, totals: &HashMap<i64, profit::Totals>) {
+    g.contacts += 1;
+    g.clients += i64::from(p.became_client);
+    if let (Some(list), Some(name)) = (&mut g.referred, &p.name) {
+        if !list.is_empty() {
+            list.push_str(", ");
         }
-        if let Some(t) = totals.get(&m.id) {
-            g.revenue += t.revenue;
-            g.expenses += t.expenses;
-            g.minutes += t.minutes;
-        }
+        list.push_str(name);
     }
-    groups.into_values().collect()
+    if let Some(t) = totals.get(&p.id) {
+        g.revenue += t.revenue;
+        g.expenses += t.expenses;
+        g.minutes += t.minutes;
+    }
+}
+
+fn group(id: Option<i64>, name: String) -> Group {
+    Group {
+        id,
+        name,
+        referred: id.map(|_| String::new()),
+        contacts: 0,
+        clients: 0,
+        revenue: 0,
+        expenses: 0,
+        minutes: 0,
+    }
 }
 
 pub fn sources(
@@ -289,20 +295,38 @@ pub fn sources_and_referrals(
     period: Period,
     settings: &Settings,
 ) -> Result<(Vec<Ranked>, Vec<Ranked>)> {
-    let meta = reports::contact_meta(conn)?;
     let totals = reports::client_totals(conn, period.range(today))?;
-    let sources = group_by(&meta, &totals, |m| {
-        let source = m
+    // People one at a time, by id: each counts towards their source and their referrer.
+    let mut sources: BTreeMap<String, Group> = BTreeMap::new();
+    let mut referrers: HashMap<i64, Group> = HashMap::new();
+    reports::each_person(conn, |p| {
+        let source = p
             .source
             .as_deref()
             .map(|s| s.trim().to_lowercase())
-            .filter(|s| !s.is_empty());
-        Some((None, source.unwrap_or_else(|| "(not recorded)".into())))
-    });
-    let referrers = group_by(&meta, &totals, |m| {
-        let r = meta.get(&m.referred_by_id?)?;
-        Some((Some(r.id), r.name.clone()))
-    });
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "(not recorded)".into());
+        let g = sources
+            .entry(source)
+            .or_insert_with_key(|name| group(None, name.clone()));
+        count_in(g, p, &totals);
+        if let Some(by) = p.referred_by_id {
+            let g = referrers
+                .entry(by)
+                .or_insert_with(|| group(Some(by), String::new()));
+            count_in(g, p, &totals);
+        }
+    })?;
+    let names = reports::names_of(conn, referrers.keys().copied())?;
+    let mut referrers: Vec<Group> = referrers
+        .into_values()
+        .filter_map(|mut g| {
+            g.name = names.get(&g.id?)?.0.clone();
+            Some(g)
+        })
+        .collect();
+    referrers.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    let sources: Vec<Group> = sources.into_values().collect();
     Ok((
         rank(sources, settings.hourly_cost),
         rank(referrers, settings.hourly_cost),

@@ -33,20 +33,31 @@ pub struct ContactHit {
 /// search that grows with the book, so it runs only when nothing else answered.
 pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Found> {
     let q = query.trim();
-    let mut hits: Vec<ContactHit> = contacts::prefix(conn, q)?
+    // Names that start so (from the index, in order), then names with a later word that does.
+    let mut named = contacts::name_starts(conn, q, limit)?;
+    if named.len() < limit {
+        for c in contacts::prefix(conn, q)? {
+            if named.len() < limit && !named.iter().any(|n| n.id == c.id) {
+                named.push(c);
+            }
+        }
+    }
+    let mut hits: Vec<ContactHit> = named
         .into_iter()
-        .take(limit)
         .map(|contact| ContactHit {
             contact,
             matched: "name".into(),
         })
         .collect();
-    for (contact, matched) in contacts::details_containing(conn, q, limit)? {
-        if !hits.iter().any(|h| h.contact.id == contact.id) {
-            hits.push(ContactHit { contact, matched });
+    // Details fill what room the names left.
+    if hits.len() < limit {
+        for (contact, matched) in contacts::details_containing(conn, q, limit)? {
+            if !hits.iter().any(|h| h.contact.id == contact.id) {
+                hits.push(ContactHit { contact, matched });
+            }
         }
+        hits.truncate(limit);
     }
-    hits.truncate(limit);
     let notes = notes::search(conn, q, limit)?;
     let follow_ups = crate::store::followups::containing(conn, q, limit)?;
     if hits.is_empty() && notes.is_empty() && follow_ups.is_empty() {

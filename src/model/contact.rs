@@ -148,6 +148,26 @@ impl Contact {
 }
 
 /// A contact as a listing shows it: one line each.
+/// A contact as the Clients list shows it, kept small because the list holds the whole book
+/// (100,000 of these are about 8 MB): tags are numbers into the list's own `tag_names`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub id: i64,
+    pub kind: ContactKind,
+    pub status: Status,
+    pub needs_next_step: bool,
+    pub next_due: Option<chrono::NaiveDate>,
+    pub name: Box<str>,
+    pub tags: Box<[u32]>,
+}
+
+/// Every unarchived contact as the Clients list shows them, and the tags they use.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Listing {
+    pub rows: Vec<Listed>,
+    pub tag_names: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContactRow {
     pub id: i64,

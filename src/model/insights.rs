@@ -46,8 +46,9 @@ fn days(from: &str, to: &str) -> Option<f64> {
     Some((parse(to)? - parse(from)?).num_seconds() as f64 / 86_400.0)
 }
 
-fn mean(v: &[f64]) -> Option<f64> {
-    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+/// A mean from its (sum, count).
+fn mean((sum, n): (f64, usize)) -> Option<f64> {
+    (n > 0).then(|| sum / n as f64)
 }
 
 /// The open stages in order; won and lost are outcomes.
@@ -60,14 +61,31 @@ const FLOW: [Stage; 5] = [
 ];
 
 pub fn deal_figures(deals: &[DealHistory], now: &str) -> DealFigures {
-    let rank = |s: Stage| FLOW.iter().position(|f| *f == s);
-    let mut reached = [0usize; 5];
-    let mut in_stage: [Vec<f64>; 5] = Default::default();
+    let mut tally = DealTally::default();
     for d in deals {
+        tally.add(d, now);
+    }
+    tally.figures()
+}
+
+/// `deal_figures` one deal at a time, so a book of deals is read through without being held.
+#[derive(Debug, Default, Clone)]
+pub struct DealTally {
+    reached: [usize; 5],
+    /// Days spent in each stage: (sum, how many).
+    in_stage: [(f64, usize); 5],
+    won: usize,
+    lost: usize,
+    to_close: (f64, usize),
+}
+
+impl DealTally {
+    pub fn add(&mut self, d: &DealHistory, now: &str) {
+        let rank = |s: Stage| FLOW.iter().position(|f| *f == s);
         // The furthest stage of the flow this deal got to (a lost deal counts where it was).
         let furthest = d.moves.iter().filter_map(|(s, _)| rank(*s)).max();
         if let Some(f) = furthest {
-            for r in reached.iter_mut().take(f + 1) {
+            for r in self.reached.iter_mut().take(f + 1) {
                 *r += 1;
             }
         }
@@ -78,34 +96,43 @@ pub fn deal_figures(deals: &[DealHistory], now: &str) -> DealFigures {
             }
             let until = d.moves.get(i + 1).map_or(now, |(_, t)| t.as_str());
             if let Some(x) = days(at, until) {
-                in_stage[r].push(x.max(0.0));
+                self.in_stage[r].0 += x.max(0.0);
+                self.in_stage[r].1 += 1;
             }
         }
+        match d.stage {
+            Stage::Won => {
+                self.won += 1;
+                if let Some(x) = d.closed_at.as_deref().and_then(|c| days(&d.created_at, c)) {
+                    self.to_close.0 += x;
+                    self.to_close.1 += 1;
+                }
+            }
+            Stage::Lost => self.lost += 1,
+            _ => {}
+        }
     }
-    let stages = FLOW
-        .iter()
-        .enumerate()
-        .map(|(i, s)| StageFigures {
-            stage: *s,
-            reached: reached[i],
-            conversion: (i > 0 && reached[i - 1] > 0)
-                .then(|| reached[i] as f64 * 100.0 / reached[i - 1] as f64),
-            avg_days: mean(&in_stage[i]),
-        })
-        .collect();
-    let won = deals.iter().filter(|d| d.stage == Stage::Won).count();
-    let lost = deals.iter().filter(|d| d.stage == Stage::Lost).count();
-    let to_close: Vec<f64> = deals
-        .iter()
-        .filter(|d| d.stage == Stage::Won)
-        .filter_map(|d| days(&d.created_at, d.closed_at.as_deref()?))
-        .collect();
-    DealFigures {
-        stages,
-        won,
-        lost,
-        win_rate: (won + lost > 0).then(|| won as f64 * 100.0 / (won + lost) as f64),
-        avg_days_to_close: mean(&to_close),
+
+    pub fn figures(&self) -> DealFigures {
+        let stages = FLOW
+            .iter()
+            .enumerate()
+            .map(|(i, s)| StageFigures {
+                stage: *s,
+                reached: self.reached[i],
+                conversion: (i > 0 && self.reached[i - 1] > 0)
+                    .then(|| self.reached[i] as f64 * 100.0 / self.reached[i - 1] as f64),
+                avg_days: mean(self.in_stage[i]),
+            })
+            .collect();
+        let (won, lost) = (self.won, self.lost);
+        DealFigures {
+            stages,
+            won,
+            lost,
+            win_rate: (won + lost > 0).then(|| won as f64 * 100.0 / (won + lost) as f64),
+            avg_days_to_close: mean(self.to_close),
+        }
     }
 }
 

@@ -254,20 +254,86 @@ fn order(a: &ClientProfit, b: &ClientProfit, by: SortBy) -> std::cmp::Ordering {
 
 /// The sum over every client, with its own margin and rate.
 pub fn total(rows: &[ClientProfit], hourly_cost: i64) -> ClientProfit {
-    let sum = |f: fn(&ClientProfit) -> i64| clamp(rows.iter().map(|r| wide(f(r))).sum());
-    let t = Totals {
-        revenue: sum(|r| r.revenue),
-        paid: sum(|r| r.paid),
-        expenses: sum(|r| r.expenses),
-        minutes: sum(|r| r.minutes),
-        deals_won: sum(|r| r.deals_won),
-    };
-    let mut all = client(0, "Total", &t, hourly_cost, None);
-    // Rounding per client, then summing, is what each row shows; keep the total consistent.
-    all.cost_of_time = sum(|r| r.cost_of_time);
-    all.profit = clamp(wide(t.revenue) - wide(t.expenses) - wide(all.cost_of_time));
-    all.margin = (t.revenue != 0).then(|| all.profit as f64 * 100.0 / t.revenue as f64);
-    all
+    let mut sums = Sums::default();
+    for r in rows {
+        sums.add(r);
+    }
+    sums.total(hourly_cost)
+}
+
+/// What `total` adds up, one row at a time.
+#[derive(Debug, Default, Clone)]
+struct Sums {
+    revenue: i128,
+    paid: i128,
+    expenses: i128,
+    minutes: i128,
+    deals_won: i128,
+    cost_of_time: i128,
+}
+
+impl Sums {
+    fn add(&mut self, r: &ClientProfit) {
+        self.revenue += wide(r.revenue);
+        self.paid += wide(r.paid);
+        self.expenses += wide(r.expenses);
+        self.minutes += wide(r.minutes);
+        self.deals_won += wide(r.deals_won);
+        self.cost_of_time += wide(r.cost_of_time);
+    }
+
+    fn total(&self, hourly_cost: i64) -> ClientProfit {
+        let t = Totals {
+            revenue: clamp(self.revenue),
+            paid: clamp(self.paid),
+            expenses: clamp(self.expenses),
+            minutes: clamp(self.minutes),
+            deals_won: clamp(self.deals_won),
+        };
+        let mut all = client(0, "Total", &t, hourly_cost, None);
+        // Rounding per client, then summing, is what each row shows; keep the total consistent.
+        all.cost_of_time = clamp(self.cost_of_time);
+        all.profit = clamp(wide(t.revenue) - wide(t.expenses) - wide(all.cost_of_time));
+        all.margin = (t.revenue != 0).then(|| all.profit as f64 * 100.0 / t.revenue as f64);
+        all
+    }
+}
+
+/// `top` and `total` one row at a time: at most twice `n` rows are held, however many come.
+#[derive(Debug)]
+pub struct Best {
+    by: SortBy,
+    n: usize,
+    rows: Vec<ClientProfit>,
+    sums: Sums,
+    seen: usize,
+}
+
+impl Best {
+    pub fn new(by: SortBy, n: usize) -> Best {
+        Best {
+            by,
+            n,
+            rows: Vec::new(),
+            sums: Sums::default(),
+            seen: 0,
+        }
+    }
+
+    pub fn push(&mut self, row: ClientProfit) {
+        self.sums.add(&row);
+        self.seen += 1;
+        self.rows.push(row);
+        if self.rows.len() >= 2 * self.n.max(1) {
+            top(&mut self.rows, self.by, self.n);
+        }
+    }
+
+    /// The best `n`, sorted; the total over every row; how many rows came in all.
+    pub fn finish(mut self, hourly_cost: i64) -> (Vec<ClientProfit>, ClientProfit, usize) {
+        top(&mut self.rows, self.by, self.n);
+        (self.rows, self.sums.total(hourly_cost), self.seen)
+    }
 }
 
 /// How a range of days is read from the monthly and yearly sums: whole years, whole months,
@@ -373,6 +439,41 @@ mod tests {
                 let mut some = rows.clone();
                 top(&mut some, by, n);
                 assert_eq!(some, all[..n.min(200)].to_vec(), "{by:?} {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_best_taken_a_row_at_a_time_are_the_top_rows_and_the_total_is_over_all() {
+        let rows: Vec<ClientProfit> = (0..500)
+            .map(|i| {
+                let t = Totals {
+                    revenue: (i * 7919) % 1000 - 200,
+                    expenses: (i * 104_729) % 300,
+                    minutes: (i * 31) % 600,
+                    paid: i % 50,
+                    deals_won: i % 3,
+                };
+                client(i, &format!("c{i}"), &t, 3000, None)
+            })
+            .collect();
+        for by in [
+            SortBy::Profit,
+            SortBy::Revenue,
+            SortBy::HourlyRate,
+            SortBy::Margin,
+        ] {
+            for n in [0, 1, 7, 250, 499, 500, 900] {
+                let mut best = Best::new(by, n);
+                for r in &rows {
+                    best.push(r.clone());
+                }
+                let (some, all_total, seen) = best.finish(3000);
+                let mut expected = rows.clone();
+                top(&mut expected, by, n);
+                assert_eq!(some, expected, "{by:?} {n}");
+                assert_eq!(all_total, total(&rows, 3000));
+                assert_eq!(seen, 500);
             }
         }
     }

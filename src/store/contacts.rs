@@ -452,6 +452,35 @@ pub fn everyone(conn: &Connection) -> Result<Vec<Contact>> {
     Ok(all)
 }
 
+/// Contacts whose name starts with `q` (any case), unarchived first, then by name, at most
+/// `limit`: read in order from the index of names, so a common first name costs no more than
+/// the rows shown.
+pub fn name_starts(conn: &Connection, q: &str, limit: usize) -> Result<Vec<Candidate>> {
+    let q = q.trim();
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {CANDIDATE_COLUMNS} FROM contacts INDEXED BY contacts_name
+          WHERE name LIKE ?1 ESCAPE '\\' AND (archived_at IS NOT NULL) = ?2
+          ORDER BY name COLLATE NOCASE LIMIT ?3"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let pattern = format!("{}%", like_escape(q));
+    let mut out = Vec::new();
+    for archived in [false, true] {
+        let left = limit.saturating_sub(out.len());
+        if left == 0 {
+            break;
+        }
+        let rows = stmt.query_map(params![pattern, archived, left as i64], candidate_from_row)?;
+        for c in rows {
+            out.push(c?);
+        }
+    }
+    Ok(out)
+}
+
 /// Contacts with a word of their name starting with `q` ("ann", "o'bri"; several words are
 /// matched in order: "ann app"), any case and accent, from the full-text index of names.
 pub fn prefix(conn: &Connection, q: &str) -> Result<Vec<Candidate>> {
@@ -467,6 +496,15 @@ pub fn prefix(conn: &Connection, q: &str) -> Result<Vec<Candidate>> {
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([phrase], candidate_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every contact's id and name, from the index of names (a tenth of the table's size).
+pub fn names(conn: &Connection) -> Result<Vec<(i64, Box<str>)>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM contacts INDEXED BY contacts_name")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get::<_, String>(1)?.into_boxed_str()))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -861,16 +899,54 @@ pub fn details_containing(
     if q.is_empty() {
         return Ok(Vec::new());
     }
-    // The trigram index of details names the contacts whose details may hold the text (it
-    // reads the pattern unescaped, so a typed % or _ only widens it), in list order; each is
-    // then checked detail by detail until `limit` are found.
+    let pattern = format!("%{}%", like_escape(q));
+    // The first contacts of the list, each checked detail by detail: text that many hold (a
+    // phone number's "0770", a mail domain) fills the list among them.
+    let mut first = conn.prepare_cached(
+        "SELECT id FROM contacts INDEXED BY contacts_listed WHERE archived_at IS NULL
+          ORDER BY name COLLATE NOCASE LIMIT ?1",
+    )?;
+    let ids: Vec<i64> = first
+        .query_map([FIRST_CHECKED], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    // Each one's details as one text (as the trigram index keeps them), matched as LIKE
+    // matches: letters of ASCII in any case, anything else exactly.
+    let mut text = conn.prepare_cached("SELECT vals FROM contact_details WHERE rowid = ?1")?;
+    let wanted = q.to_ascii_lowercase();
+    let mut holding = Vec::new();
+    for id in ids {
+        let vals: Option<String> = text.query_row([id], |r| r.get(0)).optional()?;
+        if vals.is_some_and(|v| v.to_ascii_lowercase().contains(&wanted)) {
+            holding.push(id);
+        }
+    }
+    let found = details_of(conn, &pattern, holding, limit)?;
+    if found.len() >= limit {
+        return Ok(found);
+    }
+    // Fewer among them, so few in all: the trigram index of details names the contacts whose
+    // details may hold the text (it reads the pattern unescaped, so a typed % or _ only widens
+    // it), in list order.
     let mut maybe = conn.prepare_cached(
         "SELECT c.id FROM contact_details d CROSS JOIN contacts c ON c.id = d.rowid
-          WHERE d.vals LIKE ?1 ORDER BY c.archived_at IS NOT NULL, c.name",
+          WHERE d.vals LIKE ?1 ORDER BY c.archived_at IS NOT NULL, c.name COLLATE NOCASE",
     )?;
     let ids: Vec<i64> = maybe
         .query_map([format!("%{q}%")], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    details_of(conn, &pattern, ids, limit)
+}
+
+/// How many of the list's first contacts `details_containing` checks one by one.
+const FIRST_CHECKED: i64 = 500;
+
+/// Of `ids`, in order, the first `limit` with a detail like `pattern`, and which one.
+fn details_of(
+    conn: &Connection,
+    pattern: &str,
+    ids: Vec<i64>,
+    limit: usize,
+) -> Result<Vec<(Candidate, String)>> {
     // The first of one contact's details (in the order search tells them) that holds `q`.
     let mut why = conn.prepare_cached(
         "SELECT why FROM (
@@ -888,7 +964,6 @@ pub fn details_containing(
                     WHERE id = ?2 AND source LIKE ?1 ESCAPE '\\')
           ORDER BY rank LIMIT 1",
     )?;
-    let pattern = format!("%{}%", like_escape(q));
     let mut found = Vec::new();
     for id in ids {
         if found.len() >= limit {
@@ -912,35 +987,45 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Unarchived contacts for the TUI's Clients list, by name: only what the list shows and
-/// filters on (kind, name, status, next step, tags); email, phone, company and last contact
-/// are left empty. Half the work of `list` at 10,000 contacts.
-pub fn roster(conn: &Connection) -> Result<Vec<ContactRow>> {
-    let mut tags = all_tags(conn)?;
+/// Unarchived contacts for the TUI's Clients list (in no order): only what the list shows and
+/// filters on (kind, name, status, next step, tags), in the list's compact form.
+pub fn listing(conn: &Connection) -> Result<crate::model::contact::Listing> {
+    use crate::model::contact::{Listed, Listing};
+    let mut tag_names: Vec<String> = Vec::new();
+    let mut tags: std::collections::HashMap<i64, Vec<u32>> = std::collections::HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT contact_id, tag FROM contact_tags INDEXED BY contact_tags_tag ORDER BY tag",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let tag = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        if tag_names.last().is_none_or(|t| t != tag) {
+            tag_names.push(tag.to_string());
+        }
+        let n = u32::try_from(tag_names.len() - 1).unwrap_or(u32::MAX);
+        tags.entry(r.get(0)?).or_default().push(n);
+    }
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT c.id, c.kind, c.name, c.status, c.next_due, ({NO_NEXT_STEP})
                     FROM contacts c NOT INDEXED WHERE c.archived_at IS NULL"
     ))?;
     let rows = stmt.query_map([], |r| {
         let id: i64 = r.get(0)?;
-        Ok(ContactRow {
+        let next_due: Option<String> = r.get(4)?;
+        Ok(Listed {
             id,
             kind: parse_col(r, 1)?,
-            name: r.get(2)?,
+            name: r.get::<_, String>(2)?.into_boxed_str(),
             status: parse_col(r, 3)?,
-            email: None,
-            phone: None,
-            company: None,
-            tags: tags.remove(&id).unwrap_or_default(),
-            next_due: r.get(4)?,
-            last_note_at: None,
-            archived: false,
+            next_due: next_due.and_then(|d| d.parse().ok()),
             needs_next_step: r.get(5)?,
+            tags: tags.remove(&id).unwrap_or_default().into_boxed_slice(),
         })
     })?;
-    let mut rows: Vec<ContactRow> = rows.collect::<rusqlite::Result<_>>()?;
-    rows.sort_by_cached_key(|r| (r.name.to_lowercase(), r.id));
-    Ok(rows)
+    Ok(Listing {
+        rows: rows.collect::<rusqlite::Result<_>>()?,
+        tag_names,
+    })
 }
 
 /// Move everything of contact `from` onto `into`, fill `into`'s empty details from `from`,

@@ -330,9 +330,10 @@ pub fn containing(conn: &Connection, q: &str, limit: usize) -> Result<Vec<Follow
     // thousands of follow-ups that hold it.
     let sql = format!(
         "SELECT {COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
-          WHERE f.id IN (SELECT id FROM follow_ups INDEXED BY follow_ups_search_order
-                          ORDER BY done_at IS NOT NULL, due_date DESC, id DESC LIMIT ?3)
-            AND f.text LIKE ?1 ESCAPE '\\'
+          WHERE f.id IN (SELECT id FROM (
+                    SELECT id, text FROM follow_ups INDEXED BY follow_ups_search_order
+                     ORDER BY done_at IS NOT NULL, due_date DESC, id DESC LIMIT ?3)
+                  WHERE text LIKE ?1 ESCAPE '\\')
           ORDER BY f.done_at IS NOT NULL, f.due_date DESC, f.id DESC LIMIT ?2"
     );
     let mut stmt = conn.prepare_cached(&sql)?;

@@ -174,36 +174,35 @@ const ROLLUP_SUMS: &str = "
      GROUP BY 1, 2, 3";
 
 /// What the reports need to know of every contact.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Meta {
+/// A person (not a company) as the sources and referrals reports count them.
+#[derive(Debug, Clone)]
+pub struct Person {
     pub id: i64,
-    pub name: String,
-    pub is_person: bool,
+    /// Only of those who were referred: they are listed under their referrer.
+    pub name: Option<String>,
     pub became_client: bool,
     pub source: Option<String>,
     pub referred_by_id: Option<i64>,
-    pub last_note_at: Option<String>,
 }
 
-pub fn contact_meta(conn: &Connection) -> Result<HashMap<i64, Meta>> {
+/// Every person, by id, one at a time.
+pub fn each_person(conn: &Connection, mut f: impl FnMut(&Person)) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, kind = 'person', status IN ('client', 'former'), source, referred_by_id, last_note_at
-           FROM contacts",
+        "SELECT id, CASE WHEN referred_by_id IS NOT NULL THEN name END,
+                status IN ('client', 'former'), source, referred_by_id
+           FROM contacts WHERE kind = 'person' ORDER BY id",
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Meta {
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        f(&Person {
             id: r.get(0)?,
             name: r.get(1)?,
-            is_person: r.get(2)?,
-            became_client: r.get(3)?,
-            source: r.get(4)?,
-            referred_by_id: r.get(5)?,
-            last_note_at: r.get(6)?,
-        })
-    })?;
-    rows.map(|m| m.map(|m| (m.id, m)))
-        .collect::<rusqlite::Result<_>>()
-        .map_err(Into::into)
+            became_client: r.get(2)?,
+            source: r.get(3)?,
+            referred_by_id: r.get(4)?,
+        });
+    }
+    Ok(())
 }
 
 /// Income billed per month ("2026-11"), for months from `from` (a first of the month) on, from
@@ -218,31 +217,40 @@ pub fn revenue_by_month(conn: &Connection, from: NaiveDate) -> Result<Vec<(Strin
 }
 
 /// Every deal with its stage history, for conversion and timing figures.
-pub fn deal_histories(conn: &Connection) -> Result<Vec<DealHistory>> {
-    let mut deals: std::collections::HashMap<i64, DealHistory> = std::collections::HashMap::new();
-    let mut stmt = conn.prepare_cached("SELECT id, stage, created_at, closed_at FROM deals")?;
+pub fn each_deal_history(conn: &Connection, mut f: impl FnMut(&DealHistory)) -> Result<()> {
+    // One deal at a time, its moves oldest first: the deals are read through, never held.
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, d.stage, d.created_at, d.closed_at, h.stage, h.entered_at
+           FROM deals d LEFT JOIN deal_stage_history h ON h.deal_id = d.id
+          ORDER BY d.id, h.entered_at, h.id",
+    )?;
     let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        deals.insert(
-            r.get(0)?,
-            DealHistory {
-                stage: parse_col(r, 1)?,
-                created_at: r.get(2)?,
-                closed_at: r.get(3)?,
-                moves: Vec::new(),
-            },
-        );
-    }
-    let mut stmt = conn.prepare_cached("SELECT deal_id, stage, entered_at FROM deal_stage_history ORDER BY deal_id, entered_at, id")?;
-    let mut rows = stmt.query([])?;
+    let mut current: Option<(i64, DealHistory)> = None;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
-        let stage: Stage = parse_col(r, 1)?;
-        if let Some(d) = deals.get_mut(&id) {
-            d.moves.push((stage, r.get(2)?));
+        if current.as_ref().is_none_or(|(at, _)| *at != id) {
+            if let Some((_, d)) = current.take() {
+                f(&d);
+            }
+            current = Some((
+                id,
+                DealHistory {
+                    stage: parse_col(r, 1)?,
+                    created_at: r.get(2)?,
+                    closed_at: r.get(3)?,
+                    moves: Vec::new(),
+                },
+            ));
+        }
+        let moved = r.get_ref(4)? != rusqlite::types::ValueRef::Null;
+        if let (Some((_, d)), true) = (&mut current, moved) {
+            d.moves.push((parse_col::<Stage>(r, 4)?, r.get(5)?));
         }
     }
-    Ok(deals.into_values().collect())
+    if let Some((_, d)) = current {
+        f(&d);
+    }
+    Ok(())
 }
 
 /// People who became clients on or after `since` (a timestamp) for the first time (a company

@@ -47,9 +47,13 @@ pub struct App {
     pub editor: Option<EditorRequest>,
     /// The title bar says so: a throwaway demo database.
     pub demo: bool,
-    /// Work the Profit and Insights figures out on another thread (the event loop sets this;
-    /// tests keep it off and get the figures straight away).
+    /// Work the Profit and Insights figures, the board, the Clients list and the names the
+    /// search filters out on another thread (the event loop sets this; tests keep it off and
+    /// get them straight away).
     pub background: bool,
+    /// The names the contact search (`/`) read, kept for the next search until something
+    /// changes.
+    pub(super) names: Option<std::sync::Arc<crate::tui::popups::Names>>,
     pub(super) jobs: Jobs,
     pub(super) data_version: i64,
     /// Which tabs must load again before they are shown, by `Tab::index`.
@@ -85,6 +89,7 @@ impl App {
             editor: None,
             demo: false,
             background: false,
+            names: None,
             jobs: Jobs::default(),
             data_version,
             stale: [true; 5],
@@ -177,10 +182,11 @@ impl App {
             _ => {}
         }
         self.status = None;
-        if let Some(popup) = self.popup.take() {
-            let mut open = popup.clone();
-            match open.handle_key(key) {
-                None => self.popup = Some(open),
+        if let Some(mut popup) = self.popup.take() {
+            // In place: a contact search holds every name, too many to copy per key. A prompt
+            // whose answer is refused comes back as the key left it, with what was typed.
+            match popup.handle_key(key) {
+                None => self.popup = Some(popup),
                 Some(effect) => self.apply_from(effect, popup),
             }
             return;
@@ -233,7 +239,7 @@ impl App {
                 self.popup = Some(Popup::help(view, keymap::GLOBAL));
             }
             Action::Palette => self.popup = Some(Popup::palette()),
-            Action::Search => self.popup = Some(Popup::search(&self.env)?),
+            Action::Search => self.open_search()?,
             Action::Undo => self.undo_last()?,
             Action::Tab(i) => self.switch_tab(Tab::ALL[i.min(Tab::ALL.len() - 1)])?,
             Action::NextTab => self.switch_tab(self.tab.step(1))?,

@@ -1,4 +1,5 @@
-//! Figures worked out on another thread (Profit and Insights, and the Clients list), so the key that opens them gets
+//! Figures worked out on another thread (Profit and Insights, the board, the Clients list, the names
+//! search filters), so the key that opens them gets
 //! its frame at once. Each job reads through a connection of its own; only the newest job of
 //! each kind counts, since an older one may have read data that has changed since.
 
@@ -8,6 +9,7 @@ use crate::commands::reports::ProfitReport;
 use crate::error::Result;
 use crate::store::Store;
 
+use super::popups::Names;
 use super::views::clients::Roster;
 use super::views::insights::InsightsData;
 
@@ -15,6 +17,8 @@ pub enum Loaded {
     Profit(ProfitReport),
     Insights(Box<InsightsData>),
     Roster(Roster),
+    Names(Names),
+    Pipeline(Vec<crate::model::Deal>),
 }
 
 impl Loaded {
@@ -23,6 +27,8 @@ impl Loaded {
             Loaded::Profit(_) => 0,
             Loaded::Insights(_) => 1,
             Loaded::Roster(_) => 2,
+            Loaded::Names(_) => 3,
+            Loaded::Pipeline(_) => 4,
         }
     }
 }
@@ -37,12 +43,14 @@ pub struct Jobs {
     jobs: Vec<Job>,
     generation: u64,
     /// The generation of the newest job of each kind.
-    latest: [u64; 3],
+    latest: [u64; 5],
 }
 
 pub const PROFIT: usize = 0;
 pub const INSIGHTS: usize = 1;
 pub const ROSTER: usize = 2;
+pub const NAMES: usize = 3;
+pub const PIPELINE: usize = 4;
 
 impl Jobs {
     /// Start `work` of `kind` on its own thread and connection to the database at `path`.
@@ -55,7 +63,10 @@ impl Jobs {
         self.generation += 1;
         let (tx, rx) = channel();
         std::thread::spawn(move || {
-            let result = Store::open(&path).and_then(|store| work(&store));
+            let result = Store::open(&path).and_then(|store| {
+                store.read_once_through()?;
+                work(&store)
+            });
             let _ = tx.send(result);
         });
         self.latest[kind] = self.generation;

@@ -5,8 +5,10 @@
 use super::app::App;
 use super::effect::Tab;
 use super::jobs::{self, Loaded};
+use super::popups::{Finder, Names, Popup};
 use super::views::clients::Roster;
 use super::views::insights::InsightsData;
+use super::views::pipeline::Pipeline;
 use super::views::profit::Profit;
 use crate::error::Result;
 
@@ -22,11 +24,41 @@ impl App {
         match self.tab {
             Tab::Today => self.today.load(env)?,
             Tab::Clients => self.load_clients()?,
-            Tab::Pipeline => self.pipeline.load(env)?,
+            Tab::Pipeline => self.load_pipeline()?,
             Tab::Profit => self.load_profit()?,
             Tab::Insights => self.load_insights()?,
         }
         Ok(())
+    }
+
+    /// The contact search (`/`): it opens at once and its names follow from another thread.
+    pub(super) fn open_search(&mut self) -> Result<()> {
+        if let Some(names) = &self.names {
+            self.popup = Some(Popup::Finder(Finder::contacts(names.clone())));
+        } else if self.background {
+            self.popup = Some(Popup::Finder(Finder::contacts_reading()));
+            let path = self.env.store.path().to_path_buf();
+            self.jobs.spawn(jobs::NAMES, path, |store| {
+                Names::read(store.conn()).map(Loaded::Names)
+            });
+        } else {
+            self.popup = Some(Popup::search(&self.env)?);
+        }
+        Ok(())
+    }
+
+    fn load_pipeline(&mut self) -> Result<()> {
+        if self.background {
+            self.pipeline.loading = true;
+            let path = self.env.store.path().to_path_buf();
+            let today = self.env.today();
+            self.jobs.spawn(jobs::PIPELINE, path, move |store| {
+                Pipeline::read(store.conn(), today).map(Loaded::Pipeline)
+            });
+            Ok(())
+        } else {
+            self.pipeline.load(&self.env)
+        }
     }
 
     fn load_clients(&mut self) -> Result<()> {
@@ -88,12 +120,21 @@ impl App {
             match result {
                 Ok(Loaded::Profit(r)) => self.profit.apply(r, &self.env.settings),
                 Ok(Loaded::Roster(r)) => self.clients.install(r),
+                Ok(Loaded::Pipeline(d)) => self.pipeline.install(d),
+                Ok(Loaded::Names(n)) => {
+                    let n = std::sync::Arc::new(n);
+                    self.names = Some(n.clone());
+                    if let Some(Popup::Finder(f)) = &mut self.popup {
+                        f.fill(n);
+                    }
+                }
                 Ok(Loaded::Insights(d)) => {
                     self.insights.data = Some(*d);
                     self.insights.loading = false;
                 }
                 Err(e) => {
                     self.clients.loading = false;
+                    self.pipeline.loading = false;
                     self.profit.loading = false;
                     self.insights.loading = false;
                     self.fail(&e);
@@ -106,6 +147,7 @@ impl App {
     /// After a change: everything is stale; reload what shows, keeping selections.
     pub(super) fn changed(&mut self) -> Result<()> {
         self.stale = [true; 5];
+        self.names = None;
         self.refresh_visible()?;
         if let Some(p) = &mut self.profile {
             // The contact may be gone (its adding undone, here or in another terminal).

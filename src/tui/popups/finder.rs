@@ -6,7 +6,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
-use crate::error::Candidate;
 use crate::find;
 use crate::model::text::one_line;
 use crate::tui::context::Ui;
@@ -51,7 +50,28 @@ pub fn palette_matches(typed: &str) -> Vec<(&'static str, Action)> {
 #[derive(Debug, Clone, PartialEq)]
 enum Source {
     Commands,
-    Contacts(Vec<Candidate>),
+    Contacts(std::sync::Arc<Names>),
+    /// Contact search whose names are still being read (in the background).
+    Reading,
+}
+
+/// Every contact's id and name, and the name as the filter compares it (`find::key`), made
+/// once when the search opens.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Names {
+    ids: Vec<i64>,
+    names: Vec<Box<str>>,
+    keys: Vec<Box<str>>,
+}
+
+impl Names {
+    /// Read on whichever thread holds `conn`.
+    pub fn read(conn: &rusqlite::Connection) -> crate::error::Result<Names> {
+        let (ids, names): (Vec<i64>, Vec<Box<str>>) =
+            crate::store::contacts::names(conn)?.into_iter().unzip();
+        let keys = names.iter().map(|n| find::key(n).into()).collect();
+        Ok(Names { ids, names, keys })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,8 +89,21 @@ impl Finder {
         Finder::new(Source::Commands)
     }
 
-    pub fn contacts(names: Vec<Candidate>) -> Finder {
+    pub fn contacts(names: std::sync::Arc<Names>) -> Finder {
         Finder::new(Source::Contacts(names))
+    }
+
+    /// Contact search that opens at once and fills in when its names arrive (`fill`).
+    pub fn contacts_reading() -> Finder {
+        Finder::new(Source::Reading)
+    }
+
+    /// The names a `contacts_reading` search waited for; what was typed meanwhile counts.
+    pub fn fill(&mut self, names: std::sync::Arc<Names>) {
+        if self.source == Source::Reading {
+            self.source = Source::Contacts(names);
+            self.refilter();
+        }
     }
 
     fn new(source: Source) -> Finder {
@@ -95,11 +128,11 @@ impl Finder {
                     .collect()
             }
             Source::Contacts(names) => {
-                let list: Vec<&str> = names.iter().map(|c| c.name.as_str()).collect();
-                let mut hits = find::filter(self.input.value(), &list);
+                let mut hits = find::filter_keys(self.input.value(), &names.keys);
                 hits.truncate(SEARCH_SHOWN);
                 hits
             }
+            Source::Reading => Vec::new(),
         };
         self.list.select((!self.hits.is_empty()).then_some(0));
     }
@@ -107,7 +140,8 @@ impl Finder {
     fn label(&self, i: usize) -> String {
         match &self.source {
             Source::Commands => COMMANDS[i].0.to_string(),
-            Source::Contacts(names) => one_line(&names[i].name),
+            Source::Contacts(names) => one_line(&names.names[i]),
+            Source::Reading => String::new(),
         }
     }
 
@@ -118,7 +152,8 @@ impl Finder {
                 Action::Tab(n) => Effect::Tab(Tab::ALL[n.min(Tab::ALL.len() - 1)]),
                 action => Effect::Global(action),
             },
-            Source::Contacts(names) => Effect::Profile(names[i].id),
+            Source::Contacts(names) => Effect::Profile(names.ids[i]),
+            Source::Reading => return None,
         })
     }
 
@@ -176,7 +211,7 @@ impl Finder {
         let t = ui.theme;
         let (title, mark, width, rows) = match &self.source {
             Source::Commands => ("Command", ": ", 44, self.hits.len().max(1) as u16),
-            Source::Contacts(_) => ("Find a contact", "/ ", 60, body.height),
+            Source::Contacts(_) | Source::Reading => ("Find a contact", "/ ", 60, body.height),
         };
         let area = centered(body, width, rows.saturating_add(3));
         let inner = popup(frame, area, title, t);
@@ -184,7 +219,7 @@ impl Finder {
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
         self.area = list_area;
         let count = match &self.source {
-            Source::Commands => String::new(),
+            Source::Commands | Source::Reading => String::new(),
             Source::Contacts(_) if self.hits.len() >= SEARCH_SHOWN => {
                 format!("   {SEARCH_SHOWN}+ found")
             }
@@ -205,7 +240,12 @@ impl Finder {
             frame.set_cursor_position((x, input_area.y));
         }
         if self.hits.is_empty() {
-            let msg = Span::styled("  Nothing matches: Backspace to widen", t.dim());
+            let msg = if self.source == Source::Reading {
+                "  Reading the names…"
+            } else {
+                "  Nothing matches: Backspace to widen"
+            };
+            let msg = Span::styled(msg, t.dim());
             frame.render_widget(Paragraph::new(msg), list_area);
             return;
         }

@@ -13,7 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 pub use choice::Choice;
-pub use finder::{COMMANDS, Finder, palette_matches};
+pub use finder::{COMMANDS, Finder, Names, palette_matches};
 pub use prompt::Prompt;
 pub use reader::Reader;
 
@@ -301,9 +301,9 @@ impl Popup {
     }
 
     pub fn search(env: &Env) -> Result<Popup> {
-        Ok(Popup::Finder(Finder::contacts(contacts::all_names(
-            env.store.conn(),
-        )?)))
+        Ok(Popup::Finder(Finder::contacts(std::sync::Arc::new(
+            finder::Names::read(env.store.conn())?,
+        ))))
     }
 }
 

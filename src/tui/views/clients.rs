@@ -9,8 +9,9 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 use crate::error::Result;
 use crate::find;
+use crate::model::contact::Listed;
 use crate::model::text::{fit, one_line};
-use crate::model::{ContactKind, ContactRow, Status};
+use crate::model::{ContactKind, Status};
 use crate::store::contacts;
 use crate::tui::context::{Env, Ui};
 use crate::tui::effect::{Ask, Effect};
@@ -20,27 +21,35 @@ use crate::tui::popups::Popup;
 use crate::tui::widgets::{cut, panel, row_at, window};
 use crate::when;
 
-/// Everyone the list shows, with the names as the filter compares them.
+/// Everyone the list shows, by name, with the names as the filter compares them.
 #[derive(Debug)]
 pub struct Roster {
-    rows: Vec<ContactRow>,
-    keys: Vec<String>,
+    rows: Vec<Listed>,
+    keys: Vec<Box<str>>,
+    tag_names: Vec<String>,
 }
 
 impl Roster {
     /// Read on whichever thread holds `conn` (the app's own, or a background one).
     pub fn read(conn: &rusqlite::Connection) -> Result<Roster> {
-        let rows = contacts::roster(conn)?;
-        let keys = rows.iter().map(|r| find::key(&r.name)).collect();
-        Ok(Roster { rows, keys })
+        let listing = contacts::listing(conn)?;
+        let mut rows = listing.rows;
+        rows.sort_by_cached_key(|r| (find::key(&r.name), r.id));
+        let keys = rows.iter().map(|r| find::key(&r.name).into()).collect();
+        Ok(Roster {
+            rows,
+            keys,
+            tag_names: listing.tag_names,
+        })
     }
 }
 
 #[derive(Debug, Default)]
 pub struct Clients {
-    pub rows: Vec<ContactRow>,
+    pub rows: Vec<Listed>,
+    tag_names: Vec<String>,
     /// Each row's name as the filter compares it (`find::key`), made once per load.
-    keys: Vec<String>,
+    keys: Vec<Box<str>>,
     /// A fresh list is being read in the background; the one shown stays until it comes.
     pub loading: bool,
     pub visible: Vec<usize>,
@@ -65,6 +74,7 @@ impl Clients {
         let keep = self.selected_row().map(|r| r.id);
         self.rows = roster.rows;
         self.keys = roster.keys;
+        self.tag_names = roster.tag_names;
         self.loading = false;
         self.refilter();
         if let Some(id) = keep
@@ -75,19 +85,29 @@ impl Clients {
     }
 
     pub fn refilter(&mut self) {
-        let candidates: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| self.status.is_none_or(|s| self.rows[i].status == s))
-            .filter(|&i| {
-                self.tag
-                    .as_ref()
-                    .is_none_or(|t| self.rows[i].tags.contains(t))
-            })
-            .collect();
-        let keys: Vec<&str> = candidates.iter().map(|&i| self.keys[i].as_str()).collect();
-        self.visible = find::filter_keys(self.filter.value(), &keys)
-            .into_iter()
-            .map(|j| candidates[j])
-            .collect();
+        // A tag nobody has (any more) matches nobody.
+        let tag = self
+            .tag
+            .as_ref()
+            .map(|t| self.tag_names.iter().position(|n| n == t).map(|i| i as u32));
+        let q = self.filter.value();
+        self.visible = if tag.is_none() && self.status.is_none() {
+            find::filter_keys(q, &self.keys)
+        } else {
+            let candidates: Vec<usize> = (0..self.rows.len())
+                .filter(|&i| self.status.is_none_or(|s| self.rows[i].status == s))
+                .filter(|&i| match tag {
+                    None => true,
+                    Some(None) => false,
+                    Some(Some(t)) => self.rows[i].tags.contains(&t),
+                })
+                .collect();
+            let keys: Vec<&str> = candidates.iter().map(|&i| &*self.keys[i]).collect();
+            find::filter_keys(q, &keys)
+                .into_iter()
+                .map(|j| candidates[j])
+                .collect()
+        };
         let last = self.visible.len().checked_sub(1);
         let sel = match (self.table.selected(), last) {
             (_, None) => None,
@@ -103,7 +123,7 @@ impl Clients {
         self.refilter();
     }
 
-    pub fn selected_row(&self) -> Option<&ContactRow> {
+    pub fn selected_row(&self) -> Option<&Listed> {
         self.table
             .selected()
             .and_then(|s| self.visible.get(s))
@@ -285,7 +305,7 @@ impl Clients {
         );
         let rows = self.visible[shown.clone()]
             .iter()
-            .map(|&i| cols.row(&self.rows[i], ui));
+            .map(|&i| cols.row(&self.rows[i], &self.tag_names, ui));
         let mut table = Table::new(rows, widths).row_highlight_style(t.selected());
         if header_h > 0 {
             table = table.header(Row::new(header).style(t.heading()));
@@ -380,7 +400,7 @@ impl Columns {
         (cells, widths)
     }
 
-    fn row(&self, r: &ContactRow, ui: &Ui) -> Row<'static> {
+    fn row(&self, r: &Listed, tag_names: &[String], ui: &Ui) -> Row<'static> {
         let t = ui.theme;
         let marker = if r.kind == ContactKind::Company {
             " ▪"
@@ -392,14 +412,19 @@ impl Columns {
         if self.status {
             cells.push(Cell::from(Span::styled(r.status.as_str(), t.dim())));
         }
-        let next = match r.next_due.as_deref().and_then(|d| d.parse().ok()) {
+        let next = match r.next_due {
             Some(d) => Span::styled(when::short(d, ui.today), t.dim()),
             None if r.needs_next_step => Span::styled("no next step", t.overdue()),
             None => Span::raw(""),
         };
         cells.push(Cell::from(next));
         if let Some(w) = self.tags {
-            let tags: Vec<String> = r.tags.iter().map(|t| format!("#{t}")).collect();
+            let tags: Vec<String> = r
+                .tags
+                .iter()
+                .filter_map(|&t| tag_names.get(t as usize))
+                .map(|t| format!("#{t}"))
+                .collect();
             let tags = fit(&one_line(&tags.join(" ")), w);
             cells.push(Cell::from(Span::styled(tags, t.dim())));
         }

@@ -32,17 +32,32 @@ pub struct Pipeline {
     pub lists: Vec<ListState>,
     /// Where each shown column's cards were drawn: (stage index, area).
     areas: Vec<(usize, Rect)>,
+    /// A fresh board is being read in the background; the one shown stays until it comes.
+    pub loading: bool,
 }
 
 impl Pipeline {
     pub fn load(&mut self, env: &Env) -> Result<()> {
-        let today = env.today();
-        let keep = self.selected().map(|d| d.id);
+        let deals = Pipeline::read(env.store.conn(), env.today())?;
+        self.install(deals);
+        Ok(())
+    }
+
+    /// The deals on the board: open ones, and those closed in the last `CLOSED_SHOWN_DAYS`.
+    /// Read on whichever thread holds `conn` (the app's own, or a background one).
+    pub fn read(conn: &rusqlite::Connection, today: chrono::NaiveDate) -> Result<Vec<Deal>> {
         let since = today
             .checked_sub_days(chrono::Days::new(CLOSED_SHOWN_DAYS))
             .unwrap_or(today)
             .to_string();
-        self.deals = deals::pipeline(env.store.conn(), &since)?;
+        deals::pipeline(conn, &since)
+    }
+
+    /// Show a freshly read board, keeping the selected deal.
+    pub fn install(&mut self, deals: Vec<Deal>) {
+        let keep = self.selected().map(|d| d.id);
+        self.loading = false;
+        self.deals = deals;
         self.columns = Stage::ALL
             .iter()
             .map(|s| {
@@ -65,7 +80,6 @@ impl Pipeline {
             let s = self.lists[c].selected().unwrap_or(0);
             self.lists[c].select(last.map(|l| s.min(l)));
         }
-        Ok(())
     }
 
     /// Select this deal (a new one, say), wherever it is on the board.
@@ -183,9 +197,13 @@ impl Pipeline {
         self.areas.clear();
         if self.deals.is_empty() {
             let inner = panel(frame, area, "Pipeline", t.border(), t);
+            let msg = if self.loading {
+                "Reading the board…"
+            } else {
+                "No deals yet: a adds one (WHO: TITLE VALUE)."
+            };
             frame.render_widget(
-                Paragraph::new("No deals yet: a adds one (WHO: TITLE VALUE).")
-                    .wrap(ratatui::widgets::Wrap { trim: false }),
+                Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: false }),
                 inner,
             );
             return;
@@ -196,6 +214,9 @@ impl Pipeline {
         let slots = Layout::horizontal(vec![Constraint::Ratio(1, fit as u32); fit]).split(area);
         for (slot, col) in (first..first + fit).enumerate() {
             let mut title = format!("{} ({})", Stage::ALL[col].title(), self.columns[col].len());
+            if self.loading && slot == 0 {
+                title.push_str(" · updating…");
+            }
             if slot == 0 && first > 0 {
                 title = format!("◀ {title}");
             }
