@@ -54,7 +54,7 @@ pub fn resolve(conn: &Connection, query: &str) -> Result<Candidate> {
     }
     Err(Error::NoSuchContact {
         query: q.to_string(),
-        suggestions: suggest(q, &contacts::all_names(conn)?),
+        suggestions: suggest(q, &contacts::names_where(conn, |_| true)?),
     })
 }
 
@@ -154,6 +154,9 @@ fn pattern(q: &str) -> Vec<char> {
 /// Indices of the `names` that fuzzily match `q`, best first (all of them for an empty `q`).
 /// For filtering a list as the user types.
 pub fn filter(q: &str, names: &[&str]) -> Vec<usize> {
+    if q.trim().is_empty() {
+        return (0..names.len()).collect();
+    }
     let keys: Vec<String> = names.iter().map(|n| key(n)).collect();
     filter_keys(q, &keys)
 }
@@ -169,7 +172,6 @@ pub fn filter_keys<S: AsRef<str>>(q: &str, keys: &[S]) -> Vec<usize> {
     if q.trim().is_empty() {
         return (0..keys.len()).collect();
     }
-    let names = keys;
     let q = fold(q);
     let pattern: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
     if pattern.len() <= SHORT {
@@ -178,7 +180,7 @@ pub fn filter_keys<S: AsRef<str>>(q: &str, keys: &[S]) -> Vec<usize> {
         // together, then the rest, each in list order (three lists, no sort).
         let start: String = pattern.iter().collect();
         let mut ranked: [Vec<usize>; 3] = Default::default();
-        for (i, n) in names.iter().enumerate() {
+        for (i, n) in keys.iter().enumerate() {
             let name = n.as_ref();
             if !is_subsequence(&pattern, name) {
                 continue;
@@ -198,7 +200,7 @@ pub fn filter_keys<S: AsRef<str>>(q: &str, keys: &[S]) -> Vec<usize> {
         return ranked.concat();
     }
     let matcher = SkimMatcherV2::default().ignore_case();
-    let mut scored: Vec<(i64, usize)> = names
+    let mut scored: Vec<(i64, usize)> = keys
         .iter()
         .enumerate()
         .filter(|(_, n)| is_subsequence(&pattern, n.as_ref()))

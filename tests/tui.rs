@@ -619,15 +619,7 @@ fn profit_and_insights_are_worked_out_in_the_background_without_blocking_keys() 
         keys(&mut app, tab);
         // The key's frame comes at once, whatever the figures are doing.
         screen(&mut app);
-        let start = std::time::Instant::now();
-        while app.busy() {
-            assert!(
-                start.elapsed() < std::time::Duration::from_secs(10),
-                "the figures never came"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(5));
-            app.collect();
-        }
+        settle(&mut app);
     }
     assert_shows(&screen(&mut app), &["Funnel and pipeline", "Lead sources"]);
     keys(&mut app, "4");
@@ -642,15 +634,11 @@ fn profit_and_insights_are_worked_out_in_the_background_without_blocking_keys() 
     // A change elsewhere brings fresh figures on the next visit.
     env.ok(&["income", "bob", "500"]);
     app.tick().unwrap();
-    let start = std::time::Instant::now();
-    while app.busy() {
-        assert!(start.elapsed() < std::time::Duration::from_secs(10));
-        std::thread::sleep(std::time::Duration::from_millis(5));
-        app.collect();
-    }
+    settle(&mut app);
     assert_shows(&screen(&mut app), &["£440"]);
 }
 
+/// Wait for the background work to come in (ten seconds at most).
 fn settle(app: &mut tend::tui::app::App) {
     let start = std::time::Instant::now();
     while app.busy() {

@@ -530,21 +530,6 @@ pub fn names_where(
     Ok(out)
 }
 
-/// Every contact's id and name (no details, no order: the cheapest read of all names), for
-/// fuzzy matching; `by_id` fills in the details of the few that match.
-pub fn all_names(conn: &Connection) -> Result<Vec<Candidate>> {
-    // From the index of names, which holds both and is a tenth of the table's size.
-    let mut stmt = conn.prepare_cached("SELECT id, name FROM contacts INDEXED BY contacts_name")?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Candidate {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            detail: None,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// What `tend list` filters on.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {

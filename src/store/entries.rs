@@ -334,7 +334,7 @@ pub fn count_unpaid_by(conn: &Connection, cutoff: NaiveDate, cap: Option<usize>)
             params![cutoff, cap.map_or(-1, |c| c as i64 + archived)],
             |r| r.get(0),
         )?;
-    Ok(super::followups::within(all - archived, cap))
+    Ok(super::within(all - archived, cap))
 }
 
 /// Income invoiced on or before `cutoff` and not paid, of unarchived contacts, oldest first.

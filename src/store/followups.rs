@@ -204,13 +204,7 @@ pub fn count_open_due_in(
             params![from, to, cap.map_or(-1, |c| c as i64 + archived)],
             |r| r.get(0),
         )?;
-    Ok(within(all - archived, cap))
-}
-
-/// `n` (never below 0), no more than `cap`.
-pub(super) fn within(n: i64, cap: Option<usize>) -> usize {
-    let n = usize::try_from(n).unwrap_or(0);
-    cap.map_or(n, |c| n.min(c))
+    Ok(super::within(all - archived, cap))
 }
 
 /// What a calendar export shows: every open follow-up, and those completed since `since` (a

@@ -468,3 +468,9 @@ pub(crate) fn like_escape(s: &str) -> String {
     }
     out
 }
+
+/// A count `n` read with a cap (never below 0), no more than `cap`.
+pub(crate) fn within(n: i64, cap: Option<usize>) -> usize {
+    let n = usize::try_from(n).unwrap_or(0);
+    cap.map_or(n, |c| n.min(c))
+}
