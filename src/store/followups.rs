@@ -319,6 +319,11 @@ pub fn set_repeat(
 /// Follow-ups whose text contains `q` anywhere (open ones first, then the latest): what
 /// `tend search` shows besides notes. A substring that no index serves: ~20,000 short rows.
 pub fn containing(conn: &Connection, q: &str, limit: usize) -> Result<Vec<FollowUp>> {
+    let wide = format!("%{}%", q.trim());
+    let indexed = super::trigrams_can_find(q.trim());
+    if indexed && !super::trigrams_may_hold(conn, "follow_ups_text", "text", &wide)? {
+        return Ok(Vec::new());
+    }
     let pattern = format!("%{}%", super::like_escape(q.trim()));
     // The newest first: a common word ("send") is found among them without sorting the tens of
     // thousands of follow-ups that hold it.
@@ -333,13 +338,14 @@ pub fn containing(conn: &Connection, q: &str, limit: usize) -> Result<Vec<Follow
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![pattern, limit as i64, NEWEST_READ], from_row)?;
     let newest: Vec<FollowUp> = rows.collect::<rusqlite::Result<_>>()?;
-    if newest.len() >= limit {
+    if newest.len() >= limit || !indexed {
+        // A letter or two: the index could only be scanned whole, and they are in most
+        // follow-ups anyway; the newest are answer enough.
         return Ok(newest);
     }
     // Fewer among the newest, so few in all: the trigram index names the follow-ups that may
     // hold the text (it reads the pattern unescaped, which only widens it), and the exact LIKE
     // runs on those alone.
-    let wide = format!("%{}%", q.trim());
     let sql = format!(
         "SELECT {COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
           WHERE f.id IN (SELECT rowid FROM follow_ups_text WHERE text LIKE ?3)

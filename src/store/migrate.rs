@@ -1,6 +1,7 @@
 //! Versioned migrations by `PRAGMA user_version`: a backup copy first, then every pending step
 //! in one transaction. A database from a newer tend is refused, not touched.
 
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -95,9 +96,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 20,
         sql: include_str!("migrations/0020_substring_search.sql"),
     },
+    Migration {
+        version: 21,
+        sql: include_str!("migrations/0021_notes_prefix_index.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 20;
+pub const LATEST_VERSION: i64 = 21;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);
@@ -146,16 +151,29 @@ pub fn backup_path(path: &Path, version: i64) -> PathBuf {
 
 fn backup(conn: &Connection, path: &Path, version: i64) -> Result<()> {
     let target = backup_path(path, version);
-    conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])
-        .map_err(|e| {
-            Error::invalid_with_hint(
-                format!(
-                    "could not back up {} before upgrading it: {e}",
-                    path.display()
-                ),
-                "nothing was changed; free some disk space or check the folder's permissions",
-            )
-        })?;
+    // The copy holds everything the book does, so it is readable by its owner only, like the
+    // book and the daily backups: VACUUM INTO alone makes it as the umask says (readable by
+    // all), but it fills an empty file made beforehand.
+    let copied = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&target)
+        .map_err(Error::from)
+        .and_then(|_| {
+            conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])
+                .map_err(Error::from)
+        });
+    if let Err(e) = copied {
+        let _ = std::fs::remove_file(&target);
+        return Err(Error::invalid_with_hint(
+            format!(
+                "could not back up {} before upgrading it: {e}",
+                path.display()
+            ),
+            "nothing was changed; free some disk space or check the folder's permissions",
+        ));
+    }
     Ok(())
 }
 
@@ -245,6 +263,12 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(bv, 1, "the backup is the database as it was");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("t.db.v1-backup"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "only the owner may read the copy");
     }
 
     #[test]

@@ -474,3 +474,24 @@ pub(crate) fn within(n: i64, cap: Option<usize>) -> usize {
     let n = usize::try_from(n).unwrap_or(0);
     cap.map_or(n, |c| n.min(c))
 }
+
+/// Whether a trigram index can find `q`: it reads text three letters at a time, so for one or
+/// two it could only be scanned whole.
+pub(crate) fn trigrams_can_find(q: &str) -> bool {
+    q.chars().count() >= 3
+}
+
+/// Whether any row of a trigram index's `column` is LIKE `pattern` (a query of three letters
+/// or more, which the index answers without a scan). Search asks first, so a word nobody wrote
+/// costs a lookup, not a read of the newest rows.
+pub(crate) fn trigrams_may_hold(
+    conn: &Connection,
+    table: &'static str,
+    column: &'static str,
+    pattern: &str,
+) -> Result<bool> {
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} LIKE ?1)");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([pattern], |r| r.get(0))?)
+}

@@ -72,6 +72,13 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec<Note>>
     let Some(fts) = fts_query(query) else {
         return Ok(Vec::new());
     };
+    // An answer from the index that nothing matches is quicker than reading the newest notes
+    // to find none (a typo, or a word only a contact's name holds).
+    let mut any =
+        conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM notes_fts WHERE notes_fts MATCH ?1)")?;
+    if !any.query_row([&fts], |r| r.get::<_, bool>(0))? {
+        return Ok(Vec::new());
+    }
     let prefixes = crate::model::words::words(query);
     let (newest, complete) = newest_matching(conn, &prefixes, limit)?;
     if newest.len() >= limit || complete {

@@ -326,6 +326,10 @@ impl Clients {
             .tag
             .as_ref()
             .map_or(String::new(), |t| format!(" · tag: #{}", one_line(t)));
+        if self.loading && self.rows.is_empty() {
+            // Nothing read yet: "0 of 0" would say the book is empty.
+            return format!("Clients · reading… · status: {status}{tag}");
+        }
         let updating = if self.loading { " · updating…" } else { "" };
         format!(
             "Clients · {} of {} · status: {status}{tag}{updating}",
