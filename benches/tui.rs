@@ -2,8 +2,12 @@
 //! on ratatui's TestBackend at 120×40 (the terminal's own output is not included).
 //!
 //! Run: `cargo bench --bench tui`. The figures go in BENCHMARKS.md.
+//!
+//! `TEND_BENCH_DB=/path/to/book.db cargo bench --bench tui` measures that book instead of a
+//! fresh seed (the 10× seed of `tend dev seed`, say). It is opened as it is, migrated if it
+//! is older; set `TEND_DAILY_BACKUP=off` so that no backup is taken during the run.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -31,13 +35,23 @@ fn press(app: &mut App, code: KeyCode) {
 
 fn tui(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("tend.db");
-    let mut store = Store::open(&db).unwrap();
-    seed::seed(&mut store, &clock(), Scale::DESIGN, 1).unwrap();
-    drop(store);
+    let given = std::env::var_os("TEND_BENCH_DB").map(PathBuf::from);
+    let db = match &given {
+        Some(path) => path.clone(),
+        None => {
+            let db = dir.path().join("tend.db");
+            let mut store = Store::open(&db).unwrap();
+            seed::seed(&mut store, &clock(), Scale::DESIGN, 1).unwrap();
+            db
+        }
+    };
 
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    let mut g = c.benchmark_group("tui at design scale");
+    let mut g = c.benchmark_group(if given.is_some() {
+        "tui on TEND_BENCH_DB"
+    } else {
+        "tui at design scale"
+    });
     g.sample_size(30);
 
     g.bench_function("first frame (open store, load Today, draw)", |b| {
