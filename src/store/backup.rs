@@ -4,7 +4,7 @@
 //! final name.
 
 use std::fs::File;
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
@@ -73,12 +73,7 @@ pub fn backup(store: &Store, target: &Path) -> Result<Backup> {
     ));
     let _ = std::fs::remove_file(&partial);
     let result = (|| -> Result<()> {
-        store
-            .conn()
-            .execute("VACUUM INTO ?1", [partial.to_string_lossy()])
-            .map_err(|e| fail("the copy failed", &e))?;
-        std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| fail("cannot make the copy private", &e))?;
+        super::copy_private(store.conn(), &partial).map_err(|e| fail("the copy failed", &e))?;
         let copy = Connection::open(&partial).map_err(|e| fail("cannot open the copy", &e))?;
         let check: String = copy
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))

@@ -319,9 +319,8 @@ pub fn set_repeat(
 /// Follow-ups whose text contains `q` anywhere (open ones first, then the latest): what
 /// `tend search` shows besides notes. A substring that no index serves: ~20,000 short rows.
 pub fn containing(conn: &Connection, q: &str, limit: usize) -> Result<Vec<FollowUp>> {
-    let wide = format!("%{}%", q.trim());
     let indexed = super::trigrams_can_find(q.trim());
-    if indexed && !super::trigrams_may_hold(conn, "follow_ups_text", "text", &wide)? {
+    if indexed && !super::trigrams_may_hold(conn, "follow_ups_text", "text", q.trim())? {
         return Ok(Vec::new());
     }
     let pattern = format!("%{}%", super::like_escape(q.trim()));
@@ -346,6 +345,7 @@ pub fn containing(conn: &Connection, q: &str, limit: usize) -> Result<Vec<Follow
     // Fewer among the newest, so few in all: the trigram index names the follow-ups that may
     // hold the text (it reads the pattern unescaped, which only widens it), and the exact LIKE
     // runs on those alone.
+    let wide = format!("%{}%", q.trim());
     let sql = format!(
         "SELECT {COLUMNS} FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
           WHERE f.id IN (SELECT rowid FROM follow_ups_text WHERE text LIKE ?3)

@@ -1,7 +1,6 @@
 //! Versioned migrations by `PRAGMA user_version`: a backup copy first, then every pending step
 //! in one transaction. A database from a newer tend is refused, not touched.
 
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -151,20 +150,8 @@ pub fn backup_path(path: &Path, version: i64) -> PathBuf {
 
 fn backup(conn: &Connection, path: &Path, version: i64) -> Result<()> {
     let target = backup_path(path, version);
-    // The copy holds everything the book does, so it is readable by its owner only, like the
-    // book and the daily backups: VACUUM INTO alone makes it as the umask says (readable by
-    // all), but it fills an empty file made beforehand.
-    let copied = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&target)
-        .map_err(Error::from)
-        .and_then(|_| {
-            conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])
-                .map_err(Error::from)
-        });
-    if let Err(e) = copied {
+    // Private from its first byte, like the book and the daily backups.
+    if let Err(e) = super::copy_private(conn, &target) {
         let _ = std::fs::remove_file(&target);
         return Err(Error::invalid_with_hint(
             format!(

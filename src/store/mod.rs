@@ -481,17 +481,29 @@ pub(crate) fn trigrams_can_find(q: &str) -> bool {
     q.chars().count() >= 3
 }
 
-/// Whether any row of a trigram index's `column` is LIKE `pattern` (a query of three letters
-/// or more, which the index answers without a scan). Search asks first, so a word nobody wrote
-/// costs a lookup, not a read of the newest rows.
+/// Whether any row of a trigram index's `column` holds `q` (as LIKE '%q%' reads it; for a
+/// query `trigrams_can_find`, which the index answers without a scan). Search asks first, so
+/// a word nobody wrote costs a lookup, not a read of the newest rows.
 pub(crate) fn trigrams_may_hold(
     conn: &Connection,
     table: &'static str,
     column: &'static str,
-    pattern: &str,
+    q: &str,
 ) -> Result<bool> {
     let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE {column} LIKE ?1)");
     Ok(conn
         .prepare_cached(&sql)?
-        .query_row([pattern], |r| r.get(0))?)
+        .query_row([format!("%{q}%")], |r| r.get(0))?)
+}
+
+/// `VACUUM INTO` a new file that is readable by its owner only from its first byte: a copy
+/// holds everything the book does, and VACUUM INTO alone makes it as the umask says.
+pub(crate) fn copy_private(conn: &Connection, target: &Path) -> Result<()> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(target)?;
+    conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])?;
+    Ok(())
 }
