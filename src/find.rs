@@ -54,7 +54,7 @@ pub fn resolve(conn: &Connection, query: &str) -> Result<Candidate> {
     }
     Err(Error::NoSuchContact {
         query: q.to_string(),
-        suggestions: suggest(q, &contacts::names_where(conn, |_| true)?),
+        suggestions: suggest(q, &contacts::names_where(conn, None, |_| true)?),
     })
 }
 
@@ -142,8 +142,26 @@ pub fn fuzzy(q: &str, all: &[Candidate]) -> Vec<Candidate> {
 /// once and keeping only those that hold the query's letters in order.
 pub fn fuzzy_names(conn: &Connection, q: &str) -> Result<Vec<Candidate>> {
     let pattern = pattern(q);
-    let plausible = contacts::names_where(conn, move |name| is_subsequence(&pattern, name))?;
+    let plausible = contacts::names_where(conn, rarest(&pattern), |name| {
+        is_subsequence(&pattern, name)
+    })?;
     Ok(fuzzy(q, &plausible))
+}
+
+/// The letter or digit of `pattern` that the fewest names hold, as far as letter frequencies
+/// in names tell: the one for `names_where` to look for.
+fn rarest(pattern: &[char]) -> Option<u8> {
+    const COMMONEST_FIRST: &[u8] = b"eainrolstdhcmukbgywpfvjzxq";
+    pattern
+        .iter()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|&c| c as u8)
+        .max_by_key(|b| {
+            COMMONEST_FIRST
+                .iter()
+                .position(|x| x == b)
+                .unwrap_or(usize::MAX)
+        })
 }
 
 /// The query's letters as the subsequence check wants them: accents folded, lower case.
@@ -217,19 +235,26 @@ const SHORT: usize = 2;
 /// matcher needs before it can score at all, checked a hundred times faster, so only the
 /// plausible few of 10,000 names reach the scorer.
 fn is_subsequence(pattern: &[char], name: &str) -> bool {
-    if name.is_ascii() {
-        // Most names: byte by byte, with no folding to do (100,000 names in about a ms).
-        let mut want = pattern.iter();
-        let mut next = want.next();
-        for b in name.bytes() {
-            match next {
-                Some(&w) if w == char::from(b.to_ascii_lowercase()) => next = want.next(),
-                Some(_) => {}
-                None => break,
-            }
-        }
-        return next.is_none();
+    if !name.is_ascii() {
+        return is_subsequence_folded(pattern, name);
     }
+    // Most names: each wanted letter found with `memchr` in what is left of the name, in
+    // either case, with no folding to do.
+    let mut rest = name.as_bytes();
+    for &w in pattern {
+        let Ok(w) = u8::try_from(w) else {
+            return false;
+        };
+        match memchr::memchr2(w, w.to_ascii_uppercase(), rest) {
+            Some(i) => rest = &rest[i + 1..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// `is_subsequence` for a name with letters that are not ASCII.
+fn is_subsequence_folded(pattern: &[char], name: &str) -> bool {
     // Letter by letter, folding only the letters that are not ASCII: decomposing the whole
     // name (as `fold` does) costs a microsecond a name, and a book has thousands of them.
     let mut want = pattern.iter().peekable();

@@ -280,3 +280,102 @@ fn a_typo_in_a_name_still_finds_them_when_nothing_else_matches() {
     assert_eq!(found["contacts"][0]["name"], "Alice Smith");
     assert_eq!(found["contacts"][0]["matched"], "name");
 }
+
+#[test]
+fn a_typo_finds_names_after_every_kind_of_change_and_doctor_mends_the_packed_names() {
+    let env = Env::with_people();
+    let typo = |q: &str| -> Vec<String> {
+        env.json(&["search", q, "--json"])["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Letters that are not ASCII are folded: "ngstrm" is in "Ångström".
+    env.ok(&["add", "Zoë Ångström"]);
+    assert_eq!(typo("zngstrm"), ["Zoë Ångström"]);
+    assert_eq!(typo("alcesmth"), ["Alice Smith"]);
+    // Renamed: found by the new name, not by the old.
+    env.ok(&["edit", "Alice Smith", "--name", "Alicia Smythe"]);
+    assert_eq!(typo("lcsmyth"), ["Alicia Smythe"]);
+    assert!(typo("alcesmth").is_empty(), "the old name is gone");
+    // Deleted, and back by undo.
+    env.tend()
+        .args(["delete", "Bob Jones", "--yes"])
+        .assert()
+        .success();
+    assert!(typo("bbjns").is_empty());
+    env.ok(&["undo"]);
+    assert_eq!(typo("bbjns"), ["Bob Jones"]);
+    assert_eq!(index_problems(&env), serde_json::json!([]));
+    // Knocked out of step behind tend's back: doctor --full says so, --rebuild mends it.
+    env.conn()
+        .execute(
+            "UPDATE contact_name_packs SET names = '1' || char(31) || 'Ghost'",
+            [],
+        )
+        .unwrap();
+    let problems = index_problems(&env);
+    assert!(problems.to_string().contains("packed names"), "{problems}");
+    env.ok(&["doctor", "--rebuild"]);
+    assert_eq!(index_problems(&env), serde_json::json!([]));
+    assert_eq!(typo("bbjns"), ["Bob Jones"]);
+}
+
+/// Names for the packed-names property: ASCII and not, digits, spaces, and the two characters
+/// the packs use as separators.
+fn a_name() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec![
+            "a", "b", "e", "k", "m", "o", "s", "z", "A", "M", "Z", " ", "1", "7", "é", "Ö", "ß",
+            "\u{212a}", "\u{1e}", "\u{1f}", "'",
+        ]),
+        1..12,
+    )
+    .prop_map(|parts| format!("n{}", parts.concat()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// The fuzzy match over the packed names (a letter looked for first, whole packs skipped)
+    /// finds exactly what the fuzzy match of every contact's name would.
+    #[test]
+    fn the_packed_names_find_what_every_name_would(
+        names in prop::collection::vec(a_name(), 1..300),
+        deleted in prop::collection::vec(any::<prop::sample::Index>(), 0..20),
+        queries in prop::collection::vec("[abekmosz17éöK ]{1,4}", 1..8),
+    ) {
+        let env = Env::new();
+        env.ok(&["add", "Somebody First"]);
+        let conn = env.conn();
+        for (i, name) in names.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO contacts(uid, name, created_at, updated_at)
+                 VALUES (?1, ?2, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')",
+                (format!("u{i}"), name),
+            )
+            .unwrap();
+        }
+        for d in &deleted {
+            let id = i64::try_from(d.index(names.len())).unwrap() + 2;
+            conn.execute("DELETE FROM contacts WHERE id = ?1", [id]).unwrap();
+        }
+        let every: Vec<tend::error::Candidate> = conn
+            .prepare("SELECT id, replace(replace(name, char(30), ' '), char(31), ' ') FROM contacts")
+            .unwrap()
+            .query_map([], |r| {
+                Ok(tend::error::Candidate { id: r.get(0)?, name: r.get(1)?, detail: None })
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for q in &queries {
+            let packed: Vec<i64> =
+                tend::find::fuzzy_names(&conn, q).unwrap().iter().map(|c| c.id).collect();
+            let scanned: Vec<i64> = tend::find::fuzzy(q, &every).iter().map(|c| c.id).collect();
+            prop_assert_eq!(packed, scanned, "query {:?}", q);
+        }
+    }
+}

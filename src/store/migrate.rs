@@ -99,9 +99,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 21,
         sql: include_str!("migrations/0021_notes_prefix_index.sql"),
     },
+    Migration {
+        version: 22,
+        sql: include_str!("migrations/0022_contact_name_packs.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 21;
+pub const LATEST_VERSION: i64 = 22;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

@@ -505,9 +505,17 @@ const DETAILS_OUT_OF_STEP: &str = "SELECT
   + (SELECT count(*) FROM (SELECT id, vals FROM contact_detail_text WHERE vals IS NOT NULL
                            EXCEPT SELECT rowid, vals FROM contact_details))";
 
+/// The names packed for the fuzzy match (migration 22): how many packs differ from what the
+/// contacts' names make now (either way round).
+const NAME_PACKS_OUT_OF_STEP: &str = "SELECT
+    (SELECT count(*) FROM (SELECT pack, names FROM contact_name_packs
+                           EXCEPT SELECT pack, names FROM contact_name_pack_text))
+  + (SELECT count(*) FROM (SELECT pack, names FROM contact_name_pack_text
+                           EXCEPT SELECT pack, names FROM contact_name_packs))";
+
 /// Full-text indexes that no longer match what they index (search would miss or mis-find):
-/// FTS5's own check, which `quick_check` does not do, and the details' copy against the
-/// contacts. Empty when all are in step.
+/// FTS5's own check, which `quick_check` does not do, and the details' copy and the packed
+/// names against the contacts. Empty when all are in step.
 pub fn search_index_problems(conn: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for (table, what) in SEARCH_INDEXES
@@ -525,10 +533,16 @@ pub fn search_index_problems(conn: &Connection) -> Result<Vec<String>> {
             "the search index of contact details is out of step ({stale} rows differ)"
         ));
     }
+    let stale: i64 = conn.query_row(NAME_PACKS_OUT_OF_STEP, [], |r| r.get(0))?;
+    if stale > 0 {
+        problems.push(format!(
+            "the packed names for fuzzy search are out of step ({stale} packs differ)"
+        ));
+    }
     Ok(problems)
 }
 
-/// Build every full-text index again from what it indexes.
+/// Build every full-text index, and the packed names, again from what they index.
 pub fn rebuild_search_indexes(conn: &Connection) -> Result<()> {
     for (table, _) in SEARCH_INDEXES {
         conn.execute(
@@ -540,6 +554,11 @@ pub fn rebuild_search_indexes(conn: &Connection) -> Result<()> {
     conn.execute(
         "INSERT INTO contact_details(rowid, vals)
          SELECT id, vals FROM contact_detail_text WHERE vals IS NOT NULL",
+        [],
+    )?;
+    conn.execute("DELETE FROM contact_name_packs", [])?;
+    conn.execute(
+        "INSERT INTO contact_name_packs(pack, names) SELECT pack, names FROM contact_name_pack_text",
         [],
     )?;
     Ok(())
