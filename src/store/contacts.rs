@@ -513,9 +513,9 @@ pub fn names(conn: &Connection) -> Result<Vec<(i64, Box<str>)>> {
 /// through entry by entry.
 ///
 /// `holds` is an ASCII letter (or digit) that every ASCII name `keep` accepts contains, in
-/// either case, if there is one: in a pack of ASCII names only those holding it are looked at,
-/// found with `memchr` instead of name by name. Names with other letters always reach `keep`,
-/// which folds them ("e" is in "Zoë").
+/// either case, if there is one: of the ASCII names only those holding it are looked at, found
+/// with `memchr` instead of name by name. Names with other letters always reach `keep`, which
+/// folds them ("e" is in "Zoë").
 pub fn names_where(
     conn: &Connection,
     holds: Option<u8>,
@@ -539,18 +539,30 @@ pub fn names_where(
         let names = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
         let bytes = names.as_bytes();
         match holds {
-            Some(b) if names.is_ascii() => {
-                let mut from = 0;
-                while let Some(n) = memchr::memchr2(
-                    b.to_ascii_lowercase(),
-                    b.to_ascii_uppercase(),
-                    &bytes[from..],
-                ) {
-                    let hit = from + n;
-                    let start = memchr::memrchr(RS, &bytes[..hit]).map_or(0, |i| i + 1);
-                    let end = memchr::memchr(RS, &bytes[hit..]).map_or(bytes.len(), |i| hit + i);
+            Some(b) => {
+                // The next line holding the letter, or a letter that is not ASCII, whichever
+                // comes first; each found once and kept until the walk has passed it.
+                let (lower, upper) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
+                let next_hit =
+                    |from: usize| memchr::memchr2(lower, upper, &bytes[from..]).map(|i| from + i);
+                let next_wide = |from: usize| {
+                    bytes[from..]
+                        .iter()
+                        .position(|c| !c.is_ascii())
+                        .map(|i| from + i)
+                };
+                let (mut hit, mut wide) = (next_hit(0), next_wide(0));
+                while let Some(at) = hit.into_iter().chain(wide).min() {
+                    let start = memchr::memrchr(RS, &bytes[..at]).map_or(0, |i| i + 1);
+                    let end = memchr::memchr(RS, &bytes[at..]).map_or(bytes.len(), |i| at + i);
                     take(names, start..end);
-                    from = end.saturating_add(1).min(bytes.len());
+                    let from = (end + 1).min(bytes.len());
+                    if hit.is_some_and(|h| h < from) {
+                        hit = next_hit(from);
+                    }
+                    if wide.is_some_and(|w| w < from) {
+                        wide = next_wide(from);
+                    }
                 }
             }
             _ => {

@@ -33,9 +33,14 @@ impl Roster {
     /// Read on whichever thread holds `conn` (the app's own, or a background one).
     pub fn read(conn: &rusqlite::Connection) -> Result<Roster> {
         let listing = contacts::listing(conn)?;
-        let mut rows = listing.rows;
-        rows.sort_by_cached_key(|r| (find::key(&r.name), r.id));
-        let keys = rows.iter().map(|r| find::key(&r.name).into()).collect();
+        // Each name folded once, for the order and for the filter.
+        let mut keyed: Vec<(Box<str>, Listed)> = listing
+            .rows
+            .into_iter()
+            .map(|r| (find::key(&r.name).into(), r))
+            .collect();
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
+        let (keys, rows) = keyed.into_iter().unzip();
         Ok(Roster {
             rows,
             keys,
