@@ -313,7 +313,8 @@ fn suggest(q: &str, all: &[Candidate]) -> Vec<String> {
         })
         .filter(|(s, _)| *s >= 0.82)
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // Equal scores by name, so the three shown do not depend on the order names are read in.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     scored
         .into_iter()
         .take(3)

@@ -536,7 +536,11 @@ pub fn names_where(
         }
     };
     while let Some(row) = rows.next()? {
-        let names = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        // Text another program wrote as bad UTF-8 is read as best it can be, not an error that
+        // would end the whole fuzzy match.
+        let names =
+            String::from_utf8_lossy(row.get_ref(0)?.as_bytes().map_err(rusqlite::Error::from)?);
+        let names = names.as_ref();
         let bytes = names.as_bytes();
         match holds {
             Some(b) => {
