@@ -372,8 +372,9 @@ proptest! {
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         for q in &queries {
-            // As sets: two odd names of equal rank were seen in either order depending on
-            // which names came before them (the packs' order is not the table's).
+            // As sets: the same two odd names once came out in either order from the two
+            // calls (fuzzy sorts by score, then name, so the scorer scored them differently
+            // depending on the names it saw before: not investigated further).
             let mut packed: Vec<i64> =
                 tend::find::fuzzy_names(&conn, q).unwrap().iter().map(|c| c.id).collect();
             let mut scanned: Vec<i64> =
