@@ -541,44 +541,45 @@ pub fn names_where(
         let names =
             String::from_utf8_lossy(row.get_ref(0)?.as_bytes().map_err(rusqlite::Error::from)?);
         let names = names.as_ref();
-        let bytes = names.as_bytes();
-        match holds {
-            Some(b) => {
-                // The next line holding the letter, or a letter that is not ASCII, whichever
-                // comes first; each found once and kept until the walk has passed it.
-                let (lower, upper) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
-                let next_hit =
-                    |from: usize| memchr::memchr2(lower, upper, &bytes[from..]).map(|i| from + i);
-                let next_wide = |from: usize| {
-                    bytes[from..]
-                        .iter()
-                        .position(|c| !c.is_ascii())
-                        .map(|i| from + i)
-                };
-                let (mut hit, mut wide) = (next_hit(0), next_wide(0));
-                while let Some(at) = hit.into_iter().chain(wide).min() {
-                    let start = memchr::memrchr(RS, &bytes[..at]).map_or(0, |i| i + 1);
-                    let end = memchr::memchr(RS, &bytes[at..]).map_or(bytes.len(), |i| at + i);
-                    take(names, start..end);
-                    let from = (end + 1).min(bytes.len());
-                    if hit.is_some_and(|h| h < from) {
-                        hit = next_hit(from);
-                    }
-                    if wide.is_some_and(|w| w < from) {
-                        wide = next_wide(from);
-                    }
-                }
-            }
-            _ => {
-                let mut start = 0;
-                for end in memchr::memchr_iter(RS, bytes).chain([bytes.len()]) {
-                    take(names, start..end);
-                    start = end + 1;
-                }
-            }
-        }
+        pack_lines(names.as_bytes(), holds, |line| take(names, line));
     }
     Ok(out)
+}
+
+/// The lines of a pack to look at, as byte ranges: every line, or with `holds` only those
+/// holding that letter (either case) or a letter that is not ASCII, found with `memchr`.
+fn pack_lines(bytes: &[u8], holds: Option<u8>, mut line: impl FnMut(std::ops::Range<usize>)) {
+    let Some(b) = holds else {
+        let mut start = 0;
+        for end in memchr::memchr_iter(RS, bytes).chain([bytes.len()]) {
+            line(start..end);
+            start = end + 1;
+        }
+        return;
+    };
+    // The next line holding the letter, or a letter that is not ASCII, whichever comes first;
+    // each found once and kept until the walk has passed it.
+    let (lower, upper) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
+    let next_hit = |from: usize| memchr::memchr2(lower, upper, &bytes[from..]).map(|i| from + i);
+    let next_wide = |from: usize| {
+        bytes[from..]
+            .iter()
+            .position(|c| !c.is_ascii())
+            .map(|i| from + i)
+    };
+    let (mut hit, mut wide) = (next_hit(0), next_wide(0));
+    while let Some(at) = hit.into_iter().chain(wide).min() {
+        let start = memchr::memrchr(RS, &bytes[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(RS, &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        line(start..end);
+        let from = (end + 1).min(bytes.len());
+        if hit.is_some_and(|h| h < from) {
+            hit = next_hit(from);
+        }
+        if wide.is_some_and(|w| w < from) {
+            wide = next_wide(from);
+        }
+    }
 }
 
 /// One contact's "id US name" of a pack. Both separators are ASCII, so the slices fall on
