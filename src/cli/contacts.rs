@@ -161,7 +161,7 @@ pub fn show(a: ShowArgs, ctx: &mut Ctx) -> Result<String> {
         &settings.cadence,
     )?;
     if a.json {
-        return json(&p);
+        return briefing_json(ctx, &p);
     }
     let today = ctx.clock.today();
     let offset = ctx.clock.offset();
@@ -283,6 +283,33 @@ pub fn show(a: ShowArgs, ctx: &mut Ctx) -> Result<String> {
         )));
     }
     Ok(out)
+}
+
+/// `tend show --json`: everything the text shows (and the checklists), for a script or an
+/// assistant's briefing (`tend mcp`).
+fn briefing_json(ctx: &Ctx, p: &cmd::Profile) -> Result<String> {
+    use crate::commands::money::{self as money, EntryKind};
+    #[derive(serde::Serialize)]
+    struct Briefing<'a> {
+        #[serde(flatten)]
+        profile: &'a cmd::Profile,
+        checklists: Vec<crate::model::checklist::Checklist>,
+        deals: Vec<crate::model::deal::Deal>,
+        /// All time: invoiced, paid, expenses and minutes.
+        money: crate::store::entries::MoneySummary,
+        /// The newest entries, with the ids that correct them (`tend entry edit i#7`).
+        recent_entries: Vec<crate::store::entries::EntryRow>,
+    }
+    let id = p.contact.id;
+    let conn = ctx.store.conn();
+    let all = [EntryKind::Income, EntryKind::Expense, EntryKind::Time];
+    json(&Briefing {
+        profile: p,
+        checklists: crate::commands::checklists::for_contact(conn, id)?,
+        deals: crate::store::deals::for_contact(conn, id)?,
+        money: crate::store::entries::summary_for(conn, id)?,
+        recent_entries: money::list(&ctx.store, Some(id), &all, ENTRIES_SHOWN)?,
+    })
 }
 
 /// The newest entries a profile shows; `tend entry list WHO` has the rest.

@@ -9,6 +9,7 @@ mod digest;
 mod files;
 mod followups;
 mod interop;
+mod mcp;
 mod money;
 mod note;
 mod output;
@@ -142,6 +143,9 @@ pub enum Command {
     Review,
     /// Try tend on a throwaway database full of sample clients (your data is not touched)
     Demo,
+    /// Serve tend to an AI assistant (Model Context Protocol over stdio); reads only, unless
+    /// --write or `[mcp] write = true`
+    Mcp(mcp::McpArgs),
     /// Tools for developing tend
     #[command(hide = true)]
     Dev(dev::DevArgs),
@@ -152,6 +156,8 @@ pub struct Ctx {
     pub store: Store,
     pub clock: Clock,
     pub style: Style,
+    /// Who made the changes, as `tend undo --list` shows it: "cli", or "mcp" for an assistant.
+    pub made_by: &'static str,
 }
 
 impl Ctx {
@@ -165,7 +171,7 @@ impl Ctx {
     /// command (the user would make the change a second time).
     pub fn remember(&mut self, what: &str, undo: &crate::commands::undo::Undo) -> Result<()> {
         if let Err(e) =
-            crate::commands::undo::record(&mut self.store, &self.clock, "cli", what, undo)
+            crate::commands::undo::record(&mut self.store, &self.clock, self.made_by, what, undo)
         {
             eprintln!("warning: saved, but it cannot be undone with tend undo: {e}");
         }
@@ -264,6 +270,7 @@ pub fn run(cli: Cli) -> Result<String> {
         store,
         clock,
         style: Style::for_stdout(),
+        made_by: "cli",
     };
     // At a terminal, `tend` opens the full-screen app; in a pipe or a script it prints the
     // agenda, so `tend | less` and cron jobs still work. The app may stay open for days: its
@@ -277,54 +284,14 @@ pub fn run(cli: Cli) -> Result<String> {
         files::start_daily_backup(&path, &ctx.clock);
         return tui::run(ctx.store, ctx.clock, start, false).map(|()| String::new());
     }
+    if let Some(Command::Mcp(a)) = cli.command {
+        files::start_daily_backup(&path, &ctx.clock);
+        return mcp::serve(a, ctx, &path).map(|()| String::new());
+    }
     let out = match cli.command {
         None => today::run(today::TodayArgs::default(), &mut ctx),
-        Some(Command::Review) => unreachable!("the app, above"),
-        Some(
-            Command::Demo
-            | Command::Completions(_)
-            | Command::Man
-            | Command::Status(_)
-            | Command::Remind(_),
-        ) => {
-            unreachable!("answered before opening the store")
-        }
         Some(Command::Init) => files::init(&path, existed, &mut ctx),
-        Some(Command::Backup(a)) => files::backup_run(a, &mut ctx),
-        Some(Command::Vdir(a)) => vdir::run(a, &mut ctx),
-        Some(Command::Sync(a)) => sync::run(a, &mut ctx),
-        Some(Command::Export(a)) => interop::export_run(a, &mut ctx),
-        Some(Command::Import(a)) => interop::import_run(a, &mut ctx),
-        Some(Command::Add(a)) => add::run(a, &mut ctx),
-        Some(Command::Note(a)) => note::run(a, &mut ctx),
-        Some(Command::Next(a)) => followups::next(a, &mut ctx),
-        Some(Command::Today(a)) => today::run(a, &mut ctx),
-        Some(Command::Done(a)) => followups::done(a, &mut ctx),
-        Some(Command::Snooze(a)) => followups::snooze(a, &mut ctx),
-        Some(Command::List(a)) => contacts::list(a, &mut ctx),
-        Some(Command::Show(a)) => contacts::show(a, &mut ctx),
-        Some(Command::Edit(a)) => contacts::edit(a, &mut ctx),
-        Some(Command::Tag(a)) => contacts::tag(a, &mut ctx),
-        Some(Command::Archive(a)) => contacts::archive(a, &mut ctx),
-        Some(Command::Cadence(a)) => contacts::cadence(a, &mut ctx),
-        Some(Command::Digest(a)) => digest::run(a, &mut ctx),
-        Some(Command::Search(a)) => search::run(a, &mut ctx),
-        Some(Command::Recipe(a)) => recipe::run(a, &mut ctx),
-        Some(Command::Deal(a)) => deals::run(a, &mut ctx),
-        Some(Command::Undo(a)) => undo::run(a, &mut ctx),
-        Some(Command::Delete(a)) => contacts::delete(a, &mut ctx),
-        Some(Command::Followup(a)) => followups::followup(a, &mut ctx),
-        Some(Command::Entry(a)) => money::entry_fix(a, &mut ctx),
-        Some(Command::Income(a)) => money::income(a, &mut ctx),
-        Some(Command::Expense(a)) => money::expense(a, &mut ctx),
-        Some(Command::Time(a)) => money::time(a, &mut ctx),
-        Some(Command::Paid(a)) => money::paid(a, &mut ctx),
-        Some(Command::Report(a)) => report::run(a, &mut ctx),
-        Some(Command::Doctor(a)) => report::doctor_run(a, &mut ctx),
-        Some(Command::Merge(a)) => report::merge(a, &mut ctx),
-        Some(Command::Tick(a)) => recipe::tick(a, &mut ctx),
-        Some(Command::Checklist(a)) => recipe::checklist(a, &mut ctx),
-        Some(Command::Dev(a)) => dev::run(a, &mut ctx),
+        Some(cmd) => dispatch(cmd, &mut ctx),
     }?;
     if auto_sync && ctx.store.conn().total_changes() > 0 {
         vdir::start_auto_sync(&path);
@@ -333,6 +300,58 @@ pub fn run(cli: Cli) -> Result<String> {
         files::start_daily_backup(&path, &ctx.clock);
     }
     Ok(out)
+}
+
+/// Run one command on an open store; what it prints. The shell's `tend` and the assistant's
+/// tools (`tend mcp`) both come here.
+fn dispatch(command: Command, ctx: &mut Ctx) -> Result<String> {
+    match command {
+        Command::Review | Command::Mcp(_) | Command::Init => {
+            unreachable!("the app, the server and init: run() starts them")
+        }
+        Command::Demo
+        | Command::Completions(_)
+        | Command::Man
+        | Command::Status(_)
+        | Command::Remind(_) => {
+            unreachable!("answered before opening the store")
+        }
+        Command::Backup(a) => files::backup_run(a, ctx),
+        Command::Vdir(a) => vdir::run(a, ctx),
+        Command::Sync(a) => sync::run(a, ctx),
+        Command::Export(a) => interop::export_run(a, ctx),
+        Command::Import(a) => interop::import_run(a, ctx),
+        Command::Add(a) => add::run(a, ctx),
+        Command::Note(a) => note::run(a, ctx),
+        Command::Next(a) => followups::next(a, ctx),
+        Command::Today(a) => today::run(a, ctx),
+        Command::Done(a) => followups::done(a, ctx),
+        Command::Snooze(a) => followups::snooze(a, ctx),
+        Command::List(a) => contacts::list(a, ctx),
+        Command::Show(a) => contacts::show(a, ctx),
+        Command::Edit(a) => contacts::edit(a, ctx),
+        Command::Tag(a) => contacts::tag(a, ctx),
+        Command::Archive(a) => contacts::archive(a, ctx),
+        Command::Cadence(a) => contacts::cadence(a, ctx),
+        Command::Digest(a) => digest::run(a, ctx),
+        Command::Search(a) => search::run(a, ctx),
+        Command::Recipe(a) => recipe::run(a, ctx),
+        Command::Deal(a) => deals::run(a, ctx),
+        Command::Undo(a) => undo::run(a, ctx),
+        Command::Delete(a) => contacts::delete(a, ctx),
+        Command::Followup(a) => followups::followup(a, ctx),
+        Command::Entry(a) => money::entry_fix(a, ctx),
+        Command::Income(a) => money::income(a, ctx),
+        Command::Expense(a) => money::expense(a, ctx),
+        Command::Time(a) => money::time(a, ctx),
+        Command::Paid(a) => money::paid(a, ctx),
+        Command::Report(a) => report::run(a, ctx),
+        Command::Doctor(a) => report::doctor_run(a, ctx),
+        Command::Merge(a) => report::merge(a, ctx),
+        Command::Tick(a) => recipe::tick(a, ctx),
+        Command::Checklist(a) => recipe::checklist(a, ctx),
+        Command::Dev(a) => dev::run(a, ctx),
+    }
 }
 
 /// `tend demo`: a sample business in a temporary database, removed afterwards.
