@@ -88,6 +88,9 @@ pub struct Settings {
     pub vdir_events: bool,
     /// `[vdir] auto = true`: a sync in the background after each change made from the shell.
     pub vdir_auto: bool,
+    /// `[mcp] write = true`: `tend mcp` offers the tools that change things, not only those
+    /// that read.
+    pub mcp_write: bool,
     /// `[cadence] statuses = { client = "6w" }`, `tags = { vip = "2w" }`: how often to be in
     /// touch with whom, unless a contact has a cadence of their own.
     pub cadence: crate::model::cadence::Defaults,
@@ -130,6 +133,7 @@ impl Default for Settings {
             vdir_calendar: None,
             vdir_events: false,
             vdir_auto: false,
+            mcp_write: false,
             cadence: Default::default(),
             path: None,
         }
@@ -153,6 +157,15 @@ struct File {
     vdir: VdirSection,
     #[serde(default)]
     cadence: CadenceSection,
+    #[serde(default)]
+    mcp: McpSection,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct McpSection {
+    #[serde(default)]
+    write: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -348,6 +361,7 @@ impl Settings {
             }
         };
         s.vdir_auto = f.vdir.auto;
+        s.mcp_write = f.mcp.write;
         for (status, every) in &f.cadence.statuses {
             let st: crate::model::contact::Status = status
                 .parse()
