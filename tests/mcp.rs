@@ -18,12 +18,22 @@ struct Session {
 }
 
 impl Session {
+    /// On the tests' fixed clock.
     fn start(env: &Env, args: &[&str]) -> Session {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin!("tend"))
+        Session::start_on(env, args, Some(NOW))
+    }
+
+    /// `now`: a fixed clock, or the machine's own (`None`).
+    fn start_on(env: &Env, args: &[&str], now: Option<&str>) -> Session {
+        let mut command = Command::new(assert_cmd::cargo::cargo_bin!("tend"));
+        match now {
+            Some(now) => command.env("TEND_NOW", now),
+            None => command.env_remove("TEND_NOW"),
+        };
+        let mut child = command
             .arg("mcp")
             .args(args)
             .env("TEND_DB", &env.db)
-            .env("TEND_NOW", NOW)
             .env("NO_COLOR", "1")
             .env("HOME", env.dir.path())
             .env("TEND_CONFIG_DIR", env.config_dir())
@@ -229,6 +239,18 @@ fn the_reading_tools_answer_as_the_shell_does_and_bad_arguments_are_tool_errors(
         serde_json::from_str(&s.ok("find_contacts", json!({"tag": "vip"}))).expect("JSON");
     assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
     assert_eq!(listed[0]["name"], "Alice Smith");
+    // A list is cut at the limit, and says how many more there are.
+    let r = s.request(
+        "tools/call",
+        json!({"name": "find_contacts", "arguments": {"limit": 2}}),
+    );
+    let content = &r["result"]["content"];
+    let first: Value = serde_json::from_str(content[0]["text"].as_str().unwrap()).expect("JSON");
+    assert_eq!(first.as_array().map(Vec::len), Some(2), "{r}");
+    assert!(
+        content[1]["text"].as_str().unwrap().contains("and 2 more"),
+        "{r}"
+    );
     let msg = s.fails("find_contacts", json!({"query": "alice", "tag": "vip"}));
     assert!(msg.contains("not both"), "{msg}");
     let msg = s.fails("find_contacts", json!({"status": "sleepy"}));
@@ -383,6 +405,17 @@ fn each_change_lands_as_the_shell_would_make_it_says_how_to_undo_and_bad_input_w
             "someday",
         ),
         ("complete_follow_up", json!({"follow_up": "f#999"}), "f#999"),
+        // #1 is Alice to an assistant, never follow-up f#1.
+        (
+            "complete_follow_up",
+            json!({"follow_up": "#1"}),
+            "starts with f",
+        ),
+        (
+            "set_next_step",
+            json!({"who": "bob", "when": "tomorrow morning", "what": "call the supplier"}),
+            "tomorrow morning",
+        ),
         (
             "snooze_follow_up",
             json!({"follow_up": "alice", "until": "never"}),
@@ -400,6 +433,16 @@ fn each_change_lands_as_the_shell_would_make_it_says_how_to_undo_and_bad_input_w
             "reason",
         ),
         ("move_deal", json!({"deal": "d#77", "stage": "won"}), "d#77"),
+        (
+            "move_deal",
+            json!({"deal": "d#1", "stage": "Won", "reason": "they said yes"}),
+            "only for a lost deal",
+        ),
+        (
+            "record_expense",
+            json!({"who": "alice", "amount": "9", "paid": true}),
+            "paid",
+        ),
         (
             "record_income",
             json!({"who": "alice", "amount": "12,50x"}),
@@ -521,14 +564,63 @@ fn each_change_lands_as_the_shell_would_make_it_says_how_to_undo_and_bad_input_w
         "one undo record for each of the 13 changes"
     );
     let said = s.ok("undo", json!({}));
-    assert!(
-        said.contains("1h30") || said.to_lowercase().contains("time"),
-        "{said}"
-    );
+    assert!(said.starts_with("Undid change"), "{said}");
     assert_eq!(one("SELECT count(*) FROM time_entries"), "0");
     s.close();
 
     // And the shell sees the assistant's changes.
     let shown = env.ok(&["undo", "--list"]);
     assert!(shown.contains("mcp"), "{shown}");
+}
+
+#[test]
+fn an_assistant_hears_the_warnings_undoes_only_its_own_changes_and_its_clock_runs() {
+    let env = Env::with_people();
+    // The machine's clock: a client keeps the server running for days.
+    let mut s = Session::start_on(&env, &["--write"], None);
+    let conn = env.conn();
+    let one = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+
+    // What the shell says on stderr is in the answer: the assistant has no terminal.
+    let said = s.ok(
+        "add_contact",
+        json!({"name": "Alice Smyth", "email": "alice@example.com"}),
+    );
+    assert!(
+        said.contains("note:") && said.contains("Alice Smith"),
+        "{said}"
+    );
+    let said = s.ok(
+        "log_note",
+        json!({"who": "bob", "text": "renewal", "next": "1 jan 2031: renew"}),
+    );
+    assert!(said.contains("more than two years ahead"), "{said}");
+
+    // Each call reads the clock anew.
+    s.ok("log_note", json!({"who": "carol", "text": "first"}));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    s.ok("log_note", json!({"who": "carol", "text": "second"}));
+    let first = one("SELECT created_at FROM notes WHERE body = 'first'");
+    let second = one("SELECT created_at FROM notes WHERE body = 'second'");
+    assert!(second > first, "{first} then {second}");
+
+    // The user's own change is newer: the assistant's undo refuses and changes nothing.
+    env.ok(&["note", "bob", "called back myself"]);
+    let before = book(&env);
+    let msg = s.fails("undo", json!({}));
+    assert!(msg.contains("not made by mcp but by cli"), "{msg}");
+    assert_eq!(book(&env), before, "a refused undo changed something");
+    // Once the user has taken back theirs, the assistant's newest is its own again.
+    env.ok(&["undo"]);
+    let said = s.ok("undo", json!({}));
+    assert!(said.contains("note for Carol"), "{said}");
+    let left: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM notes WHERE body = 'second'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+    s.close();
 }

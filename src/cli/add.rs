@@ -69,7 +69,7 @@ pub fn run(a: AddArgs, ctx: &mut Ctx) -> Result<String> {
     )?;
     ctx.remember(&format!("{} added", added.contact.name), &added.undo())?;
     for w in &added.warnings {
-        eprintln!("note: {}", one_line(w));
+        ctx.warn("note:", &one_line(w));
     }
     if a.json {
         return json(&added.contact);

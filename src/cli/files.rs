@@ -76,14 +76,24 @@ pub fn start_daily_backup(db: &Path, clock: &Clock) {
     let Ok(exe) = std::env::current_exe() else {
         return;
     };
-    let _ = std::process::Command::new(exe)
-        .arg("--db")
-        .arg(db)
-        .args(["backup", "--daily"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
+    start_in_background(
+        std::process::Command::new(exe)
+            .arg("--db")
+            .arg(db)
+            .args(["backup", "--daily"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+}
+
+/// Start a tend of its own for work nobody waits for (the daily backup, a vdir sync). A
+/// thread waits for it, so a process that lives on (the app, `tend mcp`) leaves no zombie;
+/// one that exits first leaves it to the system, which reaps it.
+pub(crate) fn start_in_background(command: &mut std::process::Command) {
+    if let Ok(mut child) = command.spawn() {
+        std::thread::spawn(move || child.wait());
+    }
 }
 
 pub fn backup_run(a: BackupArgs, ctx: &mut Ctx) -> Result<String> {

@@ -64,7 +64,7 @@ pub fn next(a: NextArgs, ctx: &mut Ctx) -> Result<String> {
         NextStep { when, text, every },
     )?;
     let f = set.follow_up;
-    warn_far(f.due_date, today);
+    warn_far(ctx, f.due_date);
     ctx.remember(
         &format!("next step for {}: {}", f.contact, f.text),
         &set.undo,
@@ -153,7 +153,7 @@ pub fn snooze(a: SnoozeArgs, ctx: &mut Ctx) -> Result<String> {
     let until = when::parse(&a.when.join(" "), today, Direction::Future).map_err(Error::invalid)?;
     let id = follow_up_id(&a.id, ctx)?;
     let s = cmd::snooze(&mut ctx.store, id, until, ctx.clock.now().naive_local())?;
-    warn_far(until.date, ctx.clock.today());
+    warn_far(ctx, until.date);
     ctx.remember(&format!("snoozed: {}", s.follow_up.text), &s.undo)?;
     let f = s.follow_up;
     if a.json {
@@ -248,9 +248,10 @@ pub fn followup(a: FollowupArgs, ctx: &mut Ctx) -> Result<String> {
     ))
 }
 
-/// A date more than two years ahead or one year back is echoed on stderr, in case it is a typo.
-pub(crate) fn warn_far(date: chrono::NaiveDate, today: chrono::NaiveDate) {
+/// A date more than two years ahead or one year back is echoed, in case it is a typo.
+pub(crate) fn warn_far(ctx: &Ctx, date: chrono::NaiveDate) {
+    let today = ctx.clock.today();
     if let Some(w) = when::far_ahead(date, today).or_else(|| when::long_ago(date, today)) {
-        eprintln!("{} {w}", super::Style::for_stderr().warn("note:"));
+        ctx.warn("note:", &w);
     }
 }

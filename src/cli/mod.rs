@@ -158,12 +158,24 @@ pub struct Ctx {
     pub style: Style,
     /// Who made the changes, as `tend undo --list` shows it: "cli", or "mcp" for an assistant.
     pub made_by: &'static str,
+    /// Where warnings go: stderr at the shell (`None`); kept for the answer when an assistant
+    /// asked (`tend mcp`), since its client shows stderr to nobody.
+    pub warnings: Option<std::cell::RefCell<Vec<String>>>,
 }
 
 impl Ctx {
     /// Resolve what the user typed to one contact id.
     pub fn contact(&self, who: &str) -> Result<i64> {
         Ok(find::resolve(self.store.conn(), who)?.id)
+    }
+
+    /// Tell the user something beside the answer ("note: that is in 2031"), labelled
+    /// "note:" or "warning:".
+    pub fn warn(&self, label: &str, text: &str) {
+        match &self.warnings {
+            Some(kept) => kept.borrow_mut().push(format!("{label} {text}")),
+            None => eprintln!("{} {text}", Style::for_stderr().warn(label)),
+        }
     }
 
     /// Keep a change's reverse, so `tend undo` (or `u` in the app) can take it back. The
@@ -173,7 +185,10 @@ impl Ctx {
         if let Err(e) =
             crate::commands::undo::record(&mut self.store, &self.clock, self.made_by, what, undo)
         {
-            eprintln!("warning: saved, but it cannot be undone with tend undo: {e}");
+            self.warn(
+                "warning:",
+                &format!("saved, but it cannot be undone with tend undo: {e}"),
+            );
         }
         Ok(())
     }
@@ -182,7 +197,10 @@ impl Ctx {
     /// `commands::undo::barrier`).
     pub fn cannot_undo(&mut self) {
         if let Err(e) = crate::commands::undo::barrier(&mut self.store, &self.clock) {
-            eprintln!("warning: the undo list could not be closed off: {e}");
+            self.warn(
+                "warning:",
+                &format!("the undo list could not be closed off: {e}"),
+            );
         }
     }
 }
@@ -271,6 +289,7 @@ pub fn run(cli: Cli) -> Result<String> {
         clock,
         style: Style::for_stdout(),
         made_by: "cli",
+        warnings: None,
     };
     // At a terminal, `tend` opens the full-screen app; in a pipe or a script it prints the
     // agenda, so `tend | less` and cron jobs still work. The app may stay open for days: its

@@ -48,7 +48,8 @@ fn on_day(date: chrono::NaiveDate, today: chrono::NaiveDate) -> String {
 
 /// A day up to today as typed (`--on yesterday`), today when not given. Entries record what
 /// has happened: a date ahead would count money not yet earned in this month's figures.
-fn past_date(typed: Option<&str>, today: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
+fn past_date(typed: Option<&str>, ctx: &Ctx) -> Result<chrono::NaiveDate> {
+    let today = ctx.clock.today();
     let Some(s) = typed else {
         return Ok(today);
     };
@@ -61,13 +62,12 @@ fn past_date(typed: Option<&str>, today: chrono::NaiveDate) -> Result<chrono::Na
             "money and time are recorded for days that have passed (or today); for one still to come, set a next step: tend next WHO WHEN WHAT",
         ));
     }
-    super::followups::warn_far(date, today);
+    super::followups::warn_far(ctx, date);
     Ok(date)
 }
 
 fn entry(a: &EntryArgs, ctx: &Ctx) -> Result<NewEntry> {
-    let today = ctx.clock.today();
-    let on = past_date(a.on.as_deref(), today)?;
+    let on = past_date(a.on.as_deref(), ctx)?;
     Ok(NewEntry {
         contact_id: ctx.contact(&a.who)?,
         deal_id: a.deal,
@@ -86,7 +86,7 @@ pub fn income(a: EntryArgs, ctx: &mut Ctx) -> Result<String> {
         .map_err(Error::invalid)?;
     let today = ctx.clock.today();
     let paid_on = match (&a.paid_on, a.paid) {
-        (Some(s), _) => Some(past_date(Some(s), today)?),
+        (Some(s), _) => Some(past_date(Some(s), ctx)?),
         (None, true) => Some(today),
         (None, false) => None,
     };
@@ -182,7 +182,7 @@ fn income_ref(typed: &str) -> Result<EntryRef> {
 
 pub fn paid(a: PaidArgs, ctx: &mut Ctx) -> Result<String> {
     let today = ctx.clock.today();
-    let on = past_date(a.on.as_deref(), today)?;
+    let on = past_date(a.on.as_deref(), ctx)?;
     let r = income_ref(&a.id)?;
     let (after, undo) = cmd::mark_paid(&mut ctx.store, r.id, on)?;
     let label = EntryRef::label(r.kind, r.id);
@@ -366,7 +366,7 @@ pub fn entry_fix(a: EntryFixArgs, ctx: &mut Ctx) -> Result<String> {
         }
         EntryFix::Edit(e) => {
             let r = EntryRef::parse(&e.id)?;
-            let mut patch = patch(&e, r, &settings, today)?;
+            let mut patch = patch(&e, r, &settings, ctx)?;
             patch.contact_id = e.to.as_deref().map(|w| ctx.contact(w)).transpose()?;
             if patch.is_empty() {
                 return Err(Error::invalid_with_hint(
@@ -419,7 +419,7 @@ fn patch(
     e: &EntryEditArgs,
     r: EntryRef,
     settings: &Settings,
-    today: chrono::NaiveDate,
+    ctx: &Ctx,
 ) -> Result<cmd::EntryPatch> {
     let value = match &e.value {
         None => None,
@@ -434,7 +434,7 @@ fn patch(
         )),
     };
     let paid_on = match (&e.paid_on, e.unpaid) {
-        (Some(w), _) => Some(Some(past_date(Some(w), today)?)),
+        (Some(w), _) => Some(Some(past_date(Some(w), ctx)?)),
         (None, true) => Some(None),
         (None, false) => None,
     };
@@ -443,7 +443,7 @@ fn patch(
         on_date: e
             .on
             .as_deref()
-            .map(|w| past_date(Some(w), today))
+            .map(|w| past_date(Some(w), ctx))
             .transpose()?,
         memo: e
             .memo

@@ -121,7 +121,7 @@ fn happened_at(s: &str, ctx: &Ctx) -> Result<chrono::DateTime<chrono::FixedOffse
             "for something still to do, use --next \"WHEN: WHAT\"",
         ));
     }
-    super::followups::warn_far(at.date_naive(), today);
+    super::followups::warn_far(ctx, at.date_naive());
     Ok(at)
 }
 
@@ -168,7 +168,7 @@ pub fn run(a: NoteArgs, ctx: &mut Ctx) -> Result<String> {
     out.push_str(&super::contacts::archived_line(ctx, contact_id)?);
     match &added.next {
         Some(f) => {
-            super::followups::warn_far(f.due_date, today);
+            super::followups::warn_far(ctx, f.due_date);
             out.push_str("Next: ");
             out.push_str(&follow_up_line(f, today, ctx.style, false));
             out.push('\n');

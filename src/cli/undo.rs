@@ -18,6 +18,10 @@ pub struct UndoArgs {
     /// With --list: how many changes to show
     #[arg(long, default_value_t = 20, requires = "list")]
     pub limit: usize,
+    /// Undo the newest change only if this front end made it (cli, app or mcp); otherwise
+    /// refuse and change nothing
+    #[arg(long, value_name = "WHO", conflicts_with_all = ["list", "drop"])]
+    pub if_made_by: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
@@ -62,7 +66,7 @@ pub fn run(a: UndoArgs, ctx: &mut Ctx) -> Result<String> {
             None => "Nothing to undo.\n".into(),
         });
     }
-    match undo::undo_last(&mut ctx.store, &ctx.clock)? {
+    match undo::undo_last(&mut ctx.store, &ctx.clock, a.if_made_by.as_deref())? {
         Some((id, what)) => {
             let next = match undo::next_undoable(&ctx.store)? {
                 Some(before) => format!(

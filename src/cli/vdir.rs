@@ -77,14 +77,15 @@ pub fn start_auto_sync(db: &std::path::Path) {
     let Ok(err) = log.try_clone() else {
         return;
     };
-    let _ = std::process::Command::new(exe)
-        .arg("--db")
-        .arg(db)
-        .args(["vdir", "sync", "--background"])
-        .stdin(std::process::Stdio::null())
-        .stdout(log)
-        .stderr(err)
-        .spawn();
+    super::files::start_in_background(
+        std::process::Command::new(exe)
+            .arg("--db")
+            .arg(db)
+            .args(["vdir", "sync", "--background"])
+            .stdin(std::process::Stdio::null())
+            .stdout(log)
+            .stderr(err),
+    );
 }
 
 /// Both folders' reports, for --json.

@@ -208,7 +208,7 @@ impl Undo {
     }
 }
 
-/// Keep a change's reverse in the undo log; `made_by` is "cli" or "app".
+/// Keep a change's reverse in the undo log; `made_by` is "cli", "app" or "mcp".
 pub fn record(
     store: &mut Store,
     clock: &Clock,
@@ -222,13 +222,35 @@ pub fn record(
     store.write_relaxed(|tx| undo_log::push(tx, made_by, what, &json, &now))
 }
 
-/// Undo the newest change not undone yet, whoever made it: its log id and what it was.
-pub fn undo_last(store: &mut Store, clock: &Clock) -> Result<Option<(i64, String)>> {
+/// Undo the newest change not undone yet: its log id and what it was. Whoever made it, or,
+/// with `only_by`, only if that front end made it ("mcp": an assistant takes back its own
+/// change, never the user's newer one).
+pub fn undo_last(
+    store: &mut Store,
+    clock: &Clock,
+    only_by: Option<&str>,
+) -> Result<Option<(i64, String)>> {
     let now = clock.stamp();
     store.write(|tx| {
-        let Some((id, what, json)) = undo_log::latest(tx)? else {
+        let Some(undo_log::Open {
+            id,
+            made_by,
+            what,
+            undo: json,
+        }) = undo_log::latest(tx)?
+        else {
             return Ok(None);
         };
+        if let Some(by) = only_by
+            && by != made_by
+        {
+            return Err(crate::error::Error::invalid_with_hint(
+                format!(
+                    "the newest change was not made by {by} but by {made_by}: {what}; nothing was undone"
+                ),
+                "only the newest change can be undone, and this one is someone else's: ask the user (tend undo --list shows the changes)",
+            ));
+        }
         let undo: Undo = serde_json::from_str(&json).map_err(|e| {
             crate::error::Error::invalid_with_hint(
                 format!("undo record #{id} cannot be read: {e}"),
@@ -264,17 +286,17 @@ pub fn barrier(store: &mut Store, clock: &Clock) -> Result<()> {
 pub fn drop_last(store: &mut Store, clock: &Clock) -> Result<Option<(i64, String)>> {
     let now = clock.stamp();
     store.write(|tx| {
-        let Some((id, what, _)) = undo_log::latest(tx)? else {
+        let Some(open) = undo_log::latest(tx)? else {
             return Ok(None);
         };
-        undo_log::mark_undone(tx, id, &format!("dropped {now}"))?;
-        Ok(Some((id, what)))
+        undo_log::mark_undone(tx, open.id, &format!("dropped {now}"))?;
+        Ok(Some((open.id, open.what)))
     })
 }
 
 /// What `tend undo` would take back next, if anything.
 pub fn next_undoable(store: &Store) -> Result<Option<String>> {
-    Ok(undo_log::latest(store.conn())?.map(|(_, what, _)| what))
+    Ok(undo_log::latest(store.conn())?.map(|open| open.what))
 }
 
 /// The newest changes, for `tend undo --list`.

@@ -22,14 +22,31 @@ pub fn push(conn: &Connection, made_by: &str, what: &str, undo: &str, now: &str)
     Ok(conn.last_insert_rowid())
 }
 
-/// The newest change not undone yet: its id, what it was, and its reverse.
-pub fn latest(conn: &Connection) -> Result<Option<(i64, String, String)>> {
+/// A change not undone yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Open {
+    pub id: i64,
+    pub made_by: String,
+    pub what: String,
+    /// Its reverse, as JSON.
+    pub undo: String,
+}
+
+/// The newest change not undone yet.
+pub fn latest(conn: &Connection) -> Result<Option<Open>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, what, undo FROM undo_log INDEXED BY undo_log_open WHERE undone_at IS NULL
-              ORDER BY id DESC LIMIT 1",
+            "SELECT id, made_by, what, undo FROM undo_log INDEXED BY undo_log_open
+              WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1",
         )?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row([], |r| {
+            Ok(Open {
+                id: r.get(0)?,
+                made_by: r.get(1)?,
+                what: r.get(2)?,
+                undo: r.get(3)?,
+            })
+        })
         .optional()?)
 }
 

@@ -428,7 +428,7 @@ impl App {
 
     /// Undo the newest change, made here or by `tend` in another terminal.
     fn undo_last(&mut self) -> Result<()> {
-        let Some((seq, what)) = undo::undo_last(&mut self.env.store, &self.env.clock)? else {
+        let Some((seq, what)) = undo::undo_last(&mut self.env.store, &self.env.clock, None)? else {
             self.flash("Nothing to undo");
             return Ok(());
         };

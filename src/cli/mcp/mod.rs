@@ -66,6 +66,7 @@ pub fn serve(a: McpArgs, mut ctx: Ctx, path: &Path) -> Result<()> {
     let write = !a.read_only && (a.write || settings.mcp_write);
     ctx.style = Style::plain();
     ctx.made_by = "mcp";
+    ctx.warnings = Some(Default::default());
     eprintln!(
         "tend mcp: serving {} ({}) over stdio",
         path.display(),
@@ -119,18 +120,38 @@ impl Server {
         }
     }
 
-    /// Run `tend WORDS...` here, on the open store; what it printed.
+    /// The book, with the clock moved on to now: a client keeps the server for days, and
+    /// "tomorrow" is the day after the request, not after the server started.
+    fn ctx(&self) -> std::sync::MutexGuard<'_, Ctx> {
+        // A command that panicked left the store as SQLite left it (a transaction rolls back):
+        // go on with it.
+        let mut ctx = self.ctx.lock().unwrap_or_else(|p| p.into_inner());
+        ctx.clock.tick();
+        ctx
+    }
+
+    fn today(&self) -> chrono::NaiveDate {
+        self.ctx().clock.today()
+    }
+
+    /// Run `tend WORDS...` here, on the open store; what it printed, with any warnings (a
+    /// date years away, a contact who may be there already) after it.
     fn command(&self, words: Result<Words>) -> Result<String> {
         let argv = words?.into_argv();
         let cli = Cli::try_parse_from(&argv).map_err(clap_error)?;
         let command = cli.command.ok_or_else(|| Error::invalid("no command"))?;
-        // A command that panicked left the store as SQLite left it (a transaction rolls back):
-        // go on with it.
-        let mut ctx = self.ctx.lock().unwrap_or_else(|p| p.into_inner());
+        let mut ctx = self.ctx();
+        super::files::start_daily_backup(&self.path, &ctx.clock);
         let before = ctx.store.conn().total_changes();
-        let out = super::dispatch(command, &mut ctx)?;
+        let result = super::dispatch(command, &mut ctx);
+        let warnings = ctx.warnings.as_ref().map(|w| w.take()).unwrap_or_default();
         if ctx.store.conn().total_changes() != before {
             super::vdir::start_auto_sync(&self.path);
+        }
+        let mut out = result?;
+        for w in warnings {
+            out.push_str(&w);
+            out.push('\n');
         }
         Ok(out)
     }
@@ -147,6 +168,31 @@ impl Server {
             );
             out
         }))
+    }
+
+    /// The first `limit` of a command's JSON list (`tend list --json` has no limit of its
+    /// own), and, in a second text, how many more there are: the first stays JSON.
+    fn first(&self, words: Result<Words>, limit: usize) -> Answer {
+        let listed = self.command(words).and_then(|out| {
+            let mut all: Vec<serde_json::Value> =
+                serde_json::from_str(&out).map_err(|e| Error::invalid(e.to_string()))?;
+            let more = all.len().saturating_sub(limit);
+            all.truncate(limit);
+            let mut s =
+                serde_json::to_string_pretty(&all).map_err(|e| Error::invalid(e.to_string()))?;
+            s.push('\n');
+            Ok((s, more))
+        });
+        match listed {
+            Ok((list, 0)) => CallToolResult::success(vec![ContentBlock::text(list)]),
+            Ok((list, more)) => CallToolResult::success(vec![
+                ContentBlock::text(list),
+                ContentBlock::text(format!(
+                    "… and {more} more: a higher limit, or a query, tag or status to narrow them"
+                )),
+            ]),
+            Err(e) => answer(Err(e)),
+        }
     }
 
     /// Part of `tend search --json`: its "contacts" or its "notes".
@@ -205,7 +251,7 @@ impl Server {
         if a.query.is_some() {
             self.search_part(a.words(), "contacts")
         } else {
-            self.read(a.words())
+            self.first(a.words(), a.limit())
         }
     }
 
@@ -218,7 +264,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Today's agenda: follow-ups overdue, due today and coming up, invoices to chase, and who has no next step.",
+        description = "Today's agenda: follow-ups overdue, due today and coming up, invoices to chase, and who has no next step (the first of each part, with how many there are; find_contacts by status or tag lists more).",
         annotations(read_only_hint = true)
     )]
     fn agenda(&self) -> Answer {
@@ -270,11 +316,11 @@ impl Server {
         annotations(read_only_hint = false, destructive_hint = false)
     )]
     fn set_next_step(&self, Parameters(a): Parameters<tools::SetNextStep>) -> Answer {
-        self.change(a.words())
+        self.change(a.words(self.today()))
     }
 
     #[tool(
-        description = "Mark a follow-up done (a repeating one schedules its next time).",
+        description = "Mark a follow-up done (a repeating one schedules its next time). Name it by its id (f#14, from the agenda or brief_contact), or by the contact when they have one open follow-up.",
         annotations(read_only_hint = false, destructive_hint = false)
     )]
     fn complete_follow_up(&self, Parameters(a): Parameters<tools::FollowUp>) -> Answer {
@@ -282,7 +328,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Move a follow-up to a later day.",
+        description = "Move a follow-up to a later day. Name it by its id (f#14), or by the contact when they have one open follow-up.",
         annotations(read_only_hint = false, destructive_hint = false)
     )]
     fn snooze_follow_up(&self, Parameters(a): Parameters<tools::Snooze>) -> Answer {
@@ -317,8 +363,8 @@ impl Server {
         description = "Record income (invoiced; paid=true when it has been paid) for a contact.",
         annotations(read_only_hint = false, destructive_hint = false)
     )]
-    fn record_income(&self, Parameters(a): Parameters<tools::Record>) -> Answer {
-        self.change(a.words("income"))
+    fn record_income(&self, Parameters(a): Parameters<tools::Income>) -> Answer {
+        self.change(a.words())
     }
 
     #[tool(
@@ -338,7 +384,7 @@ impl Server {
     }
 
     #[tool(
-        description = "Undo the newest change in the book, whoever made it (the user may have changed something since your own change: say what was undone).",
+        description = "Undo your own newest change: the newest change in the book, if it was made through these tools. When the user has changed something since, nothing is undone and you are told so: ask them.",
         annotations(read_only_hint = false, destructive_hint = true)
     )]
     fn undo(&self) -> Answer {

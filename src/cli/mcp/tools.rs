@@ -50,9 +50,9 @@ impl Words {
         Words::new(&["today"])
     }
 
-    /// `tend undo`: the newest change, whoever made it.
+    /// `tend undo --if-made-by=mcp`: the newest change, if an assistant made it.
     pub fn undo() -> Words {
-        Words::new(&["undo"])
+        Words::new(&["undo"]).opt("if-made-by", Some("mcp"))
     }
 
     /// `tend COMMAND --options -- POSITIONAL...`, ready for clap.
@@ -97,6 +97,11 @@ pub struct FindContacts {
 }
 
 impl FindContacts {
+    /// How many to give back.
+    pub fn limit(&self) -> usize {
+        self.limit.unwrap_or(20) as usize
+    }
+
     pub fn words(&self) -> Result<Words> {
         match (&self.query, self.tag.is_some() || self.status.is_some()) {
             (Some(_), true) => Err(Error::invalid_with_hint(
@@ -105,7 +110,7 @@ impl FindContacts {
             )),
             (Some(q), false) => Ok(Words::new(&["search"])
                 .flag("json", true)
-                .opt("limit", Some(&self.limit.unwrap_or(20).to_string()))
+                .opt("limit", Some(&self.limit().to_string()))
                 .arg(text(q, "the query")?)),
             (None, _) => Ok(Words::new(&["list"])
                 .flag("json", true)
@@ -154,8 +159,8 @@ pub struct Report {
     /// profit (per client, hours counted), pipeline (open deals by stage), funnel (leads to
     /// clients), revenue (against goals), sources (where clients came from) or referrals
     pub kind: String,
-    /// For profit, sources and referrals: month, quarter, year, last-month, last-quarter,
-    /// last-year or all (default month)
+    /// For profit, sources and referrals: month, quarter, year (this calendar year, the
+    /// default), 12m (the last twelve months) or all
     pub period: Option<String>,
 }
 
@@ -284,11 +289,24 @@ pub struct SetNextStep {
 }
 
 impl SetNextStep {
-    pub fn words(&self) -> Result<Words> {
+    /// `tend next WHO WHEN... WHAT`. The shell takes the longest run of leading words that
+    /// reads as a date, so "tomorrow morning" would save "morning …" due tomorrow: here `when`
+    /// must read as a date whole, or nothing is saved.
+    pub fn words(&self, today: chrono::NaiveDate) -> Result<Words> {
+        let when = text(&self.when, "when")?;
+        crate::when::parse(when, today, crate::when::Direction::Future).map_err(|why| {
+            Error::invalid_with_hint(
+                format!(
+                    "cannot read when '{}': {why}; nothing was saved",
+                    when.trim()
+                ),
+                format!("dates: {}", crate::when::EXAMPLES),
+            )
+        })?;
         let mut w = Words::new(&["next"])
             .opt("every", self.every.as_deref())
             .arg(text(&self.who, "who")?);
-        for word in text(&self.when, "when")?.split_whitespace() {
+        for word in when.split_whitespace() {
             w = w.arg(word);
         }
         Ok(w.arg(text(&self.what, "what to do")?))
@@ -305,8 +323,23 @@ pub struct FollowUp {
 
 impl FollowUp {
     pub fn done(&self) -> Result<Words> {
-        Ok(Words::new(&["done"]).arg(text(&self.follow_up, "the follow-up")?))
+        Ok(Words::new(&["done"]).arg(follow_up(&self.follow_up)?))
     }
+}
+
+/// A follow-up as the tools take it: f#14, or a contact. The shell's `tend done` also reads
+/// `#14` and `14` as follow-up ids, but to an assistant `#14` is a contact (find_contacts
+/// gives ids so): refused, rather than completing someone else's follow-up.
+fn follow_up(value: &str) -> Result<&str> {
+    let v = text(value, "the follow-up")?.trim();
+    let digits = v.trim_start_matches('#');
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid_with_hint(
+            format!("'{v}' is not a follow-up: a follow-up's id starts with f (f#{digits})"),
+            "give the follow-up's id as the agenda and brief_contact show it (f#14), or the contact's name when they have one open follow-up",
+        ));
+    }
+    Ok(v)
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -320,7 +353,7 @@ pub struct Snooze {
 
 impl Snooze {
     pub fn words(&self) -> Result<Words> {
-        let mut w = Words::new(&["snooze"]).arg(text(&self.follow_up, "the follow-up")?);
+        let mut w = Words::new(&["snooze"]).arg(follow_up(&self.follow_up)?);
         for word in text(&self.until, "until")?.split_whitespace() {
             w = w.arg(word);
         }
@@ -339,11 +372,15 @@ pub struct Tick {
     pub checklist: Option<String>,
     /// Log this as a note (instead of the step's own note, if it has one)
     pub note: Option<String>,
+    /// Tick it even though an earlier step is still open (the shell's --force)
+    #[serde(default)]
+    pub out_of_order: bool,
 }
 
 impl Tick {
     pub fn words(&self) -> Result<Words> {
         let mut w = Words::new(&["tick"])
+            .flag("force", self.out_of_order)
             .opt("checklist", self.checklist.as_deref())
             .opt("note", self.note.as_deref())
             .arg(text(&self.who, "who")?);
@@ -397,7 +434,13 @@ pub struct MoveDeal {
 impl MoveDeal {
     pub fn words(&self) -> Result<Words> {
         let deal = text(&self.deal, "the deal")?;
-        Ok(match self.stage.trim() {
+        let stage = self.stage.trim().to_lowercase();
+        if stage != "lost" && self.reason.is_some() {
+            return Err(Error::invalid(format!(
+                "a reason is kept only for a lost deal, not for {stage}: leave it out, or log a note"
+            )));
+        }
+        Ok(match stage.as_str() {
             "won" => Words::new(&["deal", "won"]).arg(deal),
             "lost" => Words::new(&["deal", "lost"])
                 .opt(
@@ -410,7 +453,7 @@ impl MoveDeal {
     }
 }
 
-/// Income, an expense or time: `tend income|expense|time WHO AMOUNT`.
+/// An expense or time: `tend expense|time WHO AMOUNT`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
@@ -424,16 +467,43 @@ pub struct Record {
     pub memo: Option<String>,
     /// The deal it belongs to: d#12
     pub deal: Option<String>,
-    /// Income only: it has been paid (today, or paid_on)
-    #[serde(default)]
-    pub paid: bool,
-    /// Income only: the day it was paid
-    pub paid_on: Option<String>,
 }
 
 impl Record {
     pub fn words(&self, command: &str) -> Result<Words> {
         Ok(Words::new(&[command])
+            .opt("on", self.on.as_deref())
+            .opt("memo", self.memo.as_deref())
+            .opt("deal", self.deal.as_deref())
+            .arg(text(&self.who, "who")?)
+            .arg(text(&self.amount, "the amount")?))
+    }
+}
+
+/// Income: `tend income WHO AMOUNT`, paid or not yet.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Income {
+    /// Who it is for
+    pub who: String,
+    /// How much: 1250, 1,250.50
+    pub amount: String,
+    /// When (default today): yesterday, mon, 2026-11-20
+    pub on: Option<String>,
+    /// What it was for
+    pub memo: Option<String>,
+    /// The deal it belongs to: d#12
+    pub deal: Option<String>,
+    /// It has been paid (today, or paid_on); otherwise it is owed
+    #[serde(default)]
+    pub paid: bool,
+    /// The day it was paid
+    pub paid_on: Option<String>,
+}
+
+impl Income {
+    pub fn words(&self) -> Result<Words> {
+        Ok(Words::new(&["income"])
             .opt("on", self.on.as_deref())
             .opt("memo", self.memo.as_deref())
             .opt("deal", self.deal.as_deref())
@@ -447,6 +517,60 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn day() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    #[test]
+    fn flag_like_values_reach_the_command_as_values() {
+        let n = LogNote {
+            who: "-h".into(),
+            text: "--undo".into(),
+            kind: Some("call".into()),
+            at: None,
+            next: Some("--fri: x".into()),
+            every: None,
+        };
+        let cli = Cli::try_parse_from(n.words().unwrap().into_argv()).unwrap();
+        let Some(Command::Note(a)) = cli.command else {
+            panic!("not a note: {:?}", cli.command)
+        };
+        assert_eq!(a.who.as_deref(), Some("-h"));
+        assert_eq!(a.text, ["--undo"]);
+        assert_eq!(a.next.as_deref(), Some("--fri: x"));
+    }
+
+    #[test]
+    fn a_next_step_whose_when_does_not_read_whole_is_refused() {
+        let s = SetNextStep {
+            who: "alice".into(),
+            when: "tomorrow morning".into(),
+            what: "call the supplier".into(),
+            every: None,
+        };
+        let e = s.words(day()).unwrap_err().to_string();
+        assert!(e.contains("tomorrow morning"), "{e}");
+    }
+
+    #[test]
+    fn a_contact_id_is_not_taken_for_a_follow_up() {
+        for v in ["#3", "3", " #12 "] {
+            let f = FollowUp {
+                follow_up: v.into(),
+            };
+            let e = f.done().unwrap_err().to_string();
+            assert!(e.contains("starts with f"), "{v}: {e}");
+        }
+        for v in ["f#3", "alice"] {
+            let f = FollowUp {
+                follow_up: v.into(),
+            };
+            assert!(f.done().is_ok(), "{v}");
+        }
+    }
 
     #[test]
     fn what_an_assistant_sends_cannot_become_a_flag() {
@@ -496,7 +620,7 @@ mod tests {
             every: Some("2w".into()),
         };
         assert_eq!(
-            s.words().unwrap().into_argv(),
+            s.words(day()).unwrap().into_argv(),
             [
                 "tend",
                 "next",
@@ -508,6 +632,24 @@ mod tests {
                 "call back"
             ]
         );
+    }
+
+    #[test]
+    fn a_stage_is_read_in_any_case_and_a_reason_only_for_lost() {
+        let m = MoveDeal {
+            deal: "d#3".into(),
+            stage: " Won ".into(),
+            reason: None,
+        };
+        assert_eq!(
+            m.words().unwrap().into_argv(),
+            ["tend", "deal", "won", "--", "d#3"]
+        );
+        let m = MoveDeal {
+            reason: Some("they said yes".into()),
+            ..m
+        };
+        assert!(m.words().is_err());
     }
 
     #[test]
