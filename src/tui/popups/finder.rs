@@ -61,7 +61,7 @@ enum Source {
 pub struct Names {
     ids: Vec<i64>,
     names: Vec<Box<str>>,
-    keys: Vec<Box<str>>,
+    keys: find::Keys,
 }
 
 impl Names {
@@ -69,7 +69,7 @@ impl Names {
     pub fn read(conn: &rusqlite::Connection) -> crate::error::Result<Names> {
         let (ids, names): (Vec<i64>, Vec<Box<str>>) =
             crate::store::contacts::names(conn)?.into_iter().unzip();
-        let keys = names.iter().map(|n| find::key(n).into()).collect();
+        let keys = names.iter().map(|n| &**n).collect();
         Ok(Names { ids, names, keys })
     }
 }
@@ -128,7 +128,7 @@ impl Finder {
                     .collect()
             }
             Source::Contacts(names) => {
-                let mut hits = find::filter_keys(self.input.value(), &names.keys);
+                let mut hits = find::filter_keys(self.input.value(), &names.keys.all());
                 hits.truncate(SEARCH_SHOWN);
                 hits
             }

@@ -25,7 +25,7 @@ use crate::when;
 #[derive(Debug)]
 pub struct Roster {
     rows: Vec<Listed>,
-    keys: Vec<Box<str>>,
+    keys: find::Keys,
     tag_names: Vec<String>,
 }
 
@@ -34,13 +34,18 @@ impl Roster {
     pub fn read(conn: &rusqlite::Connection) -> Result<Roster> {
         let listing = contacts::listing(conn)?;
         // Each name folded once, for the order and for the filter.
-        let mut keyed: Vec<(Box<str>, Listed)> = listing
+        let mut keyed: Vec<(String, Listed)> = listing
             .rows
             .into_iter()
-            .map(|r| (find::key(&r.name).into(), r))
+            .map(|r| (find::key(&r.name), r))
             .collect();
         keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
-        let (keys, rows) = keyed.into_iter().unzip();
+        let mut keys = find::Keys::default();
+        let mut rows = Vec::with_capacity(keyed.len());
+        for (key, row) in keyed {
+            keys.push_key(&key);
+            rows.push(row);
+        }
         Ok(Roster {
             rows,
             keys,
@@ -54,7 +59,7 @@ pub struct Clients {
     pub rows: Vec<Listed>,
     tag_names: Vec<String>,
     /// Each row's name as the filter compares it (`find::key`), made once per load.
-    keys: Vec<Box<str>>,
+    keys: find::Keys,
     /// A fresh list is being read in the background; the one shown stays until it comes.
     pub loading: bool,
     pub visible: Vec<usize>,
@@ -97,7 +102,7 @@ impl Clients {
             .map(|t| self.tag_names.iter().position(|n| n == t).map(|i| i as u32));
         let q = self.filter.value();
         self.visible = if tag.is_none() && self.status.is_none() {
-            find::filter_keys(q, &self.keys)
+            find::filter_keys(q, &self.keys.all())
         } else {
             let candidates: Vec<usize> = (0..self.rows.len())
                 .filter(|&i| self.status.is_none_or(|s| self.rows[i].status == s))
@@ -107,7 +112,7 @@ impl Clients {
                     Some(Some(t)) => self.rows[i].tags.contains(&t),
                 })
                 .collect();
-            let keys: Vec<&str> = candidates.iter().map(|&i| &*self.keys[i]).collect();
+            let keys: Vec<&str> = candidates.iter().map(|&i| self.keys.get(i)).collect();
             find::filter_keys(q, &keys)
                 .into_iter()
                 .map(|j| candidates[j])
