@@ -337,22 +337,45 @@ impl Best {
 }
 
 /// How a range of days is read from the monthly and yearly sums: whole years, whole months,
-/// and the days at either end that make up no whole month (read from the entries themselves).
-/// Periods are "2026" and "2026-11"; ranges include both ends.
+/// and the days at either end that make up no whole month (read from the entries themselves),
+/// less the days in `less` (read from the entries, and taken away). Periods are "2026" and
+/// "2026-11"; ranges include both ends.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Cover {
     pub years: Option<(String, String)>,
     pub months: Vec<(String, String)>,
     pub days: Vec<(NaiveDate, NaiveDate)>,
+    pub less: Vec<(NaiveDate, NaiveDate)>,
 }
 
 fn month_of(d: NaiveDate) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
 }
 
-/// The pieces that make up `from..=to` exactly, with as few rows to read as can be: whole
-/// years first, then whole months, then days.
+/// The pieces that make up `from..=to` exactly, with as few rows to read as can be. A range
+/// that takes in its last year from 1 January and ends in the second half of it (this year
+/// to date, the last twelve months) is that whole year less the days after `to`: one row per
+/// contact for the year, and days that usually hold nothing yet, instead of a row per contact
+/// per month.
 pub fn cover(from: NaiveDate, to: NaiveDate) -> Cover {
+    let year = to.year();
+    if let (Some(jan1), Some(dec31)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) && from <= jan1
+        && to < dec31
+        && dec31 - to < to - jan1
+        && let Some(after) = to.succ_opt()
+    {
+        let mut c = exact_cover(from, dec31);
+        c.less.push((after, dec31));
+        return c;
+    }
+    exact_cover(from, to)
+}
+
+/// Whole years first, then whole months, then days: the pieces that add up to `from..=to`.
+fn exact_cover(from: NaiveDate, to: NaiveDate) -> Cover {
     let mut c = Cover::default();
     if from > to {
         return c;
@@ -488,17 +511,24 @@ mod tests {
         assert_eq!(c.years, None);
         assert_eq!(c.months, vec![("2026-10".into(), "2026-12".into())]);
 
-        // The last twelve months: days at both ends, whole months between.
+        // The last twelve months: days at the start, then the whole of this year less the
+        // days still to come.
         let c = cover(d("2025-12-03"), d("2026-12-02"));
+        assert_eq!(c.years, Some(("2026".into(), "2026".into())));
+        assert!(c.months.is_empty());
+        assert_eq!(c.days, vec![(d("2025-12-03"), d("2025-12-31"))]);
+        assert_eq!(c.less, vec![(d("2026-12-03"), d("2026-12-31"))]);
+
+        // This year to date, in its second half: the year less the rest of it; in its first
+        // half, the months so far.
+        let c = cover(d("2026-01-01"), d("2026-11-23"));
+        assert_eq!(c.years, Some(("2026".into(), "2026".into())));
+        assert_eq!(c.less, vec![(d("2026-11-24"), d("2026-12-31"))]);
+        let c = cover(d("2026-01-01"), d("2026-03-10"));
         assert_eq!(c.years, None);
-        assert_eq!(c.months, vec![("2026-01".into(), "2026-11".into())]);
-        assert_eq!(
-            c.days,
-            vec![
-                (d("2025-12-03"), d("2025-12-31")),
-                (d("2026-12-01"), d("2026-12-02"))
-            ]
-        );
+        assert_eq!(c.months, vec![("2026-01".into(), "2026-02".into())]);
+        assert_eq!(c.days, vec![(d("2026-03-01"), d("2026-03-10"))]);
+        assert!(c.less.is_empty());
 
         let c = cover(d("2024-11-15"), d("2026-02-28"));
         assert_eq!(c.years, Some(("2025".into(), "2025".into())));
@@ -539,6 +569,15 @@ mod tests {
             }
             for (a, b) in &c.days {
                 push(*a, *b);
+            }
+            // Each day taken away must have been counted, once.
+            for (a, b) in &c.less {
+                let mut day = *a;
+                while day <= *b {
+                    let at = out.iter().position(|o| *o == day).expect("counted");
+                    out.remove(at);
+                    day = day.succ_opt().unwrap();
+                }
             }
             out.sort();
             out

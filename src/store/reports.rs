@@ -35,18 +35,21 @@ pub fn client_totals(
             ..Cover::default()
         },
     };
-    let mut totals: HashMap<i64, Totals> = HashMap::new();
-    let mut add = |r: &rusqlite::Row| -> rusqlite::Result<()> {
-        let t = totals.entry(r.get(0)?).or_default();
-        t.revenue += r.get::<_, i64>(1)?;
-        t.paid += r.get::<_, i64>(2)?;
-        t.expenses += r.get::<_, i64>(3)?;
-        t.minutes += r.get::<_, i64>(4)?;
+    // Each contact's sums, and how many entries they hold: one whose entries in the range
+    // are all taken away again (`cover.less`) had none in it, and is left out.
+    let mut sums: HashMap<i64, (Totals, i64)> = HashMap::new();
+    let mut add = |r: &rusqlite::Row, sign: i64| -> rusqlite::Result<()> {
+        let (t, n) = sums.entry(r.get(0)?).or_default();
+        t.revenue += sign * r.get::<_, i64>(1)?;
+        t.paid += sign * r.get::<_, i64>(2)?;
+        t.expenses += sign * r.get::<_, i64>(3)?;
+        t.minutes += sign * r.get::<_, i64>(4)?;
+        *n += sign * r.get::<_, i64>(5)?;
         Ok(())
     };
     let mut rolled = conn.prepare_cached(
         // (No GROUP BY: the map adds the months up, without a sort.)
-        "SELECT contact_id, revenue, paid, expenses, minutes FROM money_rollup
+        "SELECT contact_id, revenue, paid, expenses, minutes, entries FROM money_rollup
           WHERE span = ?1 AND period BETWEEN ?2 AND ?3",
     )?;
     let spans = cover
@@ -57,7 +60,7 @@ pub fn client_totals(
     for (span, (from, to)) in spans {
         let mut rows = rolled.query(params![span, from, to])?;
         while let Some(r) = rows.next()? {
-            add(r)?;
+            add(r, 1)?;
         }
     }
     let mut money = conn.prepare_cached(
@@ -65,21 +68,27 @@ pub fn client_totals(
                 sum(CASE WHEN kind = 'income' THEN amount_minor ELSE 0 END),
                 sum(CASE WHEN kind = 'income' AND status = 'paid' THEN amount_minor ELSE 0 END),
                 sum(CASE WHEN kind = 'expense' THEN amount_minor ELSE 0 END),
-                0
+                0, count(*)
            FROM money_entries WHERE on_date BETWEEN ?1 AND ?2 GROUP BY contact_id",
     )?;
     let mut time = conn.prepare_cached(
-        "SELECT contact_id, 0, 0, 0, sum(minutes) FROM time_entries
+        "SELECT contact_id, 0, 0, 0, sum(minutes), count(*) FROM time_entries
           WHERE on_date BETWEEN ?1 AND ?2 GROUP BY contact_id",
     )?;
-    for (from, to) in &cover.days {
+    let days = cover.days.iter().map(|d| (d, 1));
+    for ((from, to), sign) in days.chain(cover.less.iter().map(|d| (d, -1))) {
         for stmt in [&mut money, &mut time] {
             let mut rows = stmt.query(params![from, to])?;
             while let Some(r) = rows.next()? {
-                add(r)?;
+                add(r, sign)?;
             }
         }
     }
+    let mut totals: HashMap<i64, Totals> = sums
+        .into_iter()
+        .filter(|(_, (_, n))| *n > 0)
+        .map(|(id, (t, _))| (id, t))
+        .collect();
     let (from, to) = bounds(range);
     let mut stmt = conn.prepare_cached(
         "SELECT contact_id, count(*) FROM deals INDEXED BY deals_won_closed
