@@ -193,4 +193,17 @@ fn capture_today_show_search_done_snooze_and_the_first_screen_never_scan_a_whole
         "full table scans on a hot path:\n{}",
         problems.join("\n\n")
     );
+
+    // The profit report counts each client's won deals from the index alone (migration 23),
+    // without a lookup of each won deal's row.
+    let won = statements
+        .iter()
+        .find(|s| s.contains("FROM deals INDEXED BY deals_won_closed"))
+        .expect("the profit report counts won deals");
+    let plan = store.query_plan(won).unwrap();
+    assert!(
+        plan.iter()
+            .any(|step| step.contains("USING COVERING INDEX deals_won_closed")),
+        "{plan:#?}"
+    );
 }

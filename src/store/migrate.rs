@@ -103,9 +103,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 22,
         sql: include_str!("migrations/0022_contact_name_packs.sql"),
     },
+    Migration {
+        version: 23,
+        sql: include_str!("migrations/0023_won_deals_by_contact.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 22;
+pub const LATEST_VERSION: i64 = 23;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);
