@@ -88,16 +88,30 @@ impl Session {
         }
     }
 
-    /// Call a tool: whether it is an error, and its text.
+    /// Call a tool: whether it is an error, and its first text (the command's output).
     fn call(&mut self, name: &str, arguments: Value) -> (bool, String) {
+        let (error, texts) = self.call_all(name, arguments);
+        (error, texts[0].clone())
+    }
+
+    /// Call a tool: whether it is an error, and each of its texts.
+    fn call_all(&mut self, name: &str, arguments: Value) -> (bool, Vec<String>) {
         let r = self.request("tools/call", json!({"name": name, "arguments": arguments}));
         let result = &r["result"];
         assert!(result.is_object(), "tools/call {name} answered {r}");
-        let text = result["content"][0]["text"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{name} answered no text: {r}"))
-            .to_string();
-        (result["isError"] == json!(true), text)
+        let texts: Vec<String> = result["content"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} answered no content: {r}"))
+            .iter()
+            .map(|c| {
+                c["text"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{name} answered a block without text: {r}"))
+                    .to_string()
+            })
+            .collect();
+        assert!(!texts.is_empty(), "{name} answered nothing: {r}");
+        (result["isError"] == json!(true), texts)
     }
 
     /// Call a tool that must work; its text.
@@ -581,20 +595,23 @@ fn an_assistant_hears_the_warnings_undoes_only_its_own_changes_and_its_clock_run
     let conn = env.conn();
     let one = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
 
-    // What the shell says on stderr is in the answer: the assistant has no terminal.
-    let said = s.ok(
+    // What the shell says on stderr is in the answer, in a text after the command's own
+    // output: the assistant has no terminal, and printed JSON stays JSON.
+    let (error, said) = s.call_all(
         "add_contact",
         json!({"name": "Alice Smyth", "email": "alice@example.com"}),
     );
+    assert!(!error && said.len() == 2, "{said:?}");
+    assert!(said[0].starts_with("Added #"), "{said:?}");
     assert!(
-        said.contains("note:") && said.contains("Alice Smith"),
-        "{said}"
+        said[1].starts_with("note:") && said[1].contains("Alice Smith"),
+        "{said:?}"
     );
-    let said = s.ok(
+    let (_, said) = s.call_all(
         "log_note",
         json!({"who": "bob", "text": "renewal", "next": "1 jan 2031: renew"}),
     );
-    assert!(said.contains("more than two years ahead"), "{said}");
+    assert!(said[1].contains("more than two years ahead"), "{said:?}");
 
     // Each call reads the clock anew.
     s.ok("log_note", json!({"who": "carol", "text": "first"}));

@@ -104,6 +104,13 @@ pub struct Server {
 /// A tool's answer: what the command printed, or its error as the shell would show it.
 type Answer = CallToolResult;
 
+/// What a command printed, and what it would have said on stderr at the shell (a date years
+/// away, a contact who may be there already): kept apart, so printed JSON stays JSON.
+struct Said {
+    out: String,
+    notes: Vec<String>,
+}
+
 impl Server {
     fn new(ctx: Ctx, write: bool, path: &Path) -> Server {
         let mut tool_router = Self::tool_router();
@@ -134,9 +141,8 @@ impl Server {
         self.ctx().clock.today()
     }
 
-    /// Run `tend WORDS...` here, on the open store; what it printed, with any warnings (a
-    /// date years away, a contact who may be there already) after it.
-    fn command(&self, words: Result<Words>) -> Result<String> {
+    /// Run `tend WORDS...` here, on the open store.
+    fn command(&self, words: Result<Words>) -> Result<Said> {
         let argv = words?.into_argv();
         let cli = Cli::try_parse_from(&argv).map_err(clap_error)?;
         let command = cli.command.ok_or_else(|| Error::invalid("no command"))?;
@@ -148,12 +154,10 @@ impl Server {
         if ctx.store.conn().total_changes() != before {
             super::vdir::start_auto_sync(&self.path);
         }
-        let mut out = result?;
-        for w in warnings {
-            out.push_str(&w);
-            out.push('\n');
-        }
-        Ok(out)
+        Ok(Said {
+            out: result?,
+            notes: warnings,
+        })
     }
 
     fn read(&self, words: Result<Words>) -> Answer {
@@ -162,48 +166,50 @@ impl Server {
 
     /// A change: its answer says how to take it back.
     fn change(&self, words: Result<Words>) -> Answer {
-        answer(self.command(words).map(|mut out| {
-            out.push_str(
+        answer(self.command(words).map(|mut said| {
+            said.out.push_str(
                 "To take this back: the undo tool, or `tend undo` in a terminal (tend undo --list shows the recent changes).\n",
             );
-            out
+            said
         }))
     }
 
     /// The first `limit` of a command's JSON list (`tend list --json` has no limit of its
     /// own), and, in a second text, how many more there are: the first stays JSON.
     fn first(&self, words: Result<Words>, limit: usize) -> Answer {
-        let listed = self.command(words).and_then(|out| {
+        answer(self.command(words).and_then(|said| {
             let mut all: Vec<serde_json::Value> =
-                serde_json::from_str(&out).map_err(|e| Error::invalid(e.to_string()))?;
+                serde_json::from_str(&said.out).map_err(|e| Error::invalid(e.to_string()))?;
             let more = all.len().saturating_sub(limit);
             all.truncate(limit);
-            let mut s =
+            let mut out =
                 serde_json::to_string_pretty(&all).map_err(|e| Error::invalid(e.to_string()))?;
-            s.push('\n');
-            Ok((s, more))
-        });
-        match listed {
-            Ok((list, 0)) => CallToolResult::success(vec![ContentBlock::text(list)]),
-            Ok((list, more)) => CallToolResult::success(vec![
-                ContentBlock::text(list),
-                ContentBlock::text(format!(
-                    "… and {more} more: a higher limit, or a query, tag or status to narrow them"
-                )),
-            ]),
-            Err(e) => answer(Err(e)),
-        }
+            out.push('\n');
+            let mut notes = said.notes;
+            if more > 0 {
+                notes.insert(
+                    0,
+                    format!(
+                        "… and {more} more: a higher limit, or a query, tag or status to narrow them"
+                    ),
+                );
+            }
+            Ok(Said { out, notes })
+        }))
     }
 
     /// Part of `tend search --json`: its "contacts" or its "notes".
     fn search_part(&self, words: Result<Words>, part: &str) -> Answer {
-        answer(self.command(words).and_then(|out| {
+        answer(self.command(words).and_then(|said| {
             let v: serde_json::Value =
-                serde_json::from_str(&out).map_err(|e| Error::invalid(e.to_string()))?;
-            let mut s = serde_json::to_string_pretty(&v[part])
+                serde_json::from_str(&said.out).map_err(|e| Error::invalid(e.to_string()))?;
+            let mut out = serde_json::to_string_pretty(&v[part])
                 .map_err(|e| Error::invalid(e.to_string()))?;
-            s.push('\n');
-            Ok(s)
+            out.push('\n');
+            Ok(Said {
+                out,
+                notes: said.notes,
+            })
         }))
     }
 }
@@ -216,9 +222,16 @@ fn clap_error(e: clap::Error) -> Error {
     Error::invalid(first.strip_prefix("error: ").unwrap_or(first).to_string())
 }
 
-fn answer(r: Result<String>) -> Answer {
+/// The command's output first (JSON stays JSON), then what it noted, in a text of its own.
+fn answer(r: Result<Said>) -> Answer {
     match r {
-        Ok(out) => CallToolResult::success(vec![ContentBlock::text(out)]),
+        Ok(Said { out, notes }) => {
+            let mut blocks = vec![ContentBlock::text(out)];
+            if !notes.is_empty() {
+                blocks.push(ContentBlock::text(notes.join("\n")));
+            }
+            CallToolResult::success(blocks)
+        }
         Err(e) => CallToolResult::error(vec![ContentBlock::text(error_text(&e))]),
     }
 }
@@ -470,8 +483,9 @@ impl ServerHandler for Server {
             ));
         };
         match self.command(words) {
-            Ok(text) => Ok(ReadResourceResult::new(vec![
-                ResourceContents::text(text, uri).with_mime_type(mime),
+            // (A read notes nothing worth a second text.)
+            Ok(said) => Ok(ReadResourceResult::new(vec![
+                ResourceContents::text(said.out, uri).with_mime_type(mime),
             ])
             .into()),
             Err(Error::NoSuchContact { .. }) => Err(ErrorData::resource_not_found(
