@@ -435,8 +435,8 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn a_short_query_ranks_ascii_names_as_the_general_rule_does(
-            name in "[a-c .'-]{0,12}",
-            q in "[a-c]{1,2}",
+            name in "[a-c0-9 ._'-]{0,12}",
+            q in "[a-c0-9]{1,2}",
         ) {
             let pattern: Vec<char> = q.chars().collect();
             let finder = memchr::memmem::Finder::new(q.as_bytes());
@@ -444,6 +444,24 @@ mod tests {
                 super::short_rank_ascii(&finder, &pattern, &name),
                 super::short_rank(&q, &pattern, &name)
             );
+        }
+
+        /// Through `filter_keys`, whatever the query holds: the names ranked by the general
+        /// rule, in list order within a rank.
+        #[test]
+        fn a_short_filter_orders_names_by_the_general_rule(
+            names in proptest::collection::vec("[a-c0-9 ._'-]{0,8}", 0..6),
+            q in "[a-c0-9-]{1,2}",
+        ) {
+            let pattern: Vec<char> = q.chars().collect();
+            let mut want: Vec<(usize, usize)> = names
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| super::short_rank(&q, &pattern, n).map(|r| (r, i)))
+                .collect();
+            want.sort();
+            let want: Vec<usize> = want.into_iter().map(|(_, i)| i).collect();
+            proptest::prop_assert_eq!(super::filter_keys(&q, &names), want);
         }
     }
 
