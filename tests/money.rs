@@ -139,6 +139,20 @@ fn the_profit_report_matches_hand_computed_figures() {
 }
 
 #[test]
+fn the_profit_report_says_on_stderr_when_time_is_costed_at_the_default() {
+    let env = Env::with_people();
+    let out = env.tend().args(["report", "profit"]).output().unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("note: your time is costed at"), "{said}");
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.contains("Profit by client") && !printed.contains("costed at"),
+        "{printed}"
+    );
+}
+
+#[test]
 fn the_profit_report_exports_csv() {
     let env = with_entries();
     let csv = env.ok(&["report", "profit", "--csv"]);

@@ -24,7 +24,10 @@ def check(ok, why):
 
 
 def text_of(result):
-    return "".join(c.text for c in result.content if getattr(c, "type", "") == "text")
+    """The first text: the command's own output. Notes (a possible duplicate, "… and 3 more")
+    follow in texts of their own, so a JSON answer stays JSON."""
+    texts = [c.text for c in result.content if getattr(c, "type", "") == "text"]
+    return texts[0] if texts else ""
 
 
 @contextlib.asynccontextmanager

@@ -161,6 +161,9 @@ pub struct Ctx {
     /// Where warnings go: stderr at the shell (`None`); kept for the answer when an assistant
     /// asked (`tend mcp`), since its client shows stderr to nobody.
     pub warnings: Option<std::cell::RefCell<Vec<String>>>,
+    /// A change was saved but its undo record was not: the newest undoable change is an
+    /// older one, and nobody should be told "undo takes this back".
+    pub unrecorded: bool,
 }
 
 impl Ctx {
@@ -185,6 +188,7 @@ impl Ctx {
         if let Err(e) =
             crate::commands::undo::record(&mut self.store, &self.clock, self.made_by, what, undo)
         {
+            self.unrecorded = true;
             self.warn(
                 "warning:",
                 &format!("saved, but it cannot be undone with tend undo: {e}"),
@@ -290,6 +294,7 @@ pub fn run(cli: Cli) -> Result<String> {
         style: Style::for_stdout(),
         made_by: "cli",
         warnings: None,
+        unrecorded: false,
     };
     // At a terminal, `tend` opens the full-screen app; in a pipe or a script it prints the
     // agenda, so `tend | less` and cron jobs still work. The app may stay open for days: its

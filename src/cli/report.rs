@@ -121,13 +121,16 @@ pub fn run(a: ReportArgs, ctx: &mut Ctx) -> Result<String> {
                 return profit_csv(&r);
             }
             if settings.hourly_cost_is_default {
-                eprintln!(
-                    "note: your time is costed at {}/h, tend's default; set hourly_cost in {}",
-                    cur.format(settings.hourly_cost),
-                    settings
-                        .path
-                        .as_ref()
-                        .map_or("config.toml".into(), |p| p.display().to_string())
+                ctx.warn(
+                    "note:",
+                    &format!(
+                        "your time is costed at {}/h, tend's default; set hourly_cost in {}",
+                        cur.format(settings.hourly_cost),
+                        settings
+                            .path
+                            .as_ref()
+                            .map_or("config.toml".into(), |p| p.display().to_string())
+                    ),
                 );
             }
             let mut out = format!(

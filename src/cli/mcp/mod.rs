@@ -109,6 +109,8 @@ type Answer = CallToolResult;
 struct Said {
     out: String,
     notes: Vec<String>,
+    /// The change it made can be taken back with the undo tool (its undo record was kept).
+    undoable: bool,
 }
 
 impl Server {
@@ -149,6 +151,7 @@ impl Server {
         let mut ctx = self.ctx();
         super::files::start_daily_backup(&self.path, &ctx.clock);
         let before = ctx.store.conn().total_changes();
+        ctx.unrecorded = false;
         let result = super::dispatch(command, &mut ctx);
         let warnings = ctx.warnings.as_ref().map(|w| w.take()).unwrap_or_default();
         if ctx.store.conn().total_changes() != before {
@@ -157,6 +160,7 @@ impl Server {
         Ok(Said {
             out: result?,
             notes: warnings,
+            undoable: !ctx.unrecorded,
         })
     }
 
@@ -167,9 +171,16 @@ impl Server {
     /// A change: its answer says how to take it back.
     fn change(&self, words: Result<Words>) -> Answer {
         answer(self.command(words).map(|mut said| {
-            said.out.push_str(
-                "To take this back: the undo tool, or `tend undo` in a terminal (tend undo --list shows the recent changes).\n",
-            );
+            // Without its record, the undo tool would take back an older change instead.
+            if said.undoable {
+                said.out.push_str(
+                    "To take this back: the undo tool, or `tend undo` in a terminal (tend undo --list shows the recent changes).\n",
+                );
+            } else {
+                said.out.push_str(
+                    "This change cannot be taken back with the undo tool: do not call undo for it; tell the user.\n",
+                );
+            }
             said
         }))
     }
@@ -194,7 +205,11 @@ impl Server {
                     ),
                 );
             }
-            Ok(Said { out, notes })
+            Ok(Said {
+                out,
+                notes,
+                undoable: said.undoable,
+            })
         }))
     }
 
@@ -209,6 +224,7 @@ impl Server {
             Ok(Said {
                 out,
                 notes: said.notes,
+                undoable: said.undoable,
             })
         }))
     }
@@ -225,7 +241,7 @@ fn clap_error(e: clap::Error) -> Error {
 /// The command's output first (JSON stays JSON), then what it noted, in a text of its own.
 fn answer(r: Result<Said>) -> Answer {
     match r {
-        Ok(Said { out, notes }) => {
+        Ok(Said { out, notes, .. }) => {
             let mut blocks = vec![ContentBlock::text(out)];
             if !notes.is_empty() {
                 blocks.push(ContentBlock::text(notes.join("\n")));

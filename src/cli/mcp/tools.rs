@@ -303,13 +303,13 @@ impl SetNextStep {
                 format!("dates: {}", crate::when::EXAMPLES),
             )
         })?;
-        let mut w = Words::new(&["next"])
+        // `when` goes as one word: the shell tries at most four leading words as a date, so
+        // "1 dec 2026 at 14:00" split up would be read as 1 Dec, with "14:00" in the text.
+        Ok(Words::new(&["next"])
             .opt("every", self.every.as_deref())
-            .arg(text(&self.who, "who")?);
-        for word in when.split_whitespace() {
-            w = w.arg(word);
-        }
-        Ok(w.arg(text(&self.what, "what to do")?))
+            .arg(text(&self.who, "who")?)
+            .arg(when.trim())
+            .arg(text(&self.what, "what to do")?))
     }
 }
 
