@@ -574,10 +574,14 @@ mod tests {
     }
 }
 
-/// Split "WHEN TEXT..." typed as separate words: the longest run of up to four leading words
-/// that reads as a date is the date, the rest is the text. `None` when no leading words do.
+/// The most words a date and time can take: "1 dec 2026 at 9 am".
+const MOST_WORDS: usize = 6;
+
+/// Split "WHEN TEXT..." typed as separate words: the longest run of leading words (up to
+/// [`MOST_WORDS`]) that reads as a date is the date, the rest is the text. `None` when no
+/// leading words do.
 pub fn split_leading(words: &[String], today: NaiveDate, dir: Direction) -> Option<(When, String)> {
-    let max = words.len().min(4);
+    let max = words.len().min(MOST_WORDS);
     (1..=max).rev().find_map(|n| {
         let when = parse(&words[..n].join(" "), today, dir).ok()?;
         Some((when, words[n..].join(" ")))
@@ -587,7 +591,7 @@ pub fn split_leading(words: &[String], today: NaiveDate, dir: Direction) -> Opti
 /// Why the first words cannot start a date, when the reason is more than "not a date": a
 /// count of minutes ("in 30m call back") is ambiguous, not unknown.
 pub fn leading_ambiguity(words: &[String]) -> Option<String> {
-    (1..=words.len().min(4)).find_map(|n| {
+    (1..=words.len().min(MOST_WORDS)).find_map(|n| {
         let typed = words[..n].join(" ");
         minutes_not_months(&typed.to_lowercase()).then(|| ambiguous(&typed))
     })
@@ -674,6 +678,32 @@ mod split_tests {
             split_leading(&words("tomorrow 9am call"), today(), Direction::Future).unwrap();
         assert_eq!((w.time.is_some(), text.as_str()), (true, "call"));
         assert!(split_leading(&words("send quote"), today(), Direction::Future).is_none());
+        // A date with its time in six words: cut at four, "14:00" would be text.
+        for typed in [
+            "1 dec 2026 at 14:00 call the supplier",
+            "1 dec 2026 at 2 pm call the supplier",
+        ] {
+            let (w, text) = split_leading(&words(typed), today(), Direction::Future).unwrap();
+            assert_eq!(
+                (w.date.to_string(), w.time, text.as_str()),
+                (
+                    "2026-12-01".into(),
+                    NaiveTime::from_hms_opt(14, 0, 0),
+                    "call the supplier"
+                ),
+                "{typed}"
+            );
+        }
+        let (w, text) = split_leading(
+            &words("next tue at 9 am call back"),
+            today(),
+            Direction::Future,
+        )
+        .unwrap();
+        assert_eq!(
+            (w.time, text.as_str()),
+            (NaiveTime::from_hms_opt(9, 0, 0), "call back")
+        );
     }
 
     #[test]
