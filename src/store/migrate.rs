@@ -107,9 +107,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 23,
         sql: include_str!("migrations/0023_won_deals_by_contact.sql"),
     },
+    Migration {
+        version: 24,
+        sql: include_str!("migrations/0024_details_for_older_sqlite.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 23;
+pub const LATEST_VERSION: i64 = 24;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);
