@@ -32,6 +32,16 @@ pub fn parse(input: &str, today: NaiveDate, dir: Direction) -> Result<When, Stri
     let mut tokens: Vec<&str> = lower.split_whitespace().collect();
     let time = take_time(&mut tokens);
     if tokens.last() == Some(&"at") {
+        // "fri at" is a day waiting for its time: read as a day, "tomorrow at 9 call" would
+        // save "9 call" all day (and "fri at the bakery" would lose its "at").
+        if time.is_none() {
+            return Err(format!(
+                "'{}' needs a time after 'at': {} 9am, or {} 14:30",
+                input.trim(),
+                input.trim(),
+                input.trim()
+            ));
+        }
         tokens.pop();
     }
     let date = if tokens.is_empty() {
@@ -102,7 +112,13 @@ fn parse_time(s: &str) -> Option<NaiveTime> {
     } else {
         (s, None)
     };
-    let (h, m) = match body.split_once(':') {
+    // "9.30am" as the British write it; without am or pm a dot is left alone ("1.12").
+    let sep = if pm.is_some() && !body.contains(':') {
+        '.'
+    } else {
+        ':'
+    };
+    let (h, m) = match body.split_once(sep) {
         Some((h, m)) if m.len() == 2 => (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?),
         None if pm.is_some() => (body.parse::<u32>().ok()?, 0),
         _ => return None,
@@ -588,6 +604,36 @@ pub fn split_leading(words: &[String], today: NaiveDate, dir: Direction) -> Opti
     })
 }
 
+/// The text after a date that starts with what looks like a time tend could not read ("at 9",
+/// "9.30", "25:00", "at 9 o'clock"): saved as it is, the step would be due all day with the
+/// time in its text. Why, to say instead of saving it.
+pub fn unread_time(text: &str) -> Option<String> {
+    let mut words = text.split_whitespace();
+    let first = words.next()?;
+    let (word, after_at) = if first.eq_ignore_ascii_case("at") {
+        (words.next()?, true)
+    } else {
+        (first, false)
+    };
+    let lower = word.to_lowercase();
+    let body = lower.trim_end_matches("am").trim_end_matches("pm");
+    let timeish = body.starts_with(|c: char| c.is_ascii_digit())
+        && (body.contains([':', '.']) || body.len() < lower.len() || after_at)
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ':' || c == '.');
+    timeish.then(|| {
+        let typed = if after_at {
+            format!("{first} {word}")
+        } else {
+            word.to_string()
+        };
+        format!(
+            "cannot read '{typed}' as a time: write 9am, 2pm, 9:30am or 14:30 (a bare hour could be morning or evening)"
+        )
+    })
+}
+
 /// Why the first words cannot start a date, when the reason is more than "not a date": a
 /// count of minutes ("in 30m call back") is ambiguous, not unknown.
 pub fn leading_ambiguity(words: &[String]) -> Option<String> {
@@ -611,6 +657,9 @@ pub fn parse_next(spec: &str, today: NaiveDate) -> Result<(When, String), String
     }
     let words: Vec<String> = spec.split_whitespace().map(str::to_string).collect();
     match split_leading(&words, today, Direction::Future) {
+        Some((_, text)) if unread_time(&text).is_some() => {
+            Err(unread_time(&text).unwrap_or_default())
+        }
         Some((w, text)) if !text.trim().is_empty() => Ok((w, text)),
         // It has the WHEN: WHAT shape; what is wrong is the date, and parse says why.
         _ => match spec.split_once(':') {
@@ -654,6 +703,34 @@ mod split_tests {
         assert!(e.starts_with("cannot read 'blorp' as a date"), "{e}");
         let e = parse_next("send the quote", today()).unwrap_err();
         assert!(e.contains("WHEN: WHAT"), "{e}");
+    }
+
+    #[test]
+    fn a_time_tend_cannot_read_is_not_left_in_the_text() {
+        // "tomorrow at" is not a day: it waits for a time.
+        let e = parse("tomorrow at", today(), Direction::Future).unwrap_err();
+        assert!(e.contains("needs a time after 'at'"), "{e}");
+        let w = parse("fri 9.30am", today(), Direction::Future).unwrap();
+        assert_eq!(w.time, NaiveTime::from_hms_opt(9, 30, 0));
+        assert!(parse("fri 1.12", today(), Direction::Future).is_err());
+        for (typed, why) in [
+            ("tomorrow at 9 call", "'at 9'"),
+            ("tomorrow 25:00 call", "'25:00'"),
+            ("fri 9.30 call", "'9.30'"),
+        ] {
+            let e = parse_next(typed, today()).unwrap_err();
+            assert!(e.contains(why) && e.contains("9am"), "{typed}: {e}");
+        }
+        // "at" before anything but a time is the step's own word.
+        let (w, text) = parse_next("fri at the bakery drop samples", today()).unwrap();
+        assert_eq!(
+            (w.date.to_string(), text.as_str()),
+            ("2026-11-27".into(), "at the bakery drop samples")
+        );
+        let (_, text) = parse_next("fri 2 boxes of rye", today()).unwrap();
+        assert_eq!(text, "2 boxes of rye");
+        let (w, text) = parse_next("tomorrow 9.30am call", today()).unwrap();
+        assert_eq!((w.time.is_some(), text.as_str()), (true, "call"));
     }
 
     #[test]

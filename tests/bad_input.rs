@@ -382,3 +382,59 @@ fn a_note_or_next_step_for_an_archived_contact_says_so() {
     let out = env.ok(&["note", "alice", "hello"]);
     assert!(!out.contains("archived"), "{out}");
 }
+
+#[test]
+fn a_time_tend_cannot_read_is_refused_not_saved_into_the_text() {
+    let env = Env::with_people();
+    let before = snapshot(&env);
+    for args in [
+        vec!["next", "bob", "tomorrow", "at", "9", "call"],
+        vec!["next", "bob", "fri", "25:00", "call"],
+        vec!["note", "bob", "hi", "--next", "tomorrow at 9 call again"],
+    ] {
+        let err = env.fails(&args);
+        assert!(
+            err.contains("as a time") && err.contains("9am"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(snapshot(&env), before, "{args:?} wrote something");
+    }
+    // Read whole, with its time: six words of date and time, and a time with a dot.
+    env.ok(&[
+        "next", "bob", "1", "dec", "2026", "at", "2", "pm", "call", "the", "mill",
+    ]);
+    env.ok(&["next", "carol", "tomorrow", "9.30am", "bring", "samples"]);
+    let conn = env.conn();
+    let due = |text: &str| -> String {
+        conn.query_row(
+            "SELECT due_date || ' ' || due_time FROM follow_ups WHERE text = ?1",
+            [text],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(due("call the mill"), "2026-12-01 14:00");
+    assert_eq!(due("bring samples"), "2026-11-24 09:30");
+}
+
+#[test]
+fn a_next_step_in_the_past_is_saved_but_said_to_be_late() {
+    let env = Env::with_people();
+    let out = env
+        .tend()
+        .args(["next", "bob", "yesterday", "call"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("yesterday is in the past") && said.contains("1 day late"),
+        "{said}"
+    );
+    let out = env
+        .tend()
+        .args(["next", "bob", "fri", "call"])
+        .output()
+        .unwrap();
+    assert!(out.status.success() && out.stderr.is_empty());
+}

@@ -46,6 +46,12 @@ pub fn next(a: NextArgs, ctx: &mut Ctx) -> Result<String> {
             ),
         )
     })?;
+    if let Some(why) = when::unread_time(&text) {
+        return Err(Error::invalid_with_hint(
+            format!("{why}; nothing was saved"),
+            format!("tend next {} tomorrow 9am call back", a.who),
+        ));
+    }
     if text.trim().is_empty() {
         return Err(Error::invalid_with_hint(
             "the next step is empty; nothing was saved",
@@ -64,7 +70,7 @@ pub fn next(a: NextArgs, ctx: &mut Ctx) -> Result<String> {
         NextStep { when, text, every },
     )?;
     let f = set.follow_up;
-    warn_far(ctx, f.due_date);
+    warn_next(ctx, f.due_date);
     ctx.remember(
         &format!("next step for {}: {}", f.contact, f.text),
         &set.undo,
@@ -246,6 +252,24 @@ pub fn followup(a: FollowupArgs, ctx: &mut Ctx) -> Result<String> {
         one_line(&f.text),
         one_line(&f.contact)
     ))
+}
+
+/// A next step due before today is echoed: it is overdue the moment it is saved, which is
+/// rarely what was meant ("mon" said on a Tuesday is next Monday; "1 dec" typed for 1 Jan is not).
+pub(crate) fn warn_next(ctx: &Ctx, date: chrono::NaiveDate) {
+    let today = ctx.clock.today();
+    if date < today {
+        ctx.warn(
+            "note:",
+            &format!(
+                "{} is in the past, so this next step is already {}; if that is a slip, tend undo takes it back",
+                when::describe(date, today),
+                when::relative_phrase(date, today)
+            ),
+        );
+    } else {
+        warn_far(ctx, date);
+    }
 }
 
 /// A date more than two years ahead or one year back is echoed, in case it is a typo.

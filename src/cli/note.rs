@@ -168,7 +168,7 @@ pub fn run(a: NoteArgs, ctx: &mut Ctx) -> Result<String> {
     out.push_str(&super::contacts::archived_line(ctx, contact_id)?);
     match &added.next {
         Some(f) => {
-            super::followups::warn_far(ctx, f.due_date);
+            super::followups::warn_next(ctx, f.due_date);
             out.push_str("Next: ");
             out.push_str(&follow_up_line(f, today, ctx.style, false));
             out.push('\n');

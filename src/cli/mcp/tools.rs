@@ -627,8 +627,7 @@ mod tests {
                 "--every=2w",
                 "--",
                 "alice",
-                "next",
-                "tue",
+                "next tue",
                 "call back"
             ]
         );
