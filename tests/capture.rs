@@ -256,14 +256,84 @@ fn snooze_moves_the_date_and_counts_the_snooze() {
     let f = env.json(&["snooze", "1", "next", "mon", "--json"]);
     assert_eq!(f["due_date"], "2026-11-30");
     assert_eq!(f["snoozes"], 1);
-    let out = env.ok(&["snooze", "bob", "in", "2d"]);
+    let out = env.ok(&["snooze", "bob", "in", "2w"]);
     assert!(
-        out.contains("Wed 25 Nov"),
+        out.contains("Mon 7 Dec"),
         "snoozing counts from today: {out}"
     );
-    let snoozes: i64 = env
-        .conn()
-        .query_row("SELECT snoozes FROM follow_ups", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(snoozes, 2);
+    let due_and_snoozes = || -> (String, i64) {
+        env.conn()
+            .query_row("SELECT due_date, snoozes FROM follow_ups", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap()
+    };
+    assert_eq!(due_and_snoozes(), ("2026-12-07".into(), 2));
+    // Earlier than it is due, or the same day, is not putting it off: refused, and the way
+    // to bring it forward is said.
+    for when in ["in 2d", "7 dec"] {
+        let err = env.fails(&["snooze", "bob", when]);
+        assert!(err.contains("snoozing only puts it off"), "{err}");
+        assert!(err.contains("tend followup edit f#1 --due"), "{err}");
+    }
+    assert_eq!(due_and_snoozes(), ("2026-12-07".into(), 2));
+}
+
+#[test]
+fn a_follow_up_is_corrected_in_place_and_the_correction_undone() {
+    let env = Env::with_people();
+    env.ok(&["next", "bob", "mon", "14:00", "sned the qoute"]);
+    let out = env.ok(&["followup", "edit", "f#1", "send", "the", "quote"]);
+    assert!(
+        out.contains("send the quote") && out.contains("14:00"),
+        "{out}"
+    );
+    // Brought forward, keeping its time; not counted as a snooze.
+    env.ok(&["followup", "edit", "bob", "--due", "wed"]);
+    let row = || -> (String, String, String, i64) {
+        env.conn()
+            .query_row(
+                "SELECT text, due_date, due_time, snoozes FROM follow_ups WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap()
+    };
+    assert_eq!(
+        row(),
+        (
+            "send the quote".into(),
+            "2026-11-25".into(),
+            "14:00".into(),
+            0
+        )
+    );
+    env.ok(&["followup", "edit", "1", "--due", "thu 9am"]);
+    assert_eq!(row().2, "09:00");
+    // Each correction is its own change in the undo log.
+    env.ok(&["undo"]);
+    env.ok(&["undo"]);
+    assert_eq!(
+        row(),
+        (
+            "send the quote".into(),
+            "2026-11-30".into(),
+            "14:00".into(),
+            0
+        )
+    );
+    env.ok(&["undo"]);
+    assert_eq!(row().0, "sned the qoute");
+    // Nothing to change, or a date that cannot be read: refused, nothing written.
+    assert!(
+        env.fails(&["followup", "edit", "f#1"])
+            .contains("say what to change")
+    );
+    assert!(
+        env.fails(&["followup", "edit", "f#1", "--due", "someday"])
+            .contains("someday")
+    );
+    env.ok(&["done", "f#1"]);
+    assert!(env.fails(&["followup", "edit", "f#1", "x"]).contains("f#1"));
+    assert_eq!(row().0, "sned the qoute");
 }

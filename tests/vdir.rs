@@ -148,7 +148,7 @@ fn a_change_in_tend_rewrites_only_its_own_file() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     env.ok(&["edit", "carol", "--phone", "07700 900999"]);
     env.ok(&["tag", "carol", "+florist"]);
-    env.ok(&["snooze", "f#2", "wed"]);
+    env.ok(&["snooze", "f#2", "next wed"]);
     let r = sync(&env);
     let carol = format!("{}.vcf", uid_of(&env, "Carol White"));
     assert_eq!(
@@ -173,7 +173,7 @@ fn a_change_in_tend_rewrites_only_its_own_file() {
         .map(|(n, _)| n)
         .collect();
     assert_eq!(changed.len(), 1, "only Bob's follow-up: {changed:?}");
-    assert!(read(&calendar, changed[0]).contains("DUE;VALUE=DATE:20261125"));
+    assert!(read(&calendar, changed[0]).contains("DUE;VALUE=DATE:20261202"));
 }
 
 #[test]

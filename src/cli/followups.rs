@@ -235,10 +235,24 @@ pub enum FollowupCommand {
         #[arg(long)]
         stop: bool,
     },
+    /// Correct an open follow-up: its text, or when it is due (earlier or later)
+    Edit {
+        /// The follow-up's id (f#14, #14 or 14), or a contact with one open follow-up
+        id: String,
+        /// The new text (as it should read, whole)
+        #[arg(num_args = 0.., value_name = "TEXT")]
+        text: Vec<String>,
+        /// When it is due: fri, 1 dec, in 3d, tomorrow 9am (the time stays unless a new one is given)
+        #[arg(long, value_name = "WHEN")]
+        due: Option<String>,
+    },
 }
 
 pub fn followup(a: FollowupArgs, ctx: &mut Ctx) -> Result<String> {
-    let FollowupCommand::Cancel { id, stop } = a.command;
+    let (id, stop) = match a.command {
+        FollowupCommand::Cancel { id, stop } => (id, stop),
+        FollowupCommand::Edit { id, text, due } => return edit(&id, &text, due.as_deref(), ctx),
+    };
     let id = follow_up_id(&id, ctx)?;
     let (set, what) = if stop {
         (cmd::stop_repeat(&mut ctx.store, id)?, "no longer repeats")
@@ -251,6 +265,49 @@ pub fn followup(a: FollowupArgs, ctx: &mut Ctx) -> Result<String> {
         "f#{id} '{}' for {} {what}. tend undo takes it back.\n",
         one_line(&f.text),
         one_line(&f.contact)
+    ))
+}
+
+/// `tend followup edit`: a typo in a step's text or date, corrected in place (same id, same
+/// snoozes and repeat), and undone as one change.
+fn edit(id: &str, text: &[String], due: Option<&str>, ctx: &mut Ctx) -> Result<String> {
+    let today = ctx.clock.today();
+    let text = text.join(" ");
+    if text.trim().is_empty() && due.is_none() {
+        return Err(Error::invalid_with_hint(
+            "say what to change: the new text, --due, or both; nothing was changed",
+            format!("tend followup edit {id} \"send the revised quote\" --due fri"),
+        ));
+    }
+    let due = due
+        .map(|d| when::parse(d, today, Direction::Future).map_err(Error::invalid))
+        .transpose()?;
+    let id = follow_up_id(id, ctx)?;
+    let before = cmd::get_open(ctx.store.conn(), id)?;
+    let when = due.map_or(
+        when::When {
+            date: before.due_date,
+            time: before.due_time,
+        },
+        |d| when::When {
+            date: d.date,
+            time: d.time.or(before.due_time),
+        },
+    );
+    let text = if text.trim().is_empty() {
+        before.text.clone()
+    } else {
+        text
+    };
+    let set = cmd::replace(&mut ctx.store, id, when, &text)?;
+    let f = set.follow_up;
+    if due.is_some() {
+        warn_next(ctx, f.due_date);
+    }
+    ctx.remember(&format!("f#{id} corrected: {}", f.text), &set.undo)?;
+    Ok(format!(
+        "Corrected:\n  {}\ntend undo takes it back.\n",
+        follow_up_line(&f, today, ctx.style, true)
     ))
 }
 

@@ -186,7 +186,24 @@ pub fn snooze(store: &mut Store, id: i64, until: When, now: NaiveDateTime) -> Re
     }
     let undo = store.write(|tx| {
         let f = get_open(tx, id)?;
-        followups::reschedule(tx, id, until.date, until.time.or(f.due_time), true)?;
+        // Snoozing puts a step off: to a day (or time) no later than it is due already, it
+        // would bring it forward or change nothing, and count a snooze all the same.
+        let time = until.time.or(f.due_time);
+        let later =
+            (until.date, time.is_some(), time) > (f.due_date, f.due_time.is_some(), f.due_time);
+        if !later {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "f#{id} is due {} already, and snoozing only puts it off; nothing was changed",
+                    f.due_date.format("%a %-d %b %Y")
+                ),
+                format!(
+                    "to bring it forward: tend followup edit f#{id} --due \"{}\"",
+                    until.date.format("%-d %b %Y")
+                ),
+            ));
+        }
+        followups::reschedule(tx, id, until.date, time, true)?;
         Ok(Undo::Unsnooze {
             follow_up_id: id,
             date: f.due_date,
