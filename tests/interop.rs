@@ -620,3 +620,48 @@ fn cards_and_sheets_can_come_from_standard_input() {
     );
     assert_eq!(contact(&env, "Bob")["email"], "bob@x.test");
 }
+
+#[test]
+fn the_main_numbers_label_survives_import_and_export() {
+    let env = Env::new();
+    // The old phone's mobile (TEL;CELL;PREF in 2.1) and a 3.0 card's work email.
+    let file = write(&env, "phone.vcf", PHONE_21);
+    env.ok(&["import", "vcard", file.to_str().unwrap()]);
+    let file = write(
+        &env,
+        "work.vcf",
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Wanda Work\r\nN:Work;Wanda;;;\r\n\
+EMAIL;TYPE=INTERNET,WORK:wanda@firm.test\r\nTEL;TYPE=CELL:07700 900321\r\nEND:VCARD\r\n",
+    );
+    env.ok(&["import", "vcard", file.to_str().unwrap()]);
+    assert_eq!(contact(&env, "Wanda")["phone"], "07700 900321");
+    for version in [&["export", "vcard"][..], &["export", "vcard", "--v3"][..]] {
+        let out = env.ok(version);
+        let line = |value: &str| -> String {
+            out.lines()
+                .find(|l| l.contains(value))
+                .unwrap_or_else(|| panic!("{value} in {out}"))
+                .to_lowercase()
+        };
+        for (value, label) in [
+            ("+49 151 000", "cell"),
+            ("07700 900321", "cell"),
+            ("wanda@firm.test", "work"),
+        ] {
+            let l = line(value);
+            assert!(l.contains(label) && l.contains("pref"), "{version:?}: {l}");
+            assert!(!l.contains("voice"), "{version:?}: {l}");
+        }
+        // The second number keeps its own label, and nothing is said twice.
+        assert!(line("+49 30 111").contains("work"), "{out}");
+        assert_eq!(out.matches("+49 151 000").count(), 1, "{out}");
+    }
+    // Importing the export again changes nothing.
+    let out = env.ok(&["export", "vcard"]);
+    let file = write(&env, "again.vcf", out.as_bytes());
+    let again = env.ok(&["import", "vcard", file.to_str().unwrap()]);
+    assert!(
+        again.contains("0 created, 0 updated, 2 unchanged"),
+        "{again}"
+    );
+}

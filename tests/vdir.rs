@@ -800,3 +800,72 @@ fn a_clash_s_note_is_kept_but_is_not_an_interaction() {
     let due = env.ok(&["list", "--due-touch"]);
     assert!(due.contains("Carol White"), "{due}");
 }
+
+/// Every field of every contact, by name: what a sync that changes nothing must leave.
+fn fields(env: &Env) -> Vec<(String, String, String)> {
+    let conn = env.conn();
+    let mut stmt = conn
+        .prepare(
+            "SELECT c.name, f.key, f.value FROM contact_fields f JOIN contacts c ON c.id = f.contact_id
+              ORDER BY 1, 2, 3",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn the_phone_and_email_a_merge_kept_reach_the_phone_and_come_back_as_they_were() {
+    let (env, contacts, _) = env_with("");
+    env.ok(&[
+        "edit",
+        "bob",
+        "--phone",
+        "07700 900111",
+        "--email",
+        "bob@work.test",
+    ]);
+    env.ok(&[
+        "add",
+        "Robert Jones",
+        "--phone",
+        "07700 900222",
+        "--email",
+        "bob@home.test",
+    ]);
+    env.ok(&["merge", "Bob Jones", "Robert Jones"]);
+    let kept = fields(&env);
+    assert!(
+        kept.iter()
+            .any(|(_, k, v)| k == "other phone" && v == "07700 900222"),
+        "{kept:?}"
+    );
+    sync(&env);
+    let card = read(&contacts, &format!("{}.vcf", uid_of(&env, "Bob Jones")));
+    // The second number and address are a phone's own TEL and EMAIL, not tend's private field.
+    assert_eq!(card.matches("\r\nTEL").count(), 2, "{card}");
+    assert_eq!(card.matches("\r\nEMAIL").count(), 2, "{card}");
+    assert!(
+        card.contains("07700 900222") && card.contains("bob@home.test"),
+        "{card}"
+    );
+    assert!(!card.contains("X-TEND-FIELD:other phone"), "{card}");
+    // Read back, nothing changes: not the fields, not the files.
+    let files = mtimes(&contacts);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let r = sync(&env);
+    assert!(list(&r, "contacts", "written").is_empty(), "{r}");
+    assert_eq!(mtimes(&contacts), files);
+    assert_eq!(fields(&env), kept);
+    // And a fresh book that imports the card has both numbers.
+    let other = Env::new();
+    let path = contacts.join(format!("{}.vcf", uid_of(&env, "Bob Jones")));
+    other.ok(&["import", "vcard", path.to_str().unwrap()]);
+    let shown = other.ok(&["show", "bob"]);
+    assert!(
+        shown.contains("07700 900222") && shown.contains("bob@home.test"),
+        "{shown}"
+    );
+}

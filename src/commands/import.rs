@@ -243,7 +243,20 @@ fn one(
     let contact = store_contacts::get(tx, existing)?;
     let mut changed = card.differences(&contact);
     let kept = store_contacts::extras(tx, existing)?;
-    if !card.extras.is_empty() && card.extras != kept {
+    // A kept TEL or EMAIL line only remembers the main one's label: a new number already
+    // differs as "phone".
+    let details = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| {
+                let name = l.split([':', ';']).next().unwrap_or_default();
+                let name = name.rsplit('.').next().unwrap_or_default();
+                !name.eq_ignore_ascii_case("TEL") && !name.eq_ignore_ascii_case("EMAIL")
+            })
+            .cloned()
+            .collect()
+    };
+    if !card.extras.is_empty() && details(&card.extras) != details(&kept) {
         changed.push("card details".to_string());
     }
     if changed.is_empty() {

@@ -338,12 +338,26 @@ fn to_card(v: &VCard) -> Result<Card, String> {
             && label
                 .as_deref()
                 .is_some_and(|l| l.split_whitespace().any(|w| w == "fax" || w == "pager"));
+        let was_main = match base {
+            "email" => card.email.is_some(),
+            "phone" => card.phone.is_some(),
+            _ => true,
+        };
         card.add_channel_as(
             base,
             value.trim(),
             label.as_deref(),
             (pref || !ours) && !not_a_phone,
         );
+        // The main email or phone is the contact's own, without a label: the line is kept so
+        // an export says again what it was (a mobile stays TYPE=CELL, not a voice line).
+        let main = match base {
+            "email" => card.email.as_deref(),
+            _ => card.phone.as_deref(),
+        };
+        if !was_main && label.is_some() && main == Some(value.trim()) {
+            keep(&mut card, e, legacy);
+        }
     }
     let person_named = structured.as_ref().is_some_and(|n| !n.is_empty());
     let n_for = full_name.clone().filter(|n: &String| !n.trim().is_empty());
@@ -868,20 +882,34 @@ pub fn write(card: &Card, version: Version, out: &mut String) {
     };
     // The main ones also say what they are: address books such as abook show a phone only
     // with a TYPE.
+    // The label the main one had when it came in (TYPE=CELL, TYPE=work), while it is the same.
+    let label_of = |prop: VCardProperty, value: &str| {
+        stored
+            .iter()
+            .find(|x| x.name == prop && text_of(x) == value)
+            .and_then(type_label)
+    };
     if let Some(email) = &card.email {
-        let email = text(VCardProperty::Email, email);
-        e.push(pref(if v4 {
-            email
-        } else {
-            email.with_param(VCardParameter::typ(VCardParameterValue::Text(
+        let label = label_of(VCardProperty::Email, email);
+        let mut email = text(VCardProperty::Email, email);
+        if !v4 {
+            email = email.with_param(VCardParameter::typ(VCardParameterValue::Text(
                 "internet".into(),
-            )))
+            )));
+        }
+        e.push(pref(match label {
+            Some(l) => with_types(email, &l),
+            None => email,
         }));
     }
     if let Some(phone) = &card.phone {
-        e.push(pref(text(VCardProperty::Tel, phone).with_param(
-            VCardParameter::typ(VCardParameterValue::Type(VCardType::Voice)),
-        )));
+        let entry = text(VCardProperty::Tel, phone);
+        e.push(pref(match label_of(VCardProperty::Tel, phone) {
+            Some(l) => with_types(entry, &l),
+            None => entry.with_param(VCardParameter::typ(VCardParameterValue::Type(
+                VCardType::Voice,
+            ))),
+        }));
     }
     // An address as the card had it, in its parts, when it still reads the same.
     let address_entry = |value: &str| {
@@ -948,7 +976,15 @@ pub fn write(card: &Card, version: Version, out: &mut String) {
     e.extend(
         stored
             .iter()
-            .filter(|x| !matches!(x.name, VCardProperty::N | VCardProperty::Adr))
+            .filter(|x| {
+                !matches!(
+                    x.name,
+                    VCardProperty::N
+                        | VCardProperty::Adr
+                        | VCardProperty::Email
+                        | VCardProperty::Tel
+                )
+            })
             .filter(|x| !matches!(&x.name, VCardProperty::Other(n) if n == N_FOR))
             .cloned(),
     );
@@ -993,9 +1029,16 @@ pub fn write_all<'a>(cards: impl IntoIterator<Item = &'a Card>, version: Version
     out
 }
 
-/// "email (work)" → ("email", Some("work")); "phone 2" → ("phone", None).
+/// "email (work)" → ("email", Some("work")); "phone 2" → ("phone", None); "other phone 2"
+/// (what a merge keeps of the contact merged in) → ("phone", None).
 fn channel_key(key: &str) -> Option<(&'static str, Option<&str>)> {
+    let merged = key.strip_prefix("other ");
     for base in ["email", "phone", "address"] {
+        if let Some(rest) = merged.and_then(|k| k.strip_prefix(base)).map(str::trim)
+            && (rest.is_empty() || rest.chars().all(|c| c.is_ascii_digit()))
+        {
+            return Some((base, None));
+        }
         let Some(rest) = key.strip_prefix(base).map(str::trim) else {
             continue;
         };
