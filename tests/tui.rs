@@ -238,6 +238,22 @@ fn the_pipeline_adds_moves_loses_and_undoes_deals() {
         history, 2,
         "new, then qualified; the undone move left no trace"
     );
+    // Moving on from the last open stage asks before it wins the deal.
+    keys(&mut app, ">>");
+    assert_shows(&screen(&mut app), &["Negotiation (1)"]);
+    keys(&mut app, ">");
+    assert_shows(&screen(&mut app), &["Mark 'wedding cake' won?"]);
+    key(&mut app, KeyCode::Esc);
+    let stage = || -> String {
+        env.conn()
+            .query_row("SELECT stage FROM deals", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(stage(), "negotiation", "Esc leaves it open");
+    keys(&mut app, ">");
+    assert_shows(&screen(&mut app), &["yes, it was won"]);
+    keys(&mut app, "y");
+    assert_eq!(stage(), "won");
 }
 
 #[test]

@@ -335,6 +335,13 @@ fn deal_action(action: Action, d: Deal) -> Effect {
     let closed = d.stage.is_closed();
     match action {
         Action::StageForward => match d.stage.next() {
+            // Won is a fact, not a column to step into: a key pressed once too often should
+            // not turn a deal into revenue and its contact into a client.
+            Some(Stage::Won) => Effect::popup(Popup::confirm(
+                format!("Mark '{}' won?", clip(&one_line(&d.title), 40)),
+                "yes, it was won",
+                write(Stage::Won),
+            )),
             Some(to) => write(to),
             None => Effect::Flash(format!("'{}' cannot move further that way", d.title)),
         },
