@@ -100,7 +100,7 @@ fn empty_notes_and_next_steps_save_nothing() {
 fn unknown_option_values_name_the_choices() {
     let env = Env::with_people();
     let before = snapshot(&env);
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 8] = [
         (
             &["note", "bob", "hi", "--kind", "fax"],
             "note, call, email, meeting",
@@ -116,6 +116,18 @@ fn unknown_option_values_name_the_choices() {
         (&["add", "Dan", "--field", "nokey"], "key=value"),
         (
             &["add", "Dan", "--email", "not-an-email"],
+            "does not look like an email",
+        ),
+        (
+            &["add", "Dan", "--email", "@example.com"],
+            "does not look like an email",
+        ),
+        (
+            &["edit", "bob", "--email", "bob@"],
+            "does not look like an email",
+        ),
+        (
+            &["edit", "bob", "--email", "bob@example..com"],
             "does not look like an email",
         ),
     ];

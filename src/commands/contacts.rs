@@ -129,13 +129,22 @@ fn clean(s: Option<&str>) -> Option<String> {
 }
 
 pub(crate) fn clean_email(s: Option<&str>) -> Result<Option<String>> {
+    // Something before the @ and a domain after it: not a full check of the address (only
+    // sending to it is), but "bad@" and "@x.com" are typos, not addresses.
+    let looks_right = |e: &str| {
+        e.rsplit_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..")
+        }) && !e.contains(char::is_whitespace)
+    };
     match clean(s) {
-        Some(e) if !e.contains('@') || e.contains(char::is_whitespace) => {
-            Err(Error::invalid_with_hint(
-                format!("'{e}' does not look like an email address"),
-                "write it as name@example.com, or leave --email out",
-            ))
-        }
+        Some(e) if !looks_right(&e) => Err(Error::invalid_with_hint(
+            format!("'{e}' does not look like an email address"),
+            "write it as name@example.com, or leave --email out",
+        )),
         other => Ok(other),
     }
 }
