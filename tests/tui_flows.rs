@@ -167,6 +167,26 @@ fn the_reviews_counts_and_marks_follow_undo() {
 }
 
 #[test]
+fn undoing_a_cards_change_brings_that_card_back() {
+    let env = Env::day_to_review();
+    let mut app = app(&env);
+    keys(&mut app, "r");
+    // Snooze Alice; the review moves on, and u (from Bob's card) takes Alice's snooze back:
+    // her card, due again, is shown again rather than left behind.
+    keys(&mut app, "s1");
+    assert_shows(&screen_at(&mut app, 100, 30), &["Review · 2 of 3"]);
+    keys(&mut app, "u");
+    let s = screen_at(&mut app, 100, 30);
+    assert_shows(&s, &["Review · 1 of 3", "send invoice"]);
+    assert!(!s.contains("✓ handled"), "{s}");
+    keys(&mut app, "q");
+    assert_shows(
+        &screen_at(&mut app, 100, 30),
+        &["0 done, 0 snoozed", "0 of 3 cards handled"],
+    );
+}
+
+#[test]
 fn x_on_an_overdue_card_replaces_it_and_the_card_follows_other_windows() {
     let env = Env::day_to_review();
     let mut app = app(&env);

@@ -433,7 +433,7 @@ impl App {
             return Ok(());
         };
         if let Some(r) = &mut self.review {
-            r.on_undo(seq);
+            r.on_undo(seq, &self.env)?;
         }
         self.flash(format!("Undid: {what}"));
         self.changed()

@@ -184,9 +184,19 @@ impl Review {
         )
     }
 
-    /// A change was undone: it no longer counts.
-    pub fn on_undo(&mut self, seq: i64) {
-        self.log.retain(|(s, _, _)| *s != seq);
+    /// A change was undone: it no longer counts, and its card, open again, is shown again
+    /// rather than left behind.
+    pub fn on_undo(&mut self, seq: i64, env: &Env) -> Result<()> {
+        let Some(i) = self.log.iter().position(|(s, _, _)| *s == seq) else {
+            return Ok(());
+        };
+        let (_, pos, counted) = self.log.remove(i);
+        if counted == Counted::Note || pos == self.pos || self.is_over() {
+            return Ok(());
+        }
+        self.pos = pos;
+        self.scroll = Scroll::default();
+        self.refresh(env)
     }
 
     /// Move to the next card, or end the review after the last.
