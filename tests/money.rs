@@ -54,6 +54,23 @@ fn entries_are_stored_in_minor_units_and_minutes() {
     let out = env.ok(&["paid", "2", "--on", "yesterday"]);
     assert!(out.contains("Income i#2 from"), "{out}");
     assert!(out.contains("marked paid yesterday"), "{out}");
+    // Said again: nothing changes, and there is nothing more to undo.
+    let undo_records = env.count("undo_log");
+    let out = env.ok(&["paid", "2", "--on", "yesterday"]);
+    assert!(
+        out.contains("already marked paid yesterday; nothing changed"),
+        "{out}"
+    );
+    assert_eq!(env.count("undo_log"), undo_records);
+    // Another day corrects it, and says what it was.
+    let out = env.tend().args(["paid", "i#2"]).output().unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("was marked paid yesterday; now today"),
+        "{said}"
+    );
+    env.ok(&["undo"]);
     let err = env.fails(&["paid", "3"]);
     assert!(
         err.contains("i#3 is an expense") && err.contains("e#3"),

@@ -184,8 +184,27 @@ pub fn paid(a: PaidArgs, ctx: &mut Ctx) -> Result<String> {
     let today = ctx.clock.today();
     let on = past_date(a.on.as_deref(), ctx)?;
     let r = income_ref(&a.id)?;
-    let (after, undo) = cmd::mark_paid(&mut ctx.store, r.id, on)?;
     let label = EntryRef::label(r.kind, r.id);
+    let before = cmd::entry(ctx.store.conn(), r)?;
+    if before.paid_on == Some(on) {
+        // Said twice (a script run again, a second window): nothing to change or to undo.
+        return Ok(format!(
+            "Income {label} from {} was already marked paid {}; nothing changed.\n",
+            one_line(&before.contact),
+            on_day(on, today)
+        ));
+    }
+    if let Some(was) = before.paid_on {
+        ctx.warn(
+            "note:",
+            &format!(
+                "{label} was marked paid {}; now {} (tend undo puts the first day back)",
+                on_day(was, today),
+                on_day(on, today)
+            ),
+        );
+    }
+    let (after, undo) = cmd::mark_paid(&mut ctx.store, r.id, on)?;
     ctx.remember(&format!("income {label} marked paid"), &undo)?;
     Ok(format!(
         "Income {label} from {} marked paid {}.\n",
