@@ -270,10 +270,17 @@ struct Sums {
     minutes: i128,
     deals_won: i128,
     cost_of_time: i128,
+    /// Revenue less expenses of the clients with hours logged: the total's rate per hour is
+    /// theirs, since money from clients whose time was never logged was not earned in hours
+    /// anyone counted.
+    timed_net: i128,
 }
 
 impl Sums {
     fn add(&mut self, r: &ClientProfit) {
+        if r.minutes > 0 {
+            self.timed_net += wide(r.revenue) - wide(r.expenses);
+        }
         self.revenue += wide(r.revenue);
         self.paid += wide(r.paid);
         self.expenses += wide(r.expenses);
@@ -295,6 +302,8 @@ impl Sums {
         all.cost_of_time = clamp(self.cost_of_time);
         all.profit = clamp(wide(t.revenue) - wide(t.expenses) - wide(all.cost_of_time));
         all.margin = (t.revenue != 0).then(|| all.profit as f64 * 100.0 / t.revenue as f64);
+        all.hourly_rate =
+            (self.minutes > 0).then(|| clamp(div_round(self.timed_net * 60, self.minutes)));
         all
     }
 }
@@ -708,6 +717,8 @@ mod tests {
         assert_eq!(rows[0].contact_id, 1, "b: 100 profit; a: 200 − 3,000 time");
         let t = total(&rows, 3_000);
         assert_eq!((t.revenue, t.cost_of_time, t.profit), (300, 3_000, -2_700));
+        // The rate is of the hours logged: b's 100, earned in no hours counted, is not in it.
+        assert_eq!(t.hourly_rate, Some(200));
         assert_eq!(SortBy::parse("rate"), Ok(SortBy::HourlyRate));
     }
 
