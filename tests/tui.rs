@@ -735,3 +735,30 @@ fn a_long_section_of_today_in_the_app_shows_its_first_page_and_how_many_more() {
         "{header}"
     );
 }
+
+#[test]
+fn narrow_columns_say_dates_and_titles_whole_rather_than_cut() {
+    let env = Env::with_people();
+    env.ok(&[
+        "deal",
+        "add",
+        "alice",
+        "hampers",
+        "3,200",
+        "--close",
+        "19 jan 2027",
+    ]);
+    env.ok(&["income", "alice", "120"]);
+    let mut app = app(&env);
+    keys(&mut app, "2");
+    let s = screen_at(&mut app, 80, 24);
+    assert!(s.contains("19 Jan 2027"), "the year is not cut:\n{s}");
+    // The Profit title drops what does not fit, whole words at a time.
+    keys(&mut app, "4");
+    let s = screen_at(&mut app, 60, 15);
+    let title = s.lines().nth(1).unwrap_or_default();
+    assert!(title.contains("Profit · this year"), "{s}");
+    assert!(!title.contains("(de"), "a cut hint: {title}");
+    let s = screen_at(&mut app, 120, 30);
+    assert!(s.contains("(default: set hourly_cost)"), "{s}");
+}

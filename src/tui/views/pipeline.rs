@@ -306,7 +306,26 @@ fn card(d: &Deal, w: usize, compact: bool, ui: &Ui) -> Text<'static> {
     if let Some(r) = &d.lost_reason {
         third.push_str(&format!(" · {}", one_line(r)));
     } else if let Some(c) = d.expected_close.filter(|_| !d.stage.is_closed()) {
-        third.push_str(&format!(" · close {}", when::short(c, ui.today)));
+        // The close date whole, in as few words as the column needs: a year cut to "2…"
+        // says nothing.
+        let day = when::short(c, ui.today);
+        let within_a_year = c > ui.today
+            && ui
+                .today
+                .checked_add_months(chrono::Months::new(11))
+                .is_some_and(|limit| c < limit);
+        let shorter = [
+            format!("{third} · close {day}"),
+            format!("{third} · {day}"),
+            format!("{third} · {}", c.format("%-d %b")),
+        ];
+        let fits = |s: &String| s.chars().count() <= w;
+        third = match shorter.iter().position(fits) {
+            Some(2) if !within_a_year => shorter[1].clone(),
+            Some(i) => shorter[i].clone(),
+            None if within_a_year => shorter[2].clone(),
+            None => shorter[1].clone(),
+        };
     }
     Text::from(vec![
         Line::from(Span::styled(

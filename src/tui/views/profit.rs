@@ -174,11 +174,26 @@ impl Profit {
         }
     }
 
-    fn title(&self, ui: &Ui) -> String {
+    /// The panel's title, as much of what it says about the cost of time as fits whole: the
+    /// hint on the default, then "(default)", then the cost alone, then nothing.
+    fn title(&self, ui: &Ui, width: usize) -> String {
+        let fits = |t: &String| t.chars().count() + 4 <= width;
+        (0..4)
+            .rev()
+            .map(|detail| self.title_with(ui, detail))
+            .find(fits)
+            .unwrap_or_else(|| self.title_with(ui, 0))
+    }
+
+    /// `detail`: 3 the whole hint, 2 "(default)", 1 the cost, 0 nothing of the cost of time.
+    fn title_with(&self, ui: &Ui, detail: u8) -> String {
         let hourly = match self.hourly {
+            Some(_) if detail == 0 => String::new(),
             Some((cost, default)) => {
-                let note = if default {
+                let note = if default && detail == 3 {
                     " (default: set hourly_cost)"
+                } else if default && detail == 2 {
+                    " (default)"
                 } else {
                     ""
                 };
@@ -202,7 +217,13 @@ impl Profit {
 
     pub fn draw(&mut self, frame: &mut Frame, area: Rect, ui: &Ui) {
         let t = ui.theme;
-        let inner = panel(frame, area, &self.title(ui), t.border(), t);
+        let inner = panel(
+            frame,
+            area,
+            &self.title(ui, usize::from(area.width)),
+            t.border(),
+            t,
+        );
         let Some(r) = &self.report else {
             frame.render_widget(Paragraph::new("Working out the figures…"), inner);
             return;
