@@ -19,7 +19,8 @@ fn a_typo_in_an_amount_is_taken_back_and_entered_again() {
     assert_eq!(env.count("money_entries"), 0);
     env.ok(&["income", "alice", "1,200"]);
     let list = env.ok(&["undo", "--list"]);
-    assert!(list.contains("income i#1 £1,200"), "{list}");
+    // A new id: i#1 is the undone one, in the list and in any scrollback.
+    assert!(list.contains("income i#2 £1,200"), "{list}");
     assert!(
         list.contains("income i#1 £12,000") && list.contains("(undone)"),
         "{list}"
@@ -243,5 +244,47 @@ fn an_undo_that_cannot_be_applied_can_be_dropped() {
     assert!(
         out.contains("Carol White added"),
         "the one before is undone now: {out}"
+    );
+}
+
+/// The id printed for a change is never given to another row, even after the change was
+/// undone or the row deleted: `tend done f#3` from scrollback cannot complete someone else's.
+#[test]
+fn an_id_once_given_is_never_given_again() {
+    let env = Env::with_people();
+    let id = |sql: &str| -> i64 { env.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    for (make, table) in [
+        (vec!["next", "bob", "fri", "call back"], "follow_ups"),
+        (vec!["note", "bob", "called"], "notes"),
+        (vec!["add", "Dora Diaz"], "contacts"),
+        (vec!["deal", "add", "bob", "cake", "100"], "deals"),
+        (vec!["income", "bob", "100"], "money_entries"),
+        (vec!["time", "bob", "1h"], "time_entries"),
+    ] {
+        let newest = format!("SELECT max(id) FROM {table}");
+        env.ok(&make);
+        let first = id(&newest);
+        env.ok(&["undo"]);
+        env.ok(&make);
+        let second = id(&newest);
+        assert_eq!(second, first + 1, "{table}: an undone id came back");
+        assert_eq!(
+            env.count(&format!("{table} WHERE id = {first}")),
+            0,
+            "{table}"
+        );
+    }
+    // Deleted, not undone: the same.
+    env.ok(&["note", "carol", "to be deleted"]);
+    let gone = id("SELECT max(id) FROM notes");
+    env.ok(&["note", "delete", &format!("n#{gone}")]);
+    env.ok(&["note", "carol", "kept"]);
+    assert_eq!(id("SELECT max(id) FROM notes"), gone + 1);
+    // An undone delete brings its row back with its own id.
+    env.ok(&["note", "delete", &format!("n#{}", gone + 1)]);
+    env.ok(&["undo"]);
+    assert_eq!(
+        env.count(&format!("notes WHERE id = {} AND body = 'kept'", gone + 1)),
+        1
     );
 }

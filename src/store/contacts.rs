@@ -55,11 +55,12 @@ pub fn insert(conn: &Connection, c: &NewContact, now: &str) -> Result<i64> {
 }
 
 pub fn insert_with_uid(conn: &Connection, uid: &str, c: &NewContact, now: &str) -> Result<i64> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO contacts (uid, kind, name, company_id, email, phone, address, status,
+    let mut stmt = conn.prepare_cached(&format!(
+        "INSERT INTO contacts (id, uid, kind, name, company_id, email, phone, address, status,
                                source, referred_by_id, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
-    )?;
+         VALUES ({}, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+        super::next_id("contacts")
+    ))?;
     stmt.execute(params![
         uid,
         c.kind.unwrap_or(ContactKind::Person).as_str(),

@@ -20,11 +20,12 @@ pub struct NewDeal {
 
 /// Insert a deal and the first entry of its stage history.
 pub fn insert(conn: &Connection, d: &NewDeal, now: &str) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO deals (uid, contact_id, title, value_minor, stage, probability, expected_close,
+    conn.prepare_cached(&format!(
+        "INSERT INTO deals (id, uid, contact_id, title, value_minor, stage, probability, expected_close,
                             closed_at, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?5 IN ('won', 'lost') THEN ?8 END, ?8, ?8)",
-    )?
+         VALUES ({}, ?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?5 IN ('won', 'lost') THEN ?8 END, ?8, ?8)",
+        super::next_id("deals")
+    ))?
     .execute(params![
         new_uid(),
         d.contact_id,

@@ -29,11 +29,12 @@ pub fn insert_money(conn: &Connection, m: &NewMoney, now: &str) -> Result<i64> {
         (MoneyKind::Income, None) => ("income", Some("invoiced")),
         (MoneyKind::Expense, _) => ("expense", None),
     };
-    conn.prepare_cached(
-        "INSERT INTO money_entries (uid, contact_id, deal_id, kind, amount_minor, status, on_date,
+    conn.prepare_cached(&format!(
+        "INSERT INTO money_entries (id, uid, contact_id, deal_id, kind, amount_minor, status, on_date,
                                     paid_on, memo, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
+         VALUES ({}, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        super::next_id("money_entries")
+    ))?
     .execute(params![
         new_uid(),
         m.contact_id,
@@ -59,10 +60,11 @@ pub struct NewTime {
 }
 
 pub fn insert_time(conn: &Connection, t: &NewTime, now: &str) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO time_entries (uid, contact_id, deal_id, minutes, on_date, memo, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
+    conn.prepare_cached(&format!(
+        "INSERT INTO time_entries (id, uid, contact_id, deal_id, minutes, on_date, memo, created_at)
+         VALUES ({}, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        super::next_id("time_entries")
+    ))?
     .execute(params![
         new_uid(),
         t.contact_id,

@@ -39,11 +39,12 @@ fn occurrence_uid(conn: &Connection, f: &NewFollowUp) -> Result<String> {
 }
 
 pub fn insert(conn: &Connection, f: &NewFollowUp, now: &str) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO follow_ups (uid, contact_id, deal_id, text, due_date, due_time, recurrence,
+    conn.prepare_cached(&format!(
+        "INSERT INTO follow_ups (id, uid, contact_id, deal_id, text, due_date, due_time, recurrence,
                                  recur_anchor, created_at, series)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
+         VALUES ({}, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        super::next_id("follow_ups")
+    ))?
     .execute(params![
         occurrence_uid(conn, f)?,
         f.contact_id,

@@ -111,9 +111,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 24,
         sql: include_str!("migrations/0024_details_for_older_sqlite.sql"),
     },
+    Migration {
+        version: 25,
+        sql: include_str!("migrations/0025_ids_never_reused.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 24;
+pub const LATEST_VERSION: i64 = 25;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

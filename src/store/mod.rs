@@ -34,6 +34,27 @@ pub use migrate::{LATEST_VERSION, MIGRATIONS, Migration};
 /// own ("tend" in ASCII).
 pub const APPLICATION_ID: i32 = 0x7465_6e64;
 
+/// The tables whose ids people see (#12, n#12, f#12, d#12, i#12, t#12): an id, once given,
+/// is never given again, even after its row was deleted (migration 25 keeps the floor).
+pub(crate) const NEVER_REUSED: &[&str] = &[
+    "contacts",
+    "notes",
+    "follow_ups",
+    "deals",
+    "money_entries",
+    "time_entries",
+];
+
+/// SQL for the id a new row of `table` (one of [`NEVER_REUSED`]) takes: one above both the
+/// largest id there and the largest one deleted. Both are index lookups.
+pub(crate) fn next_id(table: &str) -> String {
+    debug_assert!(NEVER_REUSED.contains(&table), "{table}");
+    format!(
+        "(SELECT max(coalesce((SELECT max(id) FROM {table}), 0), \
+                coalesce((SELECT last FROM id_floor WHERE tbl = '{table}'), 0)) + 1)"
+    )
+}
+
 /// How long a writer waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 

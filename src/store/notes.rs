@@ -15,9 +15,11 @@ pub fn insert(
     at: &str,
     now: &str,
 ) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO notes (uid, contact_id, kind, body, at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
+    conn.prepare_cached(&format!(
+        "INSERT INTO notes (id, uid, contact_id, kind, body, at, created_at)
+         VALUES ({}, ?1, ?2, ?3, ?4, ?5, ?6)",
+        super::next_id("notes")
+    ))?
     .execute(params![new_uid(), contact_id, kind.as_str(), body, at, now])?;
     Ok(conn.last_insert_rowid())
 }

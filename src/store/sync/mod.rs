@@ -1246,7 +1246,13 @@ impl Applier<'_> {
             cols.push(col.to_string());
             values.push(local);
         }
-        let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+        let mut marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+        // A row from another replica is numbered here like one made here: never an id this
+        // replica gave before and took back.
+        if super::NEVER_REUSED.contains(&spec.name) {
+            cols.push("id".into());
+            marks.push(super::next_id(spec.name));
+        }
         let sql = format!(
             "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT DO NOTHING",
             spec.name,
