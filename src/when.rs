@@ -616,12 +616,18 @@ pub fn unread_time(text: &str) -> Option<String> {
         (first, false)
     };
     let lower = word.to_lowercase();
-    let body = lower.trim_end_matches("am").trim_end_matches("pm");
-    let timeish = body.starts_with(|c: char| c.is_ascii_digit())
-        && (body.contains([':', '.']) || body.len() < lower.len() || after_at)
-        && body
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == ':' || c == '.');
+    // "9am," with its comma still reads as a time someone meant.
+    let bare = lower.trim_end_matches([',', ';']);
+    let body = bare.trim_end_matches("am").trim_end_matches("pm");
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    // H:MM or H.MM (two digits of minutes: "2.5 kg" and "1.125" are not times).
+    let clock = |sep: char| {
+        body.split_once(sep)
+            .is_some_and(|(h, m)| digits(h) && h.len() <= 2 && m.len() == 2 && digits(m))
+    };
+    let timeish = clock(':')
+        || clock('.')
+        || (digits(body) && body.len() <= 2 && (bare.len() > body.len() || after_at));
     timeish.then(|| {
         let typed = if after_at {
             format!("{first} {word}")
@@ -629,7 +635,7 @@ pub fn unread_time(text: &str) -> Option<String> {
             word.to_string()
         };
         format!(
-            "cannot read '{typed}' as a time: write 9am, 2pm, 9:30am or 14:30 (a bare hour could be morning or evening)"
+            "cannot read '{typed}' as a time: write 9am, 2pm, 9:30am or 14:30 (a bare hour could be morning or evening); if it is not a time, start the step with another word (drop samples {typed} …)"
         )
     })
 }
@@ -729,6 +735,16 @@ mod split_tests {
         );
         let (_, text) = parse_next("fri 2 boxes of rye", today()).unwrap();
         assert_eq!(text, "2 boxes of rye");
+        for fine in [
+            "fri 2.5 kg flour",
+            "fri 1.125 litres",
+            "fri 221b baker st",
+            "fri 10 boxes",
+        ] {
+            assert!(parse_next(fine, today()).is_ok(), "{fine}");
+        }
+        let e = parse_next("tomorrow 9am, call", today()).unwrap_err();
+        assert!(e.contains("'9am,'"), "{e}");
         let (w, text) = parse_next("tomorrow 9.30am call", today()).unwrap();
         assert_eq!((w.time.is_some(), text.as_str()), (true, "call"));
     }

@@ -852,6 +852,9 @@ fn the_phone_and_email_a_merge_kept_reach_the_phone_and_come_back_as_they_were()
         "{card}"
     );
     assert!(!card.contains("X-TEND-FIELD:other phone"), "{card}");
+    // tend's own export, imported into the same book, is the same contact: nothing differs.
+    let again = env.ok(&["import", "vcard", &card_path(&contacts, &env)]);
+    assert!(again.contains("1 unchanged"), "{again}");
     // Read back, nothing changes: not the fields, not the files.
     let files = mtimes(&contacts);
     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -868,4 +871,24 @@ fn the_phone_and_email_a_merge_kept_reach_the_phone_and_come_back_as_they_were()
         shown.contains("07700 900222") && shown.contains("bob@home.test"),
         "{shown}"
     );
+    // The number deleted on the phone goes from tend too.
+    let path = contacts.join(format!("{}.vcf", uid_of(&env, "Bob Jones")));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let without: String = text
+        .split_inclusive("\r\n")
+        .filter(|l| !l.contains("07700 900222"))
+        .collect();
+    assert_ne!(without, text);
+    std::fs::write(&path, without).unwrap();
+    sync(&env);
+    let now = fields(&env);
+    assert!(!now.iter().any(|(_, _, v)| v == "07700 900222"), "{now:?}");
+    assert!(now.iter().any(|(_, _, v)| v == "bob@home.test"), "{now:?}");
+}
+
+fn card_path(contacts: &Path, env: &Env) -> String {
+    contacts
+        .join(format!("{}.vcf", uid_of(env, "Bob Jones")))
+        .to_string_lossy()
+        .into_owned()
 }

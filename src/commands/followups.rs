@@ -198,8 +198,12 @@ pub fn snooze(store: &mut Store, id: i64, until: When, now: NaiveDateTime) -> Re
                     f.due_date.format("%a %-d %b %Y")
                 ),
                 format!(
-                    "to bring it forward: tend followup edit f#{id} --due \"{}\"",
-                    until.date.format("%-d %b %Y")
+                    "to bring it forward: tend followup edit f#{id} --due \"{}{}\"",
+                    until.date.format("%-d %b %Y"),
+                    until
+                        .time
+                        .map(|t| t.format(" %H:%M").to_string())
+                        .unwrap_or_default()
                 ),
             ));
         }

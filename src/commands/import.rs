@@ -243,20 +243,9 @@ fn one(
     let contact = store_contacts::get(tx, existing)?;
     let mut changed = card.differences(&contact);
     let kept = store_contacts::extras(tx, existing)?;
-    // A kept TEL or EMAIL line only remembers the main one's label: a new number already
-    // differs as "phone".
-    let details = |lines: &[String]| -> Vec<String> {
-        lines
-            .iter()
-            .filter(|l| {
-                let name = l.split([':', ';']).next().unwrap_or_default();
-                let name = name.rsplit('.').next().unwrap_or_default();
-                !name.eq_ignore_ascii_case("TEL") && !name.eq_ignore_ascii_case("EMAIL")
-            })
-            .cloned()
-            .collect()
-    };
-    if !card.extras.is_empty() && details(&card.extras) != details(&kept) {
+    if card_details(&card.extras).next().is_some()
+        && !card_details(&card.extras).eq(card_details(&kept))
+    {
         changed.push("card details".to_string());
     }
     if changed.is_empty() {
@@ -385,12 +374,13 @@ fn refresh(
         archived_at: store_contacts::archived_at(tx, contact.id)?,
     });
     let kept = store_contacts::extras(tx, contact.id)?;
-    if !card.extras.is_empty() && card.extras != kept {
+    let lines = refreshed_extras(&card.extras, &kept);
+    if lines != kept {
         undo.push(Undo::RestoreExtras {
             contact_id: contact.id,
             lines: kept,
         });
-        store_contacts::set_extras(tx, contact.id, &card.extras)?;
+        store_contacts::set_extras(tx, contact.id, &lines)?;
     }
     let set = |v: &Option<String>| v.clone().map(Some);
     store_contacts::update(
@@ -424,4 +414,51 @@ fn extras(tx: &Connection, id: i64, card: &Card, now: &str) -> Result<()> {
         store_contacts::set_archived(tx, id, archived.then_some(now), now)?;
     }
     Ok(())
+}
+
+/// A kept TEL or EMAIL line only remembers the main one's label (a new number already differs
+/// as "phone"); the other kept lines are the card's own details (its photo, its N, its ADR).
+fn is_label_line(line: &str) -> bool {
+    let name = line.split([':', ';']).next().unwrap_or_default();
+    let name = name.rsplit('.').next().unwrap_or_default();
+    name.eq_ignore_ascii_case("TEL") || name.eq_ignore_ascii_case("EMAIL")
+}
+
+fn card_details(lines: &[String]) -> impl Iterator<Item = &String> {
+    lines.iter().filter(|l| !is_label_line(l))
+}
+
+/// The kept lines after a refresh: a card that says nothing of its details (only a label)
+/// leaves the kept ones as they are, and its labels replace the old ones.
+fn refreshed_extras(card: &[String], kept: &[String]) -> Vec<String> {
+    if card_details(card).next().is_some() {
+        return card.to_vec();
+    }
+    if card.is_empty() {
+        return kept.to_vec();
+    }
+    card_details(kept)
+        .chain(card.iter().filter(|l| is_label_line(l)))
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_card_with_only_a_label_keeps_the_photo_tend_had() {
+        let kept = vec!["PHOTO:data".to_string(), "TEL;TYPE=CELL:1".to_string()];
+        let label_only = vec!["TEL;TYPE=WORK:2".to_string()];
+        assert_eq!(
+            refreshed_extras(&label_only, &kept),
+            vec!["PHOTO:data".to_string(), "TEL;TYPE=WORK:2".to_string()]
+        );
+        assert_eq!(refreshed_extras(&[], &kept), kept);
+        let with_details = vec!["IMPP:x".to_string()];
+        assert_eq!(refreshed_extras(&with_details, &kept), with_details);
+        assert!(is_label_line("item1.TEL;TYPE=CELL:1"));
+        assert!(!is_label_line("X-TELEGRAM:1"));
+    }
 }

@@ -333,6 +333,11 @@ fn to_card(v: &VCard) -> Result<Card, String> {
         let value = value
             .trim_start_matches("mailto:")
             .trim_start_matches("tel:");
+        // A value a merge kept, written by tend: back under its own name.
+        if let Some(key) = tend_key(e) {
+            card.fields.insert(key, value.trim().to_string());
+            continue;
+        }
         // A fax or pager number is not the one to call: it stays a labelled field.
         let not_a_phone = base == "phone"
             && label
@@ -886,7 +891,14 @@ pub fn write(card: &Card, version: Version, out: &mut String) {
     let label_of = |prop: VCardProperty, value: &str| {
         stored
             .iter()
-            .find(|x| x.name == prop && text_of(x) == value)
+            .find(|x| {
+                x.name == prop
+                    && text_of(x)
+                        .trim_start_matches("tel:")
+                        .trim_start_matches("mailto:")
+                        .trim()
+                        == value
+            })
             .and_then(type_label)
     };
     if let Some(email) = &card.email {
@@ -932,11 +944,20 @@ pub fn write(card: &Card, version: Version, out: &mut String) {
     let mut extra = Vec::new();
     for (key, value) in &card.fields {
         if let Some((base, label)) = channel_key(key) {
-            let entry = match base {
+            let mut entry = match base {
                 "email" => text(VCardProperty::Email, value),
                 "phone" => text(VCardProperty::Tel, value),
                 _ => address_entry(value),
             };
+            if is_merged_channel(key) {
+                // What a merge kept ("other phone") is a number like any other to a phone;
+                // the parameter (ignored by others, as RFC 6350 asks) brings it back to tend
+                // under its own name.
+                entry.add_param(VCardParameter::new(
+                    VCardParameterName::Other(TEND_KEY.into()),
+                    VCardParameterValue::Text(key.clone()),
+                ));
+            }
             e.push(match label {
                 Some(l) => with_types(entry, l),
                 None => entry,
@@ -1029,14 +1050,37 @@ pub fn write_all<'a>(cards: impl IntoIterator<Item = &'a Card>, version: Version
     out
 }
 
+/// The parameter that names the field a merge kept ("other phone 2") on its TEL or EMAIL line.
+const TEND_KEY: &str = "X-TEND-KEY";
+
+/// "other email", "other phone 2", "other address": what a merge keeps of the contact merged in.
+pub fn is_merged_channel(key: &str) -> bool {
+    key.strip_prefix("other ").is_some_and(|k| {
+        ["email", "phone", "address"].iter().any(|base| {
+            k.strip_prefix(base)
+                .map(str::trim)
+                .is_some_and(|rest| rest.is_empty() || rest.chars().all(|c| c.is_ascii_digit()))
+        })
+    })
+}
+
+/// The field a TEL, EMAIL or ADR line names with [`TEND_KEY`], when it is one a merge keeps.
+fn tend_key(e: &VCardEntry) -> Option<String> {
+    e.params.iter().find_map(|p| match (&p.name, &p.value) {
+        (VCardParameterName::Other(n), VCardParameterValue::Text(k))
+            if n.eq_ignore_ascii_case(TEND_KEY) && is_merged_channel(k) =>
+        {
+            Some(k.clone())
+        }
+        _ => None,
+    })
+}
+
 /// "email (work)" → ("email", Some("work")); "phone 2" → ("phone", None); "other phone 2"
 /// (what a merge keeps of the contact merged in) → ("phone", None).
 fn channel_key(key: &str) -> Option<(&'static str, Option<&str>)> {
-    let merged = key.strip_prefix("other ");
     for base in ["email", "phone", "address"] {
-        if let Some(rest) = merged.and_then(|k| k.strip_prefix(base)).map(str::trim)
-            && (rest.is_empty() || rest.chars().all(|c| c.is_ascii_digit()))
-        {
+        if is_merged_channel(key) && key["other ".len()..].starts_with(base) {
             return Some((base, None));
         }
         let Some(rest) = key.strip_prefix(base).map(str::trim) else {

@@ -432,10 +432,10 @@ impl App {
             self.flash("Nothing to undo");
             return Ok(());
         };
+        self.flash(format!("Undid: {what}"));
         if let Some(r) = &mut self.review {
             r.on_undo(seq, &self.env)?;
         }
-        self.flash(format!("Undid: {what}"));
         self.changed()
     }
 

@@ -303,8 +303,9 @@ impl SetNextStep {
                 format!("dates: {}", crate::when::EXAMPLES),
             )
         })?;
-        // `when` goes as one word: the shell tries at most four leading words as a date, so
-        // "1 dec 2026 at 14:00" split up would be read as 1 Dec, with "14:00" in the text.
+        // `when` goes as one word, already read whole above: split into words, the shell
+        // would take the longest run of them that reads as a date, and a `when` it reads
+        // differently (more words than it tries) would lose its end to the text.
         Ok(Words::new(&["next"])
             .opt("every", self.every.as_deref())
             .arg(text(&self.who, "who")?)

@@ -173,6 +173,7 @@ fn clear_removed(
         ["email", "phone", "address"]
             .iter()
             .any(|b| k == *b || k.starts_with(&format!("{b} ")))
+            || crate::interop::vcard::is_merged_channel(k)
     };
     let gone: Vec<String> = before
         .fields
