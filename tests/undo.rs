@@ -217,7 +217,13 @@ fn a_restore_from_json_stops_undo_before_it_does_damage() {
     let other = Env::with_people();
     std::fs::write(&doc, other.ok(&["export", "json"])).unwrap();
     env.ok(&["import", "json", doc.to_str().unwrap()]);
-    // Undoing Dan's delete now would put him back over the restored contact #1.
+    // Dan was #1: the restored contacts are numbered after him, so his id means nobody else.
+    let first: i64 = env
+        .conn()
+        .query_row("SELECT min(id) FROM contacts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(first, 2);
+    // Undoing Dan's delete is refused all the same: a restore is where undo stops.
     let out = env.ok(&["undo"]);
     assert!(out.contains("Nothing to undo"), "{out}");
     assert!(env.ok(&["undo", "--list"]).contains("no longer undoable"));

@@ -268,14 +268,18 @@ pub fn import(conn: &Connection, tables: &Map<String, Json>) -> Result<usize> {
         let rows = rows
             .as_array()
             .ok_or_else(|| Error::invalid(format!("'{}' should be a list of rows", t.name)))?;
+        let mut cols: Vec<String> = t.columns.iter().map(|c| c.to_string()).collect();
+        let mut marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+        // Numbered above every id this book gave before it was emptied.
+        if super::NEVER_REUSED.contains(&t.name) {
+            cols.push("id".into());
+            marks.push(super::next_id(t.name));
+        }
         let sql = format!(
             "INSERT INTO {} ({}) VALUES ({})",
             t.name,
-            t.columns.join(", "),
-            (1..=t.columns.len())
-                .map(|i| format!("?{i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            cols.join(", "),
+            marks.join(", ")
         );
         let mut stmt = conn.prepare(&sql)?;
         for (n, row) in rows.iter().enumerate() {
