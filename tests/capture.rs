@@ -310,6 +310,15 @@ fn a_follow_up_is_corrected_in_place_and_the_correction_undone() {
     );
     env.ok(&["followup", "edit", "1", "--due", "thu 9am"]);
     assert_eq!(row().2, "09:00");
+    env.ok(&["followup", "edit", "1", "--all-day"]);
+    let time: Option<String> = env
+        .conn()
+        .query_row("SELECT due_time FROM follow_ups WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(time, None);
+    env.ok(&["undo"]);
     // Each correction is its own change in the undo log.
     env.ok(&["undo"]);
     env.ok(&["undo"]);

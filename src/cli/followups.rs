@@ -245,13 +245,21 @@ pub enum FollowupCommand {
         /// When it is due: fri, 1 dec, in 3d, tomorrow 9am (the time stays unless a new one is given)
         #[arg(long, value_name = "WHEN")]
         due: Option<String>,
+        /// Due all day: drop its time
+        #[arg(long)]
+        all_day: bool,
     },
 }
 
 pub fn followup(a: FollowupArgs, ctx: &mut Ctx) -> Result<String> {
     let (id, stop) = match a.command {
         FollowupCommand::Cancel { id, stop } => (id, stop),
-        FollowupCommand::Edit { id, text, due } => return edit(&id, &text, due.as_deref(), ctx),
+        FollowupCommand::Edit {
+            id,
+            text,
+            due,
+            all_day,
+        } => return edit(&id, &text, due.as_deref(), all_day, ctx),
     };
     let id = follow_up_id(&id, ctx)?;
     let (set, what) = if stop {
@@ -270,21 +278,32 @@ pub fn followup(a: FollowupArgs, ctx: &mut Ctx) -> Result<String> {
 
 /// `tend followup edit`: a typo in a step's text or date, corrected in place (same id, same
 /// snoozes and repeat), and undone as one change.
-fn edit(id: &str, text: &[String], due: Option<&str>, ctx: &mut Ctx) -> Result<String> {
+fn edit(
+    id: &str,
+    text: &[String],
+    due: Option<&str>,
+    all_day: bool,
+    ctx: &mut Ctx,
+) -> Result<String> {
     let today = ctx.clock.today();
     let text = text.join(" ");
-    if text.trim().is_empty() && due.is_none() {
+    if text.trim().is_empty() && due.is_none() && !all_day {
         return Err(Error::invalid_with_hint(
-            "say what to change: the new text, --due, or both; nothing was changed",
+            "say what to change: the new text, --due, --all-day, or more than one; nothing was changed",
             format!("tend followup edit {id} \"send the revised quote\" --due fri"),
         ));
     }
     let due = due
         .map(|d| when::parse(d, today, Direction::Future).map_err(Error::invalid))
         .transpose()?;
+    if all_day && due.is_some_and(|d| d.time.is_some()) {
+        return Err(Error::invalid(
+            "--all-day and a --due with a time say different things; nothing was changed",
+        ));
+    }
     let id = follow_up_id(id, ctx)?;
     let before = cmd::get_open(ctx.store.conn(), id)?;
-    let when = due.map_or(
+    let mut when = due.map_or(
         when::When {
             date: before.due_date,
             time: before.due_time,
@@ -294,6 +313,9 @@ fn edit(id: &str, text: &[String], due: Option<&str>, ctx: &mut Ctx) -> Result<S
             time: d.time.or(before.due_time),
         },
     );
+    if all_day {
+        when.time = None;
+    }
     let text = if text.trim().is_empty() {
         before.text.clone()
     } else {
