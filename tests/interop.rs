@@ -186,6 +186,9 @@ fn a_dry_run_shows_what_would_happen_and_writes_nothing() {
     let report = env.json(&["import", "vcard", file.to_str().unwrap(), "-n", "--json"]);
     assert_eq!(report["dry_run"], true);
     assert_eq!(report["skipped"][0]["position"], "card 1");
+    // Not even in the undo log: undo takes back the add, not a dry run.
+    assert_eq!(env.count("undo_log WHERE what LIKE 'import%'"), 0);
+    assert!(env.ok(&["undo"]).contains("Ann Apple"));
 }
 
 #[test]

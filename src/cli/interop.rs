@@ -374,7 +374,8 @@ fn import_entries(
         }
     };
     let undo = std::mem::take(&mut report.undo);
-    if !undo.is_empty() {
+    // A dry run wrote nothing, so there is nothing to take back.
+    if !undo.is_empty() && !how.dry_run {
         let what = format!(
             "import of {}: {} created, {} updated",
             source_name(path),
