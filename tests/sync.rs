@@ -1326,3 +1326,45 @@ fn found_cases_converge() {
     ];
     run_cases(cases);
 }
+
+#[test]
+fn a_conflict_is_told_in_the_words_it_was_typed_in() {
+    let env = Env::new();
+    let desk = env.dir.path().join("desk/tend.db");
+    let lap = env.dir.path().join("lap/tend.db");
+    let folder = env.dir.path().join("Sync/tend");
+    tend_at(&env, &desk, &["init"]);
+    tend_at(&env, &desk, &["add", "Alice Smith", "--field", "likes=tea"]);
+    tend_at(
+        &env,
+        &desk,
+        &["deal", "add", "alice", "wedding cake", "4,800"],
+    );
+    tend_at(&env, &desk, &["sync", "init", folder.to_str().unwrap()]);
+    tend_at(&env, &lap, &["init"]);
+    tend_at(&env, &lap, &["sync", "init", folder.to_str().unwrap()]);
+    // The same field and the same deal's value changed on both, the laptop's later.
+    tend_at(&env, &desk, &["edit", "alice", "--field", "likes=coffee"]);
+    tend_at(&env, &desk, &["deal", "edit", "d#1", "--value", "5,000"]);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    tend_at(&env, &lap, &["edit", "alice", "--field", "likes=cocoa"]);
+    tend_at(&env, &lap, &["deal", "edit", "d#1", "--value", "4,900"]);
+    tend_at(&env, &desk, &["sync"]);
+    let out = tend_at(&env, &lap, &["sync"]);
+    assert!(
+        out.contains(
+            r#"Both machines changed Alice Smith's "likes": kept "cocoa", the other was "coffee"."#
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            r#"Alice Smith's deal 'wedding cake' value: kept £4,900, the other was £5,000."#
+        ),
+        "{out}"
+    );
+    assert!(
+        !out.contains("updated at") && !out.contains("minor"),
+        "{out}"
+    );
+}

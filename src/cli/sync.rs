@@ -139,13 +139,29 @@ fn report(r: &SyncReport, as_json: bool) -> Result<String> {
             if r.compacted == 1 { "" } else { "s" }
         ));
     }
+    let currency = crate::config::Settings::load()
+        .map(|s| s.currency)
+        .unwrap_or_default();
     for c in &r.conflicts {
+        // When a row was last written is bookkeeping, not something anyone typed.
+        if matches!(c.field.as_str(), "updated_at" | "created_at" | "rev") {
+            continue;
+        }
+        let money = |v: &serde_json::Value| match v.as_i64() {
+            Some(minor) if c.field.ends_with("_minor") => currency.format(minor),
+            _ => value(v),
+        };
+        let field = c.field.trim_end_matches("_minor").replace('_', " ");
+        let what = match (&c.row, c.table.as_str()) {
+            (Some(key), "contact_fields") => format!("{key:?}"),
+            (Some(row), _) => format!("{row} {field}"),
+            (None, _) => field,
+        };
         out.push_str(&format!(
-            "Both machines changed {}'s {}: kept {}, the other was {}.\n",
+            "Both machines changed {}'s {what}: kept {}, the other was {}.\n",
             c.contact,
-            c.field.replace('_', " "),
-            value(&c.kept),
-            value(&c.discarded)
+            money(&c.kept),
+            money(&c.discarded)
         ));
     }
     for who in &r.kept_from_delete {

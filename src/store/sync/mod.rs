@@ -308,6 +308,10 @@ pub struct Conflict {
     pub contact: String,
     pub table: String,
     pub field: String,
+    /// Which of the contact's rows, as a person would name it: the profile field's key
+    /// ("likes"), the deal's or follow-up's title; none for the contact's own columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<String>,
     pub kept: Json,
     pub discarded: Json,
 }
@@ -1154,6 +1158,31 @@ impl Applier<'_> {
             .unwrap_or_else(|| spec.name.to_string())
     }
 
+    /// The row a conflict is in, within its contact: see [`Conflict::row`].
+    fn row_label(&self, spec: &Spec, k: &str) -> Option<String> {
+        let named = |sql: &str| -> Option<String> {
+            self.conn
+                .query_row(sql, [k], |r| r.get::<_, String>(0))
+                .ok()
+        };
+        match spec.name {
+            "contacts" => None,
+            "contact_fields" => k.split(SEP).nth(1).map(String::from),
+            "deals" => named("SELECT 'deal ' || quote(title) FROM deals WHERE uid = ?1"),
+            "follow_ups" => {
+                named("SELECT 'follow-up ' || quote(text) FROM follow_ups WHERE uid = ?1")
+            }
+            "notes" => named("SELECT 'note of ' || substr(at, 1, 10) FROM notes WHERE uid = ?1"),
+            "money_entries" => {
+                named("SELECT kind || ' of ' || on_date FROM money_entries WHERE uid = ?1")
+            }
+            "time_entries" => {
+                named("SELECT 'time of ' || on_date FROM time_entries WHERE uid = ?1")
+            }
+            other => Some(other.replace('_', " ")),
+        }
+    }
+
     /// Set the columns of `v` whose clocks are older than the change's, on a row that is here.
     fn set_fields(
         &mut self,
@@ -1188,6 +1217,7 @@ impl Applier<'_> {
                         contact: self.label(spec, k),
                         table: spec.name.into(),
                         field: col.clone(),
+                        row: self.row_label(spec, k),
                         kept,
                         discarded,
                     });
