@@ -361,3 +361,29 @@ fn every_reports_json_says_what_its_amounts_are_in() {
         }
     }
 }
+
+#[test]
+fn income_entered_afterwards_as_paid_says_which_day_it_was_paid() {
+    let env = Env::with_people();
+    let out = env
+        .tend()
+        .args(["income", "alice", "300", "--on", "3 nov", "--paid"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.contains("(paid today)"), "{printed}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("tend paid i#1 --on \"3 Nov 2026\""), "{said}");
+    // Taking the hint corrects it.
+    env.ok(&["paid", "i#1", "--on", "3 Nov 2026"]);
+    let paid: String = env
+        .conn()
+        .query_row("SELECT paid_on FROM money_entries WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(paid, "2026-11-03");
+    let out = env.ok(&["income", "alice", "50", "--paid-on", "yesterday"]);
+    assert!(out.contains("(paid yesterday)"), "{out}");
+}

@@ -99,11 +99,22 @@ pub fn income(a: EntryArgs, ctx: &mut Ctx) -> Result<String> {
     if a.json {
         return json(&saved);
     }
-    let state = if saved.paid {
-        "paid"
-    } else {
-        "invoiced, not paid yet"
+    let state = match paid_on {
+        Some(day) if saved.paid => format!("paid {}", on_day(day, today)),
+        _ if saved.paid => "paid".to_string(),
+        _ => "invoiced, not paid yet".to_string(),
     };
+    // Entered afterwards with --paid: "today" is when it was typed, which may not be when the
+    // money came.
+    if a.paid && a.paid_on.is_none() && on < today {
+        ctx.warn(
+            "note:",
+            &format!(
+                "marked paid today; if it was paid earlier: tend paid {label} --on \"{}\"",
+                on.format("%-d %b %Y")
+            ),
+        );
+    }
     let mut out = format!(
         "Income {label}: {} from {} {} ({state}).\n",
         settings.currency.format(amount),
