@@ -259,3 +259,37 @@ fn long_sections_count_what_the_whole_lists_hold_without_archived_contacts() {
         "the sections were cut short: {text}"
     );
 }
+
+#[test]
+fn a_company_with_its_people_in_the_book_is_not_a_lead_of_its_own() {
+    let env = Env::new();
+    let then = |args: &[&str]| {
+        let out = env
+            .tend()
+            .env("TEND_NOW", "2026-06-01T10:00:00")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+    };
+    // An employer made by --company (as an imported sheet's organisation column makes one),
+    // and a business client with nobody named.
+    then(&["add", "Ann Apple", "--company", "Acme Bakery"]);
+    then(&["add", "Bo Brown", "--company", "Acme Bakery"]);
+    then(&["add", "Solo Ltd", "--kind", "company"]);
+    let funnel = env.json(&["report", "funnel", "--json"]);
+    assert_eq!(funnel["ever_leads"], 3, "{funnel}");
+    let leads = funnel["statuses"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s[0] == "lead"))
+        .cloned();
+    assert_eq!(leads, Some(serde_json::json!(["lead", 3])), "{funnel}");
+    let doctor = env.ok(&["doctor"]);
+    assert!(
+        doctor.contains("Ann Apple") && doctor.contains("Solo Ltd"),
+        "{doctor}"
+    );
+    assert!(!doctor.contains("Acme Bakery"), "{doctor}");
+    let today = env.ok(&["today"]);
+    assert!(today.contains("3 leads gone quiet"), "{today}");
+}

@@ -700,6 +700,11 @@ fn all_tags(conn: &Connection) -> Result<std::collections::HashMap<i64, Vec<Stri
     Ok(map)
 }
 
+/// A company with people in the book (`c` is the contact): looked after, and counted, through
+/// them. A company on its own (a business client with no one named) counts as any contact.
+pub(crate) const WITH_PEOPLE: &str = "(c.kind = 'company' AND EXISTS (
+        SELECT 1 FROM contacts p WHERE p.company_id = c.id))";
+
 /// A contact has no next step when it has no open follow-up (`next_due`, kept by triggers, is
 /// NULL). A company with active people is looked after through them (each of them is listed if
 /// they have none), so it is not listed on its own.

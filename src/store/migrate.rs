@@ -115,9 +115,13 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 25,
         sql: include_str!("migrations/0025_ids_never_reused.sql"),
     },
+    Migration {
+        version: 26,
+        sql: include_str!("migrations/0026_companies_through_their_people.sql"),
+    },
 ];
 
-pub const LATEST_VERSION: i64 = 25;
+pub const LATEST_VERSION: i64 = 26;
 
 pub(super) fn run(conn: &mut Connection, path: &Path, migrations: &[Migration]) -> Result<()> {
     let latest = migrations.last().map_or(0, |m| m.version);

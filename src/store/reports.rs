@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use super::contacts::parse_col;
+use super::contacts::{self, parse_col};
 use crate::error::Result;
 use crate::model::deal::{Deal, Stage};
 use crate::model::insights::DealHistory;
@@ -278,9 +278,11 @@ pub fn new_clients_since(conn: &Connection, since: &str) -> Result<i64> {
 
 /// Contacts by their status now (people and companies, unarchived).
 pub fn status_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT status, count(*) FROM contacts WHERE archived_at IS NULL GROUP BY status",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT status, count(*) FROM contacts c WHERE archived_at IS NULL AND NOT {}
+          GROUP BY status",
+        contacts::WITH_PEOPLE
+    ))?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -289,12 +291,16 @@ pub fn status_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
 /// and clients (a former client was a client).
 pub fn lead_conversion(conn: &Connection) -> Result<(i64, i64, i64)> {
     Ok(conn.query_row(
-        "SELECT count(*), coalesce(sum(p), 0), coalesce(sum(c), 0) FROM (
-             SELECT contact_id,
-                    max(status IN ('prospect', 'client', 'former')) AS p,
-                    max(status IN ('client', 'former')) AS c
-               FROM contact_status_history GROUP BY contact_id
-             HAVING max(status = 'lead') = 1)",
+        &format!(
+            "SELECT count(*), coalesce(sum(g.p), 0), coalesce(sum(g.cl), 0) FROM (
+                 SELECT contact_id,
+                        max(status IN ('prospect', 'client', 'former')) AS p,
+                        max(status IN ('client', 'former')) AS cl
+                   FROM contact_status_history GROUP BY contact_id
+                 HAVING max(status = 'lead') = 1) g
+              WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = g.contact_id AND {})",
+            contacts::WITH_PEOPLE
+        ),
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?)
@@ -329,11 +335,13 @@ pub fn stale_leads(
     before: &str,
     limit: Option<usize>,
 ) -> Result<Vec<(i64, String, Option<String>)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name, last_note_at FROM contacts INDEXED BY contacts_quiet_leads
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id, name, last_note_at FROM contacts c INDEXED BY contacts_quiet_leads
           WHERE status = 'lead' AND archived_at IS NULL AND coalesce(last_note_at, created_at) < ?1
+            AND NOT {}
           ORDER BY coalesce(last_note_at, created_at) LIMIT ?2",
-    )?;
+        contacts::WITH_PEOPLE
+    ))?;
     let limit = limit.map_or(-1, |l| l as i64);
     let rows = stmt.query_map(params![before, limit], |r| {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -582,8 +590,13 @@ pub fn hygiene_counts(
     today: NaiveDate,
 ) -> Result<(i64, i64)> {
     let stale: i64 = conn.query_row(
-        "SELECT count(*) FROM contacts INDEXED BY contacts_quiet_leads
-          WHERE status = 'lead' AND archived_at IS NULL AND coalesce(last_note_at, created_at) < ?1",
+        &format!(
+            "SELECT count(*) FROM contacts c INDEXED BY contacts_quiet_leads
+              WHERE status = 'lead' AND archived_at IS NULL
+                AND coalesce(last_note_at, created_at) < ?1
+                AND (kind = 'person' OR NOT {})",
+            contacts::WITH_PEOPLE
+        ),
         [stale_before],
         |r| r.get(0),
     )?;
