@@ -185,12 +185,17 @@ fn funnel_lines(d: &InsightsData, width: usize, ui: &Ui) -> Vec<Line<'static>> {
     let t = ui.theme;
     let f = &d.funnel;
     let w = width.saturating_sub(20);
-    let mut lines = vec![Line::from(Span::styled("Leads → clients", t.heading()))];
+    // Who was ever a lead and what they became: not today's counts by status (someone added
+    // as a client was never a lead here).
+    let mut lines = vec![Line::from(Span::styled(
+        "Leads → clients (ever)",
+        t.heading(),
+    ))];
     let max = f.ever_leads.max(1);
     for (label, n) in [
-        ("leads", f.ever_leads),
-        ("prospects", f.became_prospects),
-        ("clients", f.became_clients),
+        ("were leads", f.ever_leads),
+        ("→ prospects", f.became_prospects),
+        ("→ clients", f.became_clients),
     ] {
         lines.push(Line::from(vec![
             Span::raw(format!("{label:<12}{n:>6} ")),
