@@ -267,6 +267,19 @@ Business Postal Code,Business Country/Region,Business Phone,Mobile Phone,E-mail 
         again.contains("0 created, 0 updated, 1 unchanged"),
         "{again}"
     );
+
+    // A sorting column ("Last, First") beside the parts: the parts are the name; and a sheet
+    // that has only "Plum, Pat" finds Pat Plum without renaming her.
+    let sorted = "Name,Given Name,Family Name,E-mail 1 - Value\n\
+\"O'Brien, Seán\",Seán,O'Brien,sean@obrien.test\n\"Plum, Pat\",,,pat@plum.test\n";
+    let file = write(&env, "sorted.csv", sorted.as_bytes());
+    let out = env.ok(&["import", "csv", file.to_str().unwrap(), "--update"]);
+    assert!(
+        out.contains("1 created") && out.contains("1 unchanged"),
+        "{out}"
+    );
+    assert_eq!(contact(&env, "sean@obrien.test")["name"], "Seán O'Brien");
+    assert_eq!(contact(&env, "pat@plum.test")["name"], "Pat Plum");
 }
 
 #[test]

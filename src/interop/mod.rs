@@ -207,7 +207,7 @@ impl Card {
         let differs = |mine: &Option<String>, theirs: &Option<String>| {
             mine.as_ref().is_some_and(|m| Some(m) != theirs.as_ref())
         };
-        if self.name.trim() != c.name {
+        if self.name.trim() != c.name && !same_name_reversed(&self.name, &c.name) {
             d.push("name".to_string());
         }
         if self.kind.is_some_and(|k| k != c.kind) {
@@ -247,6 +247,15 @@ impl Card {
         }
         d
     }
+}
+
+/// "Smith, Alice" for Alice Smith: the same person written last name first, as a sheet's
+/// sorting column has it; not a new name to refresh the contact with.
+fn same_name_reversed(card: &str, tend: &str) -> bool {
+    card.split_once(',').is_some_and(|(last, first)| {
+        let swapped = format!("{} {}", first.trim(), last.trim());
+        !first.contains(',') && swapped.eq_ignore_ascii_case(tend.trim())
+    })
 }
 
 /// Text of a file in whatever encoding its exporter used: UTF-8 (a byte-order mark is
