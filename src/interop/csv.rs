@@ -847,7 +847,7 @@ fn row_card(layout: &Layout, r: &::csv::StringRecord) -> Result<Card, String> {
     };
     // "O'Brien, Seán" beside its Given and Family columns: the parts say it the way it is
     // said (an address book's "Last, First" display name is a sorting order, not a name).
-    let name = name.filter(|n| !(n.contains(',') && !composed.is_empty()));
+    let name = name.filter(|n| !n.contains(',') || composed.is_empty());
     card.name = match name.or((!composed.is_empty()).then_some(composed)) {
         Some(n) => n,
         None => match card.company.take() {
