@@ -103,6 +103,27 @@ fn completions_and_the_man_page_cover_the_commands() {
         "{}",
         &man[..200.min(man.len())]
     );
+    // Every page the main one names is written with it.
+    let dir = env.dir.path().join("man1");
+    assert!(
+        env.fails(&["man", "--dir", dir.to_str().unwrap()])
+            .contains("not a folder")
+    );
+    std::fs::create_dir(&dir).unwrap();
+    let out = env.ok(&["man", "--dir", dir.to_str().unwrap()]);
+    assert!(out.contains("man pages into"), "{out}");
+    let main = std::fs::read_to_string(dir.join("tend.1")).unwrap();
+    let named: Vec<&str> = main
+        .split("tend\\-")
+        .skip(1)
+        .filter_map(|rest| rest.split('(').next())
+        .collect();
+    assert!(named.len() > 10, "{named:?}");
+    for page in named {
+        let file = dir.join(format!("tend-{}.1", page.replace("\\-", "-")));
+        assert!(file.exists(), "{} is named but not written", file.display());
+    }
+    assert!(dir.join("tend-note.1").exists());
     assert!(!env.db.exists(), "neither needs the database");
 }
 

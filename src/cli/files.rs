@@ -170,8 +170,38 @@ pub fn completions(a: &CompletionsArgs) -> Result<String> {
     String::from_utf8(out).map_err(|e| Error::invalid(e.to_string()))
 }
 
-pub fn man() -> Result<String> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-    String::from_utf8(out).map_err(|e| Error::invalid(e.to_string()))
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write every command's page (tend.1, tend-note.1, …) into this folder instead, so the
+    /// pages the main one names are there too: tend man --dir ~/.local/share/man/man1
+    #[arg(long, value_name = "FOLDER")]
+    pub dir: Option<std::path::PathBuf>,
+}
+
+pub fn man(a: &ManArgs) -> Result<String> {
+    let Some(dir) = &a.dir else {
+        let mut out = Vec::new();
+        clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+        return String::from_utf8(out).map_err(|e| Error::invalid(e.to_string()));
+    };
+    if !dir.is_dir() {
+        return Err(Error::invalid_with_hint(
+            format!("{} is not a folder; nothing was written", dir.display()),
+            "make it first: mkdir -p ~/.local/share/man/man1",
+        ));
+    }
+    clap_mangen::generate_to(Cli::command(), dir)?;
+    let pages = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            (n == "tend.1" || n.starts_with("tend-")) && n.ends_with(".1")
+        })
+        .count();
+    Ok(format!(
+        "Wrote {pages} man pages into {}: man tend (with {} on your MANPATH).\n",
+        dir.display(),
+        dir.parent().unwrap_or(dir).display()
+    ))
 }

@@ -137,8 +137,8 @@ pub enum Command {
     Backup(files::BackupArgs),
     /// Print shell completions: tend completions bash > ~/.local/share/bash-completion/completions/tend
     Completions(files::CompletionsArgs),
-    /// Print the man page: tend man > ~/.local/share/man/man1/tend.1
-    Man,
+    /// Print the man page: tend man > ~/.local/share/man/man1/tend.1 (--dir: every command's page)
+    Man(files::ManArgs),
     /// Walk through today's follow-ups and everyone without a next step, one card at a time
     Review,
     /// Try tend on a throwaway database full of sample clients (your data is not touched)
@@ -260,7 +260,7 @@ pub fn run(cli: Cli) -> Result<String> {
     match &cli.command {
         Some(Command::Demo) => return demo(clock),
         Some(Command::Completions(a)) => return files::completions(a),
-        Some(Command::Man) => return files::man(),
+        Some(Command::Man(a)) => return files::man(a),
         _ => {}
     }
     let explicit = cli.db.as_ref().is_some_and(|p| !p.as_os_str().is_empty());
@@ -335,7 +335,7 @@ fn dispatch(command: Command, ctx: &mut Ctx) -> Result<String> {
         }
         Command::Demo
         | Command::Completions(_)
-        | Command::Man
+        | Command::Man(_)
         | Command::Status(_)
         | Command::Remind(_) => {
             unreachable!("answered before opening the store")
