@@ -762,3 +762,34 @@ fn narrow_columns_say_dates_and_titles_whole_rather_than_cut() {
     let s = screen_at(&mut app, 120, 30);
     assert!(s.contains("(default: set hourly_cost)"), "{s}");
 }
+
+#[test]
+fn a_recipe_that_cannot_be_read_is_named_where_recipes_are_chosen() {
+    let env = Env::with_people();
+    let mut app = app(&env);
+    let dir = env.dir.path().join("recipes");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("boiler.toml"),
+        "title = \"Boiler service\"\n[[step]]\ntext = \"Book it\"\ndays = \"three\"\n",
+    )
+    .unwrap();
+    app.env.recipes_dir = Some(dir);
+    keys(&mut app, "3");
+    keys(&mut app, "j");
+    key(&mut app, KeyCode::Enter); // Alice Smith
+    keys(&mut app, "A");
+    assert_shows(
+        &screen_at(&mut app, 100, 30),
+        &["onboarding", "1 recipe could not be read: why"],
+    );
+    keys(&mut app, "!");
+    assert_shows(
+        &screen_at(&mut app, 100, 30),
+        &[
+            "Recipes that could not be read",
+            "boiler.toml:4",
+            "expected a whole number of",
+        ],
+    );
+}

@@ -94,7 +94,12 @@ pub fn parse(name: &str, source: &str, file: &str) -> Result<Recipe, RecipeError
     valid_name(name).map_err(|m| err(None, m))?;
     let def: FileDef = toml::from_str(source).map_err(|e| {
         let line = e.span().map(|s| line_of(source, s.start));
-        err(line, e.message().trim().to_string())
+        // serde's names for types are not the user's: days and after are whole numbers.
+        let message = e
+            .message()
+            .trim()
+            .replace("expected i64", "expected a whole number of days, like 3");
+        err(line, message)
     })?;
     if def.title.get_ref().trim().is_empty() {
         return Err(err(

@@ -257,7 +257,26 @@ impl Popup {
                 };
                 (keys.next().unwrap_or(' '), label, effect)
             })
-            .collect();
+            .collect::<Vec<_>>();
+        // A recipe of the user's that cannot be read is not left out without a word.
+        let mut options = options;
+        if !book.problems.is_empty() {
+            let n = book.problems.len();
+            let why = book
+                .problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            options.push((
+                '!',
+                format!(
+                    "{n} recipe{} could not be read: why",
+                    if n == 1 { "" } else { "s" }
+                ),
+                Effect::popup(Popup::text("Recipes that could not be read".into(), &why)),
+            ));
+        }
         Popup::Choice(Choice::new("Apply a recipe (starts today)", options))
     }
 
