@@ -82,7 +82,8 @@ fn applying_copies_the_steps_and_dates_the_follow_ups() {
 #[test]
 fn ticking_goes_in_order_completes_the_follow_up_and_logs_the_note() {
     let env = Env::with_people();
-    env.ok(&["recipe", "apply", "alice", "onboarding"]);
+    let out = env.ok(&["recipe", "apply", "alice", "onboarding"]);
+    assert!(out.contains("for Alice Smith today."), "{out}");
     let err = env.fails(&["tick", "alice", "3"]);
     assert!(
         err.contains("step 1 'Send a welcome email")

@@ -140,12 +140,17 @@ pub fn run(a: RecipeArgs, ctx: &mut Ctx) -> Result<String> {
                 return json(&list);
             }
             let name = crate::store::contacts::get(ctx.store.conn(), contact_id)?.name;
-            let mut out = format!(
-                "Started '{}' for {} on {}.\n",
-                list.title,
-                one_line(&name),
-                when::describe(start, today)
-            );
+            // "today", "tomorrow", or "on Fri 27 Nov".
+            let day = when::describe(start, today);
+            let day = if start == today
+                || today.succ_opt() == Some(start)
+                || today.pred_opt() == Some(start)
+            {
+                day
+            } else {
+                format!("on {day}")
+            };
+            let mut out = format!("Started '{}' for {} {day}.\n", list.title, one_line(&name),);
             out.push_str(&steps(&list, today));
             out.push_str(&format!(
                 "Tick steps as you go: tend tick \"{}\"\n",

@@ -143,7 +143,7 @@ pub(crate) fn clean_email(s: Option<&str>) -> Result<Option<String>> {
     match clean(s) {
         Some(e) if !looks_right(&e) => Err(Error::invalid_with_hint(
             format!("'{e}' does not look like an email address"),
-            "write it as name@example.com, or leave --email out",
+            "write it as name@example.com, or leave the email out",
         )),
         other => Ok(other),
     }

@@ -233,7 +233,7 @@ fn one(
                 "'{}' does not look like an email address",
                 card.email.as_deref().unwrap_or_default().trim()
             ),
-            "correct it in the file and import again (the other cards are not affected)",
+            "correct it in the file and import again; the other cards are not affected",
         )
     })?;
     let existing = match find(tx, card, email.as_deref())? {
