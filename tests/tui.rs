@@ -793,3 +793,55 @@ fn a_recipe_that_cannot_be_read_is_named_where_recipes_are_chosen() {
         ],
     );
 }
+
+#[test]
+fn money_and_time_are_recorded_from_a_profile() {
+    let env = Env::with_people();
+    let mut app = app(&env);
+    keys(&mut app, "3");
+    keys(&mut app, "j");
+    key(&mut app, KeyCode::Enter); // Alice Smith
+    keys(&mut app, "$");
+    assert_shows(
+        &screen_at(&mut app, 100, 30),
+        &["Record money or time", "expense 35.50 flour"],
+    );
+    answer(&mut app, "expense 35.50 flour");
+    assert_shows(
+        &screen_at(&mut app, 100, 30),
+        &["Recorded expense £35.50 for Alice Smith"],
+    );
+    keys(&mut app, "$");
+    answer(&mut app, "time 1h30 site visit");
+    keys(&mut app, "$");
+    answer(&mut app, "paid 450");
+    let conn = env.conn();
+    let money: Vec<(String, i64, Option<String>, Option<String>)> = conn
+        .prepare("SELECT kind, amount_minor, memo, paid_on FROM money_entries ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        money,
+        vec![
+            ("expense".into(), 3550, Some("flour".into()), None),
+            ("income".into(), 45_000, None, Some("2026-11-23".into())),
+        ]
+    );
+    assert_eq!(
+        env.count("time_entries WHERE minutes = 90 AND memo = 'site visit'"),
+        1
+    );
+    // A slip keeps the prompt, says why, and writes nothing.
+    keys(&mut app, "$");
+    answer(&mut app, "coffee 3");
+    assert_shows(
+        &screen_at(&mut app, 100, 30),
+        &["cannot read 'coffee 3' as income, an expense or time"],
+    );
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "u");
+    assert_eq!(env.count("money_entries WHERE kind = 'income'"), 0);
+}

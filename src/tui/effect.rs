@@ -137,4 +137,8 @@ pub enum Ask {
     SnoozeDate {
         follow_up_id: i64,
     },
+    /// `income 120 deposit`, `paid 450`, `expense 35.50 flour`, `time 1h30 site visit`.
+    Record {
+        contact_id: i64,
+    },
 }

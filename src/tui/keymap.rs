@@ -43,6 +43,8 @@ pub enum Action {
     Tick,
     ApplyRecipe,
     ShowRecipe,
+    /// Record income, an expense or time for the contact shown.
+    Record,
     CyclePeriod,
     CycleSort,
     PageUp,
@@ -311,6 +313,13 @@ pub const PROFILE: &[Binding] = &[
         Action::ShowRecipe,
         "read the checklist's recipe",
         false,
+    ),
+    b(
+        &[Char('$')],
+        "$",
+        Action::Record,
+        "record income, an expense or time",
+        true,
     ),
     b(&[Esc, Char('q')], "Esc", Action::Back, "back", true),
 ];

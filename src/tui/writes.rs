@@ -6,11 +6,13 @@ use crate::commands::checklists as checklist_cmds;
 use crate::commands::contacts::{self as contact_cmds, AddContact, EditContact};
 use crate::commands::undo::Undo;
 use crate::commands::{
-    NextStep, deals as deal_cmds, followups as followup_cmds, notes as note_cmds,
+    NextStep, deals as deal_cmds, followups as followup_cmds, money as money_cmds,
+    notes as note_cmds,
 };
 use crate::error::{Error, Result};
 use crate::find;
 use crate::model::contact::parse_field;
+use crate::model::duration::{format_minutes, parse_minutes};
 use crate::model::money::Currency;
 use crate::model::{NoteKind, Stage};
 use crate::recipes::Book;
@@ -212,7 +214,62 @@ pub fn answer(env: &mut Env, ask: &Ask, text: &str) -> Result<Outcome> {
                 when::parse(text, env.today(), Direction::Future).map_err(Error::invalid)?;
             snooze(env, *follow_up_id, until)
         }
+        Ask::Record { contact_id } => record(env, *contact_id, text),
     }
+}
+
+/// `income 120 deposit`, `paid 450`, `expense 35.50 flour`, `time 1h30 site visit`: what
+/// `tend income`, `tend expense` and `tend time` record, dated today, through the same
+/// command layer and parsers.
+fn record(env: &mut Env, contact_id: i64, text: &str) -> Result<Outcome> {
+    let usage = || {
+        Error::invalid_with_hint(
+            format!(
+                "cannot read '{}' as income, an expense or time",
+                text.trim()
+            ),
+            "start with income, paid, expense or time, then the amount: expense 35.50 flour",
+        )
+    };
+    let mut words = text.split_whitespace();
+    let kind = words.next().ok_or_else(usage)?.to_lowercase();
+    let amount = words.next().ok_or_else(usage)?;
+    let memo = words.collect::<Vec<_>>().join(" ");
+    let e = money_cmds::NewEntry {
+        contact_id,
+        deal_id: None,
+        on_date: env.today(),
+        memo: (!memo.is_empty()).then_some(memo),
+    };
+    let currency = env.settings.currency.clone();
+    let money = |a: &str| currency.amount(a).map_err(Error::invalid);
+    let saved = match kind.as_str() {
+        "income" | "invoice" | "invoiced" => {
+            money_cmds::income(&mut env.store, &env.clock, e, money(amount)?, None)?
+        }
+        "paid" => {
+            let today = env.today();
+            money_cmds::income(&mut env.store, &env.clock, e, money(amount)?, Some(today))?
+        }
+        "expense" | "spent" => money_cmds::expense(&mut env.store, &env.clock, e, money(amount)?)?,
+        "time" | "hours" => {
+            let minutes = parse_minutes(amount).map_err(Error::invalid)?;
+            money_cmds::time(&mut env.store, &env.clock, e, minutes)?
+        }
+        _ => return Err(usage()),
+    };
+    let how_much = match (saved.amount_minor, saved.minutes) {
+        (Some(a), _) => currency.format(a),
+        (None, Some(m)) => format_minutes(m),
+        (None, None) => String::new(),
+    };
+    let msg = format!(
+        "Recorded {} {how_much} for {}{}",
+        saved.kind,
+        saved.contact,
+        if saved.paid { " (paid)" } else { "" }
+    );
+    outcome(saved.undo(), msg, Event::Other)
 }
 
 fn note(env: &mut Env, contact_id: i64, text: &str) -> Result<Outcome> {

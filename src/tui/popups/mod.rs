@@ -117,6 +117,10 @@ impl Popup {
                 "key=value: email=…, phone=…, name=…, likes=lemon cake (empty value removes a profile field)",
             ),
             Ask::SnoozeDate { .. } => ("Snooze until".to_string(), crate::when::EXAMPLES),
+            Ask::Record { .. } => (
+                "Record money or time (today)".to_string(),
+                "income 120 deposit · paid 450 (income already paid) · expense 35.50 flour · time 1h30 site visit",
+            ),
             Ask::CloseDate { .. } => (
                 "Expected to close".to_string(),
                 "a date, e.g. end of month: eom, fri, 15 jan · none clears it",

@@ -158,6 +158,7 @@ impl Profile {
             Action::Status => Effect::popup(Popup::status(id)),
             Action::Tick => Effect::Write(Write::Tick { contact_id: id }),
             Action::ApplyRecipe => Effect::popup(Popup::recipes(env, id)),
+            Action::Record => Effect::popup(Popup::ask(Ask::Record { contact_id: id }, "")),
             Action::ShowRecipe => self.show_recipe(env)?,
             Action::Back => Effect::Back,
             _ => Effect::None,
