@@ -449,3 +449,19 @@ fn a_note_of_several_lines_is_shown_with_its_lines() {
     assert!(note[0].ends_with("line one"), "{shown}");
     assert!(note[1].trim() == "line two", "under its label: {shown}");
 }
+
+#[test]
+fn a_list_sorts_accented_names_with_their_letters() {
+    let env = Env::new();
+    for name in ["Zoë Zane", "Ångström Ann", "Émile Early", "Bob Brown"] {
+        env.ok(&["add", name]);
+    }
+    let listed = env.ok(&["list"]);
+    let order: Vec<usize> = ["Ångström", "Bob", "Émile", "Zoë"]
+        .iter()
+        .map(|n| listed.find(n).unwrap_or_else(|| panic!("{n} in {listed}")))
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort_unstable();
+    assert_eq!(order, sorted, "{listed}");
+}

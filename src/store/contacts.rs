@@ -675,7 +675,8 @@ pub fn list(conn: &Connection, f: &ListFilter) -> Result<Vec<ContactRow>> {
         })
     })?;
     let mut rows: Vec<ContactRow> = rows.collect::<rusqlite::Result<_>>()?;
-    rows.sort_by_cached_key(|r| (r.name.to_lowercase(), r.id));
+    // By name as people read it: Ångström with the As, not after Zoë.
+    rows.sort_by_cached_key(|r| (crate::model::words::fold(&r.name), r.id));
     Ok(rows)
 }
 
