@@ -183,9 +183,10 @@ fn a_dry_run_shows_what_would_happen_and_writes_nothing() {
     assert!(out.contains("Nothing was written"), "{out}");
     assert_eq!(env.count("contacts"), 1);
     assert_eq!(env.count("contact_fields"), 0);
+    // Without --update too: all the card says is what tend does not have yet.
     let report = env.json(&["import", "vcard", file.to_str().unwrap(), "-n", "--json"]);
     assert_eq!(report["dry_run"], true);
-    assert_eq!(report["skipped"][0]["position"], "card 1");
+    assert_eq!(report["updated"][0]["position"], "card 1");
     // Not even in the undo log: undo takes back the add, not a dry run.
     assert_eq!(env.count("undo_log WHERE what LIKE 'import%'"), 0);
     assert!(env.ok(&["undo"]).contains("Ann Apple"));
@@ -680,4 +681,34 @@ EMAIL;TYPE=INTERNET,WORK:wanda@firm.test\r\nTEL;TYPE=CELL:07700 900321\r\nEND:VC
         again.contains("0 created, 0 updated, 2 unchanged"),
         "{again}"
     );
+}
+
+#[test]
+fn an_import_adds_what_tend_lacks_and_waits_for_update_to_change_what_it_has() {
+    let env = Env::with_people();
+    // Bob has no phone and no birthday; his email finds him.
+    env.ok(&["edit", "bob", "--email", "bob@jones.test"]);
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob Jones\r\nN:Jones;Bob;;;\r\n\
+EMAIL:bob@jones.test\r\nTEL;TYPE=CELL:07700 900777\r\nBDAY:1980-04-02\r\nEND:VCARD\r\n";
+    let file = write(&env, "bob.vcf", card.as_bytes());
+    let out = env.ok(&["import", "vcard", file.to_str().unwrap()]);
+    assert!(out.contains("1 updated"), "{out}");
+    assert!(out.contains("phone") && out.contains("birthday"), "{out}");
+    let bob = contact(&env, "bob");
+    assert_eq!(bob["phone"], "07700 900777");
+    assert_eq!(bob["fields"]["birthday"], "1980-04-02");
+    // A different number for him is a change: it waits, and nothing of the card is taken.
+    let card = card
+        .replace("07700 900777", "07700 900888")
+        .replace("1980-04-02", "1980-04-03");
+    let file = write(&env, "bob2.vcf", card.as_bytes());
+    let out = env.ok(&["import", "vcard", file.to_str().unwrap()]);
+    assert!(
+        out.contains("differs in phone, birthday; --update refreshes it"),
+        "{out}"
+    );
+    assert_eq!(contact(&env, "bob")["phone"], "07700 900777");
+    // And the additions are one change for undo.
+    env.ok(&["undo"]);
+    assert_eq!(contact(&env, "bob")["phone"], serde_json::Value::Null);
 }

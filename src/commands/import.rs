@@ -251,16 +251,77 @@ fn one(
     if changed.is_empty() {
         return Ok(Outcome::Unchanged);
     }
-    if !update {
+    if update {
+        refresh(tx, &contact, card, email, now, undo)?;
+        return Ok(Outcome::Updated(existing, changed));
+    }
+    // Without --update, what tend does not have yet is added (a phone number, a tag, a
+    // birthday); what it has and the card says otherwise waits for --update.
+    let (filled, added) = additions_only(card, &contact, &kept);
+    let conflicts: Vec<String> = changed.into_iter().filter(|c| !added.contains(c)).collect();
+    if !conflicts.is_empty() {
         return Err(Error::invalid(format!(
             "already in tend as #{} {}, which differs in {}; --update refreshes it",
             contact.id,
             contact.name,
-            changed.join(", ")
+            conflicts.join(", ")
         )));
     }
-    refresh(tx, &contact, card, email, now, undo)?;
-    Ok(Outcome::Updated(existing, changed))
+    let email = contact.email.clone().or(email);
+    refresh(tx, &contact, &filled, email, now, undo)?;
+    Ok(Outcome::Updated(existing, added))
+}
+
+/// The card as far as it only adds to the contact: tend's own value wherever tend has one,
+/// the card's where tend has none. With the names of what it adds.
+fn additions_only(card: &Card, contact: &Contact, kept: &[String]) -> (Card, Vec<String>) {
+    let mut added = Vec::new();
+    let mut fill = |name: &str, tend: &Option<String>, theirs: &Option<String>| match (tend, theirs)
+    {
+        (None, Some(v)) if !v.trim().is_empty() => {
+            added.push(name.to_string());
+            Some(v.clone())
+        }
+        _ => tend.clone(),
+    };
+    let filled = Card {
+        uid: card.uid.clone(),
+        name: contact.name.clone(),
+        kind: None,
+        company: fill("company", &contact.company, &card.company),
+        email: fill("email", &contact.email, &card.email),
+        phone: fill("phone", &contact.phone, &card.phone),
+        address: fill("address", &contact.address, &card.address),
+        status: None,
+        source: fill("source", &contact.source, &card.source),
+        referred_by: None,
+        archived: None,
+        tags: card.tags.clone(),
+        fields: card
+            .fields
+            .iter()
+            .filter(|(k, _)| !contact.fields.contains_key(*k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        // The card's own details only where tend keeps none; its labels always.
+        extras: if card_details(kept).next().is_none() {
+            card.extras.clone()
+        } else {
+            card.extras
+                .iter()
+                .filter(|l| is_label_line(l))
+                .cloned()
+                .collect()
+        },
+    };
+    if card.tags.iter().any(|t| !contact.tags.contains(t)) {
+        added.push("tags".into());
+    }
+    added.extend(filled.fields.keys().cloned());
+    if card_details(kept).next().is_none() && card_details(&card.extras).next().is_some() {
+        added.push("card details".into());
+    }
+    (filled, added)
 }
 
 /// The contact this card describes, if tend has it: same UID, else same email, else (for a
