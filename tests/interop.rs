@@ -281,6 +281,15 @@ Business Postal Code,Business Country/Region,Business Phone,Mobile Phone,E-mail 
     );
     assert_eq!(contact(&env, "sean@obrien.test")["name"], "Seán O'Brien");
     assert_eq!(contact(&env, "pat@plum.test")["name"], "Pat Plum");
+    // Refreshed with --update, she keeps her name and takes the new number.
+    let sorted = "Name,Email,Phone\n\"Plum, Pat\",pat@plum.test,0999\n";
+    let file = write(&env, "sorted2.csv", sorted.as_bytes());
+    env.ok(&["import", "csv", file.to_str().unwrap(), "--update"]);
+    let p = contact(&env, "pat@plum.test");
+    assert_eq!(
+        (p["name"].as_str(), p["phone"].as_str()),
+        (Some("Pat Plum"), Some("0999"))
+    );
 }
 
 #[test]
@@ -689,7 +698,8 @@ fn an_import_adds_what_tend_lacks_and_waits_for_update_to_change_what_it_has() {
     // Bob has no phone and no birthday; his email finds him.
     env.ok(&["edit", "bob", "--email", "bob@jones.test"]);
     let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob Jones\r\nN:Jones;Bob;;;\r\n\
-EMAIL:bob@jones.test\r\nTEL;TYPE=CELL:07700 900777\r\nBDAY:1980-04-02\r\nEND:VCARD\r\n";
+EMAIL:bob@jones.test\r\nTEL;TYPE=CELL:07700 900777\r\nBDAY:1980-04-02\r\n\
+X-TEND-REFERRED-BY:Carol White\r\nEND:VCARD\r\n";
     let file = write(&env, "bob.vcf", card.as_bytes());
     let out = env.ok(&["import", "vcard", file.to_str().unwrap()]);
     assert!(out.contains("1 updated"), "{out}");
@@ -697,6 +707,10 @@ EMAIL:bob@jones.test\r\nTEL;TYPE=CELL:07700 900777\r\nBDAY:1980-04-02\r\nEND:VCA
     let bob = contact(&env, "bob");
     assert_eq!(bob["phone"], "07700 900777");
     assert_eq!(bob["fields"]["birthday"], "1980-04-02");
+    assert_eq!(
+        bob["referred_by"], "Alice Smith",
+        "a referrer tend has stays: {bob}"
+    );
     // A different number for him is a change: it waits, and nothing of the card is taken.
     let card = card
         .replace("07700 900777", "07700 900888")
@@ -707,7 +721,9 @@ EMAIL:bob@jones.test\r\nTEL;TYPE=CELL:07700 900777\r\nBDAY:1980-04-02\r\nEND:VCA
         out.contains("differs in phone, birthday; --update refreshes it"),
         "{out}"
     );
-    assert_eq!(contact(&env, "bob")["phone"], "07700 900777");
+    let bob = contact(&env, "bob");
+    assert_eq!(bob["phone"], "07700 900777");
+    assert_eq!(bob["fields"]["birthday"], "1980-04-02");
     // And the additions are one change for undo.
     env.ok(&["undo"]);
     assert_eq!(contact(&env, "bob")["phone"], serde_json::Value::Null);

@@ -812,7 +812,7 @@ fn money_and_time_are_recorded_from_a_profile() {
         &["Recorded expense £35.50 for Alice Smith"],
     );
     keys(&mut app, "$");
-    answer(&mut app, "time 1h30 site visit");
+    answer(&mut app, "time 1h 30m site visit");
     keys(&mut app, "$");
     answer(&mut app, "paid 450");
     let conn = env.conn();

@@ -191,14 +191,15 @@ pub fn man(a: &ManArgs) -> Result<String> {
         ));
     }
     clap_mangen::generate_to(Cli::command(), dir)?;
-    let pages = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok())
-        .filter(|e| {
-            let n = e.file_name();
-            let n = n.to_string_lossy();
-            (n == "tend.1" || n.starts_with("tend-")) && n.ends_with(".1")
-        })
-        .count();
+    // One page a command, as generate_to walks them (hidden ones have none).
+    fn pages_of(cmd: &clap::Command) -> usize {
+        1 + cmd
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+            .map(pages_of)
+            .sum::<usize>()
+    }
+    let pages = pages_of(&Cli::command());
     Ok(format!(
         "Wrote {pages} man pages into {}: man tend (with {} on your MANPATH).\n",
         dir.display(),

@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::commands::contacts::{clean_email, company};
 use crate::commands::undo::Undo;
 use crate::error::{Candidate, Error, Result};
-use crate::interop::{Card, Parsed};
+use crate::interop::{Card, Parsed, same_name_reversed};
 use crate::model::contact::{Contact, Status};
 use crate::store::contacts::{self as store_contacts, ContactPatch, NewContact};
 use crate::store::{Store, all_or_nothing};
@@ -153,6 +153,10 @@ pub fn import(
                 referrals: &[(i64, String)]|
      -> Result<()> {
         for (id, name) in referrals {
+            // Without --update an import only adds: a referrer tend has stays.
+            if !opts.update && store_contacts::get(tx, *id)?.referred_by_id.is_some() {
+                continue;
+            }
             let found = store_contacts::named(tx, name)?;
             match found.as_slice() {
                 [one] if one.id != *id => store_contacts::update(
@@ -448,7 +452,9 @@ fn refresh(
         tx,
         contact.id,
         &ContactPatch {
-            name: Some(card.name.clone()).filter(|n| *n != contact.name),
+            // "Plum, Pat" from a sheet's sorting column is Pat Plum, not a new name.
+            name: Some(card.name.clone())
+                .filter(|n| *n != contact.name && !same_name_reversed(n, &contact.name)),
             kind: card.kind.filter(|k| *k != contact.kind),
             company_id,
             email: email.map(Some),

@@ -251,7 +251,7 @@ impl Card {
 
 /// "Smith, Alice" for Alice Smith: the same person written last name first, as a sheet's
 /// sorting column has it; not a new name to refresh the contact with.
-fn same_name_reversed(card: &str, tend: &str) -> bool {
+pub fn same_name_reversed(card: &str, tend: &str) -> bool {
     card.split_once(',').is_some_and(|(last, first)| {
         let swapped = format!("{} {}", first.trim(), last.trim());
         !first.contains(',') && swapped.eq_ignore_ascii_case(tend.trim())

@@ -231,10 +231,21 @@ fn record(env: &mut Env, contact_id: i64, text: &str) -> Result<Outcome> {
             "start with income, paid, expense or time, then the amount: expense 35.50 flour",
         )
     };
-    let mut words = text.split_whitespace();
-    let kind = words.next().ok_or_else(usage)?.to_lowercase();
-    let amount = words.next().ok_or_else(usage)?;
-    let memo = words.collect::<Vec<_>>().join(" ");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let kind = words.first().ok_or_else(usage)?.to_lowercase();
+    // A duration may take words of its own ("1h 30m"): the longest run that reads as one.
+    let is_time = matches!(kind.as_str(), "time" | "hours");
+    let took = if is_time {
+        (1..=words.len().saturating_sub(1).min(3))
+            .rev()
+            .find(|&n| parse_minutes(&words[1..=n].join(" ")).is_ok())
+            .unwrap_or(1)
+    } else {
+        1
+    };
+    let amount = words.get(1..=took).ok_or_else(usage)?.join(" ");
+    let amount = amount.as_str();
+    let memo = words.get(took + 1..).unwrap_or_default().join(" ");
     let e = money_cmds::NewEntry {
         contact_id,
         deal_id: None,

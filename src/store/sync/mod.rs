@@ -1160,25 +1160,27 @@ impl Applier<'_> {
 
     /// The row a conflict is in, within its contact: see [`Conflict::row`].
     fn row_label(&self, spec: &Spec, k: &str) -> Option<String> {
-        let named = |sql: &str| -> Option<String> {
+        let text = |sql: &str| -> Option<String> {
             self.conn
-                .query_row(sql, [k], |r| r.get::<_, String>(0))
+                .query_row(sql, [k], |r| r.get::<_, Option<String>>(0))
                 .ok()
+                .flatten()
         };
         match spec.name {
             "contacts" => None,
             "contact_fields" => k.split(SEP).nth(1).map(String::from),
-            "deals" => named("SELECT 'deal ' || quote(title) FROM deals WHERE uid = ?1"),
-            "follow_ups" => {
-                named("SELECT 'follow-up ' || quote(text) FROM follow_ups WHERE uid = ?1")
+            "deals" => {
+                text("SELECT title FROM deals WHERE uid = ?1").map(|t| format!("deal '{t}'"))
             }
-            "notes" => named("SELECT 'note of ' || substr(at, 1, 10) FROM notes WHERE uid = ?1"),
+            "follow_ups" => text("SELECT text FROM follow_ups WHERE uid = ?1")
+                .map(|t| format!("follow-up '{t}'")),
+            "notes" => text("SELECT substr(at, 1, 10) FROM notes WHERE uid = ?1")
+                .map(|d| format!("note of {d}")),
             "money_entries" => {
-                named("SELECT kind || ' of ' || on_date FROM money_entries WHERE uid = ?1")
+                text("SELECT kind || ' of ' || on_date FROM money_entries WHERE uid = ?1")
             }
-            "time_entries" => {
-                named("SELECT 'time of ' || on_date FROM time_entries WHERE uid = ?1")
-            }
+            "time_entries" => text("SELECT on_date FROM time_entries WHERE uid = ?1")
+                .map(|d| format!("time of {d}")),
             other => Some(other.replace('_', " ")),
         }
     }
