@@ -1368,3 +1368,34 @@ fn a_conflict_is_told_in_the_words_it_was_typed_in() {
         "{out}"
     );
 }
+
+#[test]
+fn a_delete_met_by_a_change_says_what_stays_deleted() {
+    let env = Env::new();
+    let desk = env.dir.path().join("desk/tend.db");
+    let lap = env.dir.path().join("lap/tend.db");
+    let folder = env.dir.path().join("Sync/tend");
+    tend_at(&env, &desk, &["init"]);
+    tend_at(&env, &desk, &["add", "Dan Dale"]);
+    tend_at(&env, &desk, &["income", "dan", "999.99"]);
+    tend_at(&env, &desk, &["sync", "init", folder.to_str().unwrap()]);
+    tend_at(&env, &lap, &["init"]);
+    tend_at(&env, &lap, &["sync", "init", folder.to_str().unwrap()]);
+    tend_at(&env, &desk, &["delete", "dan", "--yes"]);
+    tend_at(&env, &lap, &["note", "dan", "he called back after all"]);
+    let outs = [
+        tend_at(&env, &desk, &["sync"]),
+        tend_at(&env, &lap, &["sync"]),
+        tend_at(&env, &desk, &["sync"]),
+    ];
+    let said = outs.join("");
+    assert!(
+        said.contains("Dan Dale was deleted on one machine and changed on another")
+            && said.contains("stays deleted"),
+        "{said}"
+    );
+    for db in [&desk, &lap] {
+        let shown = tend_at(&env, db, &["show", "dan"]);
+        assert!(shown.contains("he called back after all"), "{shown}");
+    }
+}

@@ -166,7 +166,7 @@ fn report(r: &SyncReport, as_json: bool) -> Result<String> {
     }
     for who in &r.kept_from_delete {
         out.push_str(&format!(
-            "{who} was deleted on one machine and changed on another: kept (a contact is archived: tend archive {who:?} --undo brings it back).\n"
+            "{who} was deleted on one machine and changed on another: kept, archived, with that change (tend archive {who:?} --undo brings them back). What the delete took with them (earlier notes, deals, money) stays deleted; the daily backups beside the database still have it.\n"
         ));
     }
     for p in &r.incomplete {
