@@ -403,6 +403,8 @@ fn a_time_tend_cannot_read_is_refused_not_saved_into_the_text() {
         vec!["next", "bob", "tomorrow", "at", "9", "call"],
         vec!["next", "bob", "fri", "25:00", "call"],
         vec!["note", "bob", "hi", "--next", "tomorrow at 9 call again"],
+        // Quoted whole, as people do.
+        vec!["next", "bob", "tomorrow at 9 call"],
     ] {
         let err = env.fails(&args);
         assert!(
@@ -416,6 +418,7 @@ fn a_time_tend_cannot_read_is_refused_not_saved_into_the_text() {
         "next", "bob", "1", "dec", "2026", "at", "2", "pm", "call", "the", "mill",
     ]);
     env.ok(&["next", "carol", "tomorrow", "9.30am", "bring", "samples"]);
+    env.ok(&["next", "alice", "fri 4pm send the invoice"]);
     let conn = env.conn();
     let due = |text: &str| -> String {
         conn.query_row(
@@ -427,6 +430,7 @@ fn a_time_tend_cannot_read_is_refused_not_saved_into_the_text() {
     };
     assert_eq!(due("call the mill"), "2026-12-01 14:00");
     assert_eq!(due("bring samples"), "2026-11-24 09:30");
+    assert_eq!(due("send the invoice"), "2026-11-27 16:00");
 }
 
 #[test]

@@ -33,6 +33,18 @@ pub fn next(a: NextArgs, ctx: &mut Ctx) -> Result<String> {
         Some(e) => Some(Recurrence::parse(e).map_err(Error::invalid)?),
         None => None,
     };
+    // "tomorrow at 9 call" quoted as one: read as the words it is made of, when it does not
+    // start with a date as it stands.
+    let mut a = a;
+    if when::split_leading(&a.rest, today, Direction::Future).is_none()
+        && a.rest
+            .first()
+            .is_some_and(|w| w.contains(char::is_whitespace))
+    {
+        let first = a.rest.remove(0);
+        let words = first.split_whitespace().map(str::to_string);
+        a.rest = words.chain(a.rest).collect();
+    }
     if let Some(why) = when::leading_ambiguity(&a.rest) {
         return Err(Error::invalid(why));
     }
