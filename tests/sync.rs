@@ -1327,22 +1327,32 @@ fn found_cases_converge() {
     run_cases(cases);
 }
 
+/// A desktop's book (made) and a laptop's (not yet), in one test's folder.
+fn books(env: &Env) -> (PathBuf, PathBuf) {
+    let desk = env.dir.path().join("desk/tend.db");
+    tend_at(env, &desk, &["init"]);
+    (desk, env.dir.path().join("lap/tend.db"))
+}
+
+/// The desktop starts syncing through a folder, and the laptop starts from it.
+fn join(env: &Env, desk: &Path, lap: &Path) {
+    let folder = env.dir.path().join("Sync/tend");
+    tend_at(env, desk, &["sync", "init", folder.to_str().unwrap()]);
+    tend_at(env, lap, &["init"]);
+    tend_at(env, lap, &["sync", "init", folder.to_str().unwrap()]);
+}
+
 #[test]
 fn a_conflict_is_told_in_the_words_it_was_typed_in() {
     let env = Env::new();
-    let desk = env.dir.path().join("desk/tend.db");
-    let lap = env.dir.path().join("lap/tend.db");
-    let folder = env.dir.path().join("Sync/tend");
-    tend_at(&env, &desk, &["init"]);
+    let (desk, lap) = books(&env);
     tend_at(&env, &desk, &["add", "Alice Smith", "--field", "likes=tea"]);
     tend_at(
         &env,
         &desk,
         &["deal", "add", "alice", "wedding cake", "4,800"],
     );
-    tend_at(&env, &desk, &["sync", "init", folder.to_str().unwrap()]);
-    tend_at(&env, &lap, &["init"]);
-    tend_at(&env, &lap, &["sync", "init", folder.to_str().unwrap()]);
+    join(&env, &desk, &lap);
     // The same field and the same deal's value changed on both, the laptop's later.
     tend_at(&env, &desk, &["edit", "alice", "--field", "likes=coffee"]);
     tend_at(&env, &desk, &["deal", "edit", "d#1", "--value", "5,000"]);
@@ -1372,15 +1382,10 @@ fn a_conflict_is_told_in_the_words_it_was_typed_in() {
 #[test]
 fn a_delete_met_by_a_change_says_what_stays_deleted() {
     let env = Env::new();
-    let desk = env.dir.path().join("desk/tend.db");
-    let lap = env.dir.path().join("lap/tend.db");
-    let folder = env.dir.path().join("Sync/tend");
-    tend_at(&env, &desk, &["init"]);
+    let (desk, lap) = books(&env);
     tend_at(&env, &desk, &["add", "Dan Dale"]);
     tend_at(&env, &desk, &["income", "dan", "999.99"]);
-    tend_at(&env, &desk, &["sync", "init", folder.to_str().unwrap()]);
-    tend_at(&env, &lap, &["init"]);
-    tend_at(&env, &lap, &["sync", "init", folder.to_str().unwrap()]);
+    join(&env, &desk, &lap);
     tend_at(&env, &desk, &["delete", "dan", "--yes"]);
     tend_at(&env, &lap, &["note", "dan", "he called back after all"]);
     let outs = [
