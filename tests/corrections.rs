@@ -418,4 +418,18 @@ fn a_checklist_is_removed_with_its_open_follow_ups_and_undo_brings_them_back() {
     assert_eq!(env.count("follow_ups WHERE done_at IS NOT NULL"), done);
     env.ok(&["undo"]);
     assert_eq!(export(&env), ticked, "the ticked checklist is back whole");
+
+    // Her only checklist needs no name; with two, it asks which, and removes nothing.
+    env.ok(&["checklist", "remove", "alice"]);
+    assert_eq!(env.count("checklists"), 0);
+    env.ok(&["undo"]);
+    env.ok(&["recipe", "apply", "alice", "proposal"]);
+    let err = env.fails(&["checklist", "remove", "alice"]);
+    assert!(
+        err.contains("2 checklists (onboarding, proposal)") && err.contains("nothing was removed"),
+        "{err}"
+    );
+    assert_eq!(env.count("checklists"), 2);
+    let err = env.fails(&["checklist", "remove", "bob"]);
+    assert!(err.contains("no checklist"), "{err}");
 }

@@ -313,15 +313,15 @@ pub enum ChecklistFix {
     /// Remove a checklist and the open follow-ups its steps made (tend undo brings it back)
     Remove {
         who: String,
-        /// The recipe it came from (or part of its title)
-        recipe: String,
+        /// The recipe it came from (or part of its title); not needed when they have one
+        recipe: Option<String>,
     },
 }
 
 pub fn checklist(a: ChecklistArgs, ctx: &mut Ctx) -> Result<String> {
     if let Some(ChecklistFix::Remove { who, recipe }) = a.fix {
         let contact_id = ctx.contact(&who)?;
-        let (list, undo) = cmd::remove(&mut ctx.store, contact_id, &recipe)?;
+        let (list, undo) = cmd::remove(&mut ctx.store, contact_id, recipe.as_deref())?;
         ctx.remember(&format!("checklist '{}' removed", list.title), &undo)?;
         return Ok(format!(
             "Removed '{}' and its open follow-ups. tend undo brings them back.\n",

@@ -291,20 +291,52 @@ fn pick_step(list: &Checklist, which: &Which) -> Result<usize> {
 
 /// Remove a contact's checklist made from `recipe` (the unfinished one first), with the
 /// follow-ups its steps made that are still open. Its undo puts all of it back.
-pub fn remove(store: &mut Store, contact_id: i64, recipe: &str) -> Result<(Checklist, Undo)> {
+/// Remove a contact's checklist: the one from `recipe` (its name or part of its title), or,
+/// without one, their only checklist.
+pub fn remove(
+    store: &mut Store,
+    contact_id: i64,
+    recipe: Option<&str>,
+) -> Result<(Checklist, Undo)> {
     let lists = for_contact(store.conn(), contact_id)?;
-    let key = recipe.trim().to_lowercase();
-    let list = lists
-        .iter()
-        .filter(|l| l.recipe == key || l.title.to_lowercase().contains(&key))
-        .min_by_key(|l| l.completed_at.is_some())
-        .cloned()
-        .ok_or_else(|| {
-            Error::invalid_with_hint(
-                format!("no checklist from '{recipe}' for that contact"),
-                "tend checklist WHO lists theirs",
-            )
-        })?;
+    let list = match recipe {
+        Some(recipe) => {
+            let key = recipe.trim().to_lowercase();
+            lists
+                .iter()
+                .filter(|l| l.recipe == key || l.title.to_lowercase().contains(&key))
+                .min_by_key(|l| l.completed_at.is_some())
+                .cloned()
+                .ok_or_else(|| {
+                    Error::invalid_with_hint(
+                        format!("no checklist from '{recipe}' for that contact"),
+                        "tend checklist WHO lists theirs",
+                    )
+                })?
+        }
+        None => match lists.as_slice() {
+            [one] => one.clone(),
+            [] => {
+                return Err(Error::invalid_with_hint(
+                    "that contact has no checklist; nothing was removed",
+                    "tend recipe apply WHO RECIPE starts one",
+                ));
+            }
+            many => {
+                return Err(Error::invalid_with_hint(
+                    format!(
+                        "that contact has {} checklists ({}); nothing was removed",
+                        many.len(),
+                        many.iter()
+                            .map(|l| l.recipe.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    "name the one to remove: tend checklist remove WHO RECIPE",
+                ));
+            }
+        },
+    };
     let undo = store.write(|tx| {
         let rows = crate::store::rows::checklist_and_steps(tx, list.id)?;
         for (table, row) in &rows {
