@@ -604,6 +604,16 @@ pub fn split_leading(words: &[String], today: NaiveDate, dir: Direction) -> Opti
     })
 }
 
+/// A next step typed as words: the date from `split_leading`, and the rest, unless the rest
+/// starts with a time tend could not read (see `unread_time`), which is an error rather than
+/// part of what to do. `None` when no leading words are a date.
+pub fn split_step(words: &[String], today: NaiveDate) -> Result<Option<(When, String)>, String> {
+    match split_leading(words, today, Direction::Future) {
+        Some((_, text)) if let Some(why) = unread_time(&text) => Err(why),
+        found => Ok(found),
+    }
+}
+
 /// The text after a date that starts with what looks like a time tend could not read ("at 9",
 /// "9.30", "25:00", "at 9 o'clock"): saved as it is, the step would be due all day with the
 /// time in its text. Why, to say instead of saving it.
@@ -662,10 +672,7 @@ pub fn parse_next(spec: &str, today: NaiveDate) -> Result<(When, String), String
         }
     }
     let words: Vec<String> = spec.split_whitespace().map(str::to_string).collect();
-    match split_leading(&words, today, Direction::Future) {
-        Some((_, text)) if unread_time(&text).is_some() => {
-            Err(unread_time(&text).unwrap_or_default())
-        }
+    match split_step(&words, today)? {
         Some((w, text)) if !text.trim().is_empty() => Ok((w, text)),
         // It has the WHEN: WHAT shape; what is wrong is the date, and parse says why.
         _ => match spec.split_once(':') {

@@ -48,7 +48,13 @@ pub fn next(a: NextArgs, ctx: &mut Ctx) -> Result<String> {
     if let Some(why) = when::leading_ambiguity(&a.rest) {
         return Err(Error::invalid(why));
     }
-    let (when, text) = when::split_leading(&a.rest, today, Direction::Future).ok_or_else(|| {
+    let split = when::split_step(&a.rest, today).map_err(|why| {
+        Error::invalid_with_hint(
+            format!("{why}; nothing was saved"),
+            format!("tend next {} tomorrow 9am call back", a.who),
+        )
+    })?;
+    let (when, text) = split.ok_or_else(|| {
         Error::invalid_with_hint(
             format!("cannot read a date at the start of '{}'", a.rest.join(" ")),
             format!(
@@ -58,12 +64,6 @@ pub fn next(a: NextArgs, ctx: &mut Ctx) -> Result<String> {
             ),
         )
     })?;
-    if let Some(why) = when::unread_time(&text) {
-        return Err(Error::invalid_with_hint(
-            format!("{why}; nothing was saved"),
-            format!("tend next {} tomorrow 9am call back", a.who),
-        ));
-    }
     if text.trim().is_empty() {
         return Err(Error::invalid_with_hint(
             "the next step is empty; nothing was saved",
